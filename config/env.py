@@ -1,0 +1,20 @@
+"""The one place settings are read from the environment.
+
+A `.env` file at the repository root (git-ignored) is read too, so an operator can keep
+their variables next to the checkout; real environment variables win over it.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+
+def rate(name: str, default: str) -> str | None:
+    """A DRF throttle rate such as ``20/min``; ``off`` (or empty) switches the scope off."""
+    value = env.str(name, default=default).strip()
+    return None if value.lower() in {"", "off", "none", "0"} else value

@@ -1,0 +1,97 @@
+"""Fixtures shared by every app's tests: users per role and API clients signed in as them."""
+
+import pytest
+from django.core.cache import caches
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import AccessToken
+
+from littlelemon.accounts.tests.factories import UserFactory
+
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database.get('HOST') or ''}".rstrip()
+
+
+ROLES = ("anonymous", "customer", "kitchen", "delivery-crew", "manager", "admin")
+
+
+@pytest.fixture(autouse=True)
+def _clear_caches():
+    """Caches (menu responses, throttle counters) are process-wide; no test sees another's."""
+    for alias in ("default", "throttle"):
+        caches[alias].clear()
+    yield
+
+
+def api_client_for(user=None) -> APIClient:
+    """An API client authenticated the way real clients are: a JWT in `Authorization`."""
+    client = APIClient()
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
+    return client
+
+
+def user_with_role(role: str, **kwargs):
+    if role == "anonymous":
+        return None
+    if role == "admin":
+        return UserFactory(is_superuser=True, is_staff=True, **kwargs)
+    if role == "customer":
+        return UserFactory(**kwargs)
+    return UserFactory(roles=[role], **kwargs)
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def customer(db):
+    return user_with_role("customer")
+
+
+@pytest.fixture
+def other_customer(db):
+    return user_with_role("customer")
+
+
+@pytest.fixture
+def kitchen_user(db):
+    return user_with_role("kitchen")
+
+
+@pytest.fixture
+def crew_user(db):
+    return user_with_role("delivery-crew")
+
+
+@pytest.fixture
+def manager(db):
+    return user_with_role("manager")
+
+
+@pytest.fixture
+def admin_user(db):
+    return user_with_role("admin")
+
+
+@pytest.fixture
+def client_as():
+    """`client_as(user)` -> an APIClient with that user's bearer token (None: anonymous)."""
+    return api_client_for
+
+
+@pytest.fixture
+def client_for_role(db):
+    """`client_for_role("manager")` -> (client, user) for a fresh user in that role."""
+
+    def make(role: str):
+        user = user_with_role(role)
+        return api_client_for(user), user
+
+    return make

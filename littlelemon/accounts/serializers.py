@@ -1,0 +1,70 @@
+from django.contrib.auth import get_user_model
+from djoser import serializers as djoser_serializers
+from rest_framework import serializers
+
+User = get_user_model()
+
+
+def _validate_unique_email(value: str, *, exclude_pk: int | None = None) -> str:
+    value = User.objects.normalize_email(value)
+    taken = User.objects.filter(email__iexact=value).exclude(pk=exclude_pk)
+    if value and taken.exists():
+        raise serializers.ValidationError("An account with this email address already exists.")
+    return value
+
+
+class UserCreateSerializer(djoser_serializers.UserCreateSerializer):
+    """Sign-up: username, email and password (checked by Django's password validators)."""
+
+    email = serializers.EmailField(max_length=254)
+    username = serializers.RegexField(
+        r"^[\w.@+-]+\Z",
+        max_length=150,
+        error_messages={"invalid": "Use letters, digits and @/./+/-/_ only."},
+    )
+
+    class Meta(djoser_serializers.UserCreateSerializer.Meta):
+        fields = ("id", "username", "email", "password")
+
+    def validate_username(self, value: str) -> str:
+        if User.objects.filter(username__iexact=value).exists():
+            raise serializers.ValidationError("A user with that username already exists.")
+        return value
+
+    def validate_email(self, value: str) -> str:
+        return _validate_unique_email(value)
+
+
+class UserSerializer(serializers.ModelSerializer):
+    """The signed-in user's own profile (`/auth/users/me/`)."""
+
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ("id", "username", "email", "first_name", "last_name", "phone", "roles")
+        read_only_fields = ("id", "username", "roles")
+        extra_kwargs = {"email": {"required": False, "allow_blank": False}}
+
+    def get_roles(self, user) -> list[str]:
+        return sorted(user.roles)
+
+    def validate_email(self, value: str) -> str:
+        return _validate_unique_email(value, exclude_pk=self.instance.pk if self.instance else None)
+
+
+class RoleMemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ("id", "username", "email")
+        read_only_fields = fields
+
+
+class RoleMemberAddSerializer(serializers.Serializer):
+    user = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(),
+        error_messages={
+            "does_not_exist": "No user with id {pk_value}.",
+            "incorrect_type": "A user id (integer) is required.",
+        },
+    )

@@ -1,0 +1,45 @@
+"""OpenAPI generation: every operation documents the error responses it can give.
+
+The property-based tests (schemathesis) check that each status the API answers is documented,
+so the error responses are added here once instead of on every view.
+"""
+
+from drf_spectacular import openapi
+from rest_framework.permissions import AllowAny
+
+from .serializers import ErrorSerializer
+
+_DESCRIPTIONS = {
+    "400": "Invalid input: `fields` names each problem.",
+    "401": "Not signed in, or the access token is invalid or expired.",
+    "403": "Signed in without the role this action needs.",
+    "404": "No such object, or not one you may see.",
+    "406": "None of the formats in `Accept` can be produced.",
+    "413": "The request body is larger than the configured limit.",
+    "415": "The request body's content type is not supported.",
+    "429": "Too many requests; `Retry-After` says when to try again.",
+}
+
+
+class AutoSchema(openapi.AutoSchema):
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for code in self._error_codes():
+            if code not in responses:
+                response = self._get_response_for_code(ErrorSerializer, code, direction=direction)
+                response["description"] = _DESCRIPTIONS[code]
+                responses[code] = response
+        return responses
+
+    def _error_codes(self) -> list[str]:
+        codes = ["400", "401", "406", "429"]
+        public = all(isinstance(permission, AllowAny) for permission in self.view.get_permissions())
+        if not public or self.method not in ("GET", "HEAD", "OPTIONS"):
+            codes.append("403")  # a role check, or CSRF for a session-authenticated write
+        if "{" in self.path or self._is_list_view():
+            codes.append("404")  # an unknown id, or a page past the end
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes += ["413", "415"]
+        return codes

@@ -1,0 +1,8 @@
+"""/api/v1/: each domain app contributes its own urls.py."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("littlelemon.accounts.urls")),
+    path("", include("littlelemon.menu.urls")),
+]

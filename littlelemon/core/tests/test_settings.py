@@ -1,0 +1,166 @@
+"""Settings come from the environment; production refuses to start without its secrets.
+
+Each case runs in a fresh interpreter, because settings are read once per process.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.management.utils import get_random_secret_key
+
+ROOT = settings.BASE_DIR
+STRIPPED = (
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DEBUG",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_COOKIES",
+    "DATABASE_URL",
+    "REDIS_URL",
+)
+
+
+def run(args: list[str], settings_module: str, **env: str) -> subprocess.CompletedProcess:
+    environment = (
+        {k: v for k, v in os.environ.items() if k not in STRIPPED} | {"DJANGO_SETTINGS_MODULE": settings_module} | env
+    )
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+    )
+
+
+def read_settings(settings_module: str, expression: str, **env: str):
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        f"print(json.dumps({expression}, default=str))"
+    )
+    result = run(["-c", code], settings_module, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = run(["manage.py", "check"], "config.settings.prod", ALLOWED_HOSTS="example.com")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = run(["manage.py", "check"], "config.settings.prod", SECRET_KEY=get_random_secret_key())
+
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set when DEBUG is off" in result.stderr
+
+
+def test_dev_settings_with_debug_off_still_require_a_secret_key():
+    result = run(["manage.py", "check"], "config.settings.dev", DEBUG="false", ALLOWED_HOSTS="example.com")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_check_deploy_is_clean_with_the_required_variables(tmp_path):
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        "config.settings.prod",
+        SECRET_KEY=get_random_secret_key() + get_random_secret_key(),
+        ALLOWED_HOSTS="littlelemon.example.com",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_defaults_are_secure():
+    values = read_settings(
+        "config.settings.prod",
+        "[s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, "
+        "s.REST_FRAMEWORK['NUM_PROXIES'], s.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']]",
+        SECRET_KEY=get_random_secret_key(),
+        ALLOWED_HOSTS="example.com",
+    )
+
+    assert values == [
+        False,
+        True,
+        True,
+        True,
+        31_536_000,
+        0,
+        {"anon": "20/min", "user": "100/min", "login": "10/min", "signup": "5/min", "order": "10/min"},
+    ]
+
+
+def test_https_can_be_switched_off_behind_a_tls_proxy_and_proxies_trusted():
+    values = read_settings(
+        "config.settings.prod",
+        "[s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.REST_FRAMEWORK['NUM_PROXIES'], s.SECURE_PROXY_SSL_HEADER]",
+        SECRET_KEY=get_random_secret_key(),
+        ALLOWED_HOSTS="example.com",
+        SECURE_SSL_REDIRECT="false",
+        SECURE_COOKIES="false",
+        TRUSTED_PROXIES="1",
+    )
+
+    assert values == [False, False, 1, ["HTTP_X_FORWARDED_PROTO", "https"]]
+
+
+def test_throttle_rates_and_time_zone_come_from_the_environment():
+    values = read_settings(
+        "config.settings.dev",
+        "[s.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'], s.TIME_ZONE]",
+        THROTTLE_ANON_RATE="5/min",
+        THROTTLE_USER_RATE="off",
+        TIME_ZONE="Europe/Athens",
+    )
+
+    assert values[0]["anon"] == "5/min" and values[0]["user"] is None
+    assert values[1] == "Europe/Athens"
+
+
+def test_redis_url_switches_caches_and_sessions_to_redis():
+    values = read_settings(
+        "config.settings.dev",
+        "[s.CACHES['default']['BACKEND'], s.CACHES['throttle']['BACKEND'], s.SESSION_ENGINE]",
+        REDIS_URL="redis://127.0.0.1:6399/0",
+    )
+
+    assert values == [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
+    ]
+
+
+def test_default_database_is_sqlite_under_var_tuned_for_concurrent_writers(tmp_path):
+    values = read_settings(
+        "config.settings.dev",
+        "[s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], "
+        "s.DATABASES['default']['OPTIONS']['transaction_mode'], s.DATABASES['default']['OPTIONS']['timeout']]",
+    )
+    assert values == ["django.db.backends.sqlite3", str(ROOT / "var" / "db.sqlite3"), "IMMEDIATE", 20]
+
+    code = (
+        "import django; django.setup(); from django.db import connection; c = connection.cursor(); "
+        "c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
+    )
+    result = run(["-c", code], "config.settings.dev", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert result.stdout.strip() == "wal", result.stderr
+
+
+@pytest.mark.parametrize("url", ["postgresql://u:p@db.internal:5432/littlelemon"])
+def test_database_url_selects_postgresql_with_persistent_checked_connections(url):
+    values = read_settings(
+        "config.settings.dev",
+        "[s.DATABASES['default']['ENGINE'], s.DATABASES['default']['HOST'], s.DATABASES['default']['CONN_MAX_AGE'], "
+        "s.DATABASES['default']['CONN_HEALTH_CHECKS']]",
+        DATABASE_URL=url,
+    )
+
+    assert values == ["django.db.backends.postgresql", "db.internal", 60, True]

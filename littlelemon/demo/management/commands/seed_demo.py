@@ -1,0 +1,80 @@
+"""`manage.py seed_demo`: load the demo restaurant. Safe to run again: nothing is duplicated."""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from littlelemon.accounts.models import User
+from littlelemon.menu import services as menu_services
+from littlelemon.menu.models import Category, MenuItem
+
+from ... import data
+
+
+class Command(BaseCommand):
+    help = "Load the Little Lemon demo restaurant (menu, users for every role). Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off (never on a real site).")
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
+
+    def handle(self, *args, force: bool = False, quiet_logins: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to load demo users and data with DEBUG off. Use --force if you really mean it."
+            )
+        with transaction.atomic():
+            self._menu()
+            self._users()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo restaurant ready: {Category.objects.count()} categories, "
+                f"{MenuItem.objects.count()} dishes, {User.objects.count()} users."
+            )
+        )
+        if not quiet_logins:
+            self._print_logins()
+
+    def _menu(self) -> None:
+        for slug, title, position in data.CATEGORIES:
+            category = Category.objects.filter(slug=slug).first()
+            if category is None:
+                category = menu_services.category_create(title=title, slug=slug, position=position)
+            for index, (title, price, description, dietary, allergens, featured) in enumerate(
+                data.DISHES[slug], start=1
+            ):
+                fields = {
+                    "price": price,
+                    "description": description,
+                    "category": category,
+                    "dietary": dietary,
+                    "allergens": allergens,
+                    "featured": featured,
+                    "position": position * 100 + index,
+                }
+                item = MenuItem.objects.filter(title=title, category=category).first()
+                if item is None:
+                    menu_services.menu_item_create(title=title, **fields)
+
+    def _users(self) -> None:
+        for username, (password, email, role, first_name, last_name) in data.USERS.items():
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(username=username, email=email, first_name=first_name, last_name=last_name)
+                user.set_password(password)
+                user.is_superuser = user.is_staff = role == "admin"
+                user.save()
+            if role not in ("admin", "customer"):
+                user.groups.add(Group.objects.get(name=role))
+
+    def _print_logins(self) -> None:
+        self.stdout.write("\nDemo logins (username / password):")
+        for username, (password, _email, role, *_names) in data.USERS.items():
+            self.stdout.write(f"  {role:<14} {username:<10} / {password}")
+        self.stdout.write(
+            "\nOnce the server is up:\n"
+            "  API docs     http://127.0.0.1:8000/api/docs/   (Redoc: /api/redoc/, schema: /api/schema/)\n"
+            "  Admin        http://127.0.0.1:8000/admin/\n"
+            "  API root     http://127.0.0.1:8000/api/v1/menu-items/\n"
+        )

@@ -1,0 +1,55 @@
+from rest_framework import status, viewsets
+from rest_framework.response import Response
+
+from littlelemon.accounts.permissions import IsManagerOrReadOnly
+
+from . import selectors, services
+from .filters import MenuItemFilter
+from .serializers import CategorySerializer, MenuItemSerializer
+
+
+class CategoryViewSet(viewsets.ModelViewSet):
+    """Menu categories. Anyone reads; managers and admins write. Addressed by slug."""
+
+    permission_classes = [IsManagerOrReadOnly]
+    serializer_class = CategorySerializer
+    lookup_field = "slug"
+    filterset_fields = ()
+
+    def get_queryset(self):
+        return selectors.category_list()
+
+    def perform_create(self, serializer):
+        serializer.instance = services.category_create(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.category_update(category=serializer.instance, data=serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.category_delete(category=instance)
+
+
+class MenuItemViewSet(viewsets.ModelViewSet):
+    """Dishes. Anyone reads (sold-out dishes included, `available=false`); managers and admins write."""
+
+    permission_classes = [IsManagerOrReadOnly]
+    serializer_class = MenuItemSerializer
+    filterset_class = MenuItemFilter
+
+    def get_queryset(self):
+        return selectors.menu_item_list()
+
+    def perform_create(self, serializer):
+        serializer.instance = services.menu_item_create(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.menu_item_update(item=serializer.instance, data=serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.menu_item_delete(item=instance)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        return Response(self.get_serializer(serializer.instance).data, status=status.HTTP_201_CREATED)

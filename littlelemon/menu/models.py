@@ -1,0 +1,67 @@
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from littlelemon.core.models import TimeStampedModel
+
+from .enums import DietaryTag
+
+MAX_PRICE = Decimal("99999.99")
+
+
+class Category(TimeStampedModel):
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=120)
+    position = models.PositiveIntegerField(default=0, help_text="Lower comes first on the menu.")
+
+    class Meta:
+        ordering = ["position", "title", "id"]
+        verbose_name_plural = "categories"
+        indexes = [models.Index(fields=["position", "title"], name="menu_category_order_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MenuItem(TimeStampedModel):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    description = models.TextField(blank=True)
+    price = models.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_PRICE)],
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="items")
+    featured = models.BooleanField(default=False)
+    available = models.BooleanField(
+        default=True, help_text="Untick when the kitchen runs out: it stays on the menu, sold out."
+    )
+    vegetarian = models.BooleanField(default=False)
+    vegan = models.BooleanField(default=False)
+    gluten_free = models.BooleanField(default=False)
+    dairy_free = models.BooleanField(default=False)
+    nut_free = models.BooleanField(default=False)
+    allergens = models.JSONField(default=list, blank=True, help_text='Allergen codes, e.g. ["milk", "gluten"].')
+    image = models.ImageField(upload_to="menu/", blank=True)
+    position = models.PositiveIntegerField(default=0, help_text="Lower comes first within its category.")
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(price__gt=0), name="menu_item_price_positive")]
+        indexes = [
+            models.Index(fields=["position", "id"], name="menu_item_position_idx"),
+            models.Index(fields=["category", "position", "id"], name="menu_item_category_idx"),
+            models.Index(fields=["price", "id"], name="menu_item_price_idx"),
+            models.Index(fields=["title", "id"], name="menu_item_title_idx"),
+            models.Index(fields=["featured", "position"], name="menu_item_featured_idx"),
+            models.Index(fields=["available", "position"], name="menu_item_available_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def dietary(self) -> list[str]:
+        return [tag.value for tag in DietaryTag if getattr(self, tag.field_name)]

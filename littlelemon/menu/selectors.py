@@ -1,0 +1,12 @@
+from django.db.models import Count, QuerySet
+
+from .models import Category, MenuItem
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.annotate(item_count=Count("items")).order_by("position", "title", "id")
+
+
+def menu_item_list() -> QuerySet[MenuItem]:
+    """Every dish, sold-out ones included, with its category joined (one query a page)."""
+    return MenuItem.objects.select_related("category").order_by("position", "id")

@@ -1,0 +1,85 @@
+"""Writes to the menu. Every change goes through here (API, staff pages, demo data)."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from .enums import DietaryTag
+from .exceptions import CategoryNotEmpty
+from .models import Category, MenuItem
+
+
+def _unique_slug(model: type[Category] | type[MenuItem], text: str, *, exclude_pk: int | None = None) -> str:
+    max_length = model._meta.get_field("slug").max_length
+    base = slugify(text)[: max_length - 6] or "item"
+    taken = set(model.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _apply_dietary(item: MenuItem, dietary: list[str] | None) -> None:
+    if dietary is None:
+        return
+    for tag in DietaryTag:
+        setattr(item, tag.field_name, tag.value in dietary)
+
+
+@transaction.atomic
+def category_create(*, title: str, slug: str | None = None, position: int = 0) -> Category:
+    category = Category(title=title, slug=slug or _unique_slug(Category, title), position=position)
+    category.full_clean()
+    category.save()
+    return category
+
+
+@transaction.atomic
+def category_update(*, category: Category, data: dict[str, Any]) -> Category:
+    for field in ("title", "slug", "position"):
+        if field in data:
+            setattr(category, field, data[field])
+    category.full_clean()
+    category.save()
+    return category
+
+
+@transaction.atomic
+def category_delete(*, category: Category) -> None:
+    """Raises CategoryNotEmpty when dishes still belong to it (they would be orphaned)."""
+    count = category.items.count()
+    if count:
+        raise CategoryNotEmpty(f"Category '{category.slug}' still has {count} dish(es): move or delete them first.")
+    category.delete()
+
+
+@transaction.atomic
+def menu_item_create(
+    *, title: str, price, category: Category, dietary: list[str] | None = None, **fields: Any
+) -> MenuItem:
+    fields.setdefault("slug", None)
+    item = MenuItem(title=title, price=price, category=category, **{k: v for k, v in fields.items() if k != "slug"})
+    item.slug = fields["slug"] or _unique_slug(MenuItem, title)
+    _apply_dietary(item, dietary)
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def menu_item_update(*, item: MenuItem, data: dict[str, Any]) -> MenuItem:
+    data = dict(data)
+    _apply_dietary(item, data.pop("dietary", None))
+    for field, value in data.items():
+        setattr(item, field, value)
+    if not item.slug:
+        item.slug = _unique_slug(MenuItem, item.title, exclude_pk=item.pk)
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def menu_item_delete(*, item: MenuItem) -> None:
+    item.delete()
