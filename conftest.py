@@ -8,7 +8,6 @@ from rest_framework_simplejwt.tokens import AccessToken
 from littlelemon.accounts.tests.factories import UserFactory
 
 
-
 def pytest_report_header(config):
     from django.conf import settings
 

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "littlelemon.api",
     "littlelemon.accounts",
     "littlelemon.menu",
+    "littlelemon.restaurant",
+    "littlelemon.events",
     "littlelemon.demo",
 ]
 

@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("littlelemon.accounts.urls")),
     path("", include("littlelemon.menu.urls")),
+    path("", include("littlelemon.restaurant.urls")),
 ]

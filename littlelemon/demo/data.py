@@ -356,6 +356,28 @@ DISHES = {
     ],
 }
 
+RESTAURANT = {
+    "name": "Little Lemon",
+    "phone": "+1 312 555 0142",
+    "email": "hello@littlelemon.localhost",
+    "address": "1420 W Lemon Street, Chicago, IL 60622",
+    "currency": "USD",
+    "tax_rate": D("10.250"),
+    "delivery_fee": D("4.99"),
+    "minimum_order": D("15.00"),
+}
+
+# weekday (Monday 0) -> [(opens, closes)] as "HH:MM"; lunch and dinner on weekdays.
+OPENING_HOURS = {
+    0: [("11:30", "14:30"), ("17:00", "22:00")],
+    1: [("11:30", "14:30"), ("17:00", "22:00")],
+    2: [("11:30", "14:30"), ("17:00", "22:00")],
+    3: [("11:30", "14:30"), ("17:00", "22:00")],
+    4: [("11:30", "23:00")],
+    5: [("11:00", "23:00")],
+    6: [("11:00", "21:00")],
+}
+
 # username -> (password, email, role or "admin"/"customer", first name, last name)
 USERS = {
     "admin": ("lemon-admin", "admin@littlelemon.localhost", "admin", "Adrian", "Owner"),

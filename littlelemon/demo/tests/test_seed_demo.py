@@ -1,9 +1,13 @@
+from decimal import Decimal
+
 import pytest
 from django.core.management import CommandError, call_command
 
 from littlelemon.accounts.models import User
 from littlelemon.demo import data
 from littlelemon.menu.models import Category, MenuItem
+from littlelemon.restaurant.models import OpeningHours
+from littlelemon.restaurant.selectors import restaurant_settings_get
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +35,8 @@ def test_seed_demo_is_believable_and_idempotent(settings, capsys):
         "customer": (False, []),
     }
     assert User.objects.get(username="manager").check_password("lemon-manager")
+    assert OpeningHours.objects.count() == 11
+    assert restaurant_settings_get().delivery_fee == Decimal("4.99")
     output = capsys.readouterr().out
     assert "manager    / lemon-manager" in output
     assert "http://127.0.0.1:8000/api/docs/" in output

@@ -1,5 +1,7 @@
 """`manage.py seed_demo`: load the demo restaurant. Safe to run again: nothing is duplicated."""
 
+from datetime import time
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -8,6 +10,8 @@ from django.db import transaction
 from littlelemon.accounts.models import User
 from littlelemon.menu import services as menu_services
 from littlelemon.menu.models import Category, MenuItem
+from littlelemon.restaurant import services as restaurant_services
+from littlelemon.restaurant.models import OpeningHours
 
 from ... import data
 
@@ -25,6 +29,7 @@ class Command(BaseCommand):
                 "Refusing to load demo users and data with DEBUG off. Use --force if you really mean it."
             )
         with transaction.atomic():
+            self._restaurant()
             self._menu()
             self._users()
         self.stdout.write(
@@ -35,6 +40,15 @@ class Command(BaseCommand):
         )
         if not quiet_logins:
             self._print_logins()
+
+    def _restaurant(self) -> None:
+        restaurant_services.restaurant_settings_update(data=data.RESTAURANT)
+        if not OpeningHours.objects.exists():
+            for weekday, ranges in data.OPENING_HOURS.items():
+                for opens, closes in ranges:
+                    restaurant_services.opening_hours_create(
+                        weekday=weekday, opens=time.fromisoformat(opens), closes=time.fromisoformat(closes)
+                    )
 
     def _menu(self) -> None:
         for slug, title, position in data.CATEGORIES:

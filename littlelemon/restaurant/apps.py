@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RestaurantConfig(AppConfig):
+    name = "littlelemon.restaurant"
+    label = "restaurant"
+    verbose_name = "Restaurant"

@@ -1,0 +1,68 @@
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from .enums import Weekday
+from .models import Closure, OpeningHours, RestaurantSettings
+
+HH_MM = {"format": "%H:%M", "input_formats": ["%H:%M", "%H:%M:%S"]}
+
+
+class RestaurantSettingsSerializer(serializers.ModelSerializer):
+    currency = serializers.RegexField(
+        r"^[A-Z]{3}\Z",
+        max_length=3,
+        required=False,
+        error_messages={"invalid": "Use a 3-letter ISO 4217 code, e.g. USD."},
+    )
+    tax_rate = serializers.DecimalField(
+        max_digits=None, decimal_places=3, min_value=Decimal("0"), max_value=Decimal("100"), required=False
+    )
+    delivery_fee = serializers.DecimalField(
+        max_digits=None, decimal_places=2, min_value=Decimal("0"), max_value=Decimal("99999.99"), required=False
+    )
+    minimum_order = serializers.DecimalField(
+        max_digits=None, decimal_places=2, min_value=Decimal("0"), max_value=Decimal("99999.99"), required=False
+    )
+
+    class Meta:
+        model = RestaurantSettings
+        fields = (
+            "name",
+            "phone",
+            "email",
+            "address",
+            "currency",
+            "tax_rate",
+            "delivery_fee",
+            "minimum_order",
+            "order_cutoff_minutes",
+            "booking_slot_minutes",
+            "booking_duration_minutes",
+            "booking_lead_minutes",
+            "booking_horizon_days",
+            "booking_max_party_size",
+            "booking_cancellation_cutoff_minutes",
+            "updated",
+        )
+        read_only_fields = ("updated",)
+
+
+class OpeningHoursSerializer(serializers.ModelSerializer):
+    weekday = serializers.ChoiceField(choices=Weekday.choices, help_text="0 = Monday ... 6 = Sunday.")
+    weekday_name = serializers.CharField(source="get_weekday_display", read_only=True)
+    opens = serializers.TimeField(help_text="HH:MM, local time.", **HH_MM)
+    closes = serializers.TimeField(help_text="HH:MM, local time; 00:00 means midnight.", **HH_MM)
+
+    class Meta:
+        model = OpeningHours
+        fields = ("id", "weekday", "weekday_name", "opens", "closes")
+        read_only_fields = ("id", "weekday_name")
+
+
+class ClosureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Closure
+        fields = ("id", "date", "reason")
+        read_only_fields = ("id",)
+        extra_kwargs = {"date": {"validators": []}}  # uniqueness is the service's, with a clear message

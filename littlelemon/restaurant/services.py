@@ -1,0 +1,86 @@
+"""Writes to the restaurant's settings, opening hours and closures (managers)."""
+
+from datetime import date, time
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from littlelemon.core.exceptions import InvalidInput
+
+from .exceptions import OverlappingHours
+from .models import Closure, OpeningHours, RestaurantSettings
+from .selectors import MIDNIGHT, restaurant_settings_get
+
+
+@transaction.atomic
+def restaurant_settings_update(*, data: dict[str, Any]) -> RestaurantSettings:
+    settings = RestaurantSettings.objects.select_for_update().filter(pk=1).first() or restaurant_settings_get()
+    for name, value in data.items():
+        setattr(settings, name, value)
+    settings.full_clean()
+    settings.save()
+    return settings
+
+
+def _minutes(moment: time, *, closing: bool = False) -> int:
+    return 24 * 60 if closing and moment == MIDNIGHT else moment.hour * 60 + moment.minute
+
+
+def _check_range(*, weekday: int, opens: time, closes: time, exclude_pk: int | None) -> None:
+    start, end = _minutes(opens), _minutes(closes, closing=True)
+    if end <= start:
+        raise InvalidInput("Closing time must be after opening time (00:00 means midnight).", field="closes")
+    others = OpeningHours.objects.select_for_update().filter(weekday=weekday).exclude(pk=exclude_pk)
+    for other in others:
+        if start < _minutes(other.closes, closing=True) and _minutes(other.opens) < end:
+            raise OverlappingHours(
+                f"This range overlaps {other.opens:%H:%M}-{other.closes:%H:%M} on the same day.", field="opens"
+            )
+
+
+@transaction.atomic
+def opening_hours_create(*, weekday: int, opens: time, closes: time) -> OpeningHours:
+    """Raises InvalidInput (closing before opening) or OverlappingHours."""
+    _check_range(weekday=weekday, opens=opens, closes=closes, exclude_pk=None)
+    return OpeningHours.objects.create(weekday=weekday, opens=opens, closes=closes)
+
+
+@transaction.atomic
+def opening_hours_update(*, hours: OpeningHours, data: dict[str, Any]) -> OpeningHours:
+    for name in ("weekday", "opens", "closes"):
+        if name in data:
+            setattr(hours, name, data[name])
+    _check_range(weekday=hours.weekday, opens=hours.opens, closes=hours.closes, exclude_pk=hours.pk)
+    hours.save()
+    return hours
+
+
+@transaction.atomic
+def opening_hours_delete(*, hours: OpeningHours) -> None:
+    hours.delete()
+
+
+@transaction.atomic
+def closure_create(*, date: date, reason: str = "") -> Closure:
+    """Raises InvalidInput when that date is already closed."""
+    try:
+        with transaction.atomic():
+            return Closure.objects.create(date=date, reason=reason)
+    except IntegrityError:
+        raise InvalidInput(f"{date:%Y-%m-%d} is already a closure.", field="date") from None
+
+
+@transaction.atomic
+def closure_update(*, closure: Closure, data: dict[str, Any]) -> Closure:
+    if "date" in data and Closure.objects.filter(date=data["date"]).exclude(pk=closure.pk).exists():
+        raise InvalidInput(f"{data['date']:%Y-%m-%d} is already a closure.", field="date")
+    for name in ("date", "reason"):
+        if name in data:
+            setattr(closure, name, data[name])
+    closure.save()
+    return closure
+
+
+@transaction.atomic
+def closure_delete(*, closure: Closure) -> None:
+    closure.delete()
