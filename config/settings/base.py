@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "littlelemon.accounts",
     "littlelemon.menu",
     "littlelemon.restaurant",
+    "littlelemon.bookings",
     "littlelemon.events",
     "littlelemon.demo",
 ]

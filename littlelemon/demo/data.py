@@ -386,3 +386,28 @@ USERS = {
     "driver": ("lemon-driver", "driver@littlelemon.localhost", "delivery-crew", "Dimitri", "Driver"),
     "customer": ("lemon-customer", "customer@littlelemon.localhost", "customer", "Tilly", "Customer"),
 }
+
+# The floor: (label, seats, area)
+TABLES = [
+    ("W1", 2, "Window"),
+    ("W2", 2, "Window"),
+    ("W3", 4, "Window"),
+    ("M1", 2, "Main room"),
+    ("M2", 4, "Main room"),
+    ("M3", 4, "Main room"),
+    ("M4", 6, "Main room"),
+    ("T1", 4, "Terrace"),
+    ("T2", 4, "Terrace"),
+    ("T3", 6, "Terrace"),
+]
+
+# Upcoming bookings made when there are none: (who, party size, preferred local time, days
+# ahead at the earliest, notes). "customer" is the demo customer; any other name is a guest
+# booked by the demo manager. The first free slot nearest the preferred time is taken.
+BOOKINGS = [
+    ("customer", 2, "19:00", 1, "Anniversary dinner; a quiet table if possible."),
+    ("customer", 4, "12:30", 3, ""),
+    ("Maria Lopez", 6, "20:00", 1, "Birthday: bringing a cake."),
+    ("Sam Chen", 3, "18:30", 2, ""),
+]
+GUEST_PHONES = {"Maria Lopez": "+1 312 555 0142", "Sam Chen": "+1 312 555 0199"}

@@ -30,6 +30,23 @@ def test_schema_lists_every_endpoint_with_error_responses(api_client):
     assert "jwtAuth" in schema["components"]["securitySchemes"]
 
 
+def test_bookings_document_their_conflicts(api_client):
+    paths = yaml.safe_load(api_client.get("/api/schema/").content)["paths"]
+
+    for path, method in [
+        ("/api/v1/bookings/", "post"),
+        ("/api/v1/bookings/{id}/", "patch"),
+        ("/api/v1/bookings/{id}/", "delete"),
+        ("/api/v1/bookings/{id}/status/", "post"),
+        ("/api/v1/tables/{id}/", "patch"),
+        ("/api/v1/tables/{id}/", "delete"),
+    ]:
+        assert "409" in paths[path][method]["responses"], (method, path)
+    availability = paths["/api/v1/bookings/availability/"]["get"]
+    assert {p["name"] for p in availability["parameters"] if p.get("required")} == {"date", "party_size"}
+    assert "403" not in availability["responses"]  # public
+
+
 @pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
 def test_documentation_pages_are_served_without_a_cdn(api_client, path):
     response = api_client.get(path)

@@ -1,23 +1,29 @@
 """`manage.py seed_demo`: load the demo restaurant. Safe to run again: nothing is duplicated."""
 
-from datetime import time
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from littlelemon.accounts.models import User
+from littlelemon.bookings import selectors as booking_selectors
+from littlelemon.bookings import services as booking_services
+from littlelemon.bookings.enums import ACTIVE_STATUSES
+from littlelemon.bookings.models import Booking, Table
 from littlelemon.menu import services as menu_services
 from littlelemon.menu.models import Category, MenuItem
 from littlelemon.restaurant import services as restaurant_services
 from littlelemon.restaurant.models import OpeningHours
+from littlelemon.restaurant.selectors import restaurant_tz
 
 from ... import data
 
 
 class Command(BaseCommand):
-    help = "Load the Little Lemon demo restaurant (menu, users for every role). Idempotent."
+    help = "Load the Little Lemon demo restaurant (menu, users for every role, tables, bookings). Idempotent."
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off (never on a real site).")
@@ -32,10 +38,13 @@ class Command(BaseCommand):
             self._restaurant()
             self._menu()
             self._users()
+            self._tables()
+            self._bookings()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo restaurant ready: {Category.objects.count()} categories, "
-                f"{MenuItem.objects.count()} dishes, {User.objects.count()} users."
+                f"{MenuItem.objects.count()} dishes, {User.objects.count()} users, "
+                f"{Table.objects.count()} tables, {Booking.objects.count()} bookings."
             )
         )
         if not quiet_logins:
@@ -81,6 +90,49 @@ class Command(BaseCommand):
                 user.save()
             if role not in ("admin", "customer"):
                 user.groups.add(Group.objects.get(name=role))
+
+    def _tables(self) -> None:
+        for label, seats, area in data.TABLES:
+            if not Table.objects.filter(label__iexact=label).exists():
+                booking_services.table_create(label=label, seats=seats, area=area)
+
+    def _bookings(self) -> None:
+        """A few upcoming bookings, made through the services at free slots, whenever the demo
+        runs (late at night, on a closed day): only those missing are made again."""
+        now = timezone.now()
+        manager = User.objects.get(username="manager")
+        customer = User.objects.get(username="customer")
+        upcoming = Booking.objects.filter(status__in=ACTIVE_STATUSES, end__gt=now)
+        for who, party_size, preferred, days_ahead, notes in data.BOOKINGS:
+            if who == "customer":
+                if upcoming.filter(customer=customer, party_size=party_size).exists():
+                    continue
+                actor, guest = customer, {}
+            else:
+                if upcoming.filter(guest_name=who).exists():
+                    continue
+                actor, guest = manager, {"guest_name": who, "guest_phone": data.GUEST_PHONES[who]}
+            start = self._free_start(party_size=party_size, preferred=preferred, days_ahead=days_ahead, now=now)
+            if start is None:
+                self.stderr.write(f"No free slot for {who} ({party_size}) in the next weeks: skipped.")
+                continue
+            booking_services.booking_create(
+                actor=actor, start=start, party_size=party_size, notes=notes, now=now, **guest
+            )
+
+    @staticmethod
+    def _free_start(*, party_size: int, preferred: str, days_ahead: int, now: datetime) -> datetime | None:
+        """The free start nearest `preferred` (local HH:MM) on the first day with one, from `days_ahead` on."""
+        tz = restaurant_tz()
+        today = now.astimezone(tz).date()
+        wanted = time.fromisoformat(preferred)
+        for offset in range(days_ahead, days_ahead + 21):
+            day = today + timedelta(days=offset)
+            slots = booking_selectors.availability_for(day=day, party_size=party_size, now=now).slots
+            if slots:
+                target = datetime.combine(day, wanted, tzinfo=tz)
+                return min(slots, key=lambda slot: abs(slot.start - target)).start
+        return None
 
     def _print_logins(self) -> None:
         self.stdout.write("\nDemo logins (username / password):")

@@ -1,0 +1,453 @@
+"""Writes to tables and bookings. Every change goes through here (API, admin, demo data).
+
+Locks are always taken in the same order, so two writers never wait on each other in a cycle:
+the booking row, then the customer's user row, then tables in primary-key order. On SQLite
+the IMMEDIATE transactions (settings) serialise writers instead, and `select_for_update()` is
+a no-op. Behind the services, the database refuses two overlapping active bookings on one
+table (migration 0002); a violation that slips past the re-check surfaces as TableUnavailable.
+"""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from littlelemon.accounts.permissions import is_manager
+from littlelemon.core.exceptions import InvalidInput, NotFound, PermissionDenied
+from littlelemon.events.services import event_record
+from littlelemon.restaurant.selectors import restaurant_settings_get, restaurant_tz
+
+from .enums import ACTIVE_STATUSES, TRANSITIONS, BookingStatus
+from .exceptions import (
+    AlreadyBooked,
+    BookingNotEditable,
+    InvalidTransition,
+    LabelTaken,
+    TableInUse,
+    TableNotSuitable,
+    TableUnavailable,
+    TooEarly,
+    TooLate,
+)
+from .models import Booking, Table
+from .selectors import (
+    best_fit_order,
+    booking_rules_load,
+    bookings_overlapping,
+    busy_intervals,
+    customer_booking_overlapping,
+    free_tables,
+    table_bookings_blocking,
+)
+
+# The name of the database guard against double booking: the PostgreSQL exclusion constraint,
+# and the message of the SQLite triggers (migration 0002).
+NO_OVERLAP = "bookings_booking_no_overlap"
+
+MANAGER_ONLY_FIELDS = ("table", "guest_name", "guest_phone")
+
+
+# --- tables ------------------------------------------------------------------------------
+
+
+def _check_label(*, label: str, exclude_pk: int | None = None) -> str:
+    label = label.strip()
+    if not label:
+        raise InvalidInput("A table needs a label.", field="label")
+    if Table.objects.filter(label__iexact=label).exclude(pk=exclude_pk).exists():
+        raise LabelTaken(f"Another table is labelled '{label}'.", field="label")
+    return label
+
+
+def _save_table(table: Table) -> Table:
+    table.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            table.save()
+    except IntegrityError:
+        raise LabelTaken(f"Another table is labelled '{table.label}'.", field="label") from None
+    return table
+
+
+@transaction.atomic
+def table_create(*, label: str, seats: int, area: str = "", active: bool = True) -> Table:
+    """Raises InvalidInput / LabelTaken (label empty or used, case-insensitively) or a
+    ValidationError (seats outside 1..50)."""
+    label = _check_label(label=label)
+    return _save_table(Table(label=label, seats=seats, area=area.strip(), active=active))
+
+
+@transaction.atomic
+def table_update(*, table: Table, data: dict[str, Any], now: datetime | None = None) -> Table:
+    """Change a table. Taking it out of service, or giving it fewer seats, is refused with
+    TableInUse while upcoming active bookings would no longer fit: move or cancel them first.
+
+    Locks the table row, so no booking lands on it while this decides.
+    """
+    table = Table.objects.select_for_update().get(pk=table.pk)
+    if "label" in data:
+        table.label = _check_label(label=data["label"], exclude_pk=table.pk)
+    if "area" in data:
+        table.area = data["area"].strip()
+    seats = data.get("seats", table.seats)
+    active = data.get("active", table.active)
+    blocked = table_bookings_blocking(table=table, seats=seats, active=active, now=now)
+    if blocked:
+        change = "take it out of service" if not active else f"reduce it to {seats} seats"
+        raise TableInUse(
+            f"Table {table.label} has upcoming booking(s) that would lose their table "
+            f"(#{', #'.join(map(str, blocked))}); move or cancel them before you {change}.",
+            field="active" if not active else "seats",
+            extra={"bookings": blocked},
+        )
+    table.seats, table.active = seats, active
+    return _save_table(table)
+
+
+@transaction.atomic
+def table_delete(*, table: Table) -> None:
+    """Raises TableInUse when the table has any booking on record (history is kept): deactivate it instead."""
+    table = Table.objects.select_for_update().get(pk=table.pk)
+    count = Booking.objects.filter(table=table).count()
+    if count:
+        raise TableInUse(
+            f"Table {table.label} has {count} booking(s) on record; set active=false to take it out of service.",
+        )
+    table.delete()
+
+
+# --- bookings ----------------------------------------------------------------------------
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone(restaurant_tz())
+
+
+def _describe(moment: datetime) -> str:
+    return f"{_local(moment):%H:%M on %Y-%m-%d}"
+
+
+def _utc(start: Any) -> datetime:
+    """The start in UTC: adding the duration to a local time would count wall-clock minutes,
+    which is wrong on the nights the clocks change."""
+    if not isinstance(start, datetime) or timezone.is_naive(start):
+        raise InvalidInput("Give the start as an ISO 8601 date-time with its UTC offset.", field="start")
+    try:
+        _local(start)
+        return start.astimezone(UTC)
+    except OverflowError:
+        raise InvalidInput("That date is out of range.", field="start") from None
+
+
+def _payload(booking: Booking, *, actor: Any, **extra: Any) -> dict[str, Any]:
+    """Everything a notification or webhook needs, without reading the database again."""
+    table = booking.table
+    return {
+        "booking": booking.pk,
+        "status": booking.status,
+        "customer": booking.customer_id,
+        "guest_name": booking.guest_name,
+        "guest_phone": booking.guest_phone,
+        "table": {"id": table.pk, "label": table.label, "seats": table.seats, "area": table.area},
+        "start": _local(booking.start).isoformat(),
+        "end": _local(booking.end).isoformat(),
+        "party_size": booking.party_size,
+        "notes": booking.notes,
+        "actor": getattr(actor, "pk", None),
+        **extra,
+    }
+
+
+def _record(event: str, booking: Booking, *, actor: Any, **extra: Any) -> None:
+    event_record(
+        type=event, aggregate="booking", aggregate_id=booking.pk, payload=_payload(booking, actor=actor, **extra)
+    )
+
+
+def _lock_customer(user: Any) -> None:
+    """Serialise one customer's own writes (the "one booking at a time" rule)."""
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+
+
+def _check_no_clash(*, customer: Any, start: datetime, end: datetime, exclude: int | None = None) -> None:
+    clash = customer_booking_overlapping(customer=customer, start=start, end=end, exclude=exclude)
+    if clash is not None:
+        raise AlreadyBooked(
+            f"You already have a booking at {_describe(clash.start)} (#{clash.pk}); change that one instead.",
+            field="start",
+            extra={"booking": clash.pk},
+        )
+
+
+def _choose_table(
+    *,
+    party_size: int,
+    start: datetime,
+    end: datetime,
+    table: Table | None = None,
+    keep: int | None = None,
+    exclude: int | None = None,
+) -> Table:
+    """Lock the candidate tables (pk order), re-read their bookings and pick one.
+
+    With `table` (a manager's choice) only that table, which must be active, big enough and
+    free. Otherwise `keep` (the booking's current table) when it still fits and is free, else
+    the best fit: the smallest free table with enough seats. Raises TableNotSuitable or
+    TableUnavailable.
+    """
+    if table is not None:
+        locked = Table.objects.select_for_update().filter(pk=table.pk).first()
+        if locked is None or not locked.active:
+            raise TableNotSuitable(f"Table {table.label} is not in service.", field="table")
+        if locked.seats < party_size:
+            raise TableNotSuitable(
+                f"Table {locked.label} seats {locked.seats}; the party is {party_size}.", field="table"
+            )
+        candidates = [locked]
+    else:
+        candidates = sorted(
+            Table.objects.select_for_update().filter(active=True, seats__gte=party_size).order_by("pk"),
+            key=best_fit_order,
+        )
+    busy = busy_intervals(
+        bookings_overlapping(tables=[t.pk for t in candidates], start=start, end=end, exclude=exclude)
+    )
+    free = free_tables(candidates, busy, start, end)
+    if not free:
+        if table is not None:
+            raise TableUnavailable(f"Table {table.label} is taken at {_describe(start)}.", field="table")
+        raise TableUnavailable(
+            f"No table for {party_size} is free at {_describe(start)}; the availability lists the free times.",
+            field="start",
+        )
+    return next((t for t in free if t.pk == keep), free[0])
+
+
+def _save_booking(booking: Booking) -> None:
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as error:
+        if NO_OVERLAP not in str(error):
+            raise
+        raise TableUnavailable(
+            f"Table {booking.table.label} was just taken at {_describe(booking.start)}.", field="start"
+        ) from error
+
+
+@transaction.atomic
+def booking_create(
+    *,
+    actor: Any,
+    start: datetime,
+    party_size: int,
+    notes: str = "",
+    guest_name: str = "",
+    guest_phone: str = "",
+    table: Table | None = None,
+    now: datetime | None = None,
+) -> Booking:
+    """Book a table. A customer books for themselves and the table is chosen for them (best
+    fit); a manager may book for a guest (`guest_name`, `guest_phone`) and choose the table.
+
+    Raises PermissionDenied (a non-manager choosing a table or naming a guest), InvalidInput,
+    PartyTooLarge, TooSoon, TooFarAhead, OutsideOpeningHours, OffGrid, AlreadyBooked (the
+    customer already has a booking then), TableNotSuitable or TableUnavailable. Nothing is
+    written when it raises. Locks the customer's row, then the candidate tables.
+    """
+    staff = is_manager(actor)
+    guest_name, guest_phone = guest_name.strip(), guest_phone.strip()
+    if not staff and (table is not None or guest_name or guest_phone):
+        field = "table" if table is not None else "guest_name"
+        raise PermissionDenied("Only the restaurant's managers choose a table or book for a guest.", field=field)
+    if guest_phone and not guest_name:
+        raise InvalidInput("Give the guest's name with their phone number.", field="guest_name")
+    if party_size < 1:
+        raise InvalidInput("A party is at least 1 person.", field="party_size")
+    start = _utc(start)
+    rules = booking_rules_load(day=_local(start).date(), staff=staff, now=now)
+    rules.check_party_size(party_size)
+    rules.check_start(start)
+    end = start + rules.duration
+
+    customer = None if guest_name else actor
+    if customer is not None and not staff:
+        _lock_customer(customer)
+        _check_no_clash(customer=customer, start=start, end=end)
+    chosen = _choose_table(party_size=party_size, start=start, end=end, table=table)
+    booking = Booking(
+        customer=customer,
+        guest_name=guest_name,
+        guest_phone=guest_phone,
+        party_size=party_size,
+        start=start,
+        end=end,
+        table=chosen,
+        notes=notes,
+        created_by=actor,
+    )
+    _save_booking(booking)
+    _record("booking.created", booking, actor=actor)
+    return booking
+
+
+def _lock_booking(booking: Booking) -> Booking:
+    return Booking.objects.select_for_update().get(pk=booking.pk)
+
+
+def _check_own(booking: Booking, actor: Any) -> None:
+    if booking.customer_id is None or booking.customer_id != getattr(actor, "pk", None):
+        raise NotFound("No such booking.")
+
+
+def _check_cutoff(booking: Booking, *, now: datetime) -> None:
+    minutes = restaurant_settings_get().booking_cancellation_cutoff_minutes
+    if now > booking.start - timedelta(minutes=minutes):
+        raise TooLate(
+            f"Bookings can be changed or cancelled online until {minutes} minutes before they start; "
+            "please call the restaurant.",
+        )
+
+
+def _check_transition(booking: Booking, to: str) -> None:
+    allowed = TRANSITIONS[booking.status]
+    if to not in allowed:
+        follow = f"it can only become {' or '.join(allowed)}" if allowed else "that is final"
+        raise InvalidTransition(
+            f"This booking is {booking.status}: {follow}.",
+            field="status",
+            extra={"current_status": booking.status, "allowed_statuses": list(allowed)},
+        )
+
+
+@transaction.atomic
+def booking_update(*, booking: Booking, actor: Any, data: dict[str, Any], now: datetime | None = None) -> Booking:
+    """Change `start`, `party_size` or `notes`; managers also `table`, `guest_name`, `guest_phone`.
+
+    A customer changes their own confirmed booking until the cancellation cut-off; a manager
+    any active booking. A new time or party size is re-checked like a new booking, keeping the
+    table when it still fits and is free. Raises NotFound (not the customer's), PermissionDenied,
+    BookingNotEditable, TooLate, the start and party-size errors of `booking_create`,
+    AlreadyBooked, TableNotSuitable or TableUnavailable. Locks the booking, the customer, then
+    the candidate tables.
+    """
+    now = now or timezone.now()
+    staff = is_manager(actor)
+    booking = _lock_booking(booking)
+    if not staff:
+        _check_own(booking, actor)
+        forbidden = [name for name in MANAGER_ONLY_FIELDS if name in data]
+        if forbidden:
+            raise PermissionDenied(
+                "Only the restaurant's managers choose a table or change guest details.", field=forbidden[0]
+            )
+        if booking.status != BookingStatus.CONFIRMED:
+            raise BookingNotEditable(f"This booking is {booking.status}; only a confirmed booking can be changed.")
+        _check_cutoff(booking, now=now)
+    elif booking.status not in ACTIVE_STATUSES:
+        raise BookingNotEditable(f"This booking is {booking.status}; only an active booking can be changed.")
+
+    changes: dict[str, list[Any]] = {}
+    if "guest_name" in data or "guest_phone" in data:
+        if booking.customer_id is not None:
+            raise InvalidInput("This booking is a registered customer's; it has no guest details.", field="guest_name")
+        guest_name = data.get("guest_name", booking.guest_name).strip()
+        guest_phone = data.get("guest_phone", booking.guest_phone).strip()
+        if not guest_name:
+            raise InvalidInput("A guest booking needs the guest's name.", field="guest_name")
+        for name, value in (("guest_name", guest_name), ("guest_phone", guest_phone)):
+            if value != getattr(booking, name):
+                changes[name] = [getattr(booking, name), value]
+                setattr(booking, name, value)
+    if "notes" in data and data["notes"] != booking.notes:
+        changes["notes"] = [booking.notes, data["notes"]]
+        booking.notes = data["notes"]
+
+    start = _utc(data["start"]) if "start" in data else booking.start
+    party_size = data.get("party_size", booking.party_size)
+    table = data.get("table")
+    moved = start != booking.start
+    if party_size < 1:
+        raise InvalidInput("A party is at least 1 person.", field="party_size")
+    if moved or party_size != booking.party_size or (table is not None and table.pk != booking.table_id):
+        rules = booking_rules_load(day=_local(start).date(), staff=staff, now=now)
+        if party_size != booking.party_size:
+            rules.check_party_size(party_size)
+        end = booking.end
+        if moved:
+            rules.check_start(start)
+            end = start + rules.duration
+        if booking.customer_id is not None and not staff and moved:
+            _lock_customer(actor)
+            _check_no_clash(customer=actor, start=start, end=end, exclude=booking.pk)
+        chosen = _choose_table(
+            party_size=party_size, start=start, end=end, table=table, keep=booking.table_id, exclude=booking.pk
+        )
+        if moved:
+            changes["start"] = [_local(booking.start).isoformat(), _local(start).isoformat()]
+            changes["end"] = [_local(booking.end).isoformat(), _local(end).isoformat()]
+        if party_size != booking.party_size:
+            changes["party_size"] = [booking.party_size, party_size]
+        if chosen.pk != booking.table_id:
+            changes["table"] = [booking.table.label, chosen.label]
+        booking.start, booking.end, booking.party_size, booking.table = start, end, party_size, chosen
+
+    if changes:
+        _save_booking(booking)
+        _record("booking.updated", booking, actor=actor, changes=changes)
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(*, booking: Booking, actor: Any, now: datetime | None = None) -> Booking:
+    """Cancel a confirmed booking (kept, status `cancelled`): the customer their own until the
+    cut-off, a manager any. Raises NotFound, InvalidTransition or TooLate. Locks the booking."""
+    now = now or timezone.now()
+    booking = _lock_booking(booking)
+    staff = is_manager(actor)
+    if not staff:
+        _check_own(booking, actor)
+    _check_transition(booking, BookingStatus.CANCELLED)
+    if not staff:
+        _check_cutoff(booking, now=now)
+    booking.status = BookingStatus.CANCELLED
+    booking.save(update_fields=["status", "updated"])
+    _record("booking.cancelled", booking, actor=actor, by="restaurant" if staff else "customer")
+    return booking
+
+
+STATUS_EVENTS = {
+    BookingStatus.SEATED: "booking.seated",
+    BookingStatus.COMPLETED: "booking.completed",
+    BookingStatus.CANCELLED: "booking.cancelled",
+    BookingStatus.NO_SHOW: "booking.no_show",
+}
+
+
+@transaction.atomic
+def booking_status_change(*, booking: Booking, actor: Any, status: str, now: datetime | None = None) -> Booking:
+    """Move a booking along its lifecycle (managers): confirmed -> seated | cancelled | no_show,
+    seated -> completed. A party is a no-show only once its time has come.
+
+    Raises PermissionDenied, InvalidTransition (naming the current and allowed statuses) or
+    TooEarly. Locks the booking.
+    """
+    if not is_manager(actor):
+        raise PermissionDenied("Only managers change a booking's status.")
+    now = now or timezone.now()
+    booking = _lock_booking(booking)
+    _check_transition(booking, status)
+    if status == BookingStatus.NO_SHOW and now < booking.start:
+        raise TooEarly(
+            f"A party is a no-show only once its booking has started ({_describe(booking.start)}).", field="status"
+        )
+    previous = booking.status
+    booking.status = status
+    booking.save(update_fields=["status", "updated"])
+    extra = {"previous_status": previous}
+    if status == BookingStatus.CANCELLED:
+        extra["by"] = "restaurant"
+    _record(STATUS_EVENTS[status], booking, actor=actor, **extra)
+    return booking

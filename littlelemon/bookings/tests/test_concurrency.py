@@ -1,0 +1,110 @@
+"""Races with real threads on one database (SQLite file or PostgreSQL): no sequence or race of
+requests puts two parties at one table at the same time, and nobody gets a 500."""
+
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from conftest import api_client_for
+from littlelemon.accounts.tests.factories import UserFactory
+from littlelemon.bookings import services
+from littlelemon.bookings.enums import ACTIVE_STATUSES
+from littlelemon.bookings.exceptions import TableUnavailable
+from littlelemon.bookings.models import Booking
+from littlelemon.events.models import OutboxEvent
+
+from .clock import TOMORROW, iso, local
+from .factories import BookingFactory, TableFactory
+
+pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
+
+
+def race(jobs: list[Callable[[], Any]]) -> list[Any]:
+    """Run the jobs in threads released together; each returns its result or the exception it raised."""
+    barrier = threading.Barrier(len(jobs))
+    results: list[Any] = [None] * len(jobs)
+
+    def run(index: int, job: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            results[index] = job()
+        except Exception as error:  # handed to the test, which fails on anything unexpected
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_four_customers_racing_for_the_last_table(now):
+    taken, last = TableFactory(label="A", seats=4), TableFactory(label="B", seats=4)
+    BookingFactory(table=taken, start=local(TOMORROW, 19))
+    customers = [UserFactory() for _ in range(4)]
+
+    def post(user):
+        def job():
+            response = api_client_for(user).post(
+                "/api/v1/bookings/", {"start": iso(TOMORROW, 19), "party_size": 2}, format="json"
+            )
+            return response.status_code, response.json()
+
+        return job
+
+    results = race([post(user) for user in customers])
+
+    assert sorted(status for status, _body in results) == [201, 409, 409, 409], results
+    assert {body["code"] for status, body in results if status == 409} == {"table_unavailable"}
+    (winner,) = [body for status, body in results if status == 201]
+    assert winner["table"]["id"] == last.pk
+    active = Booking.objects.filter(table=last, status__in=ACTIVE_STATUSES)
+    assert list(active.values_list("pk", flat=True)) == [winner["id"]]
+    assert OutboxEvent.objects.filter(type="booking.created").count() == 1
+
+
+def test_moves_racing_onto_the_last_free_time_never_overlap(now):
+    table = TableFactory(seats=4)
+    customers = [UserFactory() for _ in range(3)]
+    bookings = [
+        BookingFactory(table=table, customer=customer, start=local(TOMORROW, 12) + timedelta(hours=2 * i))
+        for i, customer in enumerate(customers)
+    ]
+
+    def move(booking, customer):
+        def job():
+            return services.booking_update(booking=booking, actor=customer, data={"start": local(TOMORROW, 19)})
+
+        return job
+
+    results = race([move(b, c) for b, c in zip(bookings, customers, strict=True)])
+
+    moved = [r for r in results if isinstance(r, Booking)]
+    refused = [r for r in results if isinstance(r, TableUnavailable)]
+    assert (len(moved), len(refused)) == (1, 2), results
+    at_seven = Booking.objects.filter(table=table, start=local(TOMORROW, 19), status__in=ACTIVE_STATUSES)
+    assert list(at_seven.values_list("pk", flat=True)) == [moved[0].pk]
+
+
+def test_one_customer_double_submitting_gets_one_booking(now):
+    TableFactory()
+    TableFactory()
+    customer = UserFactory()
+
+    def submit():
+        response = api_client_for(customer).post(
+            "/api/v1/bookings/", {"start": iso(TOMORROW, 19), "party_size": 2}, format="json"
+        )
+        return response.status_code, response.json().get("code")
+
+    results = race([submit, submit, submit])
+
+    assert sorted(results, key=lambda r: r[0]) == [(201, None), (409, "already_booked"), (409, "already_booked")]
+    assert Booking.objects.filter(customer=customer).count() == 1
