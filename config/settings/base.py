@@ -8,17 +8,17 @@ from datetime import timedelta
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import BASE_DIR, env, rate
+from config.env import BASE_DIR, env, rate, secret
 
 DEBUG = env.bool("DEBUG", default=False)
 
 # --- secrets and hosts: dev defaults only when DEBUG is on -------------------------------
 _DEV_SECRET_KEY = "django-insecure-dev-only-key-never-use-in-production-0123456789abcdef"  # noqa: S105 (used only with DEBUG on)
 if DEBUG:
-    SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY)
+    SECRET_KEY = secret("SECRET_KEY", default=_DEV_SECRET_KEY)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 else:
-    SECRET_KEY = env.str("SECRET_KEY", default="")
+    SECRET_KEY = secret("SECRET_KEY")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
     if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (e.g. 50+ random characters).")

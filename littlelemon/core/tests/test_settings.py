@@ -77,6 +77,13 @@ def test_check_deploy_is_clean_with_the_required_variables(tmp_path):
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+def test_a_secret_key_starting_with_a_dollar_is_read_verbatim():
+    """django-environ would read `$abc` as "the variable named abc"; a secret is never interpreted."""
+    key = "$" + get_random_secret_key()
+
+    assert read_settings("config.settings.prod", "s.SECRET_KEY", SECRET_KEY=key, ALLOWED_HOSTS="example.com") == key
+
+
 def test_production_defaults_are_secure():
     values = read_settings(
         "config.settings.prod",
