@@ -8,9 +8,12 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
+# The browser tests and `make screenshots` drive Debian's Chromium (Playwright cannot download its own here).
+CHROMIUM ?= /usr/bin/chromium
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install migrate run demo test lint format lock clean
+.PHONY: help install chromium migrate run demo test lint format lock screenshots clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -23,6 +26,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@mkdir -p var
 	@touch $(STAMP)
 
+chromium:  ## Install Debian's Chromium for the browser tests when it is missing (idempotent)
+	@test -x $(CHROMIUM) || { \
+	  echo "$(CHROMIUM) not found: installing Debian's chromium package with apt-get"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $(SUDO) apt-get install -y -q chromium || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }; \
+	}
+	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) is still missing: the browser tests cannot run" >&2; exit 1; }
+
 migrate: install  ## Apply database migrations
 	$(BIN)/python manage.py migrate --noinput
 
@@ -32,8 +43,8 @@ demo: migrate  ## Load the demo restaurant (idempotent)
 run: demo  ## Serve the demo restaurant on http://127.0.0.1:8000 (SQLite, dev settings)
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install  ## Run the whole test suite
-	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+test: install chromium  ## Run the whole test suite (browser tests included)
+	CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 lint: install  ## ruff, formatting, missing migrations, OpenAPI schema validity
 	$(BIN)/ruff check .
@@ -48,6 +59,9 @@ format: install  ## Apply ruff's formatting and safe fixes
 lock: install  ## Re-pin requirements*.txt from requirements*.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
+
+screenshots: install chromium  ## PNGs of the main pages (desktop, phone) from a seeded demo, into docs/screenshots/
+	CHROMIUM=$(CHROMIUM) $(BIN)/python scripts/screenshots.py
 
 clean:  ## Remove the virtual environment and local data (var/)
 	rm -rf $(VENV) var

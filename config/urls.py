@@ -14,6 +14,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    # The customer site: `/` is its home page. Django's default handler404/handler500 render
+    # templates/404.html and templates/500.html (the 500 page reads no database).
+    path("", include("littlelemon.web.urls")),
 ]
 
 if settings.DEBUG:

@@ -11,3 +11,13 @@ def role_member_list(*, role: Role | str) -> QuerySet[User]:
 
 def user_get(*, user_id: int) -> User | None:
     return User.objects.filter(pk=user_id).first()
+
+
+def username_taken(*, username: str) -> bool:
+    """Usernames are unique regardless of case ("Tilly" and "tilly" are one person)."""
+    return User.objects.filter(username__iexact=username).exists()
+
+
+def email_taken(*, email: str, exclude_pk: int | None = None) -> bool:
+    """Email addresses are unique regardless of case (the database enforces it too)."""
+    return bool(email) and User.objects.filter(email__iexact=email).exclude(pk=exclude_pk).exists()

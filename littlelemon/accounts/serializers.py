@@ -2,14 +2,16 @@ from django.contrib.auth import get_user_model
 from djoser import serializers as djoser_serializers
 from rest_framework import serializers
 
+from .exceptions import EmailTaken, UsernameTaken
+from .selectors import email_taken, username_taken
+
 User = get_user_model()
 
 
 def _validate_unique_email(value: str, *, exclude_pk: int | None = None) -> str:
     value = User.objects.normalize_email(value)
-    taken = User.objects.filter(email__iexact=value).exclude(pk=exclude_pk)
-    if value and taken.exists():
-        raise serializers.ValidationError("An account with this email address already exists.")
+    if email_taken(email=value, exclude_pk=exclude_pk):
+        raise serializers.ValidationError(EmailTaken.default_message)
     return value
 
 
@@ -27,8 +29,8 @@ class UserCreateSerializer(djoser_serializers.UserCreateSerializer):
         fields = ("id", "username", "email", "password")
 
     def validate_username(self, value: str) -> str:
-        if User.objects.filter(username__iexact=value).exists():
-            raise serializers.ValidationError("A user with that username already exists.")
+        if username_taken(username=value):
+            raise serializers.ValidationError(UsernameTaken.default_message)
         return value
 
     def validate_email(self, value: str) -> str:

@@ -1,15 +1,48 @@
-"""Role management. Both functions check the actor themselves, so every caller (API, staff
-pages, shell) is held to the same rule."""
+"""Sign-up and role management. Each function checks its rules itself, so every caller (API,
+web pages, staff pages, shell) is held to the same rules."""
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
-from littlelemon.core.exceptions import PermissionDenied
+from littlelemon.core.exceptions import InvalidInput, PermissionDenied
 
 from .enums import Role
-from .exceptions import NotInRole
+from .exceptions import EmailTaken, NotInRole, UsernameTaken
 from .models import User
 from .permissions import can_manage_role
+from .selectors import email_taken, username_taken
+
+
+@transaction.atomic
+def user_sign_up(*, username: str, email: str, password: str) -> User:
+    """Create a customer account (no staff role) with a usable, validated password.
+
+    Raises InvalidInput (field `username`: letters, digits and @.+-_ only), UsernameTaken
+    (field `username`), EmailTaken (field `email`) or InvalidInput (field `password`: Django's
+    password validators' messages). The database's unique constraints settle a race between
+    two sign-ups for the same name or address.
+    """
+    email = User.objects.normalize_email(email)
+    try:
+        for validator in User._meta.get_field("username").validators:
+            validator(username)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages), field="username") from None
+    if username_taken(username=username):
+        raise UsernameTaken(field="username")
+    if email_taken(email=email):
+        raise EmailTaken(field="email")
+    try:
+        validate_password(password, user=User(username=username, email=email))
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages), field="password") from None
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(username=username, email=email, password=password)
+    except IntegrityError:
+        raise UsernameTaken("That username or email address was taken a moment ago.", field="username") from None
 
 
 def _ensure_can_manage(actor: User, role: Role) -> Group:

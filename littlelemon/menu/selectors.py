@@ -10,3 +10,8 @@ def category_list() -> QuerySet[Category]:
 def menu_item_list() -> QuerySet[MenuItem]:
     """Every dish, sold-out ones included, with its category joined (one query a page)."""
     return MenuItem.objects.select_related("category").order_by("position", "id")
+
+
+def menu_item_list_by_category() -> QuerySet[MenuItem]:
+    """Every dish as the printed menu lists them: category by category, then by position."""
+    return menu_item_list().order_by("category__position", "category__title", "category_id", "position", "id")

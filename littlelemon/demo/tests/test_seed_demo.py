@@ -43,6 +43,7 @@ def test_seed_demo_is_believable_and_idempotent(settings, capsys):
     assert restaurant_settings_get().delivery_fee == Decimal("4.99")
     output = capsys.readouterr().out
     assert "manager    / lemon-manager" in output
+    assert "Web site     http://127.0.0.1:8000/ " in output
     assert "http://127.0.0.1:8000/api/docs/" in output
 
 

@@ -89,7 +89,8 @@ class Command(BaseCommand):
                 user.is_superuser = user.is_staff = role == "admin"
                 user.save()
             if role not in ("admin", "customer"):
-                user.groups.add(Group.objects.get(name=role))
+                # The role groups come from a migration; recreate one if someone deleted it.
+                user.groups.add(Group.objects.get_or_create(name=role)[0])
 
     def _tables(self) -> None:
         for label, seats, area in data.TABLES:
@@ -140,6 +141,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role:<14} {username:<10} / {password}")
         self.stdout.write(
             "\nOnce the server is up:\n"
+            "  Web site     http://127.0.0.1:8000/            (menu: /menu/, log in: /account/login/)\n"
             "  API docs     http://127.0.0.1:8000/api/docs/   (Redoc: /api/redoc/, schema: /api/schema/)\n"
             "  Admin        http://127.0.0.1:8000/admin/\n"
             "  API root     http://127.0.0.1:8000/api/v1/menu-items/\n"

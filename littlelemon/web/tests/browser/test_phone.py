@@ -1,0 +1,46 @@
+"""A 360 px phone: nothing overflows sideways, the navigation and the filters are usable."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+PAGES = ["/", "/menu/", "/menu/?search=lemon&dietary=vegan", "/menu/lamb-ragu-pappardelle/", "/account/login/"]
+
+
+def horizontal_overflow(page: Page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def test_a_phone_sized_visit(phone: Page, demo):
+    for path in [*PAGES, "/account/signup/", "/no-such-page/"]:
+        phone.goto(path)
+        assert horizontal_overflow(phone) == 0, f"{path} scrolls sideways on a 360 px screen"
+
+    phone.goto("/")
+    nav = phone.get_by_role("navigation", name="Main")
+    for name in ("Menu", "Log in", "Sign up"):
+        link = nav.get_by_role("link", name=name)
+        expect(link).to_be_in_viewport()
+        box = link.bounding_box()
+        assert box["height"] >= 40, f"{name} is too small a target to tap ({box['height']} px)"
+
+    nav.get_by_role("link", name="Menu").tap()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Menu")
+    phone.get_by_role("checkbox", name="Vegetarian").tap()
+    phone.get_by_label("Category").select_option(label="Pasta")
+    expect(phone.get_by_role("status")).to_have_text("2 dishes found · Clear filters")
+    phone.get_by_role("link", name="Mushroom Tagliatelle").tap()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Mushroom Tagliatelle")
+    assert horizontal_overflow(phone) == 0
+    expect(phone).to_have_url(re.compile(r"/menu/mushroom-tagliatelle/$"))
+
+
+@pytest.mark.parametrize("path", ["/", "/menu/"])
+def test_cards_fill_the_phone_width_in_one_column(phone: Page, demo, path):
+    phone.goto(path)
+
+    cards = phone.locator(".dish-card")
+    first, second = cards.nth(0).bounding_box(), cards.nth(1).bounding_box()
+    assert first["x"] == second["x"]  # one column
+    assert first["width"] >= 320

@@ -1,0 +1,136 @@
+"""`make screenshots`: PNGs of the customer site's main pages, desktop and phone, for the README.
+
+By default it serves its own demo: a throwaway SQLite database, migrated and seeded with
+`seed_demo`, behind `manage.py runserver` on a free loopback port, so your `var/db.sqlite3` is
+left alone. `--url http://127.0.0.1:8000` photographs a demo you already run instead.
+
+Drives Debian's Chromium (`/usr/bin/chromium`, or $CHROMIUM) with Playwright; PNGs are reduced
+to a 256-colour palette so that they stay small in the repository.
+"""
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from PIL import Image
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGES = [
+    ("home", "/"),
+    ("menu", "/menu/"),
+    ("menu-filtered", "/menu/?search=&category=&dietary=vegan"),
+    ("dish", "/menu/greek-salad/"),
+    ("login", "/account/login/"),
+]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2):  # noqa: S310 (our own loopback server)
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+@contextmanager
+def demo_server():
+    """A seeded demo on a free port, in a temporary folder; stopped and removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="littlelemon-screenshots-") as folder:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+            "DEBUG": "true",
+            "DATABASE_URL": f"sqlite:///{folder}/db.sqlite3",
+            "MEDIA_ROOT": f"{folder}/media",
+        }
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
+        subprocess.run([*manage, "seed_demo", "--quiet-logins"], env=env, check=True, cwd=ROOT)
+        port = free_port()
+        server = subprocess.Popen(
+            [*manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(url)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def shrink(path: Path) -> None:
+    """A 256-colour palette: a third of the size, indistinguishable for flat UI colours."""
+    with Image.open(path) as image:
+        image.convert("RGB").quantize(colors=256, dither=Image.Dither.NONE).save(path, optimize=True)
+
+
+def photograph(url: str, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for device, viewport in VIEWPORTS.items():
+            context = browser.new_context(viewport=viewport, is_mobile=device == "phone", has_touch=device == "phone")
+            page = context.new_page()
+            for name, path in PAGES:
+                page.goto(f"{url}{path}", wait_until="networkidle")
+                target = out / f"{name}-{device}.png"
+                page.screenshot(path=str(target))
+                shrink(target)
+                written.append(target)
+            context.close()
+        browser.close()
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", help="photograph this running site instead of starting a demo")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    if args.url:
+        written = photograph(args.url.rstrip("/"), args.out)
+    else:
+        with demo_server() as url:
+            written = photograph(url, args.out)
+    for path in written:
+        print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}  {path.stat().st_size // 1024} KB")
+
+
+if __name__ == "__main__":
+    main()
