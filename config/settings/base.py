@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "littlelemon.menu",
     "littlelemon.restaurant",
     "littlelemon.events",
+    "littlelemon.cart",
     "littlelemon.demo",
 ]
 

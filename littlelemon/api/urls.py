@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("littlelemon.accounts.urls")),
     path("", include("littlelemon.menu.urls")),
     path("", include("littlelemon.restaurant.urls")),
+    path("", include("littlelemon.cart.urls")),
 ]
