@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "littlelemon.restaurant",
     "littlelemon.bookings",
     "littlelemon.events",
+    "littlelemon.cart",
+    "littlelemon.orders",
     "littlelemon.demo",
     "littlelemon.web",
 ]
@@ -256,6 +258,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # One name per choice set that several fields share.
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "littlelemon.orders.enums.OrderStatus",
+    },
 }
 
 # --- logging -----------------------------------------------------------------------------

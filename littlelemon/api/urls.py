@@ -7,4 +7,6 @@ urlpatterns = [
     path("", include("littlelemon.menu.urls")),
     path("", include("littlelemon.restaurant.urls")),
     path("", include("littlelemon.bookings.urls")),
+    path("", include("littlelemon.cart.urls")),
+    path("", include("littlelemon.orders.urls")),
 ]

@@ -411,3 +411,42 @@ BOOKINGS = [
     ("Sam Chen", 3, "18:30", 2, ""),
 ]
 GUEST_PHONES = {"Maria Lopez": "+1 312 555 0142", "Sam Chen": "+1 312 555 0199"}
+
+DEMO_ADDRESS = "742 N Orchard Street, Apt 3, Chicago, IL 60614"
+
+# Orders of the demo customer, placed and moved through their lifecycle by the services.
+# (idempotency key, fulfilment, [(dish title, quantity)], tip, payment method, status to reach)
+# The key marks an order as made: running seed_demo again adds nothing.
+ORDERS = [
+    ("demo-order-1", "delivery", [("Greek Salad", 2), ("Lemon Dessert", 2)], D("4.00"), "card", "delivered"),
+    ("demo-order-2", "pickup", [("Lamb Ragù Pappardelle", 1), ("Tabbouleh", 1)], D("0.00"), "cash", "collected"),
+    ("demo-order-3", "delivery", [("Moussaka", 1), ("Fresh Lemonade", 2)], D("3.00"), "cash", "out_for_delivery"),
+    ("demo-order-4", "delivery", [("Falafel", 2), ("Bruschetta", 1)], D("2.00"), "card", "ready"),
+    ("demo-order-5", "pickup", [("Chicken Souvlaki", 1), ("Hummus", 1)], D("0.00"), "cash", "preparing"),
+    ("demo-order-6", "delivery", [("Lamb Kofta", 1), ("Fattoush", 1)], D("2.50"), "card", "placed"),
+    ("demo-order-7", "pickup", [("Baklava", 3), ("Greek Coffee", 3)], D("0.00"), "cash", "cancelled"),
+]
+
+# The steps to each status, and who takes them ("assign" gives a delivery to the demo driver).
+ORDER_PATHS = {
+    "placed": [],
+    "cancelled": [("customer", "cancelled")],
+    "preparing": [("manager", "accepted"), ("kitchen", "preparing")],
+    "ready": [("manager", "accepted"), ("manager", "assign"), ("kitchen", "preparing"), ("kitchen", "ready")],
+    "out_for_delivery": [
+        ("manager", "accepted"),
+        ("manager", "assign"),
+        ("kitchen", "preparing"),
+        ("kitchen", "ready"),
+        ("driver", "out_for_delivery"),
+    ],
+    "delivered": [
+        ("manager", "accepted"),
+        ("manager", "assign"),
+        ("kitchen", "preparing"),
+        ("kitchen", "ready"),
+        ("driver", "out_for_delivery"),
+        ("driver", "delivered"),
+    ],
+    "collected": [("manager", "accepted"), ("kitchen", "preparing"), ("kitchen", "ready"), ("kitchen", "collected")],
+}

@@ -104,3 +104,49 @@ def test_seed_demo_finds_free_slots_late_at_night_and_around_closures(settings, 
     local_days = {start.astimezone(timezone.get_default_timezone()).date() for start in starts}
     assert (moment + timedelta(days=1)).date() not in local_days
     assert min(starts) > moment + timedelta(hours=1)
+
+
+def test_seed_demo_places_orders_in_several_states_through_the_services(settings):
+    from littlelemon.cart.models import CartLine
+    from littlelemon.events.models import OutboxEvent
+    from littlelemon.orders.models import Order, OrderEvent
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--quiet-logins")
+    customer = User.objects.get(username="customer")
+    kept = CartLine.objects.create(
+        user=customer, menuitem=MenuItem.objects.get(title="Baklava"), quantity=2, price_when_added=Decimal("6.25")
+    )
+    Order.objects.filter(idempotency_key="demo-order-6").delete()  # one went missing: the next run makes it again
+    call_command("seed_demo", "--quiet-logins")
+    call_command("seed_demo", "--quiet-logins")
+
+    orders = {order.idempotency_key: order for order in Order.objects.select_related("customer", "delivery_crew")}
+    assert {key: order.status for key, order in orders.items()} == {key: status for key, *_, status in data.ORDERS}
+    assert {order.customer.username for order in orders.values()} == {"customer"}
+    assert {key for key, order in orders.items() if order.delivery_crew} == {
+        "demo-order-1",
+        "demo-order-3",
+        "demo-order-4",
+    }
+    assert {order.delivery_crew.username for order in orders.values() if order.delivery_crew} == {"driver"}
+    delivered = orders["demo-order-1"]
+    # 2 × 12.99 + 2 × 5.00 = 35.98; + 4.99 delivery; 10.25% tax on 40.97 = 4.199... -> 4.20; + 4.00 tip
+    assert (delivered.subtotal, delivered.tax, delivered.total, delivered.payment_status) == (
+        Decimal("35.98"),
+        Decimal("4.20"),
+        Decimal("49.17"),
+        "paid",
+    )
+    assert [e.to_status for e in OrderEvent.objects.filter(order=delivered).exclude(kind="assigned")] == [
+        "placed",
+        "accepted",
+        "preparing",
+        "ready",
+        "out_for_delivery",
+        "delivered",
+    ]
+    assert OutboxEvent.objects.filter(type="order.placed").count() == Order.objects.count() + 1  # one was deleted
+    assert list(CartLine.objects.filter(user=customer).values_list("menuitem_id", "quantity")) == [
+        (kept.menuitem_id, 2)
+    ]

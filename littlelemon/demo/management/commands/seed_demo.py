@@ -13,11 +13,16 @@ from littlelemon.bookings import selectors as booking_selectors
 from littlelemon.bookings import services as booking_services
 from littlelemon.bookings.enums import ACTIVE_STATUSES
 from littlelemon.bookings.models import Booking, Table
+from littlelemon.cart import services as cart_services
+from littlelemon.cart.models import CartLine
+from littlelemon.core.exceptions import ApplicationError
 from littlelemon.menu import services as menu_services
 from littlelemon.menu.models import Category, MenuItem
+from littlelemon.orders import services as order_services
+from littlelemon.orders.models import Order
 from littlelemon.restaurant import services as restaurant_services
 from littlelemon.restaurant.models import OpeningHours
-from littlelemon.restaurant.selectors import restaurant_tz
+from littlelemon.restaurant.selectors import restaurant_settings_get, restaurant_tz, schedule_load
 
 from ... import data
 
@@ -40,11 +45,12 @@ class Command(BaseCommand):
             self._users()
             self._tables()
             self._bookings()
+            self._orders()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo restaurant ready: {Category.objects.count()} categories, "
                 f"{MenuItem.objects.count()} dishes, {User.objects.count()} users, "
-                f"{Table.objects.count()} tables, {Booking.objects.count()} bookings."
+                f"{Table.objects.count()} tables, {Booking.objects.count()} bookings, {Order.objects.count()} orders."
             )
         )
         if not quiet_logins:
@@ -134,6 +140,55 @@ class Command(BaseCommand):
                 target = datetime.combine(day, wanted, tzinfo=tz)
                 return min(slots, key=lambda slot: abs(slot.start - target)).start
         return None
+
+    def _orders(self) -> None:
+        """The demo customer's orders, made as real ones are: a cart, `order_place`, then each
+        step by the person whose step it is. Their own cart is put back afterwards."""
+        people = {name: User.objects.get(username=name) for name in ("customer", "manager", "kitchen", "driver")}
+        customer = people["customer"]
+        missing = [
+            order
+            for order in data.ORDERS
+            if not Order.objects.filter(customer=customer, idempotency_key=order[0]).exists()
+        ]
+        if not missing:
+            return
+        kept = list(CartLine.objects.filter(user=customer).values_list("menuitem_id", "quantity"))
+        scheduled_for = self._order_time()
+        for key, fulfilment, dishes, tip, payment_method, status in missing:
+            cart_services.cart_clear(user=customer)
+            try:
+                for title, quantity in dishes:
+                    dish = MenuItem.objects.get(title=title)
+                    cart_services.cart_item_add(user=customer, menuitem_id=dish.pk, quantity=quantity)
+                order, _ = order_services.order_place(
+                    customer=customer,
+                    fulfilment=fulfilment,
+                    delivery_address=data.DEMO_ADDRESS,
+                    scheduled_for=scheduled_for,
+                    tip=tip,
+                    payment_method=payment_method,
+                    idempotency_key=key,
+                )
+                for who, step in data.ORDER_PATHS[status]:
+                    if step == "assign":
+                        order_services.order_assign(order=order, actor=people[who], delivery_crew=people["driver"])
+                    else:
+                        order_services.order_status_change(order=order, actor=people[who], status=step)
+            except (ApplicationError, MenuItem.DoesNotExist) as error:  # e.g. a dish was sold out by hand
+                self.stderr.write(f"Demo order {key} skipped: {error}")
+        cart_services.cart_clear(user=customer)
+        cart_services.cart_merge(user=customer, lines=kept)
+
+    def _order_time(self):
+        """None (as soon as possible) while the restaurant takes orders, else half an hour after it opens."""
+        settings = restaurant_settings_get()
+        now = timezone.now()
+        schedule = schedule_load()
+        if schedule.accepts_orders_at(now, cutoff_minutes=settings.order_cutoff_minutes):
+            return None
+        opening = schedule.next_opening(now)
+        return opening + timedelta(minutes=30) if opening else None
 
     def _print_logins(self) -> None:
         self.stdout.write("\nDemo logins (username / password):")

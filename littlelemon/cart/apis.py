@@ -1,0 +1,71 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from . import selectors, services
+from .permissions import HasCart
+from .serializers import CartItemAddSerializer, CartItemUpdateSerializer, CartLineSerializer, CartSerializer
+
+
+class CartApi(GenericAPIView):
+    """The signed-in user's cart, at current menu prices."""
+
+    permission_classes = [HasCart]
+    serializer_class = CartSerializer
+
+    def get(self, request):
+        return Response(CartSerializer(selectors.cart_get(user=request.user)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request):
+        """Empty the cart."""
+        services.cart_clear(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CartItemsApi(GenericAPIView):
+    permission_classes = [HasCart]
+    serializer_class = CartLineSerializer
+
+    @extend_schema(
+        request=CartItemAddSerializer,
+        responses={201: CartLineSerializer, 200: CartLineSerializer},
+        description=(
+            "Put a dish in the cart: 201 with the new line, or 200 with the line it was added to. "
+            "An unknown dish (`unknown_menuitem`), a sold-out one (`item_unavailable`) or a line "
+            "that would pass 99 (`quantity_limit`) is a 400."
+        ),
+    )
+    def post(self, request):
+        serializer = CartItemAddSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        line, created = services.cart_item_add(
+            user=request.user,
+            menuitem_id=serializer.validated_data["menuitem"],
+            quantity=serializer.validated_data["quantity"],
+        )
+        return Response(
+            CartLineSerializer(line).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class CartItemApi(GenericAPIView):
+    """One line of the signed-in user's cart (another user's line is a 404)."""
+
+    permission_classes = [HasCart]
+    serializer_class = CartLineSerializer
+
+    @extend_schema(request=CartItemUpdateSerializer, responses={200: CartLineSerializer})
+    def patch(self, request, pk: int):
+        """Set the line's quantity."""
+        serializer = CartItemUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        line = services.cart_item_update(user=request.user, line_id=pk, **serializer.validated_data)
+        return Response(CartLineSerializer(line).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk: int):
+        """Remove the line."""
+        services.cart_item_remove(user=request.user, line_id=pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,49 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+from littlelemon.core.models import TimeStampedModel
+from littlelemon.core.money import to_money
+from littlelemon.menu.models import MenuItem
+
+from .enums import MAX_QUANTITY
+
+
+class CartLine(TimeStampedModel):
+    """A dish and a quantity in a signed-in user's cart (one line per dish for now).
+
+    The cart shows, and an order charges, the dish's *current* menu price;
+    `price_when_added` remembers the price at the last change of the line so that a page can
+    say "the price changed since you added it".
+
+    When menu modifiers arrive, a line's identity becomes (dish, options): the uniqueness below
+    and `services._line_lookup` are the two places that change.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart_lines")
+    menuitem = models.ForeignKey(MenuItem, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveSmallIntegerField()
+    price_when_added = models.DecimalField(max_digits=7, decimal_places=2)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "menuitem"], name="cart_line_unique_dish"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1, quantity__lte=MAX_QUANTITY), name="cart_line_quantity_range"
+            ),
+            models.CheckConstraint(condition=models.Q(price_when_added__gt=0), name="cart_line_price_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.menuitem_id} for user {self.user_id}"
+
+    @property
+    def unit_price(self) -> Decimal:
+        """The dish's current menu price (what the order will charge)."""
+        return self.menuitem.price
+
+    @property
+    def price(self) -> Decimal:
+        return to_money(self.unit_price * self.quantity)

@@ -1,0 +1,162 @@
+"""Writes to carts. Every function is scoped to one user's cart and runs in one transaction.
+
+Adding to a line locks it (`SELECT ... FOR UPDATE`), then decides on the locked quantity, so two
+requests adding the same dish at once both count and neither pushes the line past 99; the
+unique constraint on (user, dish) turns a race to create the same line into an addition to it.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+
+from littlelemon.accounts.models import User
+from littlelemon.menu.models import MenuItem
+
+from .enums import MAX_LINES, MAX_QUANTITY, SkipReason
+from .exceptions import CartFull, CartLineNotFound, ItemUnavailable, QuantityLimit, UnknownMenuItem
+from .models import CartLine
+
+MAX_ID = 2**63 - 1  # ids are 64-bit; a larger number is "no such dish", not a database error
+
+
+@dataclass(frozen=True)
+class SkippedLine:
+    menuitem_id: object
+    quantity: object
+    reason: SkipReason
+
+
+def _line_lookup(*, user: User, menuitem: MenuItem) -> QuerySet[CartLine]:
+    """The one place that knows what makes a line unique: the dish today, (dish, options) later."""
+    return CartLine.objects.filter(user=user, menuitem=menuitem)
+
+
+def _orderable_item(*, menuitem_id: int) -> MenuItem:
+    item = MenuItem.objects.filter(pk=menuitem_id).first() if 0 < menuitem_id <= MAX_ID else None
+    if item is None:
+        raise UnknownMenuItem(f"There is no dish with id {menuitem_id}.", field="menuitem")
+    if not item.available:
+        raise ItemUnavailable(f"{item.title} is sold out.", field="menuitem")
+    return item
+
+
+def _line_add(*, user: User, item: MenuItem, quantity: int, cap: bool) -> tuple[CartLine, bool]:
+    """Add `quantity` of `item` to the user's line for it, creating the line if needed.
+
+    Returns (line, created). Past 99 the line is capped when `cap`, else QuantityLimit.
+    Must run inside a transaction: it locks the line (`SELECT ... FOR UPDATE`) before deciding.
+    """
+    lines = _line_lookup(user=user, menuitem=item)
+    for _attempt in range(2):
+        line = lines.select_for_update(of=("self",)).select_related("menuitem").first()
+        if line is not None:
+            total = line.quantity + quantity
+            if total > MAX_QUANTITY and not cap:
+                raise QuantityLimit(
+                    f"Your cart already holds {line.quantity} × {item.title}; a line holds at most {MAX_QUANTITY}.",
+                    field="quantity",
+                    extra={"in_cart": line.quantity},
+                )
+            line.quantity = min(total, MAX_QUANTITY)
+            line.price_when_added = item.price
+            line.save(update_fields=["quantity", "price_when_added", "updated"])
+            return line, False
+        if CartLine.objects.filter(user=user).count() >= MAX_LINES:
+            raise CartFull(f"A cart holds at most {MAX_LINES} different dishes.", field="menuitem")
+        try:
+            with transaction.atomic():
+                line = CartLine.objects.create(
+                    user=user, menuitem=item, quantity=min(quantity, MAX_QUANTITY), price_when_added=item.price
+                )
+            return line, True
+        except IntegrityError:
+            continue  # another request created this line a moment ago: lock it and add to it
+    raise QuantityLimit(f"Could not add {item.title}: please try again.", field="quantity")  # pragma: no cover
+
+
+@transaction.atomic
+def cart_item_add(*, user: User, menuitem_id: int, quantity: int) -> tuple[CartLine, bool]:
+    """Put `quantity` (1..99) of a dish in the user's cart, or add it to the line already there.
+
+    Returns (line, created). Raises UnknownMenuItem, ItemUnavailable, QuantityLimit (the line
+    would pass 99) or CartFull. Takes a row lock on the line by updating it.
+    """
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise QuantityLimit(f"Quantity must be between 1 and {MAX_QUANTITY}.", field="quantity")
+    item = _orderable_item(menuitem_id=menuitem_id)
+    return _line_add(user=user, item=item, quantity=quantity, cap=False)
+
+
+@transaction.atomic
+def cart_item_update(*, user: User, line_id: int, quantity: int) -> CartLine:
+    """Set a line's quantity (1..99). Raises CartLineNotFound for a line that is not the user's."""
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise QuantityLimit(f"Quantity must be between 1 and {MAX_QUANTITY}.", field="quantity")
+    line = CartLine.objects.select_for_update().select_related("menuitem").filter(pk=line_id, user=user).first()
+    if line is None:
+        raise CartLineNotFound()
+    line.quantity = quantity
+    line.save(update_fields=["quantity", "updated"])
+    return line
+
+
+@transaction.atomic
+def cart_item_remove(*, user: User, line_id: int) -> None:
+    """Raises CartLineNotFound for a line that is not the user's."""
+    deleted, _ = CartLine.objects.filter(pk=line_id, user=user).delete()
+    if not deleted:
+        raise CartLineNotFound()
+
+
+@transaction.atomic
+def cart_clear(*, user: User) -> int:
+    """Empty the user's cart; returns how many lines were removed."""
+    deleted, _ = CartLine.objects.filter(user=user).delete()
+    return deleted
+
+
+def _as_quantity(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    return number if number >= 1 else None
+
+
+@transaction.atomic
+def cart_merge(*, user: User, lines: Iterable[tuple[object, object]]) -> list[SkippedLine]:
+    """Fold an anonymous visitor's cart (`(menuitem_id, quantity)` pairs, e.g. from the session)
+    into the account's cart when they sign in or up.
+
+    Quantities add to the lines already there, capped at 99 (a merge never fails for that).
+    Unknown or sold-out dishes, nonsense quantities and lines past the cart's size limit are
+    skipped and returned, so the page can say what was left behind. Repeated dishes are summed.
+    """
+    skipped: list[SkippedLine] = []
+    wanted: dict[int, int] = {}
+    for menuitem_id, quantity in lines:
+        number = _as_quantity(quantity)
+        item_id = _as_quantity(menuitem_id)
+        if number is None:
+            skipped.append(SkippedLine(menuitem_id, quantity, SkipReason.INVALID_QUANTITY))
+        elif item_id is None or item_id > MAX_ID:
+            skipped.append(SkippedLine(menuitem_id, quantity, SkipReason.UNKNOWN))
+        else:
+            wanted[item_id] = wanted.get(item_id, 0) + number
+    items = MenuItem.objects.in_bulk(list(wanted))
+    for item_id, quantity in wanted.items():
+        item = items.get(item_id)
+        if item is None:
+            skipped.append(SkippedLine(item_id, quantity, SkipReason.UNKNOWN))
+        elif not item.available:
+            skipped.append(SkippedLine(item_id, quantity, SkipReason.UNAVAILABLE))
+        else:
+            try:
+                _line_add(user=user, item=item, quantity=min(quantity, MAX_QUANTITY), cap=True)
+            except CartFull:
+                skipped.append(SkippedLine(item_id, quantity, SkipReason.CART_FULL))
+    return skipped

@@ -1,0 +1,112 @@
+"""Orders in the admin are records to read: money and status only change through the services
+(the API and the staff pages), which enforce the lifecycle and write the timeline and events."""
+
+from django.contrib import admin
+
+from .models import Order, OrderEvent, OrderItem
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class OrderItemInline(ReadOnlyInline):
+    model = OrderItem
+    fields = ("menuitem", "title", "quantity", "unit_price", "price")
+    readonly_fields = fields
+
+
+class OrderEventInline(ReadOnlyInline):
+    model = OrderEvent
+    fields = ("at", "kind", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "created",
+        "customer",
+        "status",
+        "fulfilment",
+        "scheduled_for",
+        "total",
+        "payment_method",
+        "payment_status",
+        "delivery_crew",
+    )
+    list_filter = (
+        "status",
+        "fulfilment",
+        "payment_method",
+        "payment_status",
+        ("created", admin.DateFieldListFilter),
+        ("scheduled_for", admin.DateFieldListFilter),
+        ("delivery_crew", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("customer", "delivery_crew")
+    search_fields = ("=id", "customer__username", "customer__email", "delivery_address", "notes", "idempotency_key")
+    date_hierarchy = "created"
+    inlines = (OrderItemInline, OrderEventInline)
+    fieldsets = (
+        (None, {"fields": ("customer", "status", "fulfilment", "delivery_address", "scheduled_for", "notes")}),
+        ("Delivery", {"fields": ("delivery_crew",)}),
+        ("Money", {"fields": ("subtotal", "delivery_fee", "tax", "tip", "total", "payment_method", "payment_status")}),
+        ("Record", {"fields": ("created", "updated", "finished_at", "idempotency_key", "request_fingerprint")}),
+    )
+    readonly_fields = tuple(field for _title, options in fieldsets for field in options["fields"])
+
+    def has_add_permission(self, request) -> bool:
+        return False  # orders are placed from a cart
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # the restaurant's sales records
+
+
+@admin.register(OrderEvent)
+class OrderEventAdmin(admin.ModelAdmin):
+    list_display = ("id", "order", "at", "kind", "from_status", "to_status", "actor", "note")
+    list_filter = ("kind", "to_status", ("at", admin.DateFieldListFilter))
+    list_select_related = ("order", "actor")
+    search_fields = ("=order__id", "actor__username", "note")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(OrderItem)
+class OrderItemAdmin(admin.ModelAdmin):
+    """Which orders had a dish, and at what price."""
+
+    list_display = ("id", "order", "title", "quantity", "unit_price", "price")
+    list_select_related = ("order",)
+    list_filter = (("order__created", admin.DateFieldListFilter),)
+    search_fields = ("title", "=order__id")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,165 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+
+from littlelemon.api.throttling import ScopedRateThrottle
+from littlelemon.core.exceptions import InvalidInput
+
+from . import selectors, services
+from .filters import OrderFilter
+from .models import OrderEvent
+from .permissions import CanPlaceOrders
+from .serializers import (
+    IdempotencyErrorSerializer,
+    OrderAssignSerializer,
+    OrderEventSerializer,
+    OrderPlacementErrorSerializer,
+    OrderPlaceSerializer,
+    OrderSerializer,
+    OrderStateErrorSerializer,
+    OrderStatusChangeSerializer,
+)
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Any unique string of up to 255 printable ASCII characters (a UUID, say). Retrying with the same "
+        "key and body returns the order the first request made (200) instead of placing another; the "
+        "same key with a different body is a 409 `idempotency_key_reused`."
+    ),
+)
+
+
+def _idempotency_key(request) -> str:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return ""
+    key = key.strip()
+    if not key or len(key) > services.MAX_IDEMPOTENCY_KEY_LENGTH or not all(" " <= c <= "~" for c in key):
+        raise InvalidInput(
+            f"An Idempotency-Key is 1 to {services.MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters.",
+            field="Idempotency-Key",
+        )
+    return key
+
+
+class OrderListApi(generics.ListAPIView):
+    """Orders you may see, newest first: your own; as delivery crew, those assigned to you; as
+    kitchen, open ones and those finished in the last 12 hours; as a manager, all."""
+
+    permission_classes = [CanPlaceOrders]
+    serializer_class = OrderSerializer
+    filterset_class = OrderFilter
+    throttle_scope = "order"
+
+    def get_queryset(self):
+        return selectors.order_list_visible_to(user=self.request.user)
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if self.request.method == "POST":  # placing orders has its own, stricter rate
+            throttles.append(ScopedRateThrottle())
+        return throttles
+
+    @extend_schema(
+        request=OrderPlaceSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            201: OrderSerializer,
+            200: OpenApiResponse(OrderSerializer, description="A retry: the order this Idempotency-Key placed."),
+            400: OrderPlacementErrorSerializer,
+            409: OpenApiResponse(IdempotencyErrorSerializer, description="`idempotency_key_reused`."),
+        },
+        description=(
+            "Place an order from your cart, at current menu prices. Totals are computed here: the delivery "
+            "fee for deliveries, tax on subtotal + delivery fee, the tip untaxed. The cart is emptied."
+        ),
+    )
+    def post(self, request):
+        key = _idempotency_key(request)
+        serializer = OrderPlaceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        order, created = services.order_place(customer=request.user, idempotency_key=key, **serializer.validated_data)
+        order = selectors.order_get_visible(user=request.user, order_id=order.pk)
+        response = Response(
+            OrderSerializer(order, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+        if key:
+            response["Idempotent-Replayed"] = "false" if created else "true"
+        return response
+
+
+class OrderDetailApi(generics.RetrieveAPIView):
+    """One order (404 if it is not one you may see)."""
+
+    serializer_class = OrderSerializer
+
+    def get_object(self):
+        return selectors.order_get_visible(user=self.request.user, order_id=self.kwargs["pk"])
+
+
+class OrderStatusApi(generics.GenericAPIView):
+    serializer_class = OrderSerializer
+
+    @extend_schema(
+        request=OrderStatusChangeSerializer,
+        responses={
+            200: OrderSerializer,
+            409: OpenApiResponse(
+                OrderStateErrorSerializer,
+                description="`invalid_transition` (not allowed from the current status) or `delivery_crew_required`.",
+            ),
+        },
+        description=(
+            "Move the order along its lifecycle. 403: the step exists but is not yours to take; 409: the "
+            "step does not exist from the current status (the body names it and the allowed next ones)."
+        ),
+    )
+    def post(self, request, pk: int):
+        selectors.order_ensure_visible(user=request.user, order_id=pk)
+        serializer = OrderStatusChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.order_status_change(order=pk, actor=request.user, **serializer.validated_data)
+        order = selectors.order_get_visible(user=request.user, order_id=pk)
+        return Response(OrderSerializer(order, context=self.get_serializer_context()).data)
+
+
+class OrderAssignApi(generics.GenericAPIView):
+    serializer_class = OrderSerializer
+
+    @extend_schema(
+        request=OrderAssignSerializer,
+        responses={
+            200: OrderSerializer,
+            409: OpenApiResponse(OrderStateErrorSerializer, description="`assignment_closed`: it has left."),
+        },
+        description=(
+            "Managers: give a delivery order to a member of the delivery crew, or hand it to another one, "
+            "until it is out for delivery."
+        ),
+    )
+    def post(self, request, pk: int):
+        selectors.order_ensure_visible(user=request.user, order_id=pk)
+        serializer = OrderAssignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.order_assign(order=pk, actor=request.user, **serializer.validated_data)
+        order = selectors.order_get_visible(user=request.user, order_id=pk)
+        return Response(OrderSerializer(order, context=self.get_serializer_context()).data)
+
+
+class OrderEventListApi(generics.ListAPIView):
+    """The order's timeline, oldest first: its placement, each status change and assignment."""
+
+    serializer_class = OrderEventSerializer
+    pagination_class = None  # a handful of events: always whole
+    filterset_class = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return OrderEvent.objects.none()
+        return selectors.order_event_list(user=self.request.user, order_id=self.kwargs["pk"])

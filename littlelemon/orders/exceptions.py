@@ -1,0 +1,88 @@
+"""What can go wrong with an order, each with a stable `code` (the API's `code`)."""
+
+from littlelemon.cart.exceptions import ItemUnavailable
+from littlelemon.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
+
+__all__ = [
+    "AssignmentClosed",
+    "BelowMinimum",
+    "CartEmpty",
+    "DeliveryAddressRequired",
+    "DeliveryCrewRequired",
+    "IdempotencyKeyReused",
+    "InvalidSchedule",
+    "InvalidTransition",
+    "ItemUnavailable",
+    "NotADelivery",
+    "NotDeliveryCrew",
+    "OrderNotFound",
+    "RestaurantClosed",
+    "TransitionForbidden",
+]
+
+
+class CartEmpty(InvalidInput):
+    code = "cart_empty"
+    default_message = "Your cart is empty: add dishes before ordering."
+
+
+class BelowMinimum(InvalidInput):
+    code = "below_minimum"
+    default_message = "The order is below the minimum order."
+
+
+class RestaurantClosed(InvalidInput):
+    code = "restaurant_closed"
+    default_message = "The restaurant is not taking orders right now."
+
+
+class InvalidSchedule(InvalidInput):
+    code = "invalid_schedule"
+    default_message = "The restaurant cannot prepare an order for that time."
+
+
+class DeliveryAddressRequired(InvalidInput):
+    code = "delivery_address_required"
+    default_message = "A delivery order needs a delivery address."
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "idempotency_key_reused"
+    default_message = "This Idempotency-Key was already used for a different order request."
+
+
+class OrderNotFound(NotFound):
+    default_message = "No such order."
+
+
+class InvalidTransition(Conflict):
+    """The lifecycle does not allow that step from the current status (whoever asks)."""
+
+    code = "invalid_transition"
+    default_message = "The order cannot move to that status from its current one."
+
+
+class TransitionForbidden(PermissionDenied):
+    """The step exists, but not for this person."""
+
+    default_message = "You may not move this order to that status."
+
+
+class DeliveryCrewRequired(Conflict):
+    code = "delivery_crew_required"
+    default_message = "Assign a delivery crew member before sending the order out."
+
+
+class NotDeliveryCrew(InvalidInput):
+    code = "not_delivery_crew"
+    default_message = "That user is not in the delivery crew."
+
+
+class NotADelivery(InvalidInput):
+    code = "not_a_delivery"
+    default_message = "A pickup order has no delivery crew."
+
+
+class AssignmentClosed(Conflict):
+    code = "assignment_closed"
+    default_message = "The delivery crew can no longer be changed: the order has left the restaurant."

@@ -1,0 +1,34 @@
+import django_filters
+from django import forms
+
+from .enums import Fulfilment, OrderStatus
+from .models import Order
+
+
+class IdFilter(django_filters.Filter):
+    """A database id: out-of-range numbers are a 400, not a database error."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
+class OrderFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(
+        choices=OrderStatus.choices, help_text="Repeat for several: `?status=placed&status=accepted`."
+    )
+    fulfilment = django_filters.ChoiceFilter(choices=Fulfilment.choices)
+    created_after = django_filters.IsoDateTimeFilter(
+        field_name="created", lookup_expr="gte", help_text="ISO 8601; placed at or after."
+    )
+    created_before = django_filters.IsoDateTimeFilter(
+        field_name="created", lookup_expr="lte", help_text="ISO 8601; placed at or before."
+    )
+    delivery_crew = IdFilter(field_name="delivery_crew", help_text="The assigned driver's user id.")
+
+    class Meta:
+        model = Order
+        fields = ("status", "fulfilment", "created_after", "created_before", "delivery_crew")

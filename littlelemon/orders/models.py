@@ -1,0 +1,143 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from littlelemon.cart.enums import MAX_QUANTITY
+from littlelemon.core.models import TimeStampedModel
+from littlelemon.menu.models import MenuItem
+
+from .enums import EventKind, Fulfilment, OrderStatus, PaymentMethod, PaymentStatus
+
+# What the total must equal. SQLite keeps decimals as floating point, where 0.1 + 0.2 != 0.3, so the
+# check allows less than half a cent either way: on two-place amounts that still means "equal".
+_SUM = models.F("subtotal") + models.F("delivery_fee") + models.F("tax") + models.F("tip")
+_HALF_CENT = models.Value(Decimal("0.005"))
+
+# Up to 100 lines × 99 × 99,999.99 plus fees, tax and tip fit in 12 digits.
+ORDER_MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+def _in(field: str, choices: type[models.TextChoices]) -> models.Q:
+    return models.Q(**{f"{field}__in": choices.values})
+
+
+class Order(TimeStampedModel):
+    """A customer's order, made from their cart by `services.order_place` and moved through its
+    lifecycle only by `services.order_status_change` and `services.order_assign`.
+
+    Money is computed on the server: `total = subtotal + delivery_fee + tax + tip`, where tax is
+    the restaurant's rate on subtotal + delivery fee (a check constraint holds the sum).
+    """
+
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PLACED)
+    fulfilment = models.CharField(max_length=10, choices=Fulfilment.choices)
+    delivery_address = models.TextField(blank=True)
+    scheduled_for = models.DateTimeField(null=True, blank=True, help_text="Empty: as soon as possible.")
+    notes = models.TextField(blank=True)
+    delivery_crew = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
+    )
+    subtotal = models.DecimalField(**ORDER_MONEY)
+    delivery_fee = models.DecimalField(**ORDER_MONEY)
+    tax = models.DecimalField(**ORDER_MONEY)
+    tip = models.DecimalField(**ORDER_MONEY)
+    total = models.DecimalField(**ORDER_MONEY)
+    payment_method = models.CharField(max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.CASH)
+    payment_status = models.CharField(max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.PENDING)
+    finished_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was delivered, collected, cancelled or rejected."
+    )
+    idempotency_key = models.CharField(max_length=255, blank=True, help_text="The Idempotency-Key it was placed with.")
+    request_fingerprint = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the normalised placement request, to spot a reused key."
+    )
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="order_unique_idempotency_key",
+            ),
+            models.CheckConstraint(condition=_in("status", OrderStatus), name="order_status_valid"),
+            models.CheckConstraint(condition=_in("fulfilment", Fulfilment), name="order_fulfilment_valid"),
+            models.CheckConstraint(condition=_in("payment_method", PaymentMethod), name="order_payment_method_valid"),
+            models.CheckConstraint(condition=_in("payment_status", PaymentStatus), name="order_payment_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(subtotal__gt=0, delivery_fee__gte=0, tax__gte=0, tip__gte=0),
+                name="order_amounts_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total__gt=_SUM - _HALF_CENT, total__lt=_SUM + _HALF_CENT),
+                name="order_total_is_the_sum",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(fulfilment=Fulfilment.DELIVERY, delivery_address=""),
+                name="order_delivery_has_address",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(fulfilment=Fulfilment.PICKUP, delivery_crew__isnull=False),
+                name="order_pickup_has_no_crew",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["customer", "-created"], name="order_customer_idx"),
+            models.Index(fields=["delivery_crew", "-created"], name="order_crew_idx"),
+            models.Index(fields=["status", "-created"], name="order_status_idx"),
+            models.Index(fields=["finished_at"], name="order_finished_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Order #{self.pk} ({self.get_status_display()})"
+
+
+class OrderItem(models.Model):
+    """A dish as it was ordered: title and unit price are copied, so menu changes never rewrite history."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    menuitem = models.ForeignKey(MenuItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    title = models.CharField(max_length=200)
+    unit_price = models.DecimalField(max_digits=7, decimal_places=2)
+    quantity = models.PositiveSmallIntegerField()
+    price = models.DecimalField(help_text="unit_price × quantity.", **ORDER_MONEY)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1, quantity__lte=MAX_QUANTITY), name="order_item_quantity_range"
+            ),
+            models.CheckConstraint(condition=models.Q(unit_price__gt=0, price__gt=0), name="order_item_price_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.title}"
+
+
+class OrderEvent(models.Model):
+    """One step of an order's timeline: its placement, each status change, each assignment.
+
+    For status events `from_status` is the status before and `to_status` after (placement:
+    "" -> placed); an assignment keeps the status and says who was assigned in `note`.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    from_status = models.CharField(max_length=20, choices=OrderStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=OrderStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["order", "id"], name="order_event_order_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.order_id}: {self.from_status or '-'} -> {self.to_status}"

@@ -1,0 +1,188 @@
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from littlelemon.accounts.models import User
+from littlelemon.api.serializers import ErrorSerializer
+
+from . import lifecycle
+from .enums import Fulfilment, OrderStatus, PaymentMethod
+from .models import Order, OrderEvent, OrderItem
+from .services import MAX_TIP
+
+MONEY = {"max_digits": None, "decimal_places": 2, "read_only": True}
+
+
+def printable(value: str) -> str:
+    """Free text may hold tabs and line breaks, not other control characters (which XML
+    cannot carry and no person types)."""
+    if any((ord(c) < 32 and c not in "\t\n\r") or 127 <= ord(c) < 160 for c in value):
+        raise serializers.ValidationError("Control characters are not allowed.")
+    return value
+
+
+TEXT = {"required": False, "allow_blank": True, "default": "", "validators": [printable]}
+
+
+def _name(user: User | None) -> str | None:
+    return None if user is None else (user.get_full_name() or user.username)
+
+
+class OrderItemSerializer(serializers.ModelSerializer):
+    menuitem = serializers.IntegerField(
+        source="menuitem_id", read_only=True, allow_null=True, help_text="Null if the dish left the menu since."
+    )
+    unit_price = serializers.DecimalField(help_text="The price when the order was placed.", **MONEY)
+    price = serializers.DecimalField(help_text="unit_price × quantity.", **MONEY)
+
+    class Meta:
+        model = OrderItem
+        fields = ("menuitem", "title", "quantity", "unit_price", "price")
+        read_only_fields = fields
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    items = OrderItemSerializer(many=True, read_only=True)
+    subtotal = serializers.DecimalField(**MONEY)
+    delivery_fee = serializers.DecimalField(**MONEY)
+    tax = serializers.DecimalField(help_text="Tax rate × (subtotal + delivery fee), rounded half up.", **MONEY)
+    tip = serializers.DecimalField(**MONEY)
+    total = serializers.DecimalField(help_text="subtotal + delivery_fee + tax + tip.", **MONEY)
+    customer = serializers.IntegerField(source="customer_id", read_only=True)
+    customer_name = serializers.SerializerMethodField()
+    delivery_crew = serializers.IntegerField(source="delivery_crew_id", read_only=True, allow_null=True)
+    delivery_crew_name = serializers.SerializerMethodField()
+    allowed_transitions = serializers.SerializerMethodField(
+        help_text="The statuses you may move this order to now (POST them to `status/`)."
+    )
+
+    class Meta:
+        model = Order
+        fields = (
+            "id",
+            "status",
+            "fulfilment",
+            "delivery_address",
+            "scheduled_for",
+            "notes",
+            "items",
+            "subtotal",
+            "delivery_fee",
+            "tax",
+            "tip",
+            "total",
+            "payment_method",
+            "payment_status",
+            "delivery_crew",
+            "delivery_crew_name",
+            "customer",
+            "customer_name",
+            "created",
+            "updated",
+            "allowed_transitions",
+        )
+        read_only_fields = fields
+
+    def get_customer_name(self, order: Order) -> str:
+        return _name(order.customer)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_delivery_crew_name(self, order: Order) -> str | None:
+        return _name(order.delivery_crew)
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=OrderStatus.choices)))
+    def get_allowed_transitions(self, order: Order) -> list[str]:
+        request = self.context.get("request")
+        return [str(status) for status in lifecycle.transitions_for(order, getattr(request, "user", None))]
+
+
+class OrderPlaceSerializer(serializers.Serializer):
+    """What a customer chooses at checkout. Prices and totals are never taken from the client."""
+
+    fulfilment = serializers.ChoiceField(choices=Fulfilment.choices)
+    delivery_address = serializers.CharField(max_length=500, help_text="Required for delivery.", **TEXT)
+    scheduled_for = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=(
+            "ISO 8601 with an offset; leave out for as soon as possible. Within opening hours (and before "
+            "the order cut-off), not in the past, at most 7 days ahead."
+        ),
+    )
+    tip = serializers.DecimalField(
+        max_digits=6,  # a bound on digits too: DRF cannot quantize "1e400" without one (a 500)
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=MAX_TIP,
+        required=False,
+        default=Decimal("0"),
+    )
+    notes = serializers.CharField(max_length=1000, **TEXT)
+    payment_method = serializers.ChoiceField(
+        choices=PaymentMethod.choices,
+        required=False,
+        default=PaymentMethod.CASH,
+        help_text="Paid on delivery or collection.",
+    )
+
+
+class OrderStatusChangeSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=OrderStatus.choices)
+    note = serializers.CharField(max_length=500, **TEXT)
+
+
+class OrderAssignSerializer(serializers.Serializer):
+    delivery_crew = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(),
+        help_text="The user id of a member of the delivery crew.",
+        error_messages={
+            "does_not_exist": "No user with id {pk_value}.",
+            "incorrect_type": "A user id (integer) is required.",
+        },
+    )
+    note = serializers.CharField(max_length=500, **TEXT)
+
+
+class OrderEventSerializer(serializers.ModelSerializer):
+    actor = serializers.IntegerField(source="actor_id", read_only=True, allow_null=True)
+    from_status = serializers.ChoiceField(
+        choices=OrderStatus.choices, allow_blank=True, read_only=True, help_text='"" for the placement.'
+    )
+    to_status = serializers.ChoiceField(choices=OrderStatus.choices, read_only=True)
+
+    class Meta:
+        model = OrderEvent
+        fields = ("id", "kind", "from_status", "to_status", "actor", "at", "note")
+        read_only_fields = fields
+
+
+# --- documented error bodies -------------------------------------------------------------
+
+
+class OrderPlacementErrorSerializer(ErrorSerializer):
+    """A refused placement: `code` is one of `invalid`, `cart_empty`, `item_unavailable`,
+    `below_minimum`, `restaurant_closed`, `invalid_schedule`, `delivery_address_required`."""
+
+    unavailable = serializers.ListField(
+        child=serializers.DictField(), required=False, help_text="item_unavailable: `[{menuitem, title}]`."
+    )
+    minimum_order = serializers.DecimalField(max_digits=None, decimal_places=2, required=False)
+    subtotal = serializers.DecimalField(max_digits=None, decimal_places=2, required=False)
+    opens_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="restaurant_closed, invalid_schedule: when it opens next."
+    )
+
+
+class IdempotencyErrorSerializer(ErrorSerializer):
+    order = serializers.IntegerField(help_text="The order the key was first used for.")
+
+
+class OrderStateErrorSerializer(ErrorSerializer):
+    """409: `invalid_transition`, `delivery_crew_required` or `assignment_closed`."""
+
+    current_status = serializers.ChoiceField(choices=OrderStatus.choices)
+    allowed = serializers.ListField(
+        child=serializers.ChoiceField(choices=OrderStatus.choices), help_text="The statuses it may go to next."
+    )
