@@ -2,15 +2,21 @@ from rest_framework import status, viewsets
 from rest_framework.response import Response
 
 from littlelemon.accounts.permissions import IsManagerOrReadOnly
+from littlelemon.api.response_cache import CachedReadMixin, ResponseCache
 
 from . import selectors, services
 from .filters import MenuItemFilter
 from .serializers import CategorySerializer, MenuItemSerializer
 
+# The menu is the same for everyone, signed in or not: its reads are served from memory while
+# the menu's version stamp (changed by the database on every write) is unchanged.
+menu_responses = ResponseCache("menu", version=selectors.menu_version)
 
-class CategoryViewSet(viewsets.ModelViewSet):
+
+class CategoryViewSet(CachedReadMixin, viewsets.ModelViewSet):
     """Menu categories. Anyone reads; managers and admins write. Addressed by slug."""
 
+    response_cache = menu_responses
     permission_classes = [IsManagerOrReadOnly]
     serializer_class = CategorySerializer
     lookup_field = "slug"
@@ -29,15 +35,21 @@ class CategoryViewSet(viewsets.ModelViewSet):
         services.category_delete(category=instance)
 
 
-class MenuItemViewSet(viewsets.ModelViewSet):
+class MenuItemViewSet(CachedReadMixin, viewsets.ModelViewSet):
     """Dishes. Anyone reads (sold-out dishes included, `available=false`); managers and admins write."""
 
+    response_cache = menu_responses
     permission_classes = [IsManagerOrReadOnly]
     serializer_class = MenuItemSerializer
     filterset_class = MenuItemFilter
 
     def get_queryset(self):
         return selectors.menu_item_list()
+
+    def filter_queryset(self, queryset):
+        # The list's filters mean nothing for one dish (and building the filter form is a third
+        # of a detail request's time): /menu-items/{id}/ finds the dish by id alone.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def perform_create(self, serializer):
         serializer.instance = services.menu_item_create(**serializer.validated_data)

@@ -1,3 +1,4 @@
+from django.db import DatabaseError, connection
 from django.db.models import Count, QuerySet
 
 from .models import Category, MenuItem
@@ -10,3 +11,31 @@ def category_list() -> QuerySet[Category]:
 def menu_item_list() -> QuerySet[MenuItem]:
     """Every dish, sold-out ones included, with its category joined (one query a page)."""
     return MenuItem.objects.select_related("category").order_by("position", "id")
+
+
+_VERSION_SQL = "SELECT stamp FROM menu_menuversion WHERE id = 1"
+
+
+def menu_version() -> int | None:
+    """The menu's current version stamp (see MenuVersion), or None if there is none (no caching).
+
+    Read on every cached menu request, so it is one raw primary-key read, not an ORM query, and
+    when it is a request's first query it doubles as the connection's health check
+    (CONN_HEALTH_CHECKS would otherwise send a `SELECT 1` before it, a second round trip on
+    PostgreSQL): if the kept-alive connection turns out broken, it is replaced and the read
+    runs again, which is what the health check would have done.
+    """
+    if connection.health_check_enabled and not connection.health_check_done and not connection.in_atomic_block:
+        connection.health_check_done = True
+        try:
+            return _read_version()
+        except DatabaseError:
+            connection.close()
+    return _read_version()
+
+
+def _read_version() -> int | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSION_SQL)
+        row = cursor.fetchone()
+    return row[0] if row else None
