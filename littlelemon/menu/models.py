@@ -48,11 +48,16 @@ class MenuItem(TimeStampedModel):
     position = models.PositiveIntegerField(default=0, help_text="Lower comes first within its category.")
 
     class Meta:
+        # `search` (title or description containing each word) has trigram indexes on
+        # PostgreSQL, made by migration 0003 because they depend on the pg_trgm extension.
         ordering = ["position", "id"]
         constraints = [models.CheckConstraint(condition=models.Q(price__gt=0), name="menu_item_price_positive")]
         indexes = [
             models.Index(fields=["position", "id"], name="menu_item_position_idx"),
             models.Index(fields=["category", "position", "id"], name="menu_item_category_idx"),
+            # A category in price or title order (the menu's filter + ordering), without a sort.
+            models.Index(fields=["category", "price", "id"], name="menu_item_category_price_idx"),
+            models.Index(fields=["category", "title", "id"], name="menu_item_category_title_idx"),
             models.Index(fields=["price", "id"], name="menu_item_price_idx"),
             models.Index(fields=["title", "id"], name="menu_item_title_idx"),
             models.Index(fields=["featured", "position"], name="menu_item_featured_idx"),
