@@ -8,9 +8,16 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
+# make bench: seconds measured per scenario, wrk threads and connections, small and large scale.
+BENCH_DURATION ?= 10
+BENCH_THREADS ?= 2
+BENCH_CONNECTIONS ?= 32
+BENCH_SCALES ?= 1,10
+QUICK ?=
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install migrate run demo test lint format lock clean
+.PHONY: help install migrate run demo test lint format lock clean bench bench-postgres
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,6 +41,15 @@ run: demo  ## Serve the demo restaurant on http://127.0.0.1:8000 (SQLite, dev se
 
 test: install  ## Run the whole test suite
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+
+bench: install  ## Benchmarks vs bare Django (QUICK=1: 1 s each; DATABASE_URL=postgres://... for PostgreSQL)
+	@command -v wrk >/dev/null 2>&1 || { echo "wrk is missing: installing it with apt-get"; \
+		$(SUDO) apt-get install -y -q wrk || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q wrk; }; }
+	$(BIN)/python -m bench --duration $(BENCH_DURATION) --threads $(BENCH_THREADS) \
+		--connections $(BENCH_CONNECTIONS) --scales $(BENCH_SCALES) $(if $(QUICK),--quick)
+
+bench-postgres: install  ## make bench on a throwaway PostgreSQL cluster (.ci/postgres.sh)
+	bash -c 'source .ci/postgres.sh && pg_start && $(MAKE) --no-print-directory bench; rc=$$?; pg_stop; exit $$rc'
 
 lint: install  ## ruff, formatting, missing migrations, OpenAPI schema validity
 	$(BIN)/ruff check .
