@@ -6,9 +6,10 @@ probe.py), then starts three servers on loopback with the same gunicorn settings
 (config/gunicorn.conf.py): the bare baseline (bench/bare/) and the product, under production
 settings, on each scale's database. wrk drives every target (the baselines, every scenario on
 the small dataset, the read scenarios on the large one): a warm-up each, then the measured
-duration in rounds of a couple of seconds, interleaved, so that a machine that gets busier or
-quieter during the run (other processes, CPU frequency) affects every target alike. The
-ratios are taken between numbers measured side by side in this one run.
+duration in one-second rounds, interleaved, so that a machine that gets busier or quieter
+during the run (other processes, CPU frequency) affects every target alike; each target's
+figures are its median round's. The ratios are taken between numbers measured side by side
+in this one run.
 
 Exit status: non-zero when the instrument breaks (a server does not start, a request gets
 the wrong status or the wrong size, wrk fails or a target has errors). Ratios below their
@@ -71,7 +72,7 @@ def parse(argv: list[str] | None) -> Options:
     )
     parser.add_argument("--only", default="", help="Comma-separated scenario names (default: all).")
     parser.add_argument(
-        "--round", type=int, default=2, help="Seconds per round: the duration is measured in interleaved rounds."
+        "--round", type=int, default=1, help="Seconds per round: the duration is measured in interleaved rounds."
     )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     args = parser.parse_args(argv)
@@ -102,12 +103,10 @@ def database_url(options: Options, scale: int) -> str:
     """A database of its own per scale, beside the one DATABASE_URL names (never that one)."""
     if not options.database_url:
         return f"sqlite:///{ROOT / 'var' / f'bench-scale{scale}.sqlite3'}"
+    if options.database_url.startswith("sqlite:///"):
+        path = Path(options.database_url.removeprefix("sqlite:///"))
+        return f"sqlite:///{path.with_name(f'{path.stem}-bench-scale{scale}.sqlite3')}"
     url = urllib.parse.urlsplit(options.database_url)
-    if url.scheme.startswith("sqlite"):
-        path = Path(url.path)
-        return urllib.parse.urlunsplit(
-            url._replace(path=str(path.with_name(f"{path.stem}-bench-scale{scale}.sqlite3")))
-        )
     name = url.path.lstrip("/") or "postgres"
     return urllib.parse.urlunsplit(url._replace(path=f"/{name}_bench_scale{scale}"))
 
@@ -116,8 +115,7 @@ def create_postgresql_database(server_url: str, db_url: str) -> None:
     import psycopg
 
     name = urllib.parse.urlsplit(db_url).path.lstrip("/")
-    conninfo = server_url.replace("postgresql://", "postgres://", 1).replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(conninfo, autocommit=True) as connection:
+    with psycopg.connect(server_url, autocommit=True) as connection:
         if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             connection.execute(f'CREATE DATABASE "{name}"')
 
@@ -253,17 +251,18 @@ class Target:
 
 
 def aggregate(rounds: list[dict]) -> dict:
-    """The rounds of one target: total requests over total time; median p50 and p99 of the rounds."""
+    """The rounds of one target: the median round's rate and latencies, the sum of the errors.
+
+    The median, not the mean: a round during which something else on the machine woke up
+    is an outlier to ignore, not a sample to average in."""
 
     def median(values: list[float]) -> float:
         ordered = sorted(values)
         middle = len(ordered) // 2
         return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
-    requests = sum(r["raw"]["requests"] for r in rounds)
-    seconds = sum(r["raw"]["duration_us"] for r in rounds) / 1e6
     return {
-        "rps": round(requests / seconds, 1),
+        "rps": round(median([r["rps"] for r in rounds]), 1),
         "p50_ms": round(median([r["p50_ms"] for r in rounds]), 2),
         "p99_ms": round(median([r["p99_ms"] for r in rounds]), 2),
         "errors": sum(r["errors"] for r in rounds),
@@ -294,6 +293,8 @@ def run(options: Options) -> tuple[dict, dict, list[str]]:
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed: `apt-get install -y wrk` (make bench does it).")
     options.out.mkdir(parents=True, exist_ok=True)
+    for old in options.out.glob("wrk-*.txt"):
+        old.unlink()
     (ROOT / "var").mkdir(exist_ok=True)
     scenarios = [s for s in all_scenarios() if not options.only or s.name in options.only]
     secret_key = secrets.token_urlsafe(50)
@@ -359,7 +360,7 @@ def run(options: Options) -> tuple[dict, dict, list[str]]:
         for number in range(rounds):
             # Start each round at a different target, so none is always measured first or last.
             for target in targets[number % len(targets) :] + targets[: number % len(targets)]:
-                log = options.out / f"wrk-{target.name}-scale{target.scale}-round{number + 1}.txt"
+                log = options.out / f"wrk-{target.name}-scale{target.scale}.txt"
                 target.rounds.append(
                     run_wrk(target.base_url, target.request, seconds, options.threads, options.connections, log)
                 )

@@ -56,7 +56,8 @@ def run_wrk(base_url: str, request: dict, duration: int, threads: int, connectio
     finally:
         Path(lua.name).unlink()
     if log is not None:
-        log.write_text(completed.stdout + completed.stderr)
+        with log.open("a") as output:
+            output.write(completed.stdout + completed.stderr)
     line = next((line for line in completed.stdout.splitlines() if line.startswith(MARKER)), None)
     if completed.returncode != 0 or line is None:
         raise RuntimeError(f"wrk failed ({completed.returncode}): {completed.stderr or completed.stdout}")

@@ -7,8 +7,14 @@ deterministic names the dataset parts give (`bench-customer-00001`, category `ma
 mint a real JWT with `ctx.bearer(user)`.
 
 Adding a scenario: append a `Scenario` to the app's module (or add a module and name it in
-MODULES). Write scenarios give `Request.lua`: wrk Lua (`request()`, `response()`, `init()`...)
-that runs around the request; the result reporting is appended by the driver.
+MODULES). The probe sends the prepared request with Django's test client, twice for a read
+(cold, then warm: the warm count is `queries`), once for a write (`read=False`), and checks the
+status is `expect`; so a write's `prepare` must leave the data ready for that one request (say,
+fill the probe customer's cart). Under load, a write gives `Request.lua`: wrk Lua
+(`init()`, `request()`, `response()`, with `wrk.format(...)`) that builds each request, e.g.
+cycling through several customers' tokens and refilling carts; the driver prepends the
+method, headers and body and appends the result reporting (a `done()` hook). Reads are also
+measured on the large dataset and checked on the live server (status, byte count) first.
 """
 
 import importlib
