@@ -96,13 +96,13 @@ def main(argv: list[str] | None = None) -> int:
         request = scenario.prepare(ctx)
         _clear_caches()
         status, cold, size = _count(ctx, request)
-        warm = cold
-        if scenario.read:
-            status_warm, warm, size = _count(ctx, request)
-            status = status if status != scenario.expect else status_warm
-        if status != scenario.expect:
+        warm, statuses = cold, [status]
+        if scenario.read:  # again, as the server answers it under load (from its caches)
+            status, warm, size = _count(ctx, request)
+            statuses.append(status)
+        if any(answered != scenario.expect for answered in statuses):
             failures.append(
-                f"{scenario.name}: {request.method} {request.path} answered {status}, not {scenario.expect}"
+                f"{scenario.name}: {request.method} {request.path} answered {statuses}, not {scenario.expect}"
             )
         result["scenarios"][scenario.name] = {
             "method": request.method,

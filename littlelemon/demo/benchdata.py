@@ -10,13 +10,18 @@ A part is a function registered with `@dataset_part(...)` in `littlelemon/<app>/
     @dataset_part("orders", models=("orders.Order", "orders.OrderItem"), after=("users", "menu"))
     def seed_orders(dataset: Dataset) -> None:
         customers = dataset.ids("users", "customers")
+        items = dataset.ids("menu", "items")
         ...
-        dataset.publish("orders", "busy_customer", customer_id)   # for the bench scenarios
+        dataset.bulk_create(Order, orders)
 
 Parts run after the parts named in `after`; they share what they made through
 `dataset.publish()` / `dataset.ids()` (primary keys, not model instances, so nothing large is
-held in memory). Insert with `bulk_create` (no per-row services: the services are what the
-benchmark measures, and going through them would make scale 10 take minutes).
+held in memory) while seeding. The benchmark's scenarios run later, in another process: they
+find what they need by the deterministic names and numbers the parts give (the customer
+`bench-customer-00001`, the category `mains`), so a part should document those. Insert with
+`dataset.bulk_create` (no per-row services: the services are what the benchmark measures, and
+going through them would make scale 10 take minutes); it keeps the timestamps the part sets,
+computed from `dataset.epoch` so that they too are the same every run.
 """
 
 import random
