@@ -224,7 +224,8 @@ def serve_without_credentials(request: HttpRequest) -> HttpResponseBase | None:
     """The middleware's fast path: an entry for an anonymous GET/HEAD, after its throttles, or None."""
     if not _entries or request.method not in ("GET", "HEAD"):
         return None
-    if "HTTP_AUTHORIZATION" in request.META or settings.SESSION_COOKIE_NAME in request.COOKIES:
+    meta = request.META
+    if "HTTP_AUTHORIZATION" in meta or ("HTTP_COOKIE" in meta and settings.SESSION_COOKIE_NAME in request.COOKIES):
         return None
     entry = _entries.get(request_key(request))
     if entry is None or _versions[entry.namespace]() != entry.version:
