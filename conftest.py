@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
 from littlelemon.accounts.tests.factories import UserFactory
+from littlelemon.api import response_cache
 
 
 def pytest_report_header(config):
@@ -23,6 +24,7 @@ def _clear_caches():
     """Caches (menu responses, throttle counters) are process-wide; no test sees another's."""
     for alias in ("default", "throttle"):
         caches[alias].clear()
+    response_cache.clear()
     yield
 
 

@@ -58,13 +58,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous reads of cached public API responses (the menu) are answered here, with the
+    # security headers above and their throttles, without the session/auth work below.
+    "littlelemon.api.middleware.CachedResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -103,8 +106,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
     }
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Keep connections between requests. On SQLite too: opening one costs the PRAGMAs above and
+# Django's function registrations, and closing the last connection checkpoints the WAL.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 
 # --- cache: local memory by default, Redis when REDIS_URL is set -------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -128,6 +133,10 @@ else:
             "LOCATION": str(BASE_DIR / "var" / "cache" / "throttle"),
         },
     }
+
+# Rendered public API responses (the menu) kept in each server process's memory; 0 turns the
+# cache off. See littlelemon/api/response_cache.py.
+RESPONSE_CACHE_ENTRIES = env.int("RESPONSE_CACHE_ENTRIES", default=512)
 
 # --- auth --------------------------------------------------------------------------------
 LOGIN_URL = "web:login"
