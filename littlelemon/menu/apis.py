@@ -1,15 +1,21 @@
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
 from littlelemon.accounts.permissions import IsManagerOrReadOnly
+from littlelemon.api.serializers import ErrorSerializer
 
 from . import selectors, services
 from .filters import MenuItemFilter
 from .serializers import CategorySerializer, MenuItemSerializer
 
 
+@extend_schema_view(destroy=extend_schema(responses={204: None, 409: ErrorSerializer}))
 class CategoryViewSet(viewsets.ModelViewSet):
-    """Menu categories. Anyone reads; managers and admins write. Addressed by slug."""
+    """Menu categories. Anyone reads; managers and admins write. Addressed by slug.
+
+    Deleting a category that still has dishes is a 409 (`category_not_empty`).
+    """
 
     permission_classes = [IsManagerOrReadOnly]
     serializer_class = CategorySerializer
@@ -20,13 +26,17 @@ class CategoryViewSet(viewsets.ModelViewSet):
         return selectors.category_list()
 
     def perform_create(self, serializer):
-        serializer.instance = services.category_create(**serializer.validated_data)
+        category = services.category_create(**serializer.validated_data, actor=self.request.user)
+        serializer.instance = self.get_queryset().get(pk=category.pk)  # with its item_count
 
     def perform_update(self, serializer):
-        serializer.instance = services.category_update(category=serializer.instance, data=serializer.validated_data)
+        category = services.category_update(
+            category=serializer.instance, data=serializer.validated_data, actor=self.request.user
+        )
+        serializer.instance = self.get_queryset().get(pk=category.pk)
 
     def perform_destroy(self, instance):
-        services.category_delete(category=instance)
+        services.category_delete(category=instance, actor=self.request.user)
 
 
 class MenuItemViewSet(viewsets.ModelViewSet):
@@ -40,13 +50,15 @@ class MenuItemViewSet(viewsets.ModelViewSet):
         return selectors.menu_item_list()
 
     def perform_create(self, serializer):
-        serializer.instance = services.menu_item_create(**serializer.validated_data)
+        serializer.instance = services.menu_item_create(**serializer.validated_data, actor=self.request.user)
 
     def perform_update(self, serializer):
-        serializer.instance = services.menu_item_update(item=serializer.instance, data=serializer.validated_data)
+        serializer.instance = services.menu_item_update(
+            item=serializer.instance, data=serializer.validated_data, actor=self.request.user
+        )
 
     def perform_destroy(self, instance):
-        services.menu_item_delete(item=instance)
+        services.menu_item_delete(item=instance, actor=self.request.user)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
