@@ -4,6 +4,7 @@ A `.env` file at the repository root (git-ignored) is read too, so an operator c
 their variables next to the checkout; real environment variables win over it.
 """
 
+import os
 import re
 from pathlib import Path
 
@@ -14,6 +15,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+
+def secret(name: str, default: str = "") -> str:
+    """A secret exactly as set. django-environ reads a value that starts with `$` as the name of
+    another variable, and Django's generated keys can start with `$` (one in fifty does)."""
+    return os.environ.get(name, default)
+
 
 _RATE = re.compile(r"^\d+/(s|sec|second|m|min|minute|h|hour|d|day)$")
 

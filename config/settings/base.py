@@ -10,17 +10,17 @@ from corsheaders.defaults import default_headers
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import BASE_DIR, env, lockout_parameters, rate
+from config.env import BASE_DIR, env, lockout_parameters, rate, secret
 
 DEBUG = env.bool("DEBUG", default=False)
 
 # --- secrets and hosts: dev defaults only when DEBUG is on -------------------------------
 _DEV_SECRET_KEY = "django-insecure-dev-only-key-never-use-in-production-0123456789abcdef"  # noqa: S105 (used only with DEBUG on)
 if DEBUG:
-    SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY)
+    SECRET_KEY = secret("SECRET_KEY", default=_DEV_SECRET_KEY)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 else:
-    SECRET_KEY = env.str("SECRET_KEY", default="")
+    SECRET_KEY = secret("SECRET_KEY")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
     if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (e.g. 50+ random characters).")
@@ -153,6 +153,7 @@ AXES_LOCKOUT_PARAMETERS = lockout_parameters("LOGIN_LOCKOUT_BY", default="userna
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "littlelemon.core.http.client_address"
 AXES_LOCKOUT_CALLABLE = "littlelemon.accounts.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "littlelemon.accounts.lockout.lockout_username"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False  # no start-up banner in every manage.py command; lockouts are still logged
 

@@ -15,6 +15,17 @@ from littlelemon.api.exceptions import error_body
 from littlelemon.core.http import is_api_request
 
 
+def lockout_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """AXES_USERNAME_CALLABLE: the username failures are counted for, cut to the width of axes'
+    column (255). A longer one is junk (usernames have at most 150 characters), but saving it
+    would fail on PostgreSQL, turning a wrong log-in into a 500."""
+    if credentials:
+        username = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        username = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    return None if username is None else str(username)[:255]
+
+
 def lockout_seconds() -> int:
     """How long the lockout lasts from now: every attempt while locked starts the wait again."""
     return int(settings.AXES_COOLOFF_TIME.total_seconds())
@@ -22,10 +33,7 @@ def lockout_seconds() -> int:
 
 def lockout_message() -> str:
     minutes = math.ceil(lockout_seconds() / 60)
-    return (
-        f"Too many failed log-in attempts: this account is locked from your address for {minutes} minutes. "
-        "Try again later."
-    )
+    return f"Too many failed log-in attempts. Log-in is locked for {minutes} minutes: try again later."
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:

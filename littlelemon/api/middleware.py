@@ -71,8 +71,8 @@ class ServerErrorMiddleware:
     - Anything else under /api/: a JSON 500 `server_error`, instead of Django's HTML page.
 
     Both are logged with the traceback on `django.request`, as Django logs its own 500s, and
-    `got_request_exception` is sent for error reporters. Last in MIDDLEWARE, so it sees the
-    exception first.
+    `got_request_exception` is sent for error reporters. Django offers a view's exception to
+    the middlewares from the last up; this goes after every one that might want it first.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):

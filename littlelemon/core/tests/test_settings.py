@@ -77,6 +77,14 @@ def test_check_deploy_is_clean_with_the_required_variables(tmp_path):
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+def test_a_secret_key_starting_with_a_dollar_sign_is_read_as_it_is(tmp_path):
+    key = "$" + get_random_secret_key()  # django-environ would take it for another variable's name
+
+    values = read_settings("config.settings.prod", "[s.SECRET_KEY]", SECRET_KEY=key, ALLOWED_HOSTS="example.com")
+
+    assert values == [key]
+
+
 def test_production_defaults_are_secure():
     values = read_settings(
         "config.settings.prod",
