@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",  # {{ CSP_NONCE }} for the inline <script>/<style> a page needs
             ],
         },
     },
@@ -208,7 +209,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=102
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)  # multipart bodies (dish photos)
 
 # --- Content-Security-Policy (django-csp): scripts and styles from this site or nonced -----
-# Templates put `nonce="{{ request.csp_nonce }}"` on the inline <script>/<style> they need; the
+# Templates put `nonce="{{ CSP_NONCE }}"` on the inline <script>/<style> they need; the
 # API documentation pages relax the policy for what Swagger UI and Redoc need (config.urls).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
