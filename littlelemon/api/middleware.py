@@ -35,8 +35,10 @@ class RequestBodyLimitMiddleware:
 
     The limit is `DATA_UPLOAD_MAX_MEMORY_SIZE` (env, default 1 MiB) for JSON and form bodies,
     and `UPLOAD_MAX_BYTES` (env, default 10 MiB) for multipart bodies that carry a photo.
-    DRF reads JSON bodies from the stream, past Django's own size check; this makes the limit
-    hold for every parser. Goes before any middleware that reads the body (CSRF, sessions).
+    Django checks the first only when something reads the body (DRF's parsers do; the handler
+    turns that RequestDataTooBig into a 413 too) and never limits uploaded files, which it
+    spools to disk whatever their size. Here the Content-Length is enough to refuse, before
+    authentication, the database or any parser: goes before any middleware that reads the body.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):

@@ -4,11 +4,13 @@ too, under /api/, instead of an HTML page."""
 from unittest import mock
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import InterfaceError, OperationalError
 from rest_framework.test import APIClient
 
 from littlelemon.api.middleware import ServerErrorMiddleware
-from littlelemon.menu.models import Category
+from littlelemon.menu.models import Category, MenuItem
+from littlelemon.menu.tests.factories import CategoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +135,32 @@ def test_too_many_form_fields_is_a_400_not_a_crash(client_as, manager, settings)
     assert response.status_code == 400
     assert response.json()["code"] == "bad_request"
     assert not Category.objects.exists()
+
+
+def test_an_oversized_body_is_refused_before_anything_else_is_done(api_client, settings):
+    body = '{"title": "' + "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE + '"}'
+
+    response = api_client.generic("POST", "/api/v1/categories/", body, content_type="application/json")
+
+    assert response.status_code == 413  # not the 401 an anonymous write gets: nothing was read or looked up
+    assert response.json() == {
+        "detail": f"The request body is {len(body)} bytes; this server accepts at most "
+        f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE}.",
+        "code": "request_too_large",
+    }
+
+
+def test_an_upload_over_its_own_limit_is_a_413(client_as, manager, settings):
+    settings.UPLOAD_MAX_BYTES = 64 * 1024
+    category = CategoryFactory()
+    photo = SimpleUploadedFile("dish.jpg", b"\xff\xd8" + b"0" * 100 * 1024, content_type="image/jpeg")
+
+    response = client_as(manager).post(
+        "/api/v1/menu-items/",
+        {"title": "Soup", "price": "6.50", "category": category.slug, "image": photo},
+        format="multipart",
+    )
+
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
+    assert not MenuItem.objects.exists()
