@@ -36,9 +36,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Production settings, served over plain HTTP on loopback; no throttling (the fuzzer would only
-# meet 429s: throttling has its own tests); access tokens that outlive the run.
-export DJANGO_SETTINGS_MODULE=config.settings.prod DEBUG=false
+# Production settings (config.settings.fuzz: only the password hasher is cheaper), served over
+# plain HTTP on loopback; no throttling (the fuzzer would only meet 429s: throttling has its
+# own tests); access tokens that outlive the run.
+export DJANGO_SETTINGS_MODULE=config.settings.fuzz DEBUG=false
 export SECRET_KEY="fuzz-$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')"
 export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=false SECURE_COOKIES=false
 export DATABASE_URL=${FUZZ_DATABASE_URL:-sqlite:///$work/db.sqlite3}
@@ -54,7 +55,7 @@ started=$SECONDS
 port=$("$BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 # The front server's own URL limit (414) is not the application's: lift it for the fuzzer.
 "$BIN/gunicorn" config.wsgi -b "127.0.0.1:$port" -w 3 --limit-request-line 0 --limit-request-field_size 0 \
-  --no-control-socket --access-logfile /dev/null --error-logfile "$work/server.log" 2>>"$work/server.log" &
+  --timeout 120 --no-control-socket --access-logfile /dev/null --error-logfile "$work/server.log" 2>>"$work/server.log" &
 server_pid=$!
 "$BIN/python" - "http://127.0.0.1:$port/health" <<'PY'
 import sys, time, urllib.request
