@@ -19,7 +19,7 @@ QUICK ?=
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install chromium migrate run demo test lint format lock screenshots clean bench bench-postgres
+.PHONY: help install chromium migrate run demo test lint fuzz format lock screenshots clean bench bench-postgres
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -66,6 +66,9 @@ lint: install  ## ruff, formatting, missing migrations, OpenAPI schema validity
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --settings=config.settings.test --file /dev/null
+
+fuzz: install  ## schemathesis on every API operation, as every role, against a real server
+	bash fuzz/run.sh
 
 format: install  ## Apply ruff's formatting and safe fixes
 	$(BIN)/ruff check --fix .

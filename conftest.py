@@ -52,6 +52,21 @@ def api_client() -> APIClient:
 
 
 @pytest.fixture
+def throttle_rates(settings):
+    """`throttle_rates(anon="2/min")`: set throttle scopes for this test (the others keep theirs).
+
+    Changing settings reloads DRF's api_settings, and our throttles read their rates per
+    request, so this is how an operator's `THROTTLE_*_RATE` takes effect too.
+    """
+
+    def set_rates(**rates: str | None) -> None:
+        current = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {**current, **rates}}
+
+    return set_rates
+
+
+@pytest.fixture
 def customer(db):
     return user_with_role("customer")
 

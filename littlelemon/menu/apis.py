@@ -4,6 +4,7 @@ from rest_framework.response import Response
 
 from littlelemon.accounts.permissions import IsManagerOrReadOnly
 from littlelemon.api.response_cache import CachedReadMixin, ResponseCache
+from littlelemon.api.serializers import ErrorSerializer
 
 from . import selectors, services
 from .filters import MenuItemFilter
@@ -14,8 +15,12 @@ from .serializers import CategorySerializer, MenuItemReadSerializer, MenuItemSer
 menu_responses = ResponseCache("menu", version=selectors.menu_version)
 
 
+@extend_schema_view(destroy=extend_schema(responses={204: None, 409: ErrorSerializer}))
 class CategoryViewSet(CachedReadMixin, viewsets.ModelViewSet):
-    """Menu categories. Anyone reads; managers and admins write. Addressed by slug."""
+    """Menu categories. Anyone reads; managers and admins write. Addressed by slug.
+
+    Deleting a category that still has dishes is a 409 (`category_not_empty`).
+    """
 
     response_cache = menu_responses
     permission_classes = [IsManagerOrReadOnly]
@@ -27,13 +32,17 @@ class CategoryViewSet(CachedReadMixin, viewsets.ModelViewSet):
         return selectors.category_list()
 
     def perform_create(self, serializer):
-        serializer.instance = services.category_create(**serializer.validated_data)
+        category = services.category_create(**serializer.validated_data, actor=self.request.user)
+        serializer.instance = self.get_queryset().get(pk=category.pk)  # with its item_count
 
     def perform_update(self, serializer):
-        serializer.instance = services.category_update(category=serializer.instance, data=serializer.validated_data)
+        category = services.category_update(
+            category=serializer.instance, data=serializer.validated_data, actor=self.request.user
+        )
+        serializer.instance = self.get_queryset().get(pk=category.pk)
 
     def perform_destroy(self, instance):
-        services.category_delete(category=instance)
+        services.category_delete(category=instance, actor=self.request.user)
 
 
 @extend_schema_view(
@@ -63,13 +72,15 @@ class MenuItemViewSet(CachedReadMixin, viewsets.ModelViewSet):
         return queryset
 
     def perform_create(self, serializer):
-        serializer.instance = services.menu_item_create(**serializer.validated_data)
+        serializer.instance = services.menu_item_create(**serializer.validated_data, actor=self.request.user)
 
     def perform_update(self, serializer):
-        serializer.instance = services.menu_item_update(item=serializer.instance, data=serializer.validated_data)
+        serializer.instance = services.menu_item_update(
+            item=serializer.instance, data=serializer.validated_data, actor=self.request.user
+        )
 
     def perform_destroy(self, instance):
-        services.menu_item_delete(item=instance)
+        services.menu_item_delete(item=instance, actor=self.request.user)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -27,7 +27,7 @@ class Category(TimeStampedModel):
 class MenuItem(TimeStampedModel):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=2000)
     price = models.DecimalField(
         max_digits=7,
         decimal_places=2,

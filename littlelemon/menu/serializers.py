@@ -2,6 +2,8 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from littlelemon.api.serializers import DecimalField
+
 from .enums import Allergen, DietaryTag
 from .models import MAX_PRICE, Category, MenuItem
 
@@ -24,7 +26,7 @@ class CategorySerializer(serializers.ModelSerializer):
 
 class MenuItemSerializer(serializers.ModelSerializer):
     slug = serializers.SlugField(max_length=220, required=False, help_text="Made from the title when left out.")
-    price = serializers.DecimalField(
+    price = DecimalField(
         max_digits=None,
         decimal_places=2,
         min_value=Decimal("0.01"),

@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from littlelemon.accounts.tests.factories import UserFactory
-from littlelemon.api import throttling
 from littlelemon.cart.models import CartLine
 from littlelemon.cart.tests.factories import CartLineFactory
 from littlelemon.events.models import OutboxEvent
@@ -230,8 +229,8 @@ class TestPlace:
         assert response.status_code == 201
         assert Order.objects.get().scheduled_for == tomorrow_noon
 
-    def test_the_order_throttle_counts_placements_only(self, client_as, customer, monkeypatch):
-        monkeypatch.setattr(throttling.ScopedRateThrottle, "THROTTLE_RATES", {"order": "1/min"})
+    def test_the_order_throttle_counts_placements_only(self, client_as, customer, throttle_rates):
+        throttle_rates(order="1/min")
         client = client_as(customer)
         fill_cart(customer, ("10.00", 1))
 

@@ -62,7 +62,7 @@ def drop_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("menu", "0001_initial")]
+    dependencies = [("menu", "0002_description_max_length")]
 
     operations = [
         migrations.CreateModel(

@@ -42,7 +42,7 @@ def drop_trigram_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("menu", "0002_menu_version")]
+    dependencies = [("menu", "0003_menu_version")]
 
     operations = [
         migrations.AddIndex(
