@@ -10,10 +10,16 @@ PORT   ?= 8000
 PYTEST_ARGS ?=
 # The browser tests and `make screenshots` drive Debian's Chromium (Playwright cannot download its own here).
 CHROMIUM ?= /usr/bin/chromium
+# make bench: seconds measured per scenario, wrk threads and connections, small and large scale.
+BENCH_DURATION ?= 10
+BENCH_THREADS ?= 2
+BENCH_CONNECTIONS ?= 32
+BENCH_SCALES ?= 1,10
+QUICK ?=
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install chromium migrate run demo test lint format lock screenshots clean
+.PHONY: help install chromium migrate run demo test lint fuzz format lock screenshots clean bench bench-postgres
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -46,11 +52,23 @@ run: demo  ## Serve the demo restaurant on http://127.0.0.1:8000 (SQLite, dev se
 test: install chromium  ## Run the whole test suite (browser tests included)
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n auto $(PYTEST_ARGS)
 
+bench: install  ## Benchmarks vs bare Django (QUICK=1: 1 s each; DATABASE_URL=postgres://... for PostgreSQL)
+	@command -v wrk >/dev/null 2>&1 || { echo "wrk is missing: installing it with apt-get"; \
+		$(SUDO) apt-get install -y -q wrk || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q wrk; }; }
+	$(BIN)/python -m bench --duration $(BENCH_DURATION) --threads $(BENCH_THREADS) \
+		--connections $(BENCH_CONNECTIONS) --scales $(BENCH_SCALES) $(if $(QUICK),--quick)
+
+bench-postgres: install  ## make bench on a throwaway PostgreSQL cluster (.ci/postgres.sh)
+	bash -c 'source .ci/postgres.sh && pg_start && $(MAKE) --no-print-directory bench; rc=$$?; pg_stop; exit $$rc'
+
 lint: install  ## ruff, formatting, missing migrations, OpenAPI schema validity
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --settings=config.settings.test --file /dev/null
+
+fuzz: install  ## schemathesis on every API operation, as every role, against a real server
+	bash fuzz/run.sh
 
 format: install  ## Apply ruff's formatting and safe fixes
 	$(BIN)/ruff check --fix .

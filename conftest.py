@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
 from littlelemon.accounts.tests.factories import UserFactory
+from littlelemon.api import response_cache
 
 
 def pytest_report_header(config):
@@ -23,6 +24,7 @@ def _clear_caches():
     """Caches (menu responses, throttle counters) are process-wide; no test sees another's."""
     for alias in ("default", "throttle"):
         caches[alias].clear()
+    response_cache.clear()
     yield
 
 
@@ -47,6 +49,21 @@ def user_with_role(role: str, **kwargs):
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
+
+
+@pytest.fixture
+def throttle_rates(settings):
+    """`throttle_rates(anon="2/min")`: set throttle scopes for this test (the others keep theirs).
+
+    Changing settings reloads DRF's api_settings, and our throttles read their rates per
+    request, so this is how an operator's `THROTTLE_*_RATE` takes effect too.
+    """
+
+    def set_rates(**rates: str | None) -> None:
+        current = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {**current, **rates}}
+
+    return set_rates
 
 
 @pytest.fixture

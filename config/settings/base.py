@@ -6,9 +6,11 @@
 
 from datetime import timedelta
 
+from corsheaders.defaults import default_headers
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import BASE_DIR, env, rate, secret
+from config.env import BASE_DIR, env, lockout_parameters, rate, secret
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -36,6 +38,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
+    "corsheaders",
+    "csp",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "djoser",
@@ -52,20 +57,34 @@ INSTALLED_APPS = [
     "littlelemon.events",
     "littlelemon.cart",
     "littlelemon.orders",
+    "littlelemon.audit",
     "littlelemon.demo",
     "littlelemon.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # CORS answers preflights and adds its headers to every response below it, errors included.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body (CSRF, sessions, DRF's parsers): 413 for an oversized one.
+    "littlelemon.api.middleware.RequestBodyLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Anonymous reads of cached public API responses (the menu) are answered here, with the
+    # security headers above and their throttles, without the session/auth work below.
+    "littlelemon.api.middleware.CachedResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "littlelemon.audit.context.AuditContextMiddleware",
+    # A view's unhandled exception: 503 when the database does not answer, JSON 500 under /api/.
+    "littlelemon.api.middleware.ServerErrorMiddleware",
+    # Turns a locked-out log-in (admin, web pages) into the lockout answer; axes wants it last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -84,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "littlelemon.web.context_processors.restaurant",
+                "csp.context_processors.nonce",  # {{ CSP_NONCE }} for the inline <script>/<style> a page needs
             ],
         },
     },
@@ -103,8 +123,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
     }
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Keep connections between requests. On SQLite too: opening one costs the PRAGMAs above and
+# Django's function registrations, and closing the last connection checkpoints the WAL.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 
 # --- cache: local memory by default, Redis when REDIS_URL is set -------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -125,20 +147,42 @@ else:
         # multiply the limits: a file cache on the one machine is the embedded default.
         "throttle": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(BASE_DIR / "var" / "cache" / "throttle"),
+            "LOCATION": env.str("THROTTLE_CACHE_DIR", default=str(BASE_DIR / "var" / "cache" / "throttle")),
         },
     }
+
+# Rendered public API responses (the menu) kept in each server process's memory; 0 turns the
+# cache off. See littlelemon/api/response_cache.py.
+RESPONSE_CACHE_ENTRIES = env.int("RESPONSE_CACHE_ENTRIES", default=512)
 
 # --- auth --------------------------------------------------------------------------------
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
+# django-axes counts failed log-ins wherever Django's authenticate() runs (the API's JWT log-in,
+# the admin, the web log-in page) and refuses further attempts for a while once the limit is
+# reached: by default for that account from that address, so nobody can lock a user out from
+# elsewhere, and the address is `client_address()` (the socket's unless TRUSTED_PROXIES).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = lockout_parameters("LOGIN_LOCKOUT_BY", default="username+ip_address")
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "littlelemon.core.http.client_address"
+AXES_LOCKOUT_CALLABLE = "littlelemon.accounts.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "littlelemon.accounts.lockout.lockout_username"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False  # no start-up banner in every manage.py command; lockouts are still logged
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "littlelemon.accounts.validators.MaximumLengthValidator"},
 ]
 
 # --- i18n / time -------------------------------------------------------------------------
@@ -179,6 +223,35 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# --- request size: a body over the limit is a 413 before anything reads it ----------------
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)  # multipart bodies (dish photos)
+
+# --- Content-Security-Policy (django-csp): scripts and styles from this site or nonced -----
+# Templates put `nonce="{{ CSP_NONCE }}"` on the inline <script>/<style> they need; the
+# API documentation pages relax the policy for what Swagger UI and Redoc need (config.urls).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", *env.list("CSP_IMG_SRC", default=[])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# --- CORS (django-cors-headers): only the configured origins, only the API -----------------
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = False  # the API authenticates with a bearer token, not cookies
+CORS_ALLOW_HEADERS = (*default_headers, "idempotency-key")
+CORS_EXPOSE_HEADERS = ["Retry-After"]
+
 # --- REST framework ----------------------------------------------------------------------
 REST_FRAMEWORK = {
     # JWT first: an anonymous call to a protected endpoint is a 401 with WWW-Authenticate.
@@ -194,10 +267,11 @@ REST_FRAMEWORK = {
         "littlelemon.api.renderers.YAMLRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "littlelemon.api.parsers.JSONParser",
+        "littlelemon.api.parsers.FormParser",
+        "littlelemon.api.parsers.MultiPartParser",
     ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "littlelemon.api.negotiation.ContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "littlelemon.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -212,7 +286,7 @@ REST_FRAMEWORK = {
         "signup": rate("THROTTLE_SIGNUP_RATE", "5/min"),
         "order": rate("THROTTLE_ORDER_RATE", "10/min"),
     },
-    # DRF reads the client address from X-Forwarded-For only this many proxies deep.
+    # The throttles use littlelemon.core.http.client_address (TRUSTED_PROXIES); kept in step.
     "NUM_PROXIES": TRUSTED_PROXIES,
     "EXCEPTION_HANDLER": "littlelemon.api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "littlelemon.api.schema.AutoSchema",

@@ -1,6 +1,6 @@
 from djoser import views as djoser_views
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import exceptions, generics, status
 from rest_framework.response import Response
 from rest_framework_simplejwt import views as jwt_views
 
@@ -8,6 +8,7 @@ from littlelemon.api.throttling import LoginRateThrottle, SignupRateThrottle
 
 from . import selectors, services
 from .exceptions import NotInRole
+from .lockout import lockout_message, lockout_seconds
 from .models import User
 from .permissions import CanManageRole
 from .serializers import RoleMemberAddSerializer, RoleMemberSerializer
@@ -23,10 +24,30 @@ class UserViewSet(djoser_views.UserViewSet):
         return throttles
 
 
+class LoginLockedOut(exceptions.Throttled):
+    """A 429 whose `Retry-After` is the lockout's length and whose detail says why."""
+
+    default_code = "locked_out"
+
+    def __init__(self, *, wait: int, detail: str):
+        super().__init__(detail=detail)
+        self.wait = wait
+
+
 class TokenObtainPairView(jwt_views.TokenObtainPairView):
-    """Log in with `username` and `password`; returns an `access` and a `refresh` token."""
+    """Log in with `username` and `password`; returns an `access` and a `refresh` token.
+
+    After too many failed attempts the account is locked from that address for a while
+    (django-axes): a 429 `locked_out` with `Retry-After`, even with the right password.
+    """
 
     throttle_classes = [LoginRateThrottle]
+
+    def handle_exception(self, exc):
+        # axes marks the request it was given (this DRF request) when it refuses or locks.
+        if getattr(self.request, "axes_locked_out", False):
+            exc = LoginLockedOut(wait=lockout_seconds(), detail=lockout_message())
+        return super().handle_exception(exc)
 
 
 class RoleMembersApi(generics.ListCreateAPIView):

@@ -63,8 +63,10 @@ class RoleMemberSerializer(serializers.ModelSerializer):
 
 
 class RoleMemberAddSerializer(serializers.Serializer):
+    # pk_field: an id must be an integer; without it 1.9 is read as user 1.
     user = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.all(),
+        pk_field=serializers.IntegerField(error_messages={"invalid": "A user id (integer) is required."}),
         error_messages={
             "does_not_exist": "No user with id {pk_value}.",
             "incorrect_type": "A user id (integer) is required.",

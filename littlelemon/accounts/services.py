@@ -1,11 +1,12 @@
 """Sign-up and role management. Each function checks its rules itself, so every caller (API,
-web pages, staff pages, shell) is held to the same rules."""
+web pages, staff pages, shell) is held to the same rules; role changes go to the audit trail."""
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from littlelemon.audit.services import audit_record
 from littlelemon.core.exceptions import InvalidInput, PermissionDenied
 
 from .enums import Role
@@ -55,6 +56,10 @@ def _ensure_can_manage(actor: User, role: Role) -> Group:
     return Group.objects.get(name=role)
 
 
+def _role_names(user: User) -> list[str]:
+    return sorted(user.groups.values_list("name", flat=True))
+
+
 @transaction.atomic
 def role_grant(*, actor: User, role: Role, user: User) -> bool:
     """Put `user` in `role`. Returns False when they already held it (nothing changes).
@@ -62,9 +67,16 @@ def role_grant(*, actor: User, role: Role, user: User) -> bool:
     Raises PermissionDenied when `actor` may not manage `role`.
     """
     group = _ensure_can_manage(actor, role)
-    if user.groups.filter(pk=group.pk).exists():
+    before = _role_names(user)
+    if group.name in before:
         return False
     user.groups.add(group)
+    audit_record(
+        actor=actor,
+        action="role.grant",
+        target=user,
+        changes={"roles": {"before": before, "after": sorted([*before, group.name])}},
+    )
     return True
 
 
@@ -75,6 +87,13 @@ def role_revoke(*, actor: User, role: Role, user: User) -> None:
     Raises PermissionDenied when `actor` may not manage `role`, NotInRole when `user` does not hold it.
     """
     group = _ensure_can_manage(actor, role)
-    if not user.groups.filter(pk=group.pk).exists():
+    before = _role_names(user)
+    if group.name not in before:
         raise NotInRole(f"User {user.pk} does not hold the {role} role.")
     user.groups.remove(group)
+    audit_record(
+        actor=actor,
+        action="role.revoke",
+        target=user,
+        changes={"roles": {"before": before, "after": [name for name in before if name != group.name]}},
+    )

@@ -1,13 +1,16 @@
 """The API's single error shape: `{"detail": str, "code": str, "fields": {name: [messages]}}`.
 
-Every 4xx leaves here: DRF's own exceptions, Django's Http404/PermissionDenied/ValidationError
-and the domain's ApplicationError. `fields` is present for validation errors (DRF's
-field-keyed shape, unchanged) and for domain errors tied to one input.
+Every 4xx leaves here: DRF's own exceptions, Django's Http404/PermissionDenied/ValidationError,
+the request-size guards (RequestDataTooBig is a 413, too many form fields a 400) and the
+domain's ApplicationError. `fields` is present for validation errors (DRF's field-keyed shape,
+as plain strings) and for domain errors tied to one input. The 5xx (a database that does not
+answer, a bug) are shaped by littlelemon.api.middleware.
 """
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -31,11 +34,43 @@ def _first_message(errors: Any, path: str = "") -> str:
     return f"{path}: {errors}" if path else str(errors)
 
 
+#: (detail, code) of the 5xx answers, shared by the middleware and Django's error handlers.
+SERVER_ERROR = ("Something went wrong on our side. It has been logged.", "server_error")
+SERVICE_UNAVAILABLE = (
+    "The service is temporarily unavailable: its database does not answer. Try again shortly.",
+    "service_unavailable",
+)
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is larger than this server accepts."
+    default_code = "request_too_large"
+
+
+class BadRequest(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "The request is malformed."
+    default_code = "bad_request"
+
+
+def _plain(value: Any) -> Any:
+    """DRF's ErrorDetail strings (and nested containers of them) as plain str/list/dict, which
+    every renderer (YAML's safe dumper included) can write."""
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
 def error_body(detail: str, code: str, fields: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {"detail": detail, "code": code}
+    body: dict[str, Any] = {"detail": str(detail), "code": str(code)}
     if fields:
-        body["fields"] = fields
-    body.update(extra)
+        body["fields"] = _plain(fields)
+    body.update(_plain(extra))
     return body
 
 
@@ -49,10 +84,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
+    elif isinstance(exc, SuspiciousOperation):  # too many form fields or files, a bad multipart body
+        exc = BadRequest(str(exc) or None)
 
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None  # not a client error: Django's 500 handling (and logging) takes over
+        return None  # not a client error: littlelemon.api.middleware answers (503 or 500) and logs it
 
     if isinstance(exc, exceptions.ValidationError):
         data = response.data

@@ -1,7 +1,9 @@
 """OpenAPI generation: every operation documents the error responses it can give.
 
-The property-based tests (schemathesis) check that each status the API answers is documented,
-so the error responses are added here once instead of on every view.
+The property-based tests (schemathesis, `make fuzz`) check that each status the API answers is
+documented, so the error responses every endpoint shares are added here once instead of on
+every view. A view documents the domain errors only it raises (a 409, say) with
+`extend_schema(responses={..., 409: ErrorSerializer})`; the description comes from here.
 """
 
 from drf_spectacular import openapi
@@ -12,12 +14,14 @@ from .serializers import ErrorSerializer
 _DESCRIPTIONS = {
     "400": "Invalid input: `fields` names each problem.",
     "401": "Not signed in, or the access token is invalid or expired.",
-    "403": "Signed in without the role this action needs.",
+    "403": "Signed in without the role this action needs (or a session write without its CSRF token).",
     "404": "No such object, or not one you may see.",
-    "406": "None of the formats in `Accept` can be produced.",
+    "406": "None of the formats in `Accept` or `?format=` can be produced.",
+    "409": "The request conflicts with the current state: `detail` says why.",
     "413": "The request body is larger than the configured limit.",
     "415": "The request body's content type is not supported.",
-    "429": "Too many requests; `Retry-After` says when to try again.",
+    "429": "Too many requests (or log-in attempts); `Retry-After` says when to try again.",
+    "503": "The database does not answer; `Retry-After` says when to try again.",
 }
 
 
@@ -28,13 +32,14 @@ class AutoSchema(openapi.AutoSchema):
             return responses
         for code in self._error_codes():
             if code not in responses:
-                response = self._get_response_for_code(ErrorSerializer, code, direction=direction)
+                responses[code] = self._get_response_for_code(ErrorSerializer, code, direction=direction)
+        for code, response in responses.items():
+            if code in _DESCRIPTIONS and not response.get("description"):
                 response["description"] = _DESCRIPTIONS[code]
-                responses[code] = response
         return responses
 
     def _error_codes(self) -> list[str]:
-        codes = ["400", "401", "406", "429"]
+        codes = ["400", "401", "406", "429", "503"]
         public = all(isinstance(permission, AllowAny) for permission in self.view.get_permissions())
         if not public or self.method not in ("GET", "HEAD", "OPTIONS"):
             codes.append("403")  # a role check, or CSRF for a session-authenticated write

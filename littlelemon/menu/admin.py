@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from .enums import Allergen
-from .models import Category, MenuItem
+from .models import Category, MenuItem, MenuVersion
 from .selectors import category_list
 
 
@@ -59,3 +59,20 @@ class MenuItemAdmin(admin.ModelAdmin):
         ("On the menu", {"fields": ("available", "featured")}),
         ("Dietary", {"fields": ("vegetarian", "vegan", "gluten_free", "dairy_free", "nut_free", "allergens")}),
     )
+
+
+@admin.register(MenuVersion)
+class MenuVersionAdmin(admin.ModelAdmin):
+    """Read-only: the stamp the database changes on every menu write (cached menu responses
+    are valid while it stays the same). Shown to check that an edit reached the cache."""
+
+    list_display = ("id", "stamp")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

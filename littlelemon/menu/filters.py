@@ -41,6 +41,14 @@ class MenuItemFilter(django_filters.FilterSet):
             queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
         return queryset
 
+    def get_form_class(self):
+        # django-filter builds a new form class, with a new field per filter, on every request.
+        # These filters' fields depend on nothing in the request: build the class once.
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = type(self)._form_class = super().get_form_class()
+        return form_class
+
     @property
     def qs(self) -> QuerySet[MenuItem]:
         queryset = super().qs

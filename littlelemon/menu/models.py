@@ -27,7 +27,7 @@ class Category(TimeStampedModel):
 class MenuItem(TimeStampedModel):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=2000)
     price = models.DecimalField(
         max_digits=7,
         decimal_places=2,
@@ -48,11 +48,16 @@ class MenuItem(TimeStampedModel):
     position = models.PositiveIntegerField(default=0, help_text="Lower comes first within its category.")
 
     class Meta:
+        # `search` (title or description containing each word) has trigram indexes on
+        # PostgreSQL, made by migration 0003 because they depend on the pg_trgm extension.
         ordering = ["position", "id"]
         constraints = [models.CheckConstraint(condition=models.Q(price__gt=0), name="menu_item_price_positive")]
         indexes = [
             models.Index(fields=["position", "id"], name="menu_item_position_idx"),
             models.Index(fields=["category", "position", "id"], name="menu_item_category_idx"),
+            # A category in price or title order (the menu's filter + ordering), without a sort.
+            models.Index(fields=["category", "price", "id"], name="menu_item_category_price_idx"),
+            models.Index(fields=["category", "title", "id"], name="menu_item_category_title_idx"),
             models.Index(fields=["price", "id"], name="menu_item_price_idx"),
             models.Index(fields=["title", "id"], name="menu_item_title_idx"),
             models.Index(fields=["featured", "position"], name="menu_item_featured_idx"),
@@ -65,3 +70,20 @@ class MenuItem(TimeStampedModel):
     @property
     def dietary(self) -> list[str]:
         return [tag.value for tag in DietaryTag if getattr(self, tag.field_name)]
+
+
+class MenuVersion(models.Model):
+    """One row whose `stamp` changes, in the same transaction, whenever any menu row changes.
+
+    Database triggers (migration 0002) write a new random stamp on every insert, update or
+    delete of a category or a dish, whoever writes: the services, the Django admin, a
+    `QuerySet.update()`, a bulk load or raw SQL. Cached menu responses remember the stamp they
+    were rendered at, so every server process can tell with one primary-key read whether they
+    are still current (littlelemon/api/response_cache.py). A random stamp, not a counter, so
+    that a restored or re-created row can never bring an old stamp back.
+    """
+
+    stamp = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"menu version {self.stamp}"

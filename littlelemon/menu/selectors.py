@@ -1,3 +1,4 @@
+from django.db import DatabaseError, connection
 from django.db.models import Count, QuerySet
 
 from .models import Category, MenuItem
@@ -15,3 +16,31 @@ def menu_item_list() -> QuerySet[MenuItem]:
 def menu_item_list_by_category() -> QuerySet[MenuItem]:
     """Every dish as the printed menu lists them: category by category, then by position."""
     return menu_item_list().order_by("category__position", "category__title", "category_id", "position", "id")
+
+
+_VERSION_SQL = "SELECT stamp FROM menu_menuversion WHERE id = 1"
+
+
+def menu_version() -> int | None:
+    """The menu's current version stamp (see MenuVersion), or None if there is none (no caching).
+
+    Read on every cached menu request, so it is one raw primary-key read, not an ORM query, and
+    when it is a request's first query it doubles as the connection's health check
+    (CONN_HEALTH_CHECKS would otherwise send a `SELECT 1` before it, a second round trip on
+    PostgreSQL): if the kept-alive connection turns out broken, it is replaced and the read
+    runs again, which is what the health check would have done.
+    """
+    if connection.health_check_enabled and not connection.health_check_done and not connection.in_atomic_block:
+        connection.health_check_done = True
+        try:
+            return _read_version()
+        except DatabaseError:
+            connection.close()
+    return _read_version()
+
+
+def _read_version() -> int | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSION_SQL)
+        row = cursor.fetchone()
+    return row[0] if row else None

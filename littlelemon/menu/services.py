@@ -1,9 +1,16 @@
-"""Writes to the menu. Every change goes through here (API, staff pages, demo data)."""
+"""Writes to the menu. Every change goes through here (API, staff pages, demo data).
+
+Each write is recorded in the audit trail with its `actor` (the signed-in user; None for
+scripts such as seed_demo) inside the same transaction.
+"""
 
 from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
+
+from littlelemon.accounts.models import User
+from littlelemon.audit.services import audit_changes, audit_record, audit_snapshot
 
 from .enums import DietaryTag
 from .exceptions import CategoryNotEmpty
@@ -28,35 +35,44 @@ def _apply_dietary(item: MenuItem, dietary: list[str] | None) -> None:
 
 
 @transaction.atomic
-def category_create(*, title: str, slug: str | None = None, position: int = 0) -> Category:
+def category_create(*, title: str, slug: str | None = None, position: int = 0, actor: User | None = None) -> Category:
     category = Category(title=title, slug=slug or _unique_slug(Category, title), position=position)
     category.full_clean()
     category.save()
+    audit_record(
+        actor=actor, action="category.create", target=category, changes=audit_changes({}, audit_snapshot(category))
+    )
     return category
 
 
 @transaction.atomic
-def category_update(*, category: Category, data: dict[str, Any]) -> Category:
+def category_update(*, category: Category, data: dict[str, Any], actor: User | None = None) -> Category:
+    before = audit_snapshot(category)
     for field in ("title", "slug", "position"):
         if field in data:
             setattr(category, field, data[field])
     category.full_clean()
     category.save()
+    if changes := audit_changes(before, audit_snapshot(category)):
+        audit_record(actor=actor, action="category.update", target=category, changes=changes)
     return category
 
 
 @transaction.atomic
-def category_delete(*, category: Category) -> None:
+def category_delete(*, category: Category, actor: User | None = None) -> None:
     """Raises CategoryNotEmpty when dishes still belong to it (they would be orphaned)."""
     count = category.items.count()
     if count:
         raise CategoryNotEmpty(f"Category '{category.slug}' still has {count} dish(es): move or delete them first.")
+    audit_record(
+        actor=actor, action="category.delete", target=category, changes=audit_changes(audit_snapshot(category), {})
+    )
     category.delete()
 
 
 @transaction.atomic
 def menu_item_create(
-    *, title: str, price, category: Category, dietary: list[str] | None = None, **fields: Any
+    *, title: str, price, category: Category, dietary: list[str] | None = None, actor: User | None = None, **fields: Any
 ) -> MenuItem:
     fields.setdefault("slug", None)
     item = MenuItem(title=title, price=price, category=category, **{k: v for k, v in fields.items() if k != "slug"})
@@ -64,11 +80,14 @@ def menu_item_create(
     _apply_dietary(item, dietary)
     item.full_clean()
     item.save()
+    audit_record(actor=actor, action="menu_item.create", target=item, changes=audit_changes({}, audit_snapshot(item)))
     return item
 
 
 @transaction.atomic
-def menu_item_update(*, item: MenuItem, data: dict[str, Any]) -> MenuItem:
+def menu_item_update(*, item: MenuItem, data: dict[str, Any], actor: User | None = None) -> MenuItem:
+    """Change a dish. Price, availability and every other change are audited with before/after."""
+    before = audit_snapshot(item)
     data = dict(data)
     _apply_dietary(item, data.pop("dietary", None))
     for field, value in data.items():
@@ -77,9 +96,12 @@ def menu_item_update(*, item: MenuItem, data: dict[str, Any]) -> MenuItem:
         item.slug = _unique_slug(MenuItem, item.title, exclude_pk=item.pk)
     item.full_clean()
     item.save()
+    if changes := audit_changes(before, audit_snapshot(item)):
+        audit_record(actor=actor, action="menu_item.update", target=item, changes=changes)
     return item
 
 
 @transaction.atomic
-def menu_item_delete(*, item: MenuItem) -> None:
+def menu_item_delete(*, item: MenuItem, actor: User | None = None) -> None:
+    audit_record(actor=actor, action="menu_item.delete", target=item, changes=audit_changes(audit_snapshot(item), {}))
     item.delete()

@@ -18,7 +18,9 @@ class RestaurantSettingsApi(generics.RetrieveUpdateAPIView):
         return selectors.restaurant_settings_get()
 
     def perform_update(self, serializer):
-        serializer.instance = services.restaurant_settings_update(data=serializer.validated_data)
+        serializer.instance = services.restaurant_settings_update(
+            data=serializer.validated_data, actor=self.request.user
+        )
 
 
 @extend_schema(description="Opening ranges per weekday (0 = Monday), in the restaurant's time zone. Not paginated.")
@@ -31,13 +33,15 @@ class OpeningHoursViewSet(viewsets.ModelViewSet):
         return selectors.opening_hours_list()
 
     def perform_create(self, serializer):
-        serializer.instance = services.opening_hours_create(**serializer.validated_data)
+        serializer.instance = services.opening_hours_create(**serializer.validated_data, actor=self.request.user)
 
     def perform_update(self, serializer):
-        serializer.instance = services.opening_hours_update(hours=serializer.instance, data=serializer.validated_data)
+        serializer.instance = services.opening_hours_update(
+            hours=serializer.instance, data=serializer.validated_data, actor=self.request.user
+        )
 
     def perform_destroy(self, instance):
-        services.opening_hours_delete(hours=instance)
+        services.opening_hours_delete(hours=instance, actor=self.request.user)
 
 
 class ClosureViewSet(viewsets.ModelViewSet):
@@ -50,10 +54,12 @@ class ClosureViewSet(viewsets.ModelViewSet):
         return selectors.closure_list()
 
     def perform_create(self, serializer):
-        serializer.instance = services.closure_create(**serializer.validated_data)
+        serializer.instance = services.closure_create(**serializer.validated_data, actor=self.request.user)
 
     def perform_update(self, serializer):
-        serializer.instance = services.closure_update(closure=serializer.instance, data=serializer.validated_data)
+        serializer.instance = services.closure_update(
+            closure=serializer.instance, data=serializer.validated_data, actor=self.request.user
+        )
 
     def perform_destroy(self, instance):
-        services.closure_delete(closure=instance)
+        services.closure_delete(closure=instance, actor=self.request.user)

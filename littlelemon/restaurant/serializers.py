@@ -2,10 +2,10 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from littlelemon.api.serializers import DecimalField, HourMinuteField
+
 from .enums import Weekday
 from .models import Closure, OpeningHours, RestaurantSettings
-
-HH_MM = {"format": "%H:%M", "input_formats": ["%H:%M", "%H:%M:%S"]}
 
 
 class RestaurantSettingsSerializer(serializers.ModelSerializer):
@@ -15,13 +15,13 @@ class RestaurantSettingsSerializer(serializers.ModelSerializer):
         required=False,
         error_messages={"invalid": "Use a 3-letter ISO 4217 code, e.g. USD."},
     )
-    tax_rate = serializers.DecimalField(
+    tax_rate = DecimalField(
         max_digits=None, decimal_places=3, min_value=Decimal("0"), max_value=Decimal("100"), required=False
     )
-    delivery_fee = serializers.DecimalField(
+    delivery_fee = DecimalField(
         max_digits=None, decimal_places=2, min_value=Decimal("0"), max_value=Decimal("99999.99"), required=False
     )
-    minimum_order = serializers.DecimalField(
+    minimum_order = DecimalField(
         max_digits=None, decimal_places=2, min_value=Decimal("0"), max_value=Decimal("99999.99"), required=False
     )
 
@@ -51,8 +51,8 @@ class RestaurantSettingsSerializer(serializers.ModelSerializer):
 class OpeningHoursSerializer(serializers.ModelSerializer):
     weekday = serializers.ChoiceField(choices=Weekday.choices, help_text="0 = Monday ... 6 = Sunday.")
     weekday_name = serializers.CharField(source="get_weekday_display", read_only=True)
-    opens = serializers.TimeField(help_text="HH:MM, local time.", **HH_MM)
-    closes = serializers.TimeField(help_text="HH:MM, local time; 00:00 means midnight.", **HH_MM)
+    opens = HourMinuteField(help_text="HH:MM, local time.")
+    closes = HourMinuteField(help_text="HH:MM, local time; 00:00 means midnight.")
 
     class Meta:
         model = OpeningHours

@@ -1,10 +1,16 @@
-"""Writes to the restaurant's settings, opening hours and closures (managers)."""
+"""Writes to the restaurant's settings, opening hours and closures (managers).
+
+Each write is recorded in the audit trail with its `actor` (None for scripts) inside the same
+transaction.
+"""
 
 from datetime import date, time
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from littlelemon.accounts.models import User
+from littlelemon.audit.services import audit_changes, audit_record, audit_snapshot
 from littlelemon.core.exceptions import InvalidInput
 
 from .exceptions import OverlappingHours
@@ -13,12 +19,15 @@ from .selectors import MIDNIGHT, restaurant_settings_get
 
 
 @transaction.atomic
-def restaurant_settings_update(*, data: dict[str, Any]) -> RestaurantSettings:
+def restaurant_settings_update(*, data: dict[str, Any], actor: User | None = None) -> RestaurantSettings:
     settings = RestaurantSettings.objects.select_for_update().filter(pk=1).first() or restaurant_settings_get()
+    before = audit_snapshot(settings)
     for name, value in data.items():
         setattr(settings, name, value)
     settings.full_clean()
     settings.save()
+    if changes := audit_changes(before, audit_snapshot(settings)):
+        audit_record(actor=actor, action="restaurant_settings.update", target=settings, changes=changes)
     return settings
 
 
@@ -39,48 +48,68 @@ def _check_range(*, weekday: int, opens: time, closes: time, exclude_pk: int | N
 
 
 @transaction.atomic
-def opening_hours_create(*, weekday: int, opens: time, closes: time) -> OpeningHours:
+def opening_hours_create(*, weekday: int, opens: time, closes: time, actor: User | None = None) -> OpeningHours:
     """Raises InvalidInput (closing before opening) or OverlappingHours."""
     _check_range(weekday=weekday, opens=opens, closes=closes, exclude_pk=None)
-    return OpeningHours.objects.create(weekday=weekday, opens=opens, closes=closes)
+    hours = OpeningHours.objects.create(weekday=weekday, opens=opens, closes=closes)
+    audit_record(
+        actor=actor, action="opening_hours.create", target=hours, changes=audit_changes({}, audit_snapshot(hours))
+    )
+    return hours
 
 
 @transaction.atomic
-def opening_hours_update(*, hours: OpeningHours, data: dict[str, Any]) -> OpeningHours:
+def opening_hours_update(*, hours: OpeningHours, data: dict[str, Any], actor: User | None = None) -> OpeningHours:
+    before = audit_snapshot(hours)
     for name in ("weekday", "opens", "closes"):
         if name in data:
             setattr(hours, name, data[name])
     _check_range(weekday=hours.weekday, opens=hours.opens, closes=hours.closes, exclude_pk=hours.pk)
     hours.save()
+    if changes := audit_changes(before, audit_snapshot(hours)):
+        audit_record(actor=actor, action="opening_hours.update", target=hours, changes=changes)
     return hours
 
 
 @transaction.atomic
-def opening_hours_delete(*, hours: OpeningHours) -> None:
+def opening_hours_delete(*, hours: OpeningHours, actor: User | None = None) -> None:
+    audit_record(
+        actor=actor, action="opening_hours.delete", target=hours, changes=audit_changes(audit_snapshot(hours), {})
+    )
     hours.delete()
 
 
 @transaction.atomic
-def closure_create(*, date: date, reason: str = "") -> Closure:
+def closure_create(*, date: date, reason: str = "", actor: User | None = None) -> Closure:
     """Raises InvalidInput when that date is already closed."""
     try:
         with transaction.atomic():
-            return Closure.objects.create(date=date, reason=reason)
+            closure = Closure.objects.create(date=date, reason=reason)
     except IntegrityError:
         raise InvalidInput(f"{date:%Y-%m-%d} is already a closure.", field="date") from None
-
-
-@transaction.atomic
-def closure_update(*, closure: Closure, data: dict[str, Any]) -> Closure:
-    if "date" in data and Closure.objects.filter(date=data["date"]).exclude(pk=closure.pk).exists():
-        raise InvalidInput(f"{data['date']:%Y-%m-%d} is already a closure.", field="date")
-    for name in ("date", "reason"):
-        if name in data:
-            setattr(closure, name, data[name])
-    closure.save()
+    audit_record(
+        actor=actor, action="closure.create", target=closure, changes=audit_changes({}, audit_snapshot(closure))
+    )
     return closure
 
 
 @transaction.atomic
-def closure_delete(*, closure: Closure) -> None:
+def closure_update(*, closure: Closure, data: dict[str, Any], actor: User | None = None) -> Closure:
+    if "date" in data and Closure.objects.filter(date=data["date"]).exclude(pk=closure.pk).exists():
+        raise InvalidInput(f"{data['date']:%Y-%m-%d} is already a closure.", field="date")
+    before = audit_snapshot(closure)
+    for name in ("date", "reason"):
+        if name in data:
+            setattr(closure, name, data[name])
+    closure.save()
+    if changes := audit_changes(before, audit_snapshot(closure)):
+        audit_record(actor=actor, action="closure.update", target=closure, changes=changes)
+    return closure
+
+
+@transaction.atomic
+def closure_delete(*, closure: Closure, actor: User | None = None) -> None:
+    audit_record(
+        actor=actor, action="closure.delete", target=closure, changes=audit_changes(audit_snapshot(closure), {})
+    )
     closure.delete()

@@ -45,6 +45,7 @@ class TestSignUp:
             ({"username": "a", "email": "a@example.com", "password": "short"}, "password", "too short"),
             ({"username": "a", "email": "a@example.com", "password": "password123"}, "password", "too common"),
             ({"username": "a", "email": "a@example.com", "password": "83749201746"}, "password", "entirely numeric"),
+            ({"username": "a", "email": "a@example.com", "password": "Lemon-" * 43}, "password", "too long"),
             ({"username": "gertrude", "email": "g@example.com", "password": "gertrude1"}, "password", "too similar"),
         ],
     )

@@ -1,9 +1,16 @@
-"""Every 4xx has one shape: {"detail", "code"} plus "fields" for validation errors."""
+"""Every error has one shape: {"detail", "code"} plus "fields" for validation errors; a 5xx
+too, under /api/, instead of an HTML page."""
+
+from unittest import mock
 
 import pytest
-from rest_framework.exceptions import Throttled
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import InterfaceError, OperationalError
+from rest_framework.test import APIClient
 
-from littlelemon.api import throttling
+from littlelemon.api.middleware import ServerErrorMiddleware
+from littlelemon.menu.models import Category, MenuItem
+from littlelemon.menu.tests.factories import CategoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,31 +58,109 @@ def test_a_malformed_bearer_token_is_401(api_client):
     assert response.json()["detail"] == "Given token not valid for any token type"
 
 
-def test_throttling_answers_429_with_retry_after(api_client, monkeypatch):
-    monkeypatch.setattr(throttling.AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/min"})
+def test_an_unknown_api_url_is_a_json_404_and_elsewhere_django_s_page(client):
+    api = client.get("/api/v1/menu-items/1.5/")
+    page = client.get("/no-such-page/")
 
-    statuses = [api_client.get("/api/v1/categories/").status_code for _ in range(3)]
-
-    assert statuses == [200, 200, 429]
-    response = api_client.get("/api/v1/categories/")
-    assert int(response["Retry-After"]) > 0
-    assert response.json()["code"] == Throttled.default_code
+    assert api.status_code == 404
+    assert api.json() == {"detail": "Not found.", "code": "not_found"}
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
 
 
-def test_login_has_its_own_stricter_scope(api_client, monkeypatch):
-    monkeypatch.setattr(throttling.LoginRateThrottle, "THROTTLE_RATES", {"login": "1/min"})
+def test_an_unhandled_exception_under_the_api_is_a_logged_json_500(manager, caplog):
+    client = APIClient(raise_request_exception=False)
+    with mock.patch("littlelemon.menu.selectors.menu_item_list", side_effect=RuntimeError("a bug")):
+        response = client.get("/api/v1/menu-items/")
 
-    first = api_client.post("/api/v1/auth/jwt/create/", {"username": "x", "password": "y"})
-    second = api_client.post("/api/v1/auth/jwt/create/", {"username": "x", "password": "y"})
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "detail": "Something went wrong on our side. It has been logged.",
+        "code": "server_error",
+    }
+    [record] = [r for r in caplog.records if r.name == "django.request" and r.levelname == "ERROR"]
+    assert record.getMessage() == "Internal Server Error: /api/v1/menu-items/"
+    assert record.exc_info[1].args == ("a bug",)
 
-    assert first.status_code == 401
-    assert second.status_code == 429
+
+def test_a_database_that_does_not_answer_is_a_json_503_with_retry_after(caplog):
+    client = APIClient(raise_request_exception=False)
+    with mock.patch("littlelemon.menu.selectors.menu_item_list", side_effect=OperationalError("connection refused")):
+        response = client.get("/api/v1/menu-items/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response.json() == {
+        "detail": "The service is temporarily unavailable: its database does not answer. Try again shortly.",
+        "code": "service_unavailable",
+    }
+    assert any(r.exc_info and isinstance(r.exc_info[1], OperationalError) for r in caplog.records)
 
 
-def test_client_address_comes_from_the_socket_not_x_forwarded_for(api_client, monkeypatch):
-    monkeypatch.setattr(throttling.AnonRateThrottle, "THROTTLE_RATES", {"anon": "1/min"})
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [("/api/v1/menu-items/", "application/json"), ("/admin/", "text/plain; charset=utf-8")],
+)
+def test_the_503_is_json_under_the_api_and_plain_text_elsewhere(rf, path, content_type):
+    middleware = ServerErrorMiddleware(lambda request: None)
 
-    api_client.get("/api/v1/categories/", HTTP_X_FORWARDED_FOR="10.0.0.1")
-    forged = api_client.get("/api/v1/categories/", HTTP_X_FORWARDED_FOR="10.0.0.2")
+    response = middleware.process_exception(rf.get(path), InterfaceError("connection already closed"))
 
-    assert forged.status_code == 429
+    assert (response.status_code, response["Content-Type"], response["Retry-After"]) == (503, content_type, "30")
+
+
+def test_other_exceptions_outside_the_api_are_left_to_django(rf):
+    middleware = ServerErrorMiddleware(lambda request: None)
+
+    assert middleware.process_exception(rf.get("/admin/"), RuntimeError("a bug")) is None
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "xml", "csv"])
+def test_validation_errors_render_in_every_format(client_as, manager, fmt):
+    response = client_as(manager).post(f"/api/v1/menu-items/?format={fmt}", {"title": "Soup"}, format="json")
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "This field is required." in body and "price" in body
+
+
+def test_too_many_form_fields_is_a_400_not_a_crash(client_as, manager, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    body = "&".join(f"field{n}=x" for n in range(11))
+
+    response = client_as(manager).generic(
+        "POST", "/api/v1/categories/", body, content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_request"
+    assert not Category.objects.exists()
+
+
+def test_an_oversized_body_is_refused_before_anything_else_is_done(api_client, settings):
+    body = '{"title": "' + "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE + '"}'
+
+    response = api_client.generic("POST", "/api/v1/categories/", body, content_type="application/json")
+
+    assert response.status_code == 413  # not the 401 an anonymous write gets: nothing was read or looked up
+    assert response.json() == {
+        "detail": f"The request body is {len(body)} bytes; this server accepts at most "
+        f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE}.",
+        "code": "request_too_large",
+    }
+
+
+def test_an_upload_over_its_own_limit_is_a_413(client_as, manager, settings):
+    settings.UPLOAD_MAX_BYTES = 64 * 1024
+    category = CategoryFactory()
+    photo = SimpleUploadedFile("dish.jpg", b"\xff\xd8" + b"0" * 100 * 1024, content_type="image/jpeg")
+
+    response = client_as(manager).post(
+        "/api/v1/menu-items/",
+        {"title": "Soup", "price": "6.50", "category": category.slug, "image": photo},
+        format="multipart",
+    )
+
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
+    assert not MenuItem.objects.exists()

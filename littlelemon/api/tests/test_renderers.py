@@ -82,7 +82,14 @@ def test_yaml(api_client, dish, how):
     assert body["results"][0]["title"] == "Greek Salad"
 
 
-def test_an_unknown_format_is_404_and_an_unacceptable_accept_is_406(api_client, dish):
-    assert api_client.get(f"{ITEMS}?format=pdf").status_code == 404
-    response = api_client.get(ITEMS, HTTP_ACCEPT="application/pdf")
-    assert response.status_code == 406
+def test_an_unknown_format_or_an_unacceptable_accept_is_406_naming_the_formats(api_client, dish):
+    by_format = api_client.get(f"{ITEMS}?format=pdf")
+    by_accept = api_client.get(ITEMS, HTTP_ACCEPT="application/pdf")
+
+    assert by_format.status_code == 406
+    assert by_format.json() == {
+        "detail": "Unknown ?format=: use one of json, xml, csv, yaml.",
+        "code": "not_acceptable",
+    }
+    assert by_accept.status_code == 406
+    assert by_accept.json()["code"] == "not_acceptable"

@@ -33,7 +33,9 @@ def test_the_guard_is_installed_for_this_database():
             assert "EXCLUDE USING gist" in definition
             assert "tstzrange" in definition
         else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'bookings_booking' ORDER BY name"
+            )
             assert [name for (name,) in cursor.fetchall()] == [f"{NO_OVERLAP}_insert", f"{NO_OVERLAP}_update"]
 
 

@@ -77,11 +77,12 @@ def test_check_deploy_is_clean_with_the_required_variables(tmp_path):
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
-def test_a_secret_key_starting_with_a_dollar_is_read_verbatim():
-    """django-environ would read `$abc` as "the variable named abc"; a secret is never interpreted."""
-    key = "$" + get_random_secret_key()
+def test_a_secret_key_starting_with_a_dollar_sign_is_read_as_it_is(tmp_path):
+    key = "$" + get_random_secret_key()  # django-environ would take it for another variable's name
 
-    assert read_settings("config.settings.prod", "s.SECRET_KEY", SECRET_KEY=key, ALLOWED_HOSTS="example.com") == key
+    values = read_settings("config.settings.prod", "[s.SECRET_KEY]", SECRET_KEY=key, ALLOWED_HOSTS="example.com")
+
+    assert values == [key]
 
 
 def test_production_defaults_are_secure():
@@ -171,3 +172,66 @@ def test_database_url_selects_postgresql_with_persistent_checked_connections(url
     )
 
     assert values == ["django.db.backends.postgresql", "db.internal", 60, True]
+
+
+def test_security_settings_come_from_the_environment():
+    values = read_settings(
+        "config.settings.prod",
+        "[s.CORS_ALLOWED_ORIGINS, s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds(), "
+        "s.AXES_LOCKOUT_PARAMETERS, s.DATA_UPLOAD_MAX_MEMORY_SIZE, s.UPLOAD_MAX_BYTES, "
+        "s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'], s.CACHES['throttle']['LOCATION']]",
+        SECRET_KEY=get_random_secret_key(),
+        ALLOWED_HOSTS="example.com",
+        CORS_ALLOWED_ORIGINS="https://app.example.com,https://kiosk.example.com",
+        LOGIN_FAILURE_LIMIT="3",
+        LOGIN_LOCKOUT_MINUTES="60",
+        LOGIN_LOCKOUT_BY="username,ip_address",
+        DATA_UPLOAD_MAX_MEMORY_SIZE="65536",
+        UPLOAD_MAX_BYTES="2097152",
+        CSP_IMG_SRC="https://cdn.example.com",
+        THROTTLE_CACHE_DIR="/srv/littlelemon/throttle",
+    )
+
+    assert values == [
+        ["https://app.example.com", "https://kiosk.example.com"],
+        3,
+        3600.0,
+        ["username", "ip_address"],
+        65536,
+        2097152,
+        ["'self'", "data:", "https://cdn.example.com"],
+        "/srv/littlelemon/throttle",
+    ]
+
+
+def test_production_security_defaults():
+    values = read_settings(
+        "config.settings.prod",
+        "[s.CORS_ALLOWED_ORIGINS, s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds(), "
+        "s.AXES_LOCKOUT_PARAMETERS, s.DATA_UPLOAD_MAX_MEMORY_SIZE, s.SECURE_CONTENT_TYPE_NOSNIFF, "
+        "s.X_FRAME_OPTIONS, s.SECURE_REFERRER_POLICY, s.SECURE_HSTS_INCLUDE_SUBDOMAINS]",
+        SECRET_KEY=get_random_secret_key(),
+        ALLOWED_HOSTS="example.com",
+    )
+
+    assert values == [[], 5, 900.0, [["username", "ip_address"]], 1048576, True, "DENY", "same-origin", True]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("THROTTLE_ANON_RATE", "lots", "THROTTLE_ANON_RATE='lots': use <number>/<s|min|hour|day>"),
+        ("LOGIN_LOCKOUT_BY", "username+password", "LOGIN_LOCKOUT_BY: use ip_address, user_agent, username"),
+    ],
+)
+def test_a_malformed_security_setting_stops_the_process_at_start_up(variable, value, message):
+    result = run(
+        ["manage.py", "check"],
+        "config.settings.prod",
+        SECRET_KEY=get_random_secret_key(),
+        ALLOWED_HOSTS="example.com",
+        **{variable: value},
+    )
+
+    assert result.returncode != 0
+    assert message in result.stderr

@@ -285,10 +285,32 @@ class TestWrite:
 def test_menu_list_query_count_does_not_grow_with_the_menu(api_client, django_assert_num_queries, count):
     MenuItemFactory.create_batch(count)
 
-    with django_assert_num_queries(2):  # COUNT(*) and one joined SELECT
+    with django_assert_num_queries(3):  # the menu version, COUNT(*) and one joined SELECT
         response = api_client.get(f"{ITEMS}?page_size=100")
+    with django_assert_num_queries(1):  # then answered from memory: the menu version only
+        again = api_client.get(f"{ITEMS}?page_size=100")
 
     assert len(response.json()["results"]) == count
+    assert again.content == response.content
+
+
+@pytest.mark.parametrize("count", [1, 100])
+def test_menu_item_is_one_query_then_cached(api_client, django_assert_num_queries, count):
+    item = MenuItemFactory.create_batch(count)[-1]
+
+    with django_assert_num_queries(2):  # the menu version, the dish with its category
+        response = api_client.get(f"{ITEMS}{item.pk}/")
+    with django_assert_num_queries(1):
+        again = api_client.get(f"{ITEMS}{item.pk}/")
+
+    assert response.json()["id"] == item.pk
+    assert again.content == response.content
+
+
+def test_detail_ignores_the_lists_filters(api_client):
+    item = MenuItemFactory(category=CategoryFactory(slug="mains"))
+
+    assert api_client.get(f"{ITEMS}{item.pk}/?category=desserts").json()["id"] == item.pk
 
 
 @pytest.mark.parametrize("count", [1, 50])
@@ -296,5 +318,7 @@ def test_category_list_query_count_is_fixed(api_client, django_assert_num_querie
     for _ in range(count):
         MenuItemFactory(category=CategoryFactory())
 
-    with django_assert_num_queries(2):
-        api_client.get(f"{CATEGORIES}?page_size=100")
+    with django_assert_num_queries(3):  # the menu version, COUNT(*), the categories with their counts
+        response = api_client.get(f"{CATEGORIES}?page_size=100")
+
+    assert len(response.json()["results"]) == count

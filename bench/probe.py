@@ -1,0 +1,125 @@
+"""Runs inside Django, against the seeded benchmark database, with the server's settings.
+
+For every scenario: prepare the request (ids, a real JWT), send it with Django's test client
+and count its queries (CaptureQueriesContext): cold (empty caches) and warm (the request
+again, as the server answers it under load). Checks each answered the expected status, and
+writes the menu list page's bytes for the `bare_const` baseline.
+
+    python -m bench.probe --host 127.0.0.1:8001 --out probe.json --const-file bare_const.json
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+class Context:
+    """What a scenario's `prepare(ctx)` gets."""
+
+    def __init__(self, host: str):
+        from django.test import Client
+
+        self.host = host
+        self.client = Client(HTTP_HOST=host)
+
+    def get(self, path: str, headers: dict[str, str] | None = None):
+        return self.client.get(path, headers=headers or {})
+
+    def bearer(self, user) -> dict[str, str]:
+        """An Authorization header with a real access token for `user`."""
+        from rest_framework_simplejwt.tokens import AccessToken
+
+        return {"Authorization": f"Bearer {AccessToken.for_user(user)}"}
+
+    def send(self, request):
+        return self.client.generic(
+            request.method,
+            request.path,
+            data=request.body or "",
+            content_type="application/json",
+            headers=request.headers,
+        )
+
+
+def _clear_caches() -> None:
+    """Empty every cache the product keeps in this process, for the cold count."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    from littlelemon.api import response_cache
+
+    for alias in settings.CACHES:
+        if alias != "throttle":  # counters only; and throttling is off in the benchmark
+            caches[alias].clear()
+    response_cache.clear()
+
+
+def _count(ctx: Context, request) -> tuple[int, int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = ctx.send(request)
+    return response.status_code, len(queries), len(response.content)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", required=True, help="Host header the load will send (host:port).")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--const-file", type=Path, help="Write the menu list page here (bare_const's body).")
+    parser.add_argument("--only", default="", help="Comma-separated scenario names (default: all).")
+    args = parser.parse_args(argv)
+
+    import django
+
+    django.setup()
+    from bench.scenarios import all_scenarios
+    from bench.scenarios.menu import LIST
+
+    ctx = Context(args.host)
+    _clear_caches()
+    result: dict = {"scenarios": {}}
+    if args.const_file:
+        response = ctx.get(LIST)
+        assert response.status_code == 200, response.status_code
+        args.const_file.write_bytes(response.content)
+        result["bare_const_bytes"] = len(response.content)
+
+    failures = []
+    only = {name for name in args.only.split(",") if name}
+    for scenario in all_scenarios():
+        if only and scenario.name not in only:
+            continue
+        _clear_caches()
+        request = scenario.prepare(ctx)
+        _clear_caches()
+        status, cold, size = _count(ctx, request)
+        warm, statuses = cold, [status]
+        if scenario.read:  # again, as the server answers it under load (from its caches)
+            status, warm, size = _count(ctx, request)
+            statuses.append(status)
+        if any(answered != scenario.expect for answered in statuses):
+            failures.append(
+                f"{scenario.name}: {request.method} {request.path} answered {statuses}, not {scenario.expect}"
+            )
+        result["scenarios"][scenario.name] = {
+            "method": request.method,
+            "path": request.path,
+            "headers": request.headers,
+            "body": request.body,
+            "lua": request.lua,
+            "status": status,
+            "queries_cold": cold,
+            "queries": warm,
+            "bytes": size,
+        }
+    args.out.write_text(json.dumps(result, indent=2))
+    for failure in failures:
+        print(f"probe: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""What the benchmark measures. One module per app; each lists its `SCENARIOS`.
+
+A scenario names the baseline it is compared with and a `prepare(ctx)` function. `prepare`
+runs inside Django against the seeded dataset (in bench/probe.py, with the server's settings)
+and returns the `Request` wrk sends: look up what the request needs (an id, a user) by the
+deterministic names the dataset parts give (`bench-customer-00001`, category `mains`), and
+mint a real JWT with `ctx.bearer(user)`.
+
+Adding a scenario: append a `Scenario` to the app's module (or add a module and name it in
+MODULES). The probe sends the prepared request with Django's test client, twice for a read
+(cold, then warm: the warm count is `queries`), once for a write (`read=False`), and checks the
+status is `expect`; so a write's `prepare` must leave the data ready for that one request (say,
+fill the probe customer's cart). Under load, a write gives `Request.lua`: wrk Lua
+(`init()`, `request()`, `response()`, with `wrk.format(...)`) that builds each request, e.g.
+cycling through several customers' tokens and refilling carts; the driver prepends the
+method, headers and body and appends the result reporting (a `done()` hook). Reads are also
+measured on the large dataset and checked on the live server (status, byte count) first.
+"""
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+MODULES = ("menu",)  # phase 2: "cart", "orders", "bookings"
+BASELINES = ("bare_const", "bare_sql")
+
+
+@dataclass(frozen=True)
+class Request:
+    path: str
+    method: str = "GET"
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str | None = None
+    lua: str | None = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    vs: str  # the baseline the ratio is taken against: bare_const or bare_sql
+    prepare: Callable[[Any], Request]
+    target: float  # the issue's target for rps / rps(vs); printed, never enforced here
+    read: bool = True  # reads are also measured on the large dataset (the `scale` block)
+    expect: int = 200  # the status one request must get before the load starts
+
+    def __post_init__(self) -> None:
+        assert self.vs in BASELINES, f"{self.name}: vs must be one of {BASELINES}"
+
+
+def all_scenarios() -> list[Scenario]:
+    scenarios = [s for module in MODULES for s in importlib.import_module(f"{__name__}.{module}").SCENARIOS]
+    names = [scenario.name for scenario in scenarios]
+    assert len(names) == len(set(names)), f"duplicate scenario names: {names}"
+    return scenarios

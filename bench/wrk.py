@@ -1,0 +1,73 @@
+"""Run wrk with a generated Lua script and read its result.
+
+The script sets the method, headers and body, appends the scenario's own Lua (if any) and a
+`done()` hook that prints one JSON line: requests, duration, latency percentiles, errors.
+wrk counts a status above 399 as an error (so 304 is a success); the socket errors (connect,
+read, write, timeout) count too.
+"""
+
+import json
+import subprocess
+import tempfile
+from pathlib import Path
+
+MARKER = "BENCH_RESULT "
+REPORT = r"""
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH_RESULT {"requests": %d, "duration_us": %d, "bytes": %d, "p50_us": %d, "p90_us": %d, "p99_us": %d, '
+    .. '"max_us": %d, "connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}\n',
+    summary.requests, summary.duration, summary.bytes, latency:percentile(50), latency:percentile(90),
+    latency:percentile(99), latency.max, e.connect, e.read, e.write, e.status, e.timeout))
+end
+"""
+
+
+def lua_string(text: str) -> str:
+    level = 0
+    while f"]{'=' * level}]" in text:
+        level += 1
+    return f"[{'=' * level}[{text}]{'=' * level}]"
+
+
+def script(request: dict) -> str:
+    lines = [f"wrk.method = {lua_string(request['method'])}"]
+    for name, value in request["headers"].items():
+        lines.append(f"wrk.headers[ {lua_string(name)} ] = {lua_string(value)}")
+    if request["body"]:
+        lines.append(f"wrk.body = {lua_string(request['body'])}")
+        lines.append('wrk.headers["Content-Type"] = "application/json"')
+    if request.get("lua"):
+        lines.append(request["lua"])
+    return "\n".join(lines) + "\n" + REPORT
+
+
+def run_wrk(base_url: str, request: dict, duration: int, threads: int, connections: int, log: Path | None) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        lua.write(script(request))
+    try:
+        completed = subprocess.run(
+            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "-s", lua.name, base_url + request["path"]],
+            capture_output=True,
+            text=True,
+            timeout=duration + 60,
+        )
+    finally:
+        Path(lua.name).unlink()
+    if log is not None:
+        with log.open("a") as output:
+            output.write(completed.stdout + completed.stderr)
+    line = next((line for line in completed.stdout.splitlines() if line.startswith(MARKER)), None)
+    if completed.returncode != 0 or line is None:
+        raise RuntimeError(f"wrk failed ({completed.returncode}): {completed.stderr or completed.stdout}")
+    raw = json.loads(line[len(MARKER) :])
+    if raw["requests"] == 0:
+        raise RuntimeError(f"wrk made no request to {request['path']}: {completed.stdout}")
+    return {
+        "rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
+        "p50_ms": round(raw["p50_us"] / 1000, 2),
+        "p99_ms": round(raw["p99_us"] / 1000, 2),
+        "errors": sum(raw[key] for key in ("connect", "read", "write", "status", "timeout")),
+        "raw": raw,
+    }

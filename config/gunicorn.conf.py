@@ -1,0 +1,31 @@
+"""Gunicorn settings: the ones the deployment docs recommend and the ones `make bench` measures.
+
+    gunicorn -c config/gunicorn.conf.py            # serves config.wsgi:application
+
+This file is the one place these numbers live; the README's "Deployment" section and the
+benchmark (bench/) both point here, and bench/out/results.json records what was in effect.
+Environment variables override each value (WEB_CONCURRENCY, GUNICORN_THREADS, ...).
+
+Why these values (measured with `make bench` on a 2-core machine; see the README's Performance
+section): the app is synchronous Django, CPU-bound with short database calls, so it scales
+with processes (one GIL each), not threads. A few threads per worker let a process keep
+accepting and answering kept-alive connections while one request waits on the database, and
+keep-alive saves a TCP handshake per request for clients (and proxies) that reuse connections.
+"""
+
+import os
+
+_cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+wsgi_app = "config.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * _cores + 1))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))
+# Import the project once in the master, then fork: workers start fast and share its memory.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() in {"1", "true", "yes", "on"}
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = 30
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 0))
+max_requests_jitter = max_requests // 10

@@ -1,0 +1,443 @@
+"""Attack and junk inputs against every endpoint that takes a body or a page of results.
+
+The machinery is in attacks.py; this module declares the endpoints. When the cart, orders and
+bookings land, their endpoints become rows of TARGETS (and LISTS), nothing more.
+"""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from conftest import api_client_for, user_with_role
+from littlelemon.accounts.models import User
+from littlelemon.accounts.tests.factories import PASSWORD, UserFactory
+from littlelemon.menu.models import Category, MenuItem
+from littlelemon.menu.tests.factories import CategoryFactory, MenuItemFactory
+from littlelemon.restaurant.models import Closure, OpeningHours, RestaurantSettings
+from littlelemon.restaurant.tests.factories import ClosureFactory
+
+from .attacks import (
+    ACCEPTED_TEXT,
+    HOSTILE_MARKUP,
+    MALFORMED_BODIES,
+    Call,
+    Number,
+    Target,
+    call,
+    database_state,
+    duplicate_key_body,
+    field_junk,
+    over_the_limit_body,
+)
+
+pytestmark = pytest.mark.django_db
+
+PRICE = Number("price", "decimal", refused=("0", "0.00", "-1", "-0.01", "100000.00"))
+POSITION = Number("position", "integer", refused=(-1,))
+MONEY_SETTING = ("-0.01", "100000.00")
+
+
+def _category(user) -> dict:
+    return {"category": CategoryFactory().slug}
+
+
+def _dish(user) -> dict:
+    return {"item": MenuItemFactory().pk}
+
+
+def _someone(user) -> dict:
+    return {"someone": UserFactory().pk}
+
+
+def _refresh_token(user) -> dict:
+    return {"refresh": str(RefreshToken.for_user(UserFactory()))}
+
+
+TARGETS = [
+    Target(
+        "create a category",
+        "POST",
+        "/api/v1/categories/",
+        "manager",
+        valid=lambda ctx: {"title": "Mains", "position": 1},
+        models=(Category,),
+        text=("title",),
+        strings=("slug",),
+        numbers=(POSITION,),
+        stored=lambda ctx, body: Category.objects.get(pk=body["id"]),
+        listed_at="/api/v1/categories/",
+    ),
+    Target(
+        "change a category",
+        "PATCH",
+        "/api/v1/categories/{slug}/",
+        "manager",
+        setup=lambda user: {"slug": CategoryFactory().slug},
+        valid=lambda ctx: {"title": "Sides"},
+        models=(Category,),
+        text=("title",),
+        strings=("slug",),
+        numbers=(POSITION,),
+        stored=lambda ctx, body: Category.objects.get(pk=body["id"]),
+    ),
+    Target(
+        "create a dish",
+        "POST",
+        "/api/v1/menu-items/",
+        "manager",
+        setup=_category,
+        valid=lambda ctx: {"title": "Soup", "price": "6.50", "category": ctx["category"], "description": "Hot."},
+        models=(MenuItem,),
+        text=("title", "description"),
+        strings=("slug", "category"),
+        numbers=(PRICE, POSITION),
+        stored=lambda ctx, body: MenuItem.objects.get(pk=body["id"]),
+        listed_at="/api/v1/menu-items/",
+    ),
+    Target(
+        "change a dish",
+        "PATCH",
+        "/api/v1/menu-items/{item}/",
+        "manager",
+        setup=_dish,
+        valid=lambda ctx: {"price": "7.25"},
+        models=(MenuItem,),
+        text=("title", "description"),
+        strings=("slug", "category"),
+        numbers=(PRICE, POSITION),
+        stored=lambda ctx, body: MenuItem.objects.get(pk=ctx["item"]),
+    ),
+    Target(
+        "change the restaurant settings",
+        "PATCH",
+        "/api/v1/settings/",
+        "manager",
+        valid=lambda ctx: {"name": "Little Lemon Chicago"},
+        models=(RestaurantSettings,),
+        text=("name", "address", "phone"),
+        strings=("email", "currency"),
+        numbers=(
+            Number("tax_rate", "decimal", refused=("-0.001", "100.001", "1.0001")),
+            Number("delivery_fee", "decimal", refused=MONEY_SETTING),
+            Number("minimum_order", "decimal", refused=MONEY_SETTING),
+            Number("order_cutoff_minutes", "integer", refused=(-1, 24 * 60 + 1)),
+            Number("booking_slot_minutes", "integer", refused=(0, 4, 241)),
+            Number("booking_max_party_size", "integer", refused=(0, 101)),
+        ),
+        stored=lambda ctx, body: RestaurantSettings.objects.get(pk=1),
+    ),
+    Target(
+        "add an opening range",
+        "POST",
+        "/api/v1/opening-hours/",
+        "manager",
+        valid=lambda ctx: {"weekday": 0, "opens": "11:00", "closes": "15:00"},
+        models=(OpeningHours,),
+        strings=("opens", "closes"),
+        numbers=(Number("weekday", "integer", refused=(-1, 7)),),
+    ),
+    Target(
+        "add a closure",
+        "POST",
+        "/api/v1/closures/",
+        "manager",
+        valid=lambda ctx: {"date": "2031-12-25", "reason": "Christmas"},
+        models=(Closure,),
+        text=("reason",),
+        strings=("date",),
+        stored=lambda ctx, body: Closure.objects.get(pk=body["id"]),
+        listed_at="/api/v1/closures/",
+    ),
+    Target(
+        "change a closure",
+        "PATCH",
+        "/api/v1/closures/{closure}/",
+        "manager",
+        setup=lambda user: {"closure": ClosureFactory(date="2031-01-01").pk},
+        valid=lambda ctx: {"reason": "Inventory"},
+        models=(Closure,),
+        text=("reason",),
+        strings=("date",),
+        stored=lambda ctx, body: Closure.objects.get(pk=ctx["closure"]),
+    ),
+    Target(
+        "change my profile",
+        "PATCH",
+        "/api/v1/auth/users/me/",
+        "customer",
+        valid=lambda ctx: {"first_name": "Tilly"},
+        models=(User,),
+        text=("first_name", "last_name", "phone"),
+        strings=("email",),
+        stored=lambda ctx, body: User.objects.get(pk=body["id"]),
+    ),
+    Target(
+        "sign up",
+        "POST",
+        "/api/v1/auth/users/",
+        "anonymous",
+        valid=lambda ctx: {"username": "tilly", "email": "tilly@example.com", "password": "a-Good-passphrase-1"},
+        models=(User,),
+        strings=("username", "email", "password"),
+    ),
+    Target(
+        "log in",
+        "POST",
+        "/api/v1/auth/jwt/create/",
+        "anonymous",
+        setup=lambda user: {"user": UserFactory(username="tilly").pk},
+        valid=lambda ctx: {"username": "tilly", "password": PASSWORD},
+        models=(User, OutstandingToken),
+        strings=("username", "password"),
+        refusals=frozenset({400, 401}),  # a junk password is a wrong password
+    ),
+    Target(
+        "refresh a token",
+        "POST",
+        "/api/v1/auth/jwt/refresh/",
+        "anonymous",
+        setup=_refresh_token,
+        valid=lambda ctx: {"refresh": ctx["refresh"]},
+        models=(OutstandingToken, BlacklistedToken),
+        strings=("refresh",),
+        refusals=frozenset({400, 401}),  # a junk token is an invalid token
+    ),
+    Target(
+        "give someone the kitchen role",
+        "POST",
+        "/api/v1/groups/kitchen/users/",
+        "manager",
+        setup=_someone,
+        valid=lambda ctx: {"user": ctx["someone"]},
+        models=(User.groups.through, Group),
+        numbers=(Number("user", "integer", refused=(0, -1)),),
+    ),
+]
+
+#: Paginated lists: (path, role allowed to read it).
+LISTS = [
+    ("/api/v1/menu-items/", "anonymous"),
+    ("/api/v1/categories/", "anonymous"),
+    ("/api/v1/closures/", "anonymous"),
+    ("/api/v1/groups/kitchen/users/", "manager"),
+]
+
+
+def ids(cases) -> list[str]:
+    return [" / ".join(str(part) for part in case[:-1] if not isinstance(part, bytes)) for case in cases]
+
+
+def assert_refused(sent: Call, target: Target, statuses=None) -> dict:
+    response = sent.response
+    expected = statuses or target.refusals
+    assert response.status_code in expected, (response.status_code, response.content[:300])
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert isinstance(body["detail"], str) and body["detail"]
+    assert isinstance(body["code"], str) and body["code"]
+    assert database_state(target) == sent.before, "a refused request changed the database"
+    return body
+
+
+# --- malformed bodies -------------------------------------------------------------------------
+
+MALFORMED = [(target, what, body) for target in TARGETS for what, body in MALFORMED_BODIES.items()]
+
+
+@pytest.mark.parametrize(("target", "what", "body"), MALFORMED, ids=ids(MALFORMED))
+def test_malformed_bodies_are_a_400_that_changes_nothing(target, what, body):
+    sent = call(target, lambda ctx: body)
+
+    assert_refused(sent, target, statuses={400})
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=str)
+def test_a_key_given_twice_is_refused(target):
+    sent = call(target, lambda ctx: duplicate_key_body(target.valid(ctx)))
+
+    body = assert_refused(sent, target, statuses={400})
+    assert "duplicate key" in body["detail"]
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=str)
+def test_a_body_over_the_size_limit_is_a_413_that_changes_nothing(target):
+    sent = call(target, lambda ctx: over_the_limit_body())
+
+    body = assert_refused(sent, target, statuses={413})
+    assert body["code"] == "request_too_large"
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=str)
+def test_an_unsupported_content_type_is_a_415(target):
+    sent = call(target, lambda ctx: "<title>Soup</title>", content_type="application/xml")
+
+    assert_refused(sent, target, statuses={415})
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=str)
+def test_the_valid_body_is_accepted(target):
+    """The control: what the junk tests vary is accepted when it is not junk."""
+    sent = call(target, target.valid)
+
+    assert sent.response.status_code in (200, 201), sent.response.content[:300]
+    assert database_state(target) != sent.before
+
+
+# --- junk in one field ------------------------------------------------------------------------
+
+FIELD_JUNK = [(target, name, what, value) for target in TARGETS for name, what, value in field_junk(target)]
+
+
+@pytest.mark.parametrize(("target", "name", "what", "value"), FIELD_JUNK, ids=ids(FIELD_JUNK))
+def test_junk_in_a_field_is_refused_naming_the_field(target, name, what, value):
+    sent = call(target, lambda ctx: {**target.valid(ctx), name: value})
+
+    body = assert_refused(sent, target)
+    if sent.response.status_code == 400:
+        assert name in body.get("fields", {}), body
+
+
+# --- text that is accepted and stored as sent -------------------------------------------------
+
+TEXT = [
+    (target, name, what, text) for target in TARGETS for name in target.text for what, text in ACCEPTED_TEXT.items()
+]
+
+
+@pytest.mark.parametrize(("target", "name", "what", "text"), TEXT, ids=ids(TEXT))
+def test_any_text_is_stored_exactly_as_sent(target, name, what, text):
+    sent = call(target, lambda ctx: {**target.valid(ctx), name: text})
+
+    assert sent.response.status_code in (200, 201), sent.response.content[:300]
+    assert sent.body()[name] == text
+    assert getattr(target.stored(sent.context, sent.body()), name) == text
+
+
+SHOWN = [target for target in TARGETS if target.text and target.stored]
+
+
+@pytest.mark.parametrize("target", SHOWN, ids=str)
+def test_markup_is_escaped_in_the_admin(target, client):
+    name = target.text[0]
+    sent = call(target, lambda ctx: {**target.valid(ctx), name: HOSTILE_MARKUP})
+    stored = target.stored(sent.context, sent.body())
+    client.force_login(user_with_role("admin"))
+    meta = stored._meta
+
+    pages = [
+        client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[stored.pk])),
+        client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"), follow=True),
+        client.get(reverse("admin:audit_auditentry_changelist")),
+    ]
+
+    for page in pages:
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert HOSTILE_MARKUP not in html
+    assert "&lt;script&gt;alert(&#x27;pwned&#x27;)&lt;/script&gt;" in pages[0].content.decode()
+
+
+LISTED = [target for target in TARGETS if target.listed_at]
+
+
+@pytest.mark.parametrize("target", LISTED, ids=str)
+def test_csv_exports_carry_markup_as_text_and_neutralise_formulas(target):
+    name = target.text[0]
+    call(target, lambda ctx: {**target.valid(ctx), name: HOSTILE_MARKUP})
+    call(target, lambda ctx: {**target.valid(ctx), name: "=1+2", **_distinct(target)})
+
+    response = api_client_for(user_with_role("manager")).get(f"{target.listed_at}?format=csv&page_size=100")
+
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    cells = {row[name] for row in csv.DictReader(io.StringIO(response.content.decode()))}
+    assert {HOSTILE_MARKUP, "'=1+2"} <= cells
+
+
+def _distinct(target: Target) -> dict:
+    """Fields that must differ between two rows created from the same valid body."""
+    return {"date": "2032-01-01"} if "date" in target.strings else {}
+
+
+# --- query strings on every paginated list ----------------------------------------------------
+
+
+@pytest.fixture
+def some_rows():
+    MenuItemFactory.create_batch(3)
+    ClosureFactory(date="2031-05-01")
+    UserFactory(roles=["kitchen"])
+
+
+def _get(path: str, role: str, query: str):
+    return api_client_for(user_with_role(role)).get(f"{path}?{query}")
+
+
+@pytest.mark.parametrize(("path", "role"), LISTS)
+@pytest.mark.parametrize("page", ["-1", "0", "abc", str(10**30), "1e3", "1.5", "%00"])
+def test_a_page_that_does_not_exist_is_a_json_404(some_rows, path, role, page):
+    response = _get(path, role, f"page={page}")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize(("path", "role"), LISTS)
+@pytest.mark.parametrize(
+    ("page_size", "expected"),
+    [(str(10**9), 100), (str(10**30), 100), ("-1", 20), ("0", 20), ("abc", 20), ("%00", 20), ("1.5", 20)],
+)
+def test_page_size_is_capped_and_junk_falls_back_to_the_default(some_rows, path, role, page_size, expected):
+    baseline = _get(path, role, "").json()
+
+    response = _get(path, role, f"page_size={page_size}")
+
+    assert response.status_code == 200
+    assert response.json()["results"] == baseline["results"][:expected]
+
+
+@pytest.mark.parametrize(("path", "role"), LISTS)
+def test_unknown_query_parameters_are_ignored(some_rows, path, role):
+    baseline = _get(path, role, "")
+
+    response = _get(path, role, "evil=1&__proto__[admin]=1&id=1%20OR%201=1&format=json&page_size=")
+
+    assert response.status_code == 200
+    assert response.json() == baseline.json()
+
+
+@pytest.mark.parametrize(
+    "search",
+    ["' OR '1'='1", "'; DROP TABLE menu_menuitem; --", "%", "_", "\\", "<script>", "%27%20OR%201=1--", "🍋" * 50],
+)
+def test_hostile_searches_find_nothing_and_break_nothing(some_rows, search):
+    response = _get("/api/v1/menu-items/", "anonymous", f"search={search}")
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
+    assert MenuItem.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("search=%00", "search"),
+        ("search=" + "x" * 201, "search"),
+        ("price_min=abc", "price_min"),
+        ("price_min=-1", "price_min"),
+        ("price_max=1e400", "price_max"),
+        ("price_max=1.1234567890", "price_max"),
+        ("ordering=password", "ordering"),
+        ("dietary=poison", "dietary"),
+    ],
+)
+def test_invalid_filters_are_a_400_naming_the_filter(some_rows, query, field):
+    response = _get("/api/v1/menu-items/", "anonymous", query)
+
+    assert response.status_code == 400
+    assert field in response.json()["fields"]

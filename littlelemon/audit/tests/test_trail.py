@@ -1,0 +1,348 @@
+"""The audit trail of every change the API can make today: who, what, before and after, from where.
+
+A row per change: when the orders and bookings branches land, their status changes and booking
+writes join TRAIL (OrderEvent stays the order's own timeline; the trail is the admin's record).
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import time
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from conftest import api_client_for, user_with_role
+from littlelemon.accounts.services import role_grant
+from littlelemon.accounts.tests.factories import UserFactory
+from littlelemon.audit.models import AuditEntry
+from littlelemon.core.tests.faults import InjectedFault, fail_on, rows
+from littlelemon.menu import services as menu_services
+from littlelemon.menu.models import MenuItem
+from littlelemon.menu.tests.factories import CategoryFactory, MenuItemFactory
+from littlelemon.restaurant.tests.factories import ClosureFactory, OpeningHoursFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass(frozen=True)
+class Change:
+    name: str
+    role: str
+    method: str
+    path: str
+    action: str
+    object_type: str
+    changes: Callable[[dict[str, Any]], dict[str, Any]]  # ctx -> the entry's changes (a subset)
+    payload: Callable[[dict[str, Any]], Any] | None = None
+    setup: Callable[[], dict[str, Any]] = field(default=lambda: {})
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _dish() -> dict:
+    item = MenuItemFactory(
+        title="Soup", price=Decimal("6.50"), available=True, category=CategoryFactory(title="Starters")
+    )
+    return {"id": item.pk}
+
+
+def _member(role: str) -> Callable[[], dict]:
+    return lambda: {"id": UserFactory(roles=[role]).pk}
+
+
+TRAIL = [
+    Change(
+        "a price change",
+        "manager",
+        "PATCH",
+        "/api/v1/menu-items/{id}/",
+        "menu_item.update",
+        "menu.menuitem",
+        payload=lambda ctx: {"price": "7.25"},
+        setup=_dish,
+        changes=lambda ctx: {"price": {"before": "6.50", "after": "7.25"}},
+    ),
+    Change(
+        "a dish sold out",
+        "manager",
+        "PATCH",
+        "/api/v1/menu-items/{id}/",
+        "menu_item.update",
+        "menu.menuitem",
+        payload=lambda ctx: {"available": False},
+        setup=_dish,
+        changes=lambda ctx: {"available": {"before": True, "after": False}},
+    ),
+    Change(
+        "a new dish",
+        "manager",
+        "POST",
+        "/api/v1/menu-items/",
+        "menu_item.create",
+        "menu.menuitem",
+        payload=lambda ctx: {"title": "Pie", "price": "5.00", "category": ctx["slug"]},
+        setup=lambda: {"slug": CategoryFactory(slug="desserts", title="Desserts").slug},
+        changes=lambda ctx: {
+            "title": {"before": None, "after": "Pie"},
+            "price": {"before": None, "after": "5.00"},
+            "category": {"before": None, "after": "Desserts"},
+        },
+    ),
+    Change(
+        "a dish removed",
+        "manager",
+        "DELETE",
+        "/api/v1/menu-items/{id}/",
+        "menu_item.delete",
+        "menu.menuitem",
+        setup=_dish,
+        changes=lambda ctx: {"title": {"before": "Soup", "after": None}, "price": {"before": "6.50", "after": None}},
+    ),
+    Change(
+        "a new category",
+        "manager",
+        "POST",
+        "/api/v1/categories/",
+        "category.create",
+        "menu.category",
+        payload=lambda ctx: {"title": "Drinks"},
+        changes=lambda ctx: {"title": {"before": None, "after": "Drinks"}},
+    ),
+    Change(
+        "a category renamed",
+        "manager",
+        "PATCH",
+        "/api/v1/categories/{slug}/",
+        "category.update",
+        "menu.category",
+        payload=lambda ctx: {"title": "Cold drinks"},
+        setup=lambda: {"slug": CategoryFactory(slug="drinks", title="Drinks").slug},
+        changes=lambda ctx: {"title": {"before": "Drinks", "after": "Cold drinks"}},
+    ),
+    Change(
+        "a category removed",
+        "manager",
+        "DELETE",
+        "/api/v1/categories/{slug}/",
+        "category.delete",
+        "menu.category",
+        setup=lambda: {"slug": CategoryFactory(slug="drinks", title="Drinks").slug},
+        changes=lambda ctx: {"title": {"before": "Drinks", "after": None}},
+    ),
+    Change(
+        "a manager appointed",
+        "admin",
+        "POST",
+        "/api/v1/groups/manager/users/",
+        "role.grant",
+        "accounts.user",
+        payload=lambda ctx: {"user": ctx["id"]},
+        setup=_member("kitchen"),
+        changes=lambda ctx: {"roles": {"before": ["kitchen"], "after": ["kitchen", "manager"]}},
+    ),
+    Change(
+        "a cook removed from the kitchen",
+        "manager",
+        "DELETE",
+        "/api/v1/groups/kitchen/users/{id}/",
+        "role.revoke",
+        "accounts.user",
+        setup=_member("kitchen"),
+        changes=lambda ctx: {"roles": {"before": ["kitchen"], "after": []}},
+    ),
+    Change(
+        "the delivery fee raised",
+        "manager",
+        "PATCH",
+        "/api/v1/settings/",
+        "restaurant_settings.update",
+        "restaurant.restaurantsettings",
+        payload=lambda ctx: {"delivery_fee": "4.50"},
+        changes=lambda ctx: {"delivery_fee": {"before": "0.00", "after": "4.50"}},
+    ),
+    Change(
+        "opening hours added",
+        "manager",
+        "POST",
+        "/api/v1/opening-hours/",
+        "opening_hours.create",
+        "restaurant.openinghours",
+        payload=lambda ctx: {"weekday": 1, "opens": "11:00", "closes": "15:00"},
+        changes=lambda ctx: {"opens": {"before": None, "after": "11:00:00"}},
+    ),
+    Change(
+        "opening hours changed",
+        "manager",
+        "PATCH",
+        "/api/v1/opening-hours/{id}/",
+        "opening_hours.update",
+        "restaurant.openinghours",
+        payload=lambda ctx: {"closes": "23:00"},
+        setup=lambda: {"id": OpeningHoursFactory(opens=time(11), closes=time(22)).pk},
+        changes=lambda ctx: {"closes": {"before": "22:00:00", "after": "23:00:00"}},
+    ),
+    Change(
+        "opening hours removed",
+        "manager",
+        "DELETE",
+        "/api/v1/opening-hours/{id}/",
+        "opening_hours.delete",
+        "restaurant.openinghours",
+        setup=lambda: {"id": OpeningHoursFactory().pk},
+        changes=lambda ctx: {"weekday": {"before": 0, "after": None}},
+    ),
+    Change(
+        "a closure added",
+        "manager",
+        "POST",
+        "/api/v1/closures/",
+        "closure.create",
+        "restaurant.closure",
+        payload=lambda ctx: {"date": "2031-12-25", "reason": "Christmas"},
+        changes=lambda ctx: {"date": {"before": None, "after": "2031-12-25"}},
+    ),
+    Change(
+        "a closure changed",
+        "manager",
+        "PATCH",
+        "/api/v1/closures/{id}/",
+        "closure.update",
+        "restaurant.closure",
+        payload=lambda ctx: {"reason": "Inventory"},
+        setup=lambda: {"id": ClosureFactory(date="2031-01-02", reason="Holiday").pk},
+        changes=lambda ctx: {"reason": {"before": "Holiday", "after": "Inventory"}},
+    ),
+    Change(
+        "a closure removed",
+        "manager",
+        "DELETE",
+        "/api/v1/closures/{id}/",
+        "closure.delete",
+        "restaurant.closure",
+        setup=lambda: {"id": ClosureFactory(date="2031-01-02").pk},
+        changes=lambda ctx: {"date": {"before": "2031-01-02", "after": None}},
+    ),
+]
+
+
+@pytest.mark.parametrize("change", TRAIL, ids=str)
+def test_every_change_is_recorded_with_who_what_and_where(change):
+    context = change.setup()
+    user = user_with_role(change.role)
+    client = api_client_for(user)
+    payload = change.payload(context) if change.payload else None
+
+    response = client.generic(
+        change.method,
+        change.path.format(**context),
+        "" if payload is None else json.dumps(payload),
+        content_type="application/json",
+        REMOTE_ADDR="198.51.100.23",
+        HTTP_USER_AGENT="LemonTill/2.1",
+    )
+
+    assert response.status_code in (200, 201, 204), response.content
+    entry = AuditEntry.objects.get()
+    assert (entry.actor, entry.actor_name, entry.action, entry.object_type) == (
+        user,
+        user.username,
+        change.action,
+        change.object_type,
+    )
+    assert (entry.ip_address, entry.user_agent) == ("198.51.100.23", "LemonTill/2.1")
+    expected = change.changes(context)
+    assert {name: entry.changes.get(name) for name in expected} == expected
+
+
+def test_a_change_that_changes_nothing_is_not_recorded(client_as, manager):
+    item = MenuItemFactory(price=Decimal("6.50"))
+
+    response = client_as(manager).patch(f"/api/v1/menu-items/{item.pk}/", {"price": "6.50"}, format="json")
+
+    assert response.status_code == 200
+    assert not AuditEntry.objects.exists()
+
+
+def test_changes_made_by_scripts_are_recorded_without_an_actor():
+    menu_services.menu_item_create(title="Soup", price=Decimal("6.50"), category=CategoryFactory())
+
+    entry = AuditEntry.objects.get()
+    assert (entry.actor, entry.actor_name, entry.action) == (None, "", "menu_item.create")
+
+
+class TestAtomicity:
+    """The entry is written in the change's transaction: when recording fails, the change is undone."""
+
+    def test_a_price_change_is_undone_when_its_entry_cannot_be_written(self, manager):
+        item = MenuItemFactory(price=Decimal("6.50"))
+        before = rows(MenuItem, AuditEntry)
+
+        with fail_on("littlelemon.menu.services.audit_record"), pytest.raises(InjectedFault):
+            menu_services.menu_item_update(item=item, data={"price": Decimal("1.00")}, actor=manager)
+
+        assert rows(MenuItem, AuditEntry) == before
+
+    def test_a_role_grant_is_undone_when_its_entry_cannot_be_written(self, admin_user):
+        user = UserFactory()
+
+        with fail_on("littlelemon.accounts.services.audit_record"), pytest.raises(InjectedFault):
+            role_grant(actor=admin_user, role="manager", user=user)
+
+        assert not user.groups.exists()
+        assert not Group.objects.get(name="manager").user_set.exists()
+
+    def test_through_the_api_the_failure_is_a_json_500_and_nothing_changes(self, manager):
+        item = MenuItemFactory(price=Decimal("6.50"))
+        client = api_client_for(manager)
+        client.raise_request_exception = False
+
+        with fail_on("littlelemon.menu.services.audit_record"):
+            response = client.patch(f"/api/v1/menu-items/{item.pk}/", {"price": "1.00"}, format="json")
+
+        assert response.status_code == 500 and response.json()["code"] == "server_error"
+        item.refresh_from_db()
+        assert item.price == Decimal("6.50")
+
+
+class TestAdmin:
+    def test_the_trail_is_listed_for_the_admin_with_its_filters(self, client_as, manager, admin_user):
+        client_as(manager).patch(f"/api/v1/menu-items/{MenuItemFactory(title='Soup').pk}/", {"price": "9.99"})
+        client = Client()
+        client.force_login(admin_user)
+
+        page = client.get("/admin/audit/auditentry/?action=menu_item.update")
+
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert "menu_item.update" in html and "Soup" in html and manager.username in html
+        assert "price: &#x27;10.00&#x27; → &#x27;9.99&#x27;" in html
+        for filter_name in ("action", "object_type", "actor", "created"):
+            assert f"By {filter_name.replace('_', ' ')}" in html or filter_name in html
+
+    def test_the_trail_cannot_be_added_to_changed_or_deleted(self, client_as, manager, admin_user):
+        client_as(manager).patch(f"/api/v1/menu-items/{MenuItemFactory().pk}/", {"price": "9.99"})
+        entry = AuditEntry.objects.get()
+        client = Client()
+        client.force_login(admin_user)
+
+        add = client.get("/admin/audit/auditentry/add/")
+        change = client.post(f"/admin/audit/auditentry/{entry.pk}/change/", {"action": "forged"})
+        delete = client.post(f"/admin/audit/auditentry/{entry.pk}/delete/", {"post": "yes"})
+        view = client.get(f"/admin/audit/auditentry/{entry.pk}/change/")
+
+        assert (add.status_code, change.status_code, delete.status_code, view.status_code) == (403, 403, 403, 200)
+        entry.refresh_from_db()
+        assert entry.action == "menu_item.update"
+
+    def test_only_admins_see_the_trail(self, manager):
+        manager.is_staff = True
+        manager.save()
+        client = Client()
+        client.force_login(manager)
+
+        assert client.get("/admin/audit/auditentry/").status_code == 403

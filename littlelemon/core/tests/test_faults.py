@@ -1,0 +1,153 @@
+"""Faults, with real server processes: the database going away and coming back, and SQLite under
+concurrent writes from several workers.
+
+The outage runs on the database of the suite's run: on PostgreSQL (CI's second leg) a cluster of
+its own is stopped with pg_ctl and started again; on SQLite the database file is made
+impossible to open (a directory where the file was; permissions would not stop root) and put
+back. Either way the server is never restarted: it must recover by itself.
+"""
+
+import shutil
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from .servers import Server, environment, gunicorn, manage, postgres_cluster
+
+pytestmark = pytest.mark.server
+
+ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+UNAVAILABLE = {
+    "detail": "The service is temporarily unavailable: its database does not answer. Try again shortly.",
+    "code": "service_unavailable",
+}
+
+
+class SqliteOutage:
+    def __init__(self, tmp_path: Path):
+        self.folder = tmp_path / "data"
+        self.folder.mkdir()
+        self.database = self.folder / "db.sqlite3"
+        self.aside = tmp_path / "aside"
+        self.database_url = f"sqlite:///{self.database}"
+        # A kept-open SQLite handle goes on reading a file that was moved away (the inode lives
+        # on), so the workers must open the file per request for its absence to be an outage.
+        self.server_env = {"CONN_MAX_AGE": "0"}
+
+    def pause(self) -> None:
+        self.aside.mkdir()
+        for path in self.folder.glob("db.sqlite3*"):  # the database and its -wal/-shm files
+            shutil.move(path, self.aside / path.name)
+        self.database.mkdir()  # opening it now fails: "unable to open database file"
+
+    def resume(self) -> None:
+        self.database.rmdir()
+        for path in self.aside.iterdir():
+            shutil.move(path, self.folder / path.name)
+        self.aside.rmdir()
+
+
+@pytest.fixture
+def database(tmp_path):
+    if ON_POSTGRESQL:
+        with postgres_cluster() as cluster:
+            yield cluster
+    else:
+        yield SqliteOutage(tmp_path)
+
+
+def test_a_database_outage_is_a_json_503_and_the_service_recovers_by_itself(database, tmp_path):
+    env = environment(
+        tmp_path,
+        database.database_url,
+        THROTTLE_LOGIN_RATE="off",
+        THROTTLE_ANON_RATE="off",
+        **getattr(database, "server_env", {}),
+    )
+    manage(env, "migrate", "--noinput")
+    manage(env, "seed_demo", "--force", "--quiet-logins")
+    with gunicorn(env, tmp_path, workers=2) as server:
+        token = server.login("manager", "lemon-manager")
+        dishes = server.get("/api/v1/menu-items/").json()["count"]
+        assert server.get("/ready").status == 200
+
+        database.pause()
+        down = _every_kind_of_request(server, token, day=1)
+
+        health = server.get("/health")
+        ready = server.get("/ready")
+        assert (health.status, health.json()) == (200, {"status": "ok"})  # liveness: do not kill the workers
+        assert ready.status == 503
+        assert ready.json() == {"status": "unavailable", "checks": {"database": "unavailable", "cache": "ok"}}
+        for name, reply in down.items():
+            assert reply.status == 503, (name, reply.status, reply.body[:300])
+            assert reply.headers["Content-Type"] == "application/json", name
+            assert reply.headers["Retry-After"] == "30", name
+            assert reply.json() == UNAVAILABLE, name
+
+        database.resume()
+        up = _every_kind_of_request(server, token, day=2)
+
+        assert server.get("/ready").status == 200
+        assert {name: reply.status for name, reply in up.items()} == {
+            "menu": 200,
+            "profile": 200,
+            "log-in": 200,
+            "write": 201,
+        } | {f"menu again {n}": 200 for n in range(4)}
+        assert up["menu"].json()["count"] == dishes
+
+
+def _every_kind_of_request(server: Server, token: str, *, day: int) -> dict:
+    """A read, an authenticated read, a log-in and a write; the menu again to reach every worker."""
+    return {
+        "menu": server.get("/api/v1/menu-items/"),
+        "profile": server.get("/api/v1/auth/users/me/", token=token),
+        "log-in": server.post("/api/v1/auth/jwt/create/", {"username": "manager", "password": "lemon-manager"}),
+        "write": server.post("/api/v1/closures/", {"date": f"2031-01-{day:02d}"}, token=token),
+    } | {f"menu again {n}": server.get("/api/v1/menu-items/") for n in range(4)}
+
+
+def test_sqlite_queues_concurrent_writes_from_several_workers_instead_of_failing(tmp_path):
+    database = tmp_path / "db.sqlite3"
+    env = environment(
+        tmp_path,
+        f"sqlite:///{database}",
+        THROTTLE_USER_RATE="off",
+        THROTTLE_LOGIN_RATE="off",
+        DJANGO_SUPERUSER_USERNAME="owner",
+        DJANGO_SUPERUSER_EMAIL="owner@example.com",
+        DJANGO_SUPERUSER_PASSWORD="correct-horse-battery-staple",
+    )
+    manage(env, "migrate", "--noinput")
+    manage(env, "createsuperuser", "--noinput")
+    threads, writes = 8, 25
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    with gunicorn(env, tmp_path, workers=4) as server:
+        token = server.login("owner", "correct-horse-battery-staple")
+
+        def write(thread: int) -> None:
+            for n in range(writes):
+                reply = server.post("/api/v1/categories/", {"title": f"Category {thread}-{n}"}, token=token)
+                with lock:
+                    statuses.append(reply.status)
+
+        workers = [threading.Thread(target=write, args=(thread,)) for thread in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        listed = server.get("/api/v1/categories/?page_size=1").json()["count"]
+
+    assert statuses == [201] * (threads * writes)
+    assert listed == threads * writes
+    with sqlite3.connect(database) as connection:
+        categories = connection.execute("SELECT count(*), count(DISTINCT title) FROM menu_category").fetchone()
+        audited = connection.execute("SELECT count(*) FROM audit_auditentry WHERE action = 'category.create'")
+        assert categories == (threads * writes, threads * writes)
+        assert audited.fetchone() == (threads * writes,)
