@@ -4,6 +4,8 @@ Signing up or logging in keeps the visitor's cart: it is folded into the account
 (`merge_guest_cart`), whatever page they came from (checkout brings them back there).
 """
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -14,6 +16,7 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from littlelemon.accounts import services as account_services
+from littlelemon.api.throttling import SignupRateThrottle
 from littlelemon.core.exceptions import ApplicationError
 
 from ..cart import SessionCart, merge_guest_cart
@@ -26,6 +29,10 @@ from .common import safe_next
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(safe_next(request) or "web:home")
+    if request.method == "POST":
+        throttled = _signup_throttled(request)
+        if throttled is not None:
+            return throttled
     form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -39,6 +46,21 @@ def signup(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Welcome, {user.username}! Your account is ready.")
             return redirect(safe_next(request) or "web:home")
     return render(request, "web/account/signup.html", {"form": form, "next": safe_next(request)})
+
+
+def _signup_throttled(request: HttpRequest) -> HttpResponse | None:
+    """The API's sign-up throttle (scope `signup`, THROTTLE_SIGNUP_RATE, per client address) on
+    the sign-up form's POSTs: both count against one limit, so switching between the API and the
+    page buys no extra attempts. A 429 page in the site's layout saying how long to wait."""
+    throttle = SignupRateThrottle()
+    if throttle.rate is None or throttle.allow_request(request, None):
+        return None
+    seconds = max(1, math.ceil(throttle.wait() or 1))
+    wait = f"{seconds} seconds" if seconds < 120 else f"{math.ceil(seconds / 60)} minutes"
+    message = f"Too many sign-ups from your address. Please try again in {wait}."
+    response = render(request, "429.html", {"message": message}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 class LoginView(auth_views.LoginView):
