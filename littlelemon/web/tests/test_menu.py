@@ -40,9 +40,9 @@ def test_the_form_shows_the_chosen_filters(client, menu):
     html = response.content.decode()
     assert 'name="search" value="lemon"' in html
     assert '<option value="mains" selected>Mains</option>' in html
-    assert '<input type="checkbox" name="dietary" value="vegan" checked>' in html
-    assert '<input type="checkbox" name="dietary" value="gluten-free" checked>' in html
-    assert '<input type="checkbox" name="dietary" value="nut-free">' in html
+    assert '<input type="checkbox" class="dietary-filter" name="dietary" value="vegan" checked>' in html
+    assert '<input type="checkbox" class="dietary-filter" name="dietary" value="gluten-free" checked>' in html
+    assert '<input type="checkbox" class="dietary-filter" name="dietary" value="nut-free">' in html
     assert text(html, id="menu-status") == "1 dish found · Clear filters"
 
 

@@ -88,7 +88,7 @@ class TestMenu:
         assert texts(response.content, tag="option") == ["All categories", "Starters", "Mains"]
         html = response.content.decode()
         for tag in ("vegetarian", "vegan", "gluten-free", "dairy-free", "nut-free"):
-            assert f'<input type="checkbox" name="dietary" value="{tag}">' in html
+            assert f'<input type="checkbox" class="dietary-filter" name="dietary" value="{tag}">' in html
 
 
 class TestDish:
