@@ -122,9 +122,9 @@ def log_in_and_fill_the_cart(page, url: str, *, fill: bool) -> None:
     if fill:  # once: the cart is the account's, the phone finds it filled
         page.goto(f"{url}/menu/")
         for title in CART:
-            card = page.get_by_role("article").filter(has=page.get_by_role("heading", name=title, exact=True))
+            card = page.locator("#menu-results article").filter(has=page.get_by_role("link", name=title, exact=True))
             card.get_by_role("button", name="Add to cart").click()
-            card.get_by_role("status").get_by_text("is in your cart").wait_for()
+            card.locator(".add-to-cart__status").get_by_text("is in your cart").wait_for()
 
 
 def photograph(url: str, out: Path) -> list[Path]:
