@@ -64,7 +64,7 @@ class SessionCart:
     """A visitor's cart: dish ids and quantities in the session, nothing else (prices, titles and
     availability are read from the menu each time)."""
 
-    def __init__(self, session: SessionBase):
+    def __init__(self, session: SessionBase | dict):
         self.session = session
 
     @property
@@ -123,8 +123,14 @@ def cart_for(request: HttpRequest) -> AccountCart | SessionCart:
     """The request's cart (one object per request, shared by the view and the header's badge)."""
     cart = getattr(request, "_web_cart", None)
     if cart is None:
-        user = request.user
-        cart = AccountCart(user) if user.is_authenticated else SessionCart(request.session)
+        # An error page for a request refused before the session and auth middleware ran (a
+        # host not allowed: 400) still renders the header: an empty cart then.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            cart = AccountCart(user)
+        else:
+            session = getattr(request, "session", None)
+            cart = SessionCart(session if session is not None else {})
         request._web_cart = cart  # type: ignore[attr-defined]
     return cart
 

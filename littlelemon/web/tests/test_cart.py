@@ -199,3 +199,12 @@ def test_the_cart_page_runs_fixed_queries_whatever_its_size(client, customer, li
     with django_assert_num_queries(6):
         response = client.get(reverse("web:cart"))
     assert len(texts(response.content, css_class="cart-line__title")) == lines
+
+
+def test_a_page_refused_before_the_session_middleware_shows_an_empty_cart(client, menu):
+    """A host not allowed is refused (400) before sessions and users exist: the error page's
+    header still renders, with an empty cart, instead of failing."""
+    response = client.get("/menu/", headers={"host": "evil.example.com"})
+
+    assert response.status_code == 400
+    assert text(response.content, css_class="cart-link__count") == "0"

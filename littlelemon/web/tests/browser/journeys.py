@@ -109,9 +109,13 @@ def book_a_table_tomorrow(page: Page, *, party_size: str, notes: str) -> str:
     page.get_by_label("Party size").select_option(label=party_size)
     legend = page.locator("#booking-slots legend")
     expect(legend).to_have_text(f"Free times tomorrow for {party_size}")
+    # The date and the party size each asked for the times; choose once the last answer is in
+    # (htmx marks #booking-slots, the indicator, while a request is under way).
+    expect(page.locator("#booking-slots.htmx-request")).to_have_count(0)
     first_time = page.locator("#booking-slots").get_by_role("radio").first
     label = page.locator("#booking-slots .slot").first.inner_text().strip()
     first_time.check()
+    expect(first_time).to_be_checked()
     page.get_by_label("Notes").fill(notes)
     page.get_by_role("button", name="Book table").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My bookings")
