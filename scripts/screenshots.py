@@ -17,13 +17,16 @@ import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+TIME_ZONE = os.environ.get("TIME_ZONE", "America/Chicago")  # the restaurant's (settings.TIME_ZONE)
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -40,6 +43,17 @@ PAGES = [
     ("menu-filtered", "/menu/?search=&category=&dietary=vegan"),
     ("dish", "/menu/greek-salad/"),
     ("login", "/account/login/"),
+]
+# Then as the demo customer (logged in through the page), with these dishes put in the cart.
+CUSTOMER = ("customer", "lemon-customer")
+CART = ["Greek Salad", "Lamb Kofta", "Fresh Lemonade"]
+CUSTOMER_PAGES = [
+    ("cart", "/cart/"),
+    ("checkout", "/checkout/"),
+    ("orders", "/orders/"),
+    ("order", None),  # the demo order out for delivery, reached from "My orders"
+    ("booking", "/book/?date={tomorrow}&party_size=2"),
+    ("bookings", "/bookings/"),
 ]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
@@ -99,20 +113,49 @@ def shrink(path: Path) -> None:
         image.convert("RGB").quantize(colors=256, dither=Image.Dither.NONE).save(path, optimize=True)
 
 
+def log_in_and_fill_the_cart(page, url: str, *, fill: bool) -> None:
+    page.goto(f"{url}/account/login/")
+    page.get_by_label("Username").fill(CUSTOMER[0])
+    page.get_by_label("Password").fill(CUSTOMER[1])
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{url}/")
+    if fill:  # once: the cart is the account's, the phone finds it filled
+        page.goto(f"{url}/menu/")
+        for title in CART:
+            card = page.locator("#menu-results article").filter(has=page.get_by_role("link", name=title, exact=True))
+            card.get_by_role("button", name="Add to cart").click()
+            card.locator(".add-to-cart__status").get_by_text("is in your cart").wait_for()
+
+
 def photograph(url: str, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
+    tomorrow = (datetime.now(tz=ZoneInfo(TIME_ZONE)) + timedelta(days=1)).date()
+
+    def shoot(page, name: str, device: str) -> None:
+        page.wait_for_load_state("networkidle")
+        target = out / f"{name}-{device}.png"
+        page.screenshot(path=str(target))
+        shrink(target)
+        written.append(target)
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for device, viewport in VIEWPORTS.items():
             context = browser.new_context(viewport=viewport, is_mobile=device == "phone", has_touch=device == "phone")
             page = context.new_page()
             for name, path in PAGES:
-                page.goto(f"{url}{path}", wait_until="networkidle")
-                target = out / f"{name}-{device}.png"
-                page.screenshot(path=str(target))
-                shrink(target)
-                written.append(target)
+                page.goto(f"{url}{path}")
+                shoot(page, name, device)
+            log_in_and_fill_the_cart(page, url, fill=device == "desktop")
+            for name, path in CUSTOMER_PAGES:
+                if path is None:
+                    page.goto(f"{url}/orders/")
+                    card = page.get_by_role("article").filter(has_text="Out for delivery").first
+                    card.get_by_role("link").first.click()
+                else:
+                    page.goto(f"{url}{path.format(tomorrow=tomorrow)}")
+                shoot(page, name, device)
             context.close()
         browser.close()
     return written

@@ -6,10 +6,12 @@ page later), which axes' middleware answers with `lockout_response`.
 """
 
 import math
+from datetime import timedelta
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from littlelemon.api.exceptions import error_body
 from littlelemon.core.http import is_api_request
@@ -41,7 +43,10 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     if is_api_request(request):
         response = JsonResponse(error_body(lockout_message(), "locked_out"), status=429)
     else:
-        html = render_to_string("accounts/locked_out.html", {"message": lockout_message()}, request=request)
+        # `retry_at`: when the wait ends, for a page that says when to try again.
+        retry_at = timezone.now() + timedelta(seconds=lockout_seconds())
+        context = {"message": lockout_message(), "retry_at": retry_at}
+        html = render_to_string("accounts/locked_out.html", context, request=request)
         response = HttpResponse(html, status=429)
     response["Retry-After"] = str(lockout_seconds())
     return response

@@ -183,9 +183,12 @@ class Availability:
     slots: list[Slot]
 
 
-def availability_for(*, day: date, party_size: int, staff: bool = False, now: datetime | None = None) -> Availability:
+def availability_for(
+    *, day: date, party_size: int, staff: bool = False, now: datetime | None = None, exclude: int | None = None
+) -> Availability:
     """The start times on a local date at which a table for `party_size` is free for the whole
-    booking, with how many suitable tables are free.
+    booking, with how many suitable tables are free. `exclude` leaves one booking out, as if
+    cancelled: the times it could move to.
 
     Five queries whatever the number of tables and bookings (settings, hours, closures, the
     suitable tables, the day's active bookings on them); the rest is computed in memory.
@@ -208,7 +211,9 @@ def availability_for(*, day: date, party_size: int, staff: bool = False, now: da
             status__in=ACTIVE_STATUSES,
             start__lt=window_end,
             end__gt=window_start,
-        ).values_list("table_id", "start", "end")
+        )
+        .exclude(pk=exclude)
+        .values_list("table_id", "start", "end")
     )
     slots = []
     for start in starts:
@@ -216,6 +221,11 @@ def availability_for(*, day: date, party_size: int, staff: bool = False, now: da
         if count:
             slots.append(Slot(start=start, tables_free=count))
     return Availability(date=day, party_size=party_size, slots=slots)
+
+
+def booking_change_deadline(*, booking: Booking, settings: RestaurantSettings) -> datetime:
+    """Until when a customer may change or cancel their booking online (the cancellation cut-off)."""
+    return booking.start - timedelta(minutes=settings.booking_cancellation_cutoff_minutes)
 
 
 def table_list() -> QuerySet[Table]:

@@ -7,7 +7,7 @@ a no-op. Behind the services, the database refuses two overlapping active bookin
 table (migration 0002); a violation that slips past the re-check surfaces as TableUnavailable.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -34,6 +34,7 @@ from .exceptions import (
 from .models import Booking, Table
 from .selectors import (
     best_fit_order,
+    booking_change_deadline,
     booking_rules_load,
     bookings_overlapping,
     busy_intervals,
@@ -303,8 +304,9 @@ def _check_own(booking: Booking, actor: Any) -> None:
 
 
 def _check_cutoff(booking: Booking, *, now: datetime) -> None:
-    minutes = restaurant_settings_get().booking_cancellation_cutoff_minutes
-    if now > booking.start - timedelta(minutes=minutes):
+    settings = restaurant_settings_get()
+    minutes = settings.booking_cancellation_cutoff_minutes
+    if now > booking_change_deadline(booking=booking, settings=settings):
         raise TooLate(
             f"Bookings can be changed or cancelled online until {minutes} minutes before they start; "
             "please call the restaurant.",

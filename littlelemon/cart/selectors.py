@@ -1,12 +1,14 @@
 """Reading carts. Every read is scoped to one user: another user's line simply does not exist."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
 from littlelemon.accounts.models import User
 from littlelemon.core.money import ZERO
+from littlelemon.menu.models import MenuItem
 
 from .models import CartLine
 
@@ -20,6 +22,11 @@ class Cart:
         """The sum of the lines at current menu prices (the order adds fees, tax and tip)."""
         return sum((line.price for line in self.lines), ZERO)
 
+    @property
+    def quantity(self) -> int:
+        """How many dishes in all (2 × hummus and 1 × falafel: 3)."""
+        return sum(line.quantity for line in self.lines)
+
 
 def cart_line_list(*, user: User) -> QuerySet[CartLine]:
     """The user's cart lines with their dishes joined (one query whatever the cart's size)."""
@@ -28,3 +35,22 @@ def cart_line_list(*, user: User) -> QuerySet[CartLine]:
 
 def cart_get(*, user: User) -> Cart:
     return Cart(lines=list(cart_line_list(user=user)))
+
+
+def cart_quantity(*, user: User) -> int:
+    """How many dishes the user's cart holds in all (one query), for a cart badge."""
+    return CartLine.objects.filter(user=user).aggregate(quantity=Sum("quantity"))["quantity"] or 0
+
+
+def guest_cart_get(*, lines: Mapping[int, int]) -> Cart:
+    """A guest cart (`{menuitem id: quantity}`, see `services.guest_cart_add`) as a Cart of
+    unsaved lines, in the mapping's order, dishes joined (one query). Dishes that left the menu
+    since are left out; sold-out ones stay, marked by their `available`, as in an account's cart."""
+    dishes = MenuItem.objects.in_bulk(list(lines)) if lines else {}
+    return Cart(
+        lines=[
+            CartLine(menuitem=dishes[menuitem_id], quantity=quantity, price_when_added=dishes[menuitem_id].price)
+            for menuitem_id, quantity in lines.items()
+            if menuitem_id in dishes
+        ]
+    )

@@ -3,9 +3,14 @@
 Adding to a line locks it (`SELECT ... FOR UPDATE`), then decides on the locked quantity, so two
 requests adding the same dish at once both count and neither pushes the line past 99; the
 unique constraint on (user, dish) turns a race to create the same line into an addition to it.
+
+A visitor who has not signed in keeps a *guest cart* outside the database (the web pages keep
+it in the session): `guest_cart_add/update/remove` apply the same rules, with the same errors
+and messages, to a plain `{menuitem id: quantity}` mapping, and `cart_merge` folds it into the
+account's cart when they sign in or up.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -33,6 +38,23 @@ def _line_lookup(*, user: User, menuitem: MenuItem) -> QuerySet[CartLine]:
     return CartLine.objects.filter(user=user, menuitem=menuitem)
 
 
+def _check_quantity(quantity: int) -> None:
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise QuantityLimit(f"Quantity must be between 1 and {MAX_QUANTITY}.", field="quantity")
+
+
+def _over_the_limit(*, item: MenuItem, in_cart: int) -> QuantityLimit:
+    return QuantityLimit(
+        f"Your cart already holds {in_cart} × {item.title}; a line holds at most {MAX_QUANTITY}.",
+        field="quantity",
+        extra={"in_cart": in_cart},
+    )
+
+
+def _cart_full() -> CartFull:
+    return CartFull(f"A cart holds at most {MAX_LINES} different dishes.", field="menuitem")
+
+
 def _orderable_item(*, menuitem_id: int) -> MenuItem:
     item = MenuItem.objects.filter(pk=menuitem_id).first() if 0 < menuitem_id <= MAX_ID else None
     if item is None:
@@ -54,17 +76,13 @@ def _line_add(*, user: User, item: MenuItem, quantity: int, cap: bool) -> tuple[
         if line is not None:
             total = line.quantity + quantity
             if total > MAX_QUANTITY and not cap:
-                raise QuantityLimit(
-                    f"Your cart already holds {line.quantity} × {item.title}; a line holds at most {MAX_QUANTITY}.",
-                    field="quantity",
-                    extra={"in_cart": line.quantity},
-                )
+                raise _over_the_limit(item=item, in_cart=line.quantity)
             line.quantity = min(total, MAX_QUANTITY)
             line.price_when_added = item.price
             line.save(update_fields=["quantity", "price_when_added", "updated"])
             return line, False
         if CartLine.objects.filter(user=user).count() >= MAX_LINES:
-            raise CartFull(f"A cart holds at most {MAX_LINES} different dishes.", field="menuitem")
+            raise _cart_full()
         try:
             with transaction.atomic():
                 line = CartLine.objects.create(
@@ -83,8 +101,7 @@ def cart_item_add(*, user: User, menuitem_id: int, quantity: int) -> tuple[CartL
     Returns (line, created). Raises UnknownMenuItem, ItemUnavailable, QuantityLimit (the line
     would pass 99) or CartFull. Takes a row lock on the line by updating it.
     """
-    if not 1 <= quantity <= MAX_QUANTITY:
-        raise QuantityLimit(f"Quantity must be between 1 and {MAX_QUANTITY}.", field="quantity")
+    _check_quantity(quantity)
     item = _orderable_item(menuitem_id=menuitem_id)
     return _line_add(user=user, item=item, quantity=quantity, cap=False)
 
@@ -92,8 +109,7 @@ def cart_item_add(*, user: User, menuitem_id: int, quantity: int) -> tuple[CartL
 @transaction.atomic
 def cart_item_update(*, user: User, line_id: int, quantity: int) -> CartLine:
     """Set a line's quantity (1..99). Raises CartLineNotFound for a line that is not the user's."""
-    if not 1 <= quantity <= MAX_QUANTITY:
-        raise QuantityLimit(f"Quantity must be between 1 and {MAX_QUANTITY}.", field="quantity")
+    _check_quantity(quantity)
     line = CartLine.objects.select_for_update().select_related("menuitem").filter(pk=line_id, user=user).first()
     if line is None:
         raise CartLineNotFound()
@@ -160,3 +176,39 @@ def cart_merge(*, user: User, lines: Iterable[tuple[object, object]]) -> list[Sk
             except CartFull:
                 skipped.append(SkippedLine(item_id, quantity, SkipReason.CART_FULL))
     return skipped
+
+
+# --- a visitor's cart, kept outside the database ------------------------------------------
+
+
+def guest_cart_add(*, lines: Mapping[int, int], menuitem_id: int, quantity: int) -> tuple[dict[int, int], MenuItem]:
+    """`cart_item_add` for a guest cart (`{menuitem id: quantity}`, e.g. from the session).
+
+    Returns the new mapping (the given one is not changed) and the dish. Raises what
+    `cart_item_add` raises, with the same messages: QuantityLimit, UnknownMenuItem,
+    ItemUnavailable, CartFull. One query (the dish).
+    """
+    _check_quantity(quantity)
+    item = _orderable_item(menuitem_id=menuitem_id)
+    in_cart = lines.get(item.pk, 0)
+    if in_cart + quantity > MAX_QUANTITY:
+        raise _over_the_limit(item=item, in_cart=in_cart)
+    if not in_cart and len(lines) >= MAX_LINES:
+        raise _cart_full()
+    return {**lines, item.pk: in_cart + quantity}, item
+
+
+def guest_cart_update(*, lines: Mapping[int, int], menuitem_id: int, quantity: int) -> dict[int, int]:
+    """`cart_item_update` for a guest cart: raises QuantityLimit, or CartLineNotFound for a dish
+    that is not in it. No query."""
+    _check_quantity(quantity)
+    if menuitem_id not in lines:
+        raise CartLineNotFound()
+    return {**lines, menuitem_id: quantity}
+
+
+def guest_cart_remove(*, lines: Mapping[int, int], menuitem_id: int) -> dict[int, int]:
+    """`cart_item_remove` for a guest cart: raises CartLineNotFound for a dish not in it."""
+    if menuitem_id not in lines:
+        raise CartLineNotFound()
+    return {item_id: quantity for item_id, quantity in lines.items() if item_id != menuitem_id}

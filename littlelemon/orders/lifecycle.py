@@ -61,6 +61,13 @@ ONLY_FOR: dict[OrderStatus, Fulfilment] = {
     S.COLLECTED: Fulfilment.PICKUP,
 }
 
+# The way an order goes when all goes well, by fulfilment: what a customer's timeline shows
+# ahead of it. Each step is allowed by ALLOWED (a test holds them together).
+PATHS: dict[Fulfilment, tuple[OrderStatus, ...]] = {
+    Fulfilment.DELIVERY: (S.PLACED, S.ACCEPTED, S.PREPARING, S.READY, S.OUT_FOR_DELIVERY, S.DELIVERED),
+    Fulfilment.PICKUP: (S.PLACED, S.ACCEPTED, S.PREPARING, S.READY, S.COLLECTED),
+}
+
 # Delivery crew may be (re)assigned while the order has not left the restaurant.
 ASSIGNABLE_STATUSES = frozenset({S.PLACED, S.ACCEPTED, S.PREPARING, S.READY})
 

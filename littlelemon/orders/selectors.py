@@ -7,18 +7,27 @@ open in one view only: who sees what is decided here, once.
 - managers and admins see everything.
 """
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from littlelemon.accounts.models import User
+from littlelemon.restaurant.models import RestaurantSettings
+from littlelemon.restaurant.selectors import Schedule, restaurant_settings_get, restaurant_tz, schedule_load
 
-from .enums import TERMINAL_STATUSES
+from .enums import TERMINAL_STATUSES, Fulfilment
 from .exceptions import OrderNotFound
 from .models import Order, OrderEvent, OrderItem
+from .services import SCHEDULE_HORIZON
 
 KITCHEN_RECENT = timedelta(hours=12)
+# The times offered for a scheduled order: on a quarter-hour grid, from half an hour ahead (an
+# order wanted sooner is an "as soon as possible" one). `order_place` accepts any time its rules
+# allow; these are the ones a page lists.
+SCHEDULE_STEP = timedelta(minutes=15)
+SCHEDULE_LEAD = timedelta(minutes=30)
 
 
 def order_list_visible_to(*, user: User) -> QuerySet[Order]:
@@ -47,6 +56,76 @@ def order_get_visible(*, user: User, order_id: int) -> Order:
     if order is None:
         raise OrderNotFound()
     return order
+
+
+def order_with_timeline_get(*, user: User, order_id: int, items: bool = True) -> Order:
+    """One order `user` may see with its timeline (`order.events.all()`, oldest first) prefetched,
+    and its items unless `items=False` (what a page polling for news of the order reads).
+    Raises OrderNotFound (404) otherwise. The user's roles, the order, its events (and items)."""
+    orders = order_list_visible_to(user=user)
+    if not items:
+        orders = orders.prefetch_related(None)
+    order = (
+        orders.prefetch_related(Prefetch("events", queryset=OrderEvent.objects.order_by("id")))
+        .filter(pk=order_id)
+        .first()
+    )
+    if order is None:
+        raise OrderNotFound()
+    return order
+
+
+def order_last_delivery_address(*, user: User) -> str:
+    """The address of the user's latest delivery order ("" if none), to offer it again (one query)."""
+    orders = Order.objects.filter(customer=user, fulfilment=Fulfilment.DELIVERY).order_by("-created", "-id")
+    return orders.values_list("delivery_address", flat=True).first() or ""
+
+
+@dataclass(frozen=True)
+class OrderTimes:
+    """When an order can be placed for, at one moment."""
+
+    asap: bool  # taking orders for as soon as possible now
+    next_opening: datetime | None  # when the restaurant next opens (None: open now, or not within 2 weeks)
+    scheduled: list[datetime]  # times an order may be scheduled for, earliest first (UTC)
+
+
+def order_times(
+    *,
+    now: datetime | None = None,
+    days: int = 3,
+    schedule: Schedule | None = None,
+    settings: RestaurantSettings | None = None,
+) -> OrderTimes:
+    """The times a checkout offers, by the rule `order_place` applies (`Schedule.accepts_orders_at`
+    with the order cut-off): as soon as possible or not, and the scheduled times on the
+    SCHEDULE_STEP grid (local wall clock) from SCHEDULE_LEAD ahead to the end of the `days`-th
+    local day (today is the first), within the scheduling horizon.
+
+    Pass the `schedule` (covering those days) and `settings` a page already read, or they are
+    loaded (three queries).
+    """
+    now = now or timezone.now()
+    tz = restaurant_tz()
+    today = now.astimezone(tz).date()
+    schedule = schedule or schedule_load(start=today, end=today + timedelta(days=days))
+    settings = settings or restaurant_settings_get()
+    cutoff = settings.order_cutoff_minutes
+    asap = schedule.accepts_orders_at(now, cutoff_minutes=cutoff)
+
+    first = now.astimezone(UTC) + SCHEDULE_LEAD  # UTC: adding minutes is exact across clock changes
+    local = first.astimezone(tz)
+    past_grid = timedelta(minutes=local.minute % 15, seconds=local.second, microseconds=local.microsecond)
+    if past_grid:
+        first += SCHEDULE_STEP - past_grid
+    end_of_days = datetime.combine(today + timedelta(days=days), time(0), tzinfo=tz)
+    last = min(end_of_days, now + SCHEDULE_HORIZON)
+    scheduled, moment = [], first
+    while moment < last:
+        if schedule.accepts_orders_at(moment, cutoff_minutes=cutoff):
+            scheduled.append(moment)
+        moment += SCHEDULE_STEP
+    return OrderTimes(asap=asap, next_opening=None if asap else schedule.next_opening(now), scheduled=scheduled)
 
 
 def order_ensure_visible(*, user: User, order_id: int) -> None:

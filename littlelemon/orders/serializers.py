@@ -170,6 +170,9 @@ class OrderPlacementErrorSerializer(ErrorSerializer):
     )
     minimum_order = serializers.DecimalField(max_digits=None, decimal_places=2, required=False)
     subtotal = serializers.DecimalField(max_digits=None, decimal_places=2, required=False)
+    short_by = serializers.DecimalField(
+        max_digits=None, decimal_places=2, required=False, help_text="below_minimum: how much more to add."
+    )
     opens_at = serializers.DateTimeField(
         required=False, allow_null=True, help_text="restaurant_closed, invalid_schedule: when it opens next."
     )

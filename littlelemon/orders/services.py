@@ -13,10 +13,11 @@ runs in one transaction, takes the row locks it names, writes the order's timeli
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -26,6 +27,7 @@ from littlelemon.cart.models import CartLine
 from littlelemon.core.exceptions import InvalidInput, PermissionDenied
 from littlelemon.core.money import ZERO, percent_of, to_money
 from littlelemon.events.services import event_record
+from littlelemon.menu.models import MenuItem
 from littlelemon.restaurant.models import RestaurantSettings
 from littlelemon.restaurant.selectors import Schedule, restaurant_settings_get, restaurant_tz, schedule_load
 
@@ -89,6 +91,71 @@ def order_totals(
     tax = percent_of(subtotal + delivery_fee, settings.tax_rate)
     tip = to_money(tip)
     return Totals(subtotal, delivery_fee, tax, tip, subtotal + delivery_fee + tax + tip)
+
+
+def _sold_out_message(titles: list[str]) -> str:
+    names = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + f" and {titles[-1]}"
+    verb = "is" if len(titles) == 1 else "are"
+    return f"{names} {verb} sold out: remove {'it' if len(titles) == 1 else 'them'} from your cart to order."
+
+
+class _Line(Protocol):
+    """A cart line as `order_quote` reads it: a saved CartLine, or an unsaved one of a guest cart."""
+
+    quantity: int
+
+    @property
+    def menuitem(self) -> MenuItem: ...
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What a cart would cost as an order now, and what would stop it being placed: the one
+    computation behind both the cart and checkout pages and `order_place` itself."""
+
+    totals: Totals
+    line_prices: list[Decimal]
+    unavailable: list[MenuItem]  # sold out since they were put in the cart
+    minimum_order: Decimal
+    currency: str
+
+    @property
+    def short_of_minimum(self) -> Decimal:
+        """How much more the subtotal needs to reach the minimum order (0.00 when it does)."""
+        return max(ZERO, to_money(self.minimum_order) - self.totals.subtotal)
+
+    def check(self) -> None:
+        """Raises ItemUnavailable (naming the dishes) or BelowMinimum (saying by how much), as
+        `order_place` does."""
+        if self.unavailable:
+            raise ItemUnavailable(
+                _sold_out_message([item.title for item in self.unavailable]),
+                extra={"unavailable": [{"menuitem": item.pk, "title": item.title} for item in self.unavailable]},
+            )
+        if self.short_of_minimum:
+            subtotal, currency = self.totals.subtotal, self.currency
+            raise BelowMinimum(
+                f"The minimum order is {self.minimum_order} {currency} and your subtotal is {subtotal} {currency}: "
+                f"add {self.short_of_minimum} {currency} more to order.",
+                extra={
+                    "minimum_order": str(self.minimum_order),
+                    "subtotal": str(subtotal),
+                    "short_by": str(self.short_of_minimum),
+                },
+            )
+
+
+def order_quote(*, lines: Sequence[_Line], fulfilment: str, tip: Decimal = ZERO, settings: RestaurantSettings) -> Quote:
+    """Price cart lines (dishes joined) as `order_place` will charge them: current menu prices,
+    the delivery fee for a delivery, tax, the tip. No query."""
+    prices = [line_price(unit_price=line.menuitem.price, quantity=line.quantity) for line in lines]
+    return Quote(
+        totals=order_totals(line_prices=prices, fulfilment=Fulfilment(fulfilment), tip=tip, settings=settings),
+        line_prices=prices,
+        unavailable=[line.menuitem for line in lines if not line.menuitem.available],
+        minimum_order=settings.minimum_order,
+        currency=settings.currency,
+    )
 
 
 # --- placing -----------------------------------------------------------------------------
@@ -185,12 +252,6 @@ def _replay(order: Order, fingerprint: str) -> tuple[Order, bool]:
     return order, False
 
 
-def _sold_out_message(titles: list[str]) -> str:
-    names = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + f" and {titles[-1]}"
-    verb = "is" if len(titles) == 1 else "are"
-    return f"{names} {verb} sold out: remove {'it' if len(titles) == 1 else 'them'} from your cart to order."
-
-
 def _choice(choices: type[Any], value: str, *, field: str) -> Any:
     try:
         return choices(value)
@@ -269,21 +330,10 @@ def order_place(
                 return _replay(existing, fingerprint)
         if not lines:
             raise CartEmpty()
-        sold_out = [line.menuitem for line in lines if not line.menuitem.available]
-        if sold_out:
-            raise ItemUnavailable(
-                _sold_out_message([item.title for item in sold_out]),
-                extra={"unavailable": [{"menuitem": item.pk, "title": item.title} for item in sold_out]},
-            )
         settings = restaurant_settings_get()
-        prices = [line_price(unit_price=line.menuitem.price, quantity=line.quantity) for line in lines]
-        totals = order_totals(line_prices=prices, fulfilment=fulfilment, tip=tip, settings=settings)
-        if totals.subtotal < settings.minimum_order:
-            raise BelowMinimum(
-                f"The minimum order is {settings.minimum_order} {settings.currency}; "
-                f"your subtotal is {totals.subtotal} {settings.currency}.",
-                extra={"minimum_order": str(settings.minimum_order), "subtotal": str(totals.subtotal)},
-            )
+        quote = order_quote(lines=lines, fulfilment=fulfilment, tip=tip, settings=settings)
+        quote.check()
+        totals, prices = quote.totals, quote.line_prices
         _check_time(scheduled_for=scheduled_for, now=now, settings=settings)
 
         try:

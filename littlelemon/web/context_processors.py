@@ -1,9 +1,16 @@
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
-from .info import RestaurantInfo, restaurant_info_for
+from .cart import cart_for
+from .info import restaurant_info_for
 
 
-def restaurant(request: HttpRequest) -> dict[str, RestaurantInfo]:
-    """`restaurant` in every page's context: name, contact, hours, open now. Lazy: a template
-    that shows none of it costs no query. No cache, so a manager's change shows at once."""
-    return {"restaurant": restaurant_info_for(request)}
+def restaurant(request: HttpRequest) -> dict[str, object]:
+    """What every page's header and footer show, lazily (a template that shows none of it costs
+    no query):
+
+    - `restaurant`: name, contact, hours, open now. No cache, so a manager's change shows at once.
+    - `cart`: the signed-in customer's cart or the visitor's, for the header's cart link
+      (`cart.quantity`: one query for a customer, none for a visitor, whose cart is in the session).
+    """
+    return {"restaurant": restaurant_info_for(request), "cart": SimpleLazyObject(lambda: cart_for(request))}

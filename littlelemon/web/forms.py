@@ -1,19 +1,32 @@
 """Forms of the customer pages. They parse and check input with the domain's own rules
-(accounts.selectors, Django's password validators); the services decide."""
+(accounts.selectors, Django's password validators, the cart's limits); the services decide."""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.template.defaultfilters import time as time_filter
+from django.utils import timezone
 
 from littlelemon.accounts.exceptions import EmailTaken, UsernameTaken
 from littlelemon.accounts.models import User
 from littlelemon.accounts.selectors import email_taken, username_taken
+from littlelemon.bookings.models import Booking
+from littlelemon.bookings.selectors import BookingRules
+from littlelemon.cart.enums import MAX_QUANTITY
 from littlelemon.core.exceptions import ApplicationError
+from littlelemon.orders.enums import Fulfilment, PaymentMethod
+from littlelemon.orders.selectors import OrderTimes
+from littlelemon.orders.services import MAX_TIP
 
 
-def add_application_error(form: forms.Form, error: ApplicationError) -> None:
-    """Show a service's refusal next to the field it names (or above the form when it names none)."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+def add_application_error(form: forms.Form, error: ApplicationError, *, field: str | None = None) -> None:
+    """Show a service's refusal next to the field it names, else next to `field` (when the page
+    knows better where it belongs), else above the form."""
+    name = error.field if error.field in form.fields else field
+    form.add_error(name if name in form.fields else None, error.message)
 
 
 class SignUpForm(forms.Form):
@@ -66,3 +79,211 @@ class LoginForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update(autocapitalize="none", spellcheck="false")
+
+
+# --- cart ----------------------------------------------------------------------------------
+
+
+class CartAddForm(forms.Form):
+    menuitem = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    quantity = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_QUANTITY,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "quantity-input"}),
+    )
+
+    def clean_quantity(self) -> int:
+        return self.cleaned_data["quantity"] or 1
+
+
+class CartLineForm(forms.Form):
+    """A line's new quantity: typed, or the shown one stepped by the "−" / "+" buttons."""
+
+    quantity = forms.IntegerField()
+    step = forms.TypedChoiceField(choices=[("-1", "-1"), ("1", "1")], coerce=int, required=False, empty_value=0)
+
+    def new_quantity(self) -> int:
+        return self.cleaned_data["quantity"] + self.cleaned_data["step"]
+
+
+# --- checkout -------------------------------------------------------------------------------
+
+ASAP, LATER = "asap", "later"
+
+
+def day_label(day: date, today: date) -> str:
+    """ "Today", "Tomorrow", then "Wednesday 3 June"."""
+    names = {today: "Today", today + timedelta(days=1): "Tomorrow"}
+    return names.get(day) or f"{day:%A} {day.day} {day:%B}"
+
+
+def time_label(moment: datetime) -> str:
+    """ "7 p.m.", "7:15 p.m.": the site's way with times (Django's TIME_FORMAT), in local time."""
+    return time_filter(timezone.localtime(moment))
+
+
+def when_label(moment: datetime, today: date) -> str:
+    """ "Tomorrow at 7 p.m."."""
+    return f"{day_label(timezone.localtime(moment).date(), today)} at {time_label(moment)}"
+
+
+class ScheduledTimeField(forms.CharField):
+    """An aware date-time in ISO 8601, chosen from the times on offer. A time no longer on offer
+    (the page was open a while) still parses: `order_place` says what is wrong with it."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise forms.ValidationError("Choose one of the times on offer.") from None
+        if timezone.is_naive(moment):
+            raise forms.ValidationError("Choose one of the times on offer.")
+        return moment
+
+
+class CheckoutForm(forms.Form):
+    """What a customer chooses at checkout; the names are `order_place`'s, so that its errors
+    land next to the right field. Totals are never taken from the form."""
+
+    fulfilment = forms.ChoiceField(
+        label="How would you like it?",
+        choices=Fulfilment.choices,
+        widget=forms.RadioSelect,
+        initial=Fulfilment.DELIVERY,
+    )
+    delivery_address = forms.CharField(
+        label="Delivery address",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+        help_text="Street, number, flat or floor, and anything the driver needs to find you.",
+    )
+    when = forms.ChoiceField(
+        label="When?",
+        choices=[(ASAP, "As soon as possible"), (LATER, "Schedule for later")],
+        widget=forms.RadioSelect,
+        initial=ASAP,
+    )
+    scheduled_for = ScheduledTimeField(label="Time", required=False, widget=forms.Select)
+    tip = forms.DecimalField(
+        label="Tip",
+        required=False,
+        min_value=Decimal("0"),
+        max_value=MAX_TIP,
+        max_digits=6,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        help_text="Optional; it all goes to the team.",
+    )
+    payment_method = forms.ChoiceField(
+        label="Payment",
+        choices=[
+            (PaymentMethod.CASH, "Cash on delivery or collection"),
+            (PaymentMethod.CARD, "Card on delivery or collection"),
+        ],
+        widget=forms.RadioSelect,
+        initial=PaymentMethod.CASH,
+    )
+    notes = forms.CharField(
+        label="Notes for the kitchen or the driver",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args, times: OrderTimes, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups: dict[date, list[tuple[str, str]]] = {}
+        for moment in times.scheduled:
+            local = timezone.localtime(moment)
+            groups.setdefault(local.date(), []).append((local.isoformat(), time_label(local)))
+        self.fields["scheduled_for"].widget.choices = [("", "Choose a time")] + [
+            (day_label(day, today), choices) for day, choices in groups.items()
+        ]
+
+    def clean_tip(self) -> Decimal:
+        return self.cleaned_data["tip"] or Decimal("0")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("when") == LATER and "scheduled_for" in cleaned and cleaned["scheduled_for"] is None:
+            self.add_error("scheduled_for", "Choose a time, or order for as soon as possible.")
+        return cleaned
+
+    def order_data(self) -> dict:
+        """`order_place`'s keyword arguments."""
+        data = self.cleaned_data
+        return {
+            "fulfilment": data["fulfilment"],
+            "delivery_address": data["delivery_address"],
+            "scheduled_for": data["scheduled_for"] if data["when"] == LATER else None,
+            "tip": data["tip"],
+            "notes": data["notes"],
+            "payment_method": data["payment_method"],
+            "idempotency_key": data["idempotency_key"],
+        }
+
+
+class QuoteForm(forms.Form):
+    """The checkout's choices that change its totals (for the summary htmx refreshes)."""
+
+    fulfilment = forms.ChoiceField(choices=Fulfilment.choices)
+    tip = forms.DecimalField(required=False, min_value=Decimal("0"), max_value=MAX_TIP, max_digits=6, decimal_places=2)
+
+    def quote_data(self) -> dict:
+        """Valid choices, or the checkout's defaults for what is not (a summary never fails)."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {"fulfilment": data.get("fulfilment") or Fulfilment.DELIVERY, "tip": data.get("tip") or Decimal("0")}
+
+
+# --- bookings -------------------------------------------------------------------------------
+
+
+def party_choices(maximum: int) -> list[tuple[int, str]]:
+    return [(size, f"{size} {'person' if size == 1 else 'people'}") for size in range(1, maximum + 1)]
+
+
+class BookingSearchForm(forms.Form):
+    """A date and a party size: the free times are shown for them. Out-of-range values are
+    refused here, in the words of the booking rules (`BookingRules`)."""
+
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    party_size = forms.TypedChoiceField(label="Party size", coerce=int)
+
+    def __init__(self, *args, rules: BookingRules, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rules = rules
+        self.fields["date"].widget.attrs.update(min=f"{rules.today:%Y-%m-%d}", max=f"{rules.last_day:%Y-%m-%d}")
+        self.fields["party_size"].choices = party_choices(rules.settings.booking_max_party_size)
+
+    def clean_date(self) -> date:
+        day = self.cleaned_data["date"]
+        if day < self.rules.today:
+            raise forms.ValidationError("That day has passed: choose today or a later date.")
+        if day > self.rules.last_day:
+            raise forms.ValidationError(
+                f"We take bookings up to {self.rules.settings.booking_horizon_days} days ahead: "
+                f"choose a date up to {day_label(self.rules.last_day, self.rules.today)}."
+            )
+        return day
+
+
+class BookingForm(forms.Form):
+    """Booking or changing a table: `booking_create` / `booking_update`'s fields, so that their
+    errors land next to the right one."""
+
+    start = ScheduledTimeField(label="Time", error_messages={"required": "Choose one of the free times."})
+    party_size = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        max_length=Booking._meta.get_field("notes").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="A high chair, an occasion, a quiet table: we do our best.",
+    )

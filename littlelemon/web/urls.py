@@ -1,26 +1,43 @@
-"""The customer site, namespace `web`. Phase 2 adds the cart, checkout, orders and bookings here."""
+"""The customer site, namespace `web`."""
 
 from django.urls import path
 
-from . import views
+from .views import accounts, bookings, cart, orders, pages
 
 app_name = "web"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("menu/", views.menu, name="menu"),
-    path("menu/<slug:slug>/", views.dish, name="dish"),
-    path("account/", views.account, name="account"),
-    path("account/signup/", views.signup, name="signup"),
-    path("account/login/", views.LoginView.as_view(), name="login"),
-    path("account/logout/", views.LogoutView.as_view(), name="logout"),
-    path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
-    path("account/password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
-    path("account/password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("", pages.home, name="home"),
+    path("menu/", pages.menu, name="menu"),
+    path("menu/<slug:slug>/", pages.dish, name="dish"),
+    path("cart/", cart.cart, name="cart"),
+    path("cart/add/", cart.cart_add, name="cart_add"),
+    path("cart/<int:key>/", cart.cart_line_update, name="cart_line_update"),
+    path("cart/<int:key>/remove/", cart.cart_line_remove, name="cart_line_remove"),
+    path("checkout/", orders.checkout, name="checkout"),
+    path("orders/", orders.orders, name="orders"),
+    path("orders/<int:order_id>/", orders.order, name="order"),
+    path("orders/<int:order_id>/status/", orders.order_status, name="order_status"),
+    path("orders/<int:order_id>/cancel/", orders.order_cancel, name="order_cancel"),
+    path("book/", bookings.booking, name="booking"),
+    path("bookings/", bookings.bookings, name="bookings"),
+    path("bookings/<int:booking_id>/", bookings.booking_change, name="booking_change"),
+    path("bookings/<int:booking_id>/cancel/", bookings.booking_cancel, name="booking_cancel"),
+    path("account/", accounts.account, name="account"),
+    path("account/signup/", accounts.signup, name="signup"),
+    path("account/login/", accounts.LoginView.as_view(), name="login"),
+    path("account/logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("account/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("account/password/reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path("account/password/reset/sent/", accounts.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "account/password/reset/<uidb64>/<token>/",
-        views.PasswordResetConfirmView.as_view(),
+        accounts.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
-    path("account/password/reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path(
+        "account/password/reset/done/",
+        accounts.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]

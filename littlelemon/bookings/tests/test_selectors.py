@@ -7,7 +7,12 @@ import pytest
 
 from littlelemon.bookings.enums import BookingStatus
 from littlelemon.bookings.exceptions import PartyTooLarge
-from littlelemon.bookings.selectors import availability_for, booking_list_on, booking_list_visible_to
+from littlelemon.bookings.selectors import (
+    availability_for,
+    booking_change_deadline,
+    booking_list_on,
+    booking_list_visible_to,
+)
 from littlelemon.restaurant.selectors import restaurant_settings_get
 from littlelemon.restaurant.tests.factories import ClosureFactory, OpeningHoursFactory
 
@@ -188,6 +193,15 @@ class TestTables:
 
         assert starts(availability_for(day=TOMORROW, party_size=2, now=NOW)) == ["13:00", *every("17:00", "20:30")]
 
+    def test_excluding_a_booking_frees_its_table_for_the_times_it_could_move_to(self, lunch_and_dinner):
+        table = TableFactory()
+        mine = BookingFactory(table=table, start=local(TOMORROW, 17))
+        BookingFactory(table=table, start=local(TOMORROW, 20, 30))
+
+        moves = starts(availability_for(day=TOMORROW, party_size=2, now=NOW, exclude=mine.pk))
+
+        assert moves == every("11:30", "13:00") + every("17:00", "19:00")  # its own 17:00 included
+
     def test_a_party_larger_than_every_table_gets_no_slots(self, lunch_and_dinner):
         TableFactory(seats=6)
 
@@ -211,6 +225,14 @@ def test_availability_runs_five_queries_whatever_the_floor(size, lunch_and_dinne
         availability = availability_for(day=TOMORROW, party_size=2, now=NOW)
 
     assert availability.slots
+
+
+def test_a_booking_can_be_changed_online_until_the_cancellation_cut_off():
+    booking = BookingFactory(start=local(TOMORROW, 19))
+    settings = restaurant_settings_get()
+    settings.booking_cancellation_cutoff_minutes = 90
+
+    assert booking_change_deadline(booking=booking, settings=settings) == local(TOMORROW, 17, 30)
 
 
 class TestVisibility:

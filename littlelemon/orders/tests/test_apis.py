@@ -185,10 +185,11 @@ class TestPlace:
 
         assert response.status_code == 400
         assert response.json() == {
-            "detail": "The minimum order is 15.00 USD; your subtotal is 14.00 USD.",
+            "detail": "The minimum order is 15.00 USD and your subtotal is 14.00 USD: add 1.00 USD more to order.",
             "code": "below_minimum",
             "minimum_order": "15.00",
             "subtotal": "14.00",
+            "short_by": "1.00",
         }
 
     def test_closed_today(self, client_as, customer):

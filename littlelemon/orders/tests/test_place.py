@@ -239,15 +239,17 @@ class TestRefusals:
         assert nothing_written()
         assert CartLine.objects.filter(user=customer).count() == 3
 
-    def test_below_the_minimum_says_the_minimum_and_the_subtotal(self, customer):
+    def test_below_the_minimum_says_the_minimum_the_subtotal_and_by_how_much(self, customer):
         configure(minimum_order=Decimal("15.00"))
         CartLineFactory(user=customer, menuitem=MenuItemFactory(price=Decimal("14.99")))
 
         with pytest.raises(BelowMinimum) as error:
             place(customer)
 
-        assert error.value.message == "The minimum order is 15.00 USD; your subtotal is 14.99 USD."
-        assert error.value.extra == {"minimum_order": "15.00", "subtotal": "14.99"}
+        assert error.value.message == (
+            "The minimum order is 15.00 USD and your subtotal is 14.99 USD: add 0.01 USD more to order."
+        )
+        assert error.value.extra == {"minimum_order": "15.00", "subtotal": "14.99", "short_by": "0.01"}
         assert nothing_written()
         assert CartLine.objects.filter(user=customer).count() == 1
 

@@ -1,12 +1,16 @@
 """`{% load web %}`: money, menu labels, and log-in links that bring the visitor back."""
 
+from datetime import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
 
+from littlelemon.restaurant.selectors import restaurant_today
+
 from .. import formatting
+from ..forms import when_label
 
 register = template.Library()
 
@@ -54,3 +58,35 @@ def url_with_next(context: template.Context, url_name: str) -> str:
 def tel(phone: str) -> str:
     """`+1 312 555 0142` -> `+13125550142` for a `tel:` link."""
     return "".join(char for char in phone if char.isdigit() or char == "+")
+
+
+@register.filter
+def percent(rate: Decimal | int | str) -> str:
+    """`Decimal("10.250")` -> `10.25%`."""
+    number = Decimal(rate).normalize()
+    return f"{number:f}%"
+
+
+@register.filter
+def minutes_label(minutes: int) -> str:
+    """120 -> "2 hours", 90 -> "90 minutes", 60 -> "an hour"."""
+    if minutes == 60:
+        return "an hour"
+    if minutes and minutes % 60 == 0:
+        return f"{minutes // 60} hours"
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"
+
+
+@register.filter
+def lookup(mapping: dict, key):
+    """`mapping|lookup:key`: a dict's value by a variable key (None if absent)."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def relative_when(moment: datetime | None) -> str:
+    """ "today at 5 p.m.", "tomorrow at 11:30 a.m.", "Wednesday 3 June at 7 p.m." (local time)."""
+    if moment is None:
+        return ""
+    text = when_label(moment, restaurant_today())
+    return text[0].lower() + text[1:] if text.startswith(("Today", "Tomorrow")) else text

@@ -127,7 +127,7 @@ class TestLogInAndOut:
         assert signed_in_user_id(client) is None
         assert response.redirect_chain == [("/", 302)]
         assert text(response.content, css_class="message--info") == "You have logged out."
-        assert text(response.content, css_class="site-nav") == "Menu Log in Sign up"
+        assert text(response.content, css_class="site-nav") == "Menu Book a table Cart 0 items Log in Sign up"
 
     def test_wrong_password_says_so_and_logs_nobody_in(self, client):
         UserFactory(username="tilly")

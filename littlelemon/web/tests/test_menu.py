@@ -40,9 +40,9 @@ def test_the_form_shows_the_chosen_filters(client, menu):
     html = response.content.decode()
     assert 'name="search" value="lemon"' in html
     assert '<option value="mains" selected>Mains</option>' in html
-    assert '<input type="checkbox" name="dietary" value="vegan" checked>' in html
-    assert '<input type="checkbox" name="dietary" value="gluten-free" checked>' in html
-    assert '<input type="checkbox" name="dietary" value="nut-free">' in html
+    assert '<input type="checkbox" class="dietary-filter" name="dietary" value="vegan" checked>' in html
+    assert '<input type="checkbox" class="dietary-filter" name="dietary" value="gluten-free" checked>' in html
+    assert '<input type="checkbox" class="dietary-filter" name="dietary" value="nut-free">' in html
     assert text(html, id="menu-status") == "1 dish found · Clear filters"
 
 
@@ -88,7 +88,7 @@ class TestHtmx:
         assert response.status_code == 200
         assert html.lstrip().startswith('<div id="menu-results" class="menu-results">')
         assert "<html" not in html
-        assert "<form" not in html
+        assert 'id="menu-filters"' not in html  # the filters stay; only the results (with their "Add to cart") change
         assert titles(response) == ["Hummus", "Vegetable Tagine"]
         assert '<div id="menu-status" hx-swap-oob="innerHTML">' in html
         assert text(html, id="menu-status") == "2 dishes found · Clear filters"

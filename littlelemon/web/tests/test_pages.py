@@ -88,7 +88,7 @@ class TestMenu:
         assert texts(response.content, tag="option") == ["All categories", "Starters", "Mains"]
         html = response.content.decode()
         for tag in ("vegetarian", "vegan", "gluten-free", "dairy-free", "nut-free"):
-            assert f'<input type="checkbox" name="dietary" value="{tag}">' in html
+            assert f'<input type="checkbox" class="dietary-filter" name="dietary" value="{tag}">' in html
 
 
 class TestDish:
@@ -166,11 +166,12 @@ def test_the_dish_page_and_the_menu_fragment_run_fixed_queries(client, hours, dj
         assert client.get(reverse("web:menu"), headers={"HX-Request": "true"}).status_code == 200
 
 
-SIGNED_IN_PAGES = [("/", 6), ("/menu/", 7), ("/account/", 5), ("/account/password/", 5)]
+# Signed in: the session, the user and the cart's quantity (the header's cart link).
+SIGNED_IN_PAGES = [("/", 7), ("/menu/", 8), ("/account/", 6), ("/account/password/", 6)]
 
 
 @pytest.mark.parametrize(("path", "queries"), SIGNED_IN_PAGES)
-def test_signed_in_pages_add_the_session_and_the_user(
+def test_signed_in_pages_add_the_session_the_user_and_the_cart(
     client, customer, hours, django_assert_num_queries, path, queries
 ):
     menu_of(10)

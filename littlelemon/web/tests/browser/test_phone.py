@@ -5,6 +5,19 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from littlelemon.bookings.models import Booking
+from littlelemon.orders.enums import OrderStatus
+
+from .journeys import (
+    add_to_cart,
+    always_open,
+    book_a_table_tomorrow,
+    nav,
+    place_delivery_order,
+    sign_up_at_checkout,
+    watch_it_move_to_delivered,
+)
+
 PAGES = ["/", "/menu/", "/menu/?search=lemon&dietary=vegan", "/menu/lamb-ragu-pappardelle/", "/account/login/"]
 
 
@@ -44,3 +57,34 @@ def test_cards_fill_the_phone_width_in_one_column(phone: Page, demo, path):
     first, second = cards.nth(0).bounding_box(), cards.nth(1).bounding_box()
     assert first["x"] == second["x"]  # one column
     assert first["width"] >= 320
+
+
+def test_on_a_phone_find_a_dish_order_it_watch_it_delivered_and_book_a_table(phone: Page, demo, live_server):
+    """The issue's "Done when", at 360 px, by tapping: no page scrolls sideways on the way."""
+    always_open()
+    phone.goto("/")
+    phone.get_by_role("link", name="Order now").tap()
+    phone.get_by_role("searchbox", name="Search dishes").fill("moussaka")
+    expect(phone).to_have_url(re.compile(r"search=moussaka"))
+    add_to_cart(phone, "Moussaka", in_cart=1)
+    assert horizontal_overflow(phone) == 0
+
+    nav(phone).get_by_role("link", name=re.compile(r"^Cart")).tap()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Your cart")
+    assert horizontal_overflow(phone) == 0
+    sign_up_at_checkout(phone, "phoebe")
+    assert horizontal_overflow(phone) == 0
+
+    order = place_delivery_order(phone, "3 Lemon Grove")
+    assert horizontal_overflow(phone) == 0
+    watch_it_move_to_delivered(phone, live_server.url, order)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.DELIVERED and order.customer.username == "phoebe"
+
+    book_a_table_tomorrow(phone, party_size="4 people", notes="")
+    assert horizontal_overflow(phone) == 0
+    booking = Booking.objects.get(customer__username="phoebe")
+    assert booking.party_size == 4
+    for path in ("/orders/", "/bookings/", f"/bookings/{booking.pk}/", "/cart/", "/checkout/"):
+        phone.goto(path)
+        assert horizontal_overflow(phone) == 0, f"{path} scrolls sideways on a 360 px screen"

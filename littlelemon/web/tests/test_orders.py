@@ -1,0 +1,147 @@
+"""An order's page and its live status (the polled fragment), and "My orders"."""
+
+import pytest
+from django.urls import reverse
+
+from littlelemon.cart.tests.factories import CartLineFactory
+from littlelemon.menu.tests.factories import MenuItemFactory
+from littlelemon.orders.enums import OrderStatus
+from littlelemon.orders.models import Order
+from littlelemon.orders.services import order_place, order_status_change
+
+from .htmltext import text, texts
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+def place(customer, *, dishes=1, **options) -> Order:
+    for _ in range(dishes):
+        CartLineFactory(user=customer, menuitem=MenuItemFactory())
+    order, _created = order_place(
+        customer=customer, fulfilment="delivery", delivery_address="12 Olive Street", **options
+    )
+    return order
+
+
+def poll(client, order, since):
+    return client.get(reverse("web:order_status", args=[order.pk]), {"since": since}, headers=HTMX)
+
+
+class TestOrderPage:
+    def test_shows_the_status_the_timeline_and_what_was_ordered(self, client, customer):
+        order = place(customer, dishes=2, notes="Leave it with the <b>porter</b>")
+        client.force_login(customer)
+
+        html = client.get(reverse("web:order", args=[order.pk])).content.decode()
+
+        assert text(html, tag="h1") == f"Order #{order.pk}"
+        assert text(html, css_class="tracking__status") == "Placed"
+        assert texts(html, css_class="timeline__label") == [
+            "Order placed",
+            "Accepted",
+            "Being prepared",
+            "Ready",
+            "On its way",
+            "Delivered",
+        ]
+        assert 'aria-current="step"' in html
+        assert f'hx-get="/orders/{order.pk}/status/?since=' in html and 'hx-trigger="every 3s"' in html
+        assert len(texts(html, css_class="summary__dish")) == 2
+        assert "Leave it with the &lt;b&gt;porter&lt;/b&gt;" in html
+
+    def test_another_customers_order_is_not_found(self, client, customer, other_customer):
+        order = place(other_customer)
+        client.force_login(customer)
+
+        assert client.get(reverse("web:order", args=[order.pk])).status_code == 404
+        assert poll(client, order, 0).status_code == 404
+
+    def test_a_visitor_is_sent_to_log_in(self, client, customer):
+        order = place(customer)
+
+        response = client.get(reverse("web:order", args=[order.pk]))
+
+        assert response.status_code == 302 and response.url.startswith("/account/login/?next=")
+
+
+class TestLiveStatus:
+    def test_the_poll_answers_no_content_until_something_happens_then_the_new_timeline(self, client, customer, manager):
+        order = place(customer)
+        client.force_login(customer)
+        html = client.get(reverse("web:order", args=[order.pk])).content.decode()
+        since = html.split("?since=", 1)[1].split('"', 1)[0]
+
+        quiet = poll(client, order, since)
+        assert quiet.status_code == 204 and quiet.content == b""
+
+        order_status_change(order=order, actor=manager, status=OrderStatus.ACCEPTED)
+        news = poll(client, order, since)
+
+        fragment = news.content.decode()
+        assert news.status_code == 200 and "<html" not in fragment
+        assert text(fragment, css_class="tracking__status") == "Accepted"
+        assert text(fragment, css_class="tracking__headline") == "The restaurant has accepted your order."
+        assert "Status: Accepted." in text(fragment, id="order-announcement")
+        assert f"?since={since}" not in fragment  # the next poll asks from the new event on
+
+    def test_a_finished_order_stops_polling(self, client, customer, manager):
+        order = place(customer)
+        order_status_change(order=order, actor=customer, status=OrderStatus.CANCELLED)
+        client.force_login(customer)
+
+        fragment = poll(client, order, 0).content.decode()
+
+        assert text(fragment, css_class="tracking__status") == "Cancelled"
+        assert "hx-trigger" not in fragment and "hx-get" not in fragment
+        assert "This page updates by itself." not in fragment
+
+    def test_the_customer_can_cancel_a_placed_order_with_a_post(self, client, customer):
+        order = place(customer)
+        client.force_login(customer)
+
+        assert client.get(reverse("web:order_cancel", args=[order.pk])).status_code == 405
+        response = client.post(reverse("web:order_cancel", args=[order.pk]))
+
+        assert response.status_code == 302
+        order.refresh_from_db()
+        assert order.status == OrderStatus.CANCELLED
+
+
+class TestMyOrders:
+    def test_lists_the_customers_own_orders_newest_first(self, client, customer, other_customer):
+        first, second = place(customer), place(customer, dishes=2)
+        place(other_customer)
+        client.force_login(customer)
+
+        html = client.get(reverse("web:orders")).content
+
+        assert texts(html, css_class="order-card__title") == [f"Order #{second.pk}", f"Order #{first.pk}"]
+
+    def test_none_yet(self, client, customer):
+        client.force_login(customer)
+
+        assert text(client.get(reverse("web:orders")).content, css_class="empty-state") == (
+            "No orders yet See the menu"
+        )
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_order_pages_run_fixed_queries(client, customer, manager, size, django_assert_num_queries):
+    orders = [place(customer, dishes=size) for _ in range(size)]
+    for order in orders:
+        order_status_change(order=order, actor=manager, status=OrderStatus.ACCEPTED)
+    client.force_login(customer)
+    order = orders[0]
+
+    # session, user, roles, the order, its items, its events, settings, the cart badge, hours, closures
+    with django_assert_num_queries(10):
+        client.get(reverse("web:order", args=[order.pk]))
+    # session, user, roles, the order, its events
+    with django_assert_num_queries(5):
+        assert poll(client, order, 0).status_code == 200
+    # session, user, roles, count, orders, their items, settings, the cart badge, hours, closures
+    with django_assert_num_queries(10):
+        response = client.get(reverse("web:orders"))
+    assert len(texts(response.content, css_class="order-card__title")) == size

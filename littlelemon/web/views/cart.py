@@ -1,0 +1,110 @@
+"""The cart: adding from the menu, changing quantities, removing, and the totals the order will
+charge (`order_quote`, the computation `order_place` itself uses).
+
+Without JavaScript every form posts and the page reloads (a redirect after each change). With
+htmx, "Add to cart" answers a short confirmation and the header's cart link (swapped out of band),
+and a quantity change or removal answers the cart's contents, swapped in place.
+"""
+
+from contextlib import suppress
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from littlelemon.core.exceptions import ApplicationError
+from littlelemon.orders.enums import Fulfilment
+from littlelemon.orders.services import order_quote
+
+from ..cart import cart_for
+from ..forms import CartAddForm, CartLineForm
+from ..info import restaurant_info_for
+from .common import htmx_fragment, safe_next
+
+
+def cart_context(request: HttpRequest, **extra) -> dict:
+    """The cart's lines and the order's totals, for delivery and for pickup, as checkout charges them."""
+    cart = cart_for(request)
+    settings = restaurant_info_for(request).settings
+    return {
+        "cart": cart,
+        "quote": order_quote(lines=cart.lines, fulfilment=Fulfilment.DELIVERY, settings=settings),
+        "pickup_quote": order_quote(lines=cart.lines, fulfilment=Fulfilment.PICKUP, settings=settings),
+        "line_errors": {},
+        **extra,
+    }
+
+
+@require_GET
+def cart(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/cart.html", cart_context(request))
+
+
+def _first_error(form) -> str:
+    return next(iter(form.errors.values()))[0]
+
+
+@require_POST
+def cart_add(request: HttpRequest) -> HttpResponse:
+    form = CartAddForm(request.POST)
+    added, problem = None, ""
+    if form.is_valid():
+        try:
+            item, in_cart = cart_for(request).add(
+                menuitem_id=form.cleaned_data["menuitem"], quantity=form.cleaned_data["quantity"]
+            )
+        except ApplicationError as error:
+            problem = error.message
+        else:
+            added = f"{item.title} is in your cart ({in_cart})."
+    else:
+        problem = "There is no such dish." if "menuitem" in form.errors else _first_error(form)
+    if htmx_fragment(request):
+        return render(request, "web/partials/cart_added.html", {"added": added, "problem": problem})
+    if added:
+        messages.success(request, added)
+    else:
+        messages.error(request, problem)
+    return redirect(safe_next(request) or "web:cart")
+
+
+def _cart_changed(request: HttpRequest, *, key: int, problem: str = "", done: str = "", typed: str = ""):
+    """After a change: the cart's contents (htmx) or, without JavaScript, back to the cart page
+    (a refusal is shown on the page, next to its line, with what was typed)."""
+    line_errors = {key: {"message": problem, "typed": typed}} if problem else {}
+    if htmx_fragment(request):
+        context = cart_context(request, line_errors=line_errors, announcement=done or problem, swapped=True)
+        return render(request, "web/partials/cart_contents.html", context)
+    if problem:
+        return render(request, "web/cart.html", cart_context(request, line_errors=line_errors))
+    messages.success(request, done)
+    return redirect(safe_next(request) or "web:cart")
+
+
+def _title(request: HttpRequest, key: int) -> str:
+    line = next((line for line in cart_for(request).lines if line.key == key), None)
+    return line.menuitem.title if line else "That dish"
+
+
+@require_POST
+def cart_line_update(request: HttpRequest, key: int) -> HttpResponse:
+    form = CartLineForm(request.POST)
+    if not form.is_valid():
+        return _cart_changed(
+            request, key=key, problem="Enter a whole number from 1 to 99.", typed=request.POST.get("quantity", "")
+        )
+    quantity = form.new_quantity()
+    try:
+        cart_for(request).update(key=key, quantity=quantity)
+    except ApplicationError as error:
+        return _cart_changed(request, key=key, problem=error.message, typed=str(quantity))
+    return _cart_changed(request, key=key, done=f"{_title(request, key)}: {quantity} in your cart.")
+
+
+@require_POST
+def cart_line_remove(request: HttpRequest, key: int) -> HttpResponse:
+    title = _title(request, key)
+    with suppress(ApplicationError):  # already gone (a second click, another tab): show the cart as it is
+        cart_for(request).remove(key=key)
+    return _cart_changed(request, key=key, done=f"{title} is out of your cart.")

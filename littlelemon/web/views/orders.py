@@ -1,0 +1,144 @@
+"""Checkout, an order's page with its live status, and the customer's orders.
+
+Checkout asks a visitor to log in or sign up first (their cart comes along, and so do they,
+back to checkout). "Place order" calls `order_place` with an idempotency key rendered into the
+form, so a double submission makes one order. A refusal is shown next to the field it concerns
+and what was chosen is kept, also across a trip to remove a sold-out dish (a draft in the session).
+
+The order page polls a small fragment every few seconds (htmx) while the order is under way:
+204 No Content while nothing happened (htmx then leaves the page alone), the new timeline when
+something did, and a fragment without the poll once the order is finished.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from littlelemon.core.exceptions import ApplicationError
+from littlelemon.orders import selectors as order_selectors
+from littlelemon.orders import services as order_services
+from littlelemon.orders.enums import OrderStatus
+from littlelemon.orders.exceptions import IdempotencyKeyReused, OrderNotFound
+from littlelemon.orders.lifecycle import transitions_for
+
+from ..cart import cart_for
+from ..forms import ASAP, LATER, CheckoutForm, QuoteForm, add_application_error
+from ..info import restaurant_info_for
+from ..tracking import tracking_for
+from .common import htmx_fragment
+
+DRAFT_KEY = "checkout_draft"
+DRAFT_FIELDS = ("fulfilment", "delivery_address", "when", "scheduled_for", "tip", "payment_method", "notes")
+ORDERS_PER_PAGE = 10
+POLL_SECONDS = 3
+
+
+def _summary_context(request: HttpRequest, *, fulfilment: str, tip) -> dict:
+    cart = cart_for(request)
+    quote = order_services.order_quote(
+        lines=cart.lines, fulfilment=fulfilment, tip=tip, settings=restaurant_info_for(request).settings
+    )
+    return {"cart": cart, "quote": quote, "fulfilment": fulfilment}
+
+
+@require_http_methods(["GET", "POST"])
+def checkout(request: HttpRequest) -> HttpResponse:
+    if htmx_fragment(request) and request.method == "GET":  # the summary, for other choices
+        context = _summary_context(request, **QuoteForm(request.GET).quote_data())
+        response = render(request, "web/partials/checkout_summary.html", context)
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+    if not request.user.is_authenticated:
+        return render(request, "web/checkout_sign_in.html", _summary_context(request, fulfilment="delivery", tip=0))
+
+    info = restaurant_info_for(request)
+    times = order_selectors.order_times(now=info.now, schedule=info.schedule, settings=info.settings)
+    form_options = {"times": times, "today": info.today}
+    if request.method == "POST":
+        form = CheckoutForm(request.POST, **form_options)
+        if form.is_valid():
+            try:
+                order, created = order_services.order_place(customer=request.user, **form.order_data())
+            except IdempotencyKeyReused as error:  # this form was sent before, then changed: show that order
+                messages.info(request, "This order was already placed; here it is.")
+                return redirect("web:order", error.extra["order"])
+            except ApplicationError as error:
+                add_application_error(form, error, field="when" if error.code == "restaurant_closed" else None)
+            else:
+                request.session.pop(DRAFT_KEY, None)
+                if created:
+                    messages.success(request, f"Thank you! Your order #{order.pk} is placed.")
+                return redirect("web:order", order.pk)
+        request.session[DRAFT_KEY] = {name: request.POST.get(name, "") for name in DRAFT_FIELDS}
+    else:
+        initial = {
+            "delivery_address": order_selectors.order_last_delivery_address(user=request.user),
+            "when": ASAP if times.asap else LATER,
+            **request.session.get(DRAFT_KEY, {}),
+            "idempotency_key": uuid.uuid4().hex,
+        }
+        form = CheckoutForm(initial=initial, **form_options)
+    choices = QuoteForm({"fulfilment": form["fulfilment"].value(), "tip": form["tip"].value()}).quote_data()
+    context = {"form": form, "times": times, "poll": False, **_summary_context(request, **choices)}
+    return render(request, "web/checkout.html", context)
+
+
+def _order_or_404(request: HttpRequest, order_id: int, *, items: bool = True):
+    try:
+        return order_selectors.order_with_timeline_get(user=request.user, order_id=order_id, items=items)
+    except OrderNotFound:
+        raise Http404("No such order.") from None
+
+
+def _tracking_context(request: HttpRequest, order) -> dict:
+    return {
+        "tracking": tracking_for(order),
+        "can_cancel": OrderStatus.CANCELLED in transitions_for(order, request.user),
+        "poll_seconds": POLL_SECONDS,
+    }
+
+
+@login_required
+@require_GET
+def order(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = _order_or_404(request, order_id)
+    return render(request, "web/order.html", {"order": order, **_tracking_context(request, order)})
+
+
+@login_required
+@require_GET
+def order_status(request: HttpRequest, order_id: int) -> HttpResponse:
+    """The polled fragment: 204 while nothing happened since event `since`."""
+    order = _order_or_404(request, order_id, items=False)
+    context = _tracking_context(request, order)
+    if str(context["tracking"].last_event_id) == request.GET.get("since"):
+        return HttpResponse(status=204)
+    return render(request, "web/partials/order_tracking.html", {**context, "announce": True})
+
+
+@login_required
+@require_POST
+def order_cancel(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = _order_or_404(request, order_id, items=False)
+    try:
+        order_services.order_status_change(order=order.pk, actor=request.user, status=OrderStatus.CANCELLED)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Order #{order.pk} is cancelled.")
+    return redirect("web:order", order.pk)
+
+
+@login_required
+@require_GET
+def orders(request: HttpRequest) -> HttpResponse:
+    """The orders the customer placed, newest first (staff see their own here too, not the shop's)."""
+    mine = order_selectors.order_list_visible_to(user=request.user).filter(customer=request.user)
+    page = Paginator(mine, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "web/orders.html", {"page": page})
