@@ -7,13 +7,17 @@ still open, a third of the deliveries with a driver assigned. Totals are compute
 
 What the scenarios rely on:
 - `bench-customer-00001` has exactly 50 orders (the `orders_customer` scenario);
-- customers from `ORDER_PLACE_FIRST` on have none: `order_place` places theirs during the run,
-  and the check after the load counts every order they have.
+- `PLACERS` more customers, `bench-placer-00001` on, each with a 3-line cart and no order:
+  `order_place` places each of those carts once (a request per customer, never two), so the
+  load measures placements alone, and the check after it finds every order is one whole cart.
 """
 
+import random
 from datetime import timedelta
 from decimal import Decimal
 
+from littlelemon.accounts.models import User
+from littlelemon.cart.models import CartLine
 from littlelemon.core.money import ZERO, percent_of, to_money
 from littlelemon.demo.benchdata import Dataset, dataset_part
 from littlelemon.menu.models import MenuItem
@@ -23,17 +27,12 @@ from .models import Order, OrderItem
 
 ORDERS_CUSTOMER = 1  # bench-customer-00001: 50 orders
 ORDERS_CUSTOMER_COUNT = 50
-ORDER_PLACE_FIRST = 901  # bench-customer-00901 to 00932: no seeded orders (at every scale)
-ORDER_PLACE_COUNT = 32  # one per wrk connection
+PLACERS = 12_000  # at every scale: more carts than a run places (it fails loudly if it runs out)
+PLACER_PREFIX = "bench-placer-"
 CHUNK = 5000
 FINISHED = [OrderStatus.DELIVERED] * 12 + [OrderStatus.COLLECTED] * 6 + [OrderStatus.CANCELLED, OrderStatus.REJECTED]
 OPEN = (OrderStatus.PLACED, OrderStatus.ACCEPTED, OrderStatus.PREPARING, OrderStatus.READY)
 STREETS = ("Lemon Grove", "Harbour Road", "Olive Lane", "Market Street", "Cedar Avenue", "Station Road")
-
-
-def order_place_customers() -> range:
-    """The customer numbers `order_place` uses (they have no seeded orders)."""
-    return range(ORDER_PLACE_FIRST, ORDER_PLACE_FIRST + ORDER_PLACE_COUNT)
 
 
 @dataset_part(
@@ -47,8 +46,7 @@ def seed_orders(dataset: Dataset) -> None:
     tax_rate = dataset.ids("restaurant", "tax_rate")
     delivery_fee = dataset.ids("restaurant", "delivery_fee")
     items = list(MenuItem.objects.order_by("id").values_list("id", "title", "price"))
-    reserved = {customers[n - 1] for n in order_place_customers() if n <= len(customers)}
-    others = [pk for pk in customers if pk not in reserved and pk != customers[ORDERS_CUSTOMER - 1]]
+    others = [pk for pk in customers if pk != customers[ORDERS_CUSTOMER - 1]]
 
     total = dataset.count(20_000)
     owners = [customers[ORDERS_CUSTOMER - 1]] * ORDERS_CUSTOMER_COUNT
@@ -114,3 +112,49 @@ def seed_orders(dataset: Dataset) -> None:
                 for (pk, title, unit), quantity, price in order_lines
             ),
         )
+
+
+@dataset_part("placers", models=(), after=("users", "menu", "cart"))
+def seed_placers(dataset: Dataset) -> None:
+    """`PLACERS` customers with a cart of three dishes on sale (1 or 2 of each) and no order.
+    Their rows go into the users' and carts' tables, which those parts empty."""
+    rng = dataset.rng
+    password = User.objects.filter(username__startswith="bench-customer-").values_list("password", flat=True)[0]
+    placers = dataset.bulk_create(
+        User,
+        (
+            User(
+                username=f"{PLACER_PREFIX}{n:05d}",
+                email=f"{PLACER_PREFIX}{n:05d}@example.com",
+                password=password,
+                date_joined=dataset.epoch,
+            )
+            for n in range(1, PLACERS + 1)
+        ),
+    )
+    carts = placer_carts(rng)
+    dataset.bulk_create(
+        CartLine,
+        (
+            CartLine(
+                user_id=placer.pk,
+                menuitem_id=pk,
+                quantity=quantity,
+                price_when_added=price,
+                created=dataset.epoch,
+                updated=dataset.epoch,
+            )
+            for placer, cart in zip(placers, carts, strict=True)
+            for pk, quantity, price in cart
+        ),
+    )
+
+
+def placer_carts(rng: random.Random) -> list[list[tuple[int, int, Decimal]]]:
+    """Each placer's cart: three dishes on sale, 1 or 2 of each, as (dish id, quantity, price).
+    The check after the load calls it again with the same seed to know what each cart held."""
+    dishes = list(MenuItem.objects.filter(available=True).order_by("id").values_list("id", "price"))
+    carts = []
+    for _ in range(PLACERS):
+        carts.append([(pk, rng.randrange(1, 3), price) for pk, price in rng.sample(dishes, 3)])
+    return carts
