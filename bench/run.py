@@ -9,10 +9,11 @@ the small dataset, the read scenarios on the large one): a warm-up each, then th
 duration in one-second rounds, interleaved, so that a machine that gets busier or quieter
 during the run (other processes, CPU frequency) affects every target alike; each target's
 figures are its median round's. The ratios are taken between numbers measured side by side
-in this one run.
+in this one run. After the load, a write scenario's `check` reads the database (order_place:
+no duplicate order, none lost) and its verdict goes into results.json.
 
 Exit status: non-zero when the instrument breaks (a server does not start, a request gets
-the wrong status or the wrong size, wrk fails or a target has errors). Ratios below their
+the wrong status or the wrong size, wrk fails, a target has errors or a check fails). Ratios below their
 targets never fail the run: they are printed.
 """
 
