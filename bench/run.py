@@ -466,7 +466,7 @@ def run(options: Options) -> tuple[dict, dict, list[str]]:
     details = {
         "rounds_rps": {f"{t.name}@{t.scale}": [r["rps"] for r in t.rounds] for t in targets},
         "queries_cold": {s.name: probes[small]["scenarios"][s.name]["queries_cold"] for s in scenarios},
-        "requests": {s.name: probes[small]["scenarios"][s.name] for s in scenarios},
+        "requests": {s.name: _without_lua(probes[small]["scenarios"][s.name]) for s in scenarios},
         "counters": {f"{t.name}@{t.scale}": t.counters for t in targets if t.counters},
     }
     return results, details, problems
@@ -495,6 +495,11 @@ def run_check(options: Options, env: dict[str, str], name: str, counters: dict[s
         check=True,
     )
     return json.loads(out.read_text())
+
+
+def _without_lua(request: dict) -> dict:
+    """A request as details.json keeps it: a write's Lua (thousands of tokens) by its size only."""
+    return {key: value for key, value in request.items() if key != "lua"} | {"lua_bytes": len(request["lua"] or "")}
 
 
 def _timing(result: dict) -> dict:
