@@ -315,6 +315,7 @@ def run(options: Options) -> tuple[dict, dict, list[str]]:
     for old in options.out.glob("wrk-*.txt"):
         old.unlink()
     (ROOT / "var").mkdir(exist_ok=True)
+    revision = git_revision()  # now: the code this run loads, not whatever is checked out by its end
     scenarios = [s for s in all_scenarios() if not options.only or s.name in options.only]
     secret_key = secrets.token_urlsafe(50)
     small, large = options.scales
@@ -425,7 +426,7 @@ def run(options: Options) -> tuple[dict, dict, list[str]]:
             "workers": settings["workers"],
             "threads": settings["threads"],
             "database": "postgresql" if envs[small]["DATABASE_URL"].startswith("postgres") else "sqlite",
-            "git": git_revision(),
+            "git": revision,
             "worker_class": settings["worker_class"],
             "keepalive": settings["keepalive"],
             "preload_app": settings["preload_app"],
