@@ -6,6 +6,9 @@ again, as the server answers it under load). Checks each answered the expected s
 writes the menu list page's bytes for the `bare_const` baseline.
 
     python -m bench.probe --host 127.0.0.1:8001 --out probe.json --const-file bare_const.json
+
+After the load, `--check NAME --counters JSON` runs the scenario's check on the database
+(e.g. no duplicate orders) and writes its result to --out.
 """
 
 import argparse
@@ -70,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--const-file", type=Path, help="Write the menu list page here (bare_const's body).")
     parser.add_argument("--only", default="", help="Comma-separated scenario names (default: all).")
+    parser.add_argument("--check", help="Run this scenario's post-load check instead of probing.")
+    parser.add_argument("--counters", default="{}", help="With --check: the Lua counters (JSON).")
+    parser.add_argument("--quick", action="store_true", help="With --check: a quick run's lighter check.")
     args = parser.parse_args(argv)
 
     import django
@@ -77,6 +83,13 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     from bench.scenarios import all_scenarios
     from bench.scenarios.menu import LIST
+
+    if args.check:
+        scenario = next(s for s in all_scenarios() if s.name == args.check)
+        assert scenario.check is not None, f"{scenario.name} has no check"
+        checked = scenario.check(json.loads(args.counters), quick=args.quick)
+        args.out.write_text(json.dumps(checked, indent=2))
+        return 0
 
     ctx = Context(args.host)
     _clear_caches()

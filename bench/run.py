@@ -9,10 +9,11 @@ the small dataset, the read scenarios on the large one): a warm-up each, then th
 duration in one-second rounds, interleaved, so that a machine that gets busier or quieter
 during the run (other processes, CPU frequency) affects every target alike; each target's
 figures are its median round's. The ratios are taken between numbers measured side by side
-in this one run.
+in this one run. After the load, a write scenario's `check` reads the database (order_place:
+no duplicate order, none lost) and its verdict goes into results.json.
 
 Exit status: non-zero when the instrument breaks (a server does not start, a request gets
-the wrong status or the wrong size, wrk fails or a target has errors). Ratios below their
+the wrong status or the wrong size, wrk fails, a target has errors or a check fails). Ratios below their
 targets never fail the run: they are printed.
 """
 
@@ -248,6 +249,24 @@ class Target:
     base_url: str
     request: dict
     rounds: list[dict]
+    rate_counter: str | None = None
+    offset: int = 0  # requests sent to it so far (bound): each wrk run's `bench_offset`
+    counters: dict[str, int] | None = None  # the Lua counters summed over all its wrk runs
+
+    def drive(self, seconds: int, options: "Options", log: Path | None) -> dict:
+        result = run_wrk(self.base_url, self.request, seconds, options.threads, options.connections, log, self.offset)
+        counters = result["counters"]
+        self.offset += counters.get("max_span") or result["raw"]["requests"] + options.connections
+        self.counters = self.counters or {}
+        for name, value in counters.items():
+            self.counters[name] = (
+                max(self.counters.get(name, 0), value)
+                if name.startswith("max_")
+                else (self.counters.get(name, 0) + value)
+            )
+        if self.rate_counter:  # e.g. placements per second, not requests per second
+            result["rps"] = round(counters[self.rate_counter] / (result["raw"]["duration_us"] / 1e6), 1)
+        return result
 
 
 def aggregate(rounds: list[dict]) -> dict:
@@ -296,6 +315,7 @@ def run(options: Options) -> tuple[dict, dict, list[str]]:
     for old in options.out.glob("wrk-*.txt"):
         old.unlink()
     (ROOT / "var").mkdir(exist_ok=True)
+    revision = git_revision()  # now: the code this run loads, not whatever is checked out by its end
     scenarios = [s for s in all_scenarios() if not options.only or s.name in options.only]
     secret_key = secrets.token_urlsafe(50)
     small, large = options.scales
@@ -332,16 +352,17 @@ def run(options: Options) -> tuple[dict, dict, list[str]]:
         ]
         for scale in (small, large):
             targets += [
-                Target(s.name, scale, product[scale], probes[scale]["scenarios"][s.name], [])
+                Target(s.name, scale, product[scale], probes[scale]["scenarios"][s.name], [], s.rate_counter)
                 for s in scenarios
                 if scale == small or s.read
             ]
         expected = {s.name: s.expect for s in scenarios} | {"bare_const": 200, "bare_sql": 200}
         readable = {s.name for s in scenarios if s.read} | {"bare_const", "bare_sql"}
+        exact = {s.name for s in scenarios if s.exact_size} | {"bare_const", "bare_sql"}
         for target in targets:
             if target.name in readable:
                 size = check_status(target.base_url, target.name, target.request, expected[target.name])
-                if "bytes" in target.request and size != target.request["bytes"]:
+                if "bytes" in target.request and target.name in exact and size != target.request["bytes"]:
                     raise RuntimeError(
                         f"{target.name} at scale {target.scale}: the server sent {size} bytes, "
                         f"the probe got {target.request['bytes']}: they do not answer the same"
@@ -356,14 +377,12 @@ def run(options: Options) -> tuple[dict, dict, list[str]]:
         )
         for target in targets:
             if options.warmup:
-                run_wrk(target.base_url, target.request, options.warmup, options.threads, options.connections, None)
+                target.drive(options.warmup, options, None)
         for number in range(rounds):
             # Start each round at a different target, so none is always measured first or last.
             for target in targets[number % len(targets) :] + targets[: number % len(targets)]:
                 log = options.out / f"wrk-{target.name}-scale{target.scale}.txt"
-                target.rounds.append(
-                    run_wrk(target.base_url, target.request, seconds, options.threads, options.connections, log)
-                )
+                target.rounds.append(target.drive(seconds, options, log))
             print(f"  round {number + 1}/{rounds} done", flush=True)
 
     measured = {(t.name, t.scale): aggregate(t.rounds) for t in targets}
@@ -373,7 +392,7 @@ def run(options: Options) -> tuple[dict, dict, list[str]]:
         if result["errors"]
     ]
     for target in targets:
-        if "bytes" in target.request and target.name in readable:
+        if "bytes" in target.request and target.name in readable and target.name in exact:
             # Every answer under load must be the one probed (say, a 304 and not a 200): the
             # body plus headers, which are well under 1.5 kB.
             average = sum(r["raw"]["bytes"] for r in target.rounds) / sum(r["raw"]["requests"] for r in target.rounds)
@@ -388,6 +407,16 @@ def run(options: Options) -> tuple[dict, dict, list[str]]:
             print(
                 f"bench: warning: {scenario.name}: {counts[small]} queries at scale {small}, {counts[large]} at {large}"
             )
+    checks = {}
+    for scenario in scenarios:
+        if scenario.check is None:
+            continue
+        target = next(t for t in targets if t.name == scenario.name and t.scale == small)
+        checks[scenario.name] = run_check(options, envs[small], scenario.name, target.counters or {})
+        verdict = "ok" if checks[scenario.name]["ok"] else "FAILED"
+        print(f"\ncheck after the load, {scenario.name}: {verdict} {json.dumps(checks[scenario.name])}", flush=True)
+        if not checks[scenario.name]["ok"]:
+            problems.append(f"{scenario.name}: the check after the load failed: {checks[scenario.name]}")
     settings = gunicorn_settings(envs[small])
     results = {
         "baselines": {name: _timing(measured[(name, small)]) for name in ("bare_const", "bare_sql")},
@@ -397,7 +426,7 @@ def run(options: Options) -> tuple[dict, dict, list[str]]:
             "workers": settings["workers"],
             "threads": settings["threads"],
             "database": "postgresql" if envs[small]["DATABASE_URL"].startswith("postgres") else "sqlite",
-            "git": git_revision(),
+            "git": revision,
             "worker_class": settings["worker_class"],
             "keepalive": settings["keepalive"],
             "preload_app": settings["preload_app"],
@@ -423,6 +452,11 @@ def run(options: Options) -> tuple[dict, dict, list[str]]:
             "vs": scenario.vs,
             "ratio": round(result["rps"] / baseline, 2) if baseline else 0.0,
         }
+        if scenario.rate_counter:
+            results["scenarios"][scenario.name]["rps_counts"] = scenario.rate_counter
+        if scenario.name in checks:
+            results["scenarios"][scenario.name]["duplicates"] = checks[scenario.name].get("duplicates")
+            results["scenarios"][scenario.name]["check"] = checks[scenario.name]
         if scenario.read:
             rps_small, rps_large = result["rps"], measured[(scenario.name, large)]["rps"]
             results["scale"][scenario.name] = {
@@ -433,9 +467,40 @@ def run(options: Options) -> tuple[dict, dict, list[str]]:
     details = {
         "rounds_rps": {f"{t.name}@{t.scale}": [r["rps"] for r in t.rounds] for t in targets},
         "queries_cold": {s.name: probes[small]["scenarios"][s.name]["queries_cold"] for s in scenarios},
-        "requests": {s.name: probes[small]["scenarios"][s.name] for s in scenarios},
+        "requests": {s.name: _without_lua(probes[small]["scenarios"][s.name]) for s in scenarios},
+        "counters": {f"{t.name}@{t.scale}": t.counters for t in targets if t.counters},
     }
     return results, details, problems
+
+
+def run_check(options: Options, env: dict[str, str], name: str, counters: dict[str, int]) -> dict:
+    """A scenario's check after the load, in Django against the small dataset (see probe.py)."""
+    out = options.out / f"check-{name}.json"
+    subprocess.run(
+        [
+            PYTHON,
+            "-m",
+            "bench.probe",
+            "--host",
+            "127.0.0.1",
+            "--out",
+            str(out),
+            "--check",
+            name,
+            "--counters",
+            json.dumps(counters),
+            *(["--quick"] if options.duration <= 1 else []),
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    return json.loads(out.read_text())
+
+
+def _without_lua(request: dict) -> dict:
+    """A request as details.json keeps it: a write's Lua (thousands of tokens) by its size only."""
+    return {key: value for key, value in request.items() if key != "lua"} | {"lua_bytes": len(request["lua"] or "")}
 
 
 def _timing(result: dict) -> dict:
@@ -450,12 +515,18 @@ def table(results: dict, details: dict) -> str:
     for name, result in results["baselines"].items():
         rows.append(f"{name:<20} {result['rps']:>9.1f} {result['p50_ms']:>7.2f} {result['p99_ms']:>7.2f}")
     for name, result in results["scenarios"].items():
-        verdict = "met" if result["ratio"] >= targets[name] else "MISSED"
+        if targets[name] is None:
+            goal = "(no target)"
+        else:
+            goal = f">= {targets[name]} " + ("met" if result["ratio"] >= targets[name] else "MISSED")
+        if "rps_counts" in result:
+            goal += f"; rps = {result['rps_counts']}/s"
+        if "duplicates" in result:
+            goal += f"; {result['duplicates']} duplicates"
         rows.append(
             f"{name:<20} {result['rps']:>9.1f} {result['p50_ms']:>7.2f} {result['p99_ms']:>7.2f} "
             f"{result['errors']:>6} {str(result['queries']) + '/' + str(details['queries_cold'][name]):>7}  "
-            f"{result['vs']:<10} {result['ratio']:>5.2f}  "
-            f">= {targets[name]} {verdict}"
+            f"{result['vs']:<10} {result['ratio']:>5.2f}  {goal}"
         )
     small, large = results["settings"]["scales"]
     rows.append("")

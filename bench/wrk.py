@@ -4,6 +4,13 @@ The script sets the method, headers and body, appends the scenario's own Lua (if
 `done()` hook that prints one JSON line: requests, duration, latency percentiles, errors.
 wrk counts a status above 399 as an error (so 304 is a success); the socket errors (connect,
 read, write, timeout) count too.
+
+What a scenario's Lua may use: `thread_id` (0-based, set in each thread before its `init()`),
+`thread_count`, `bench_offset` (how many requests this target was sent before this wrk
+run, an upper bound: a write scenario can make every request of the whole benchmark unique),
+and `counters`, a list of global names: `done()` sums those globals over the threads (takes
+the largest for a name starting `max_`) and reports them (say, the placements that answered
+201). A `max_span` counter tells the driver how far the next run's `bench_offset` must move.
 """
 
 import json
@@ -12,14 +19,31 @@ import tempfile
 from pathlib import Path
 
 MARKER = "BENCH_RESULT "
+PRELUDE = r"""
+counters = {}
+local bench_threads = {}
+setup = function(thread)
+  thread:set("thread_id", #bench_threads)
+  table.insert(bench_threads, thread)
+end
+"""
 REPORT = r"""
 done = function(summary, latency, requests)
   local e = summary.errors
+  local sums = {}
+  for _, name in ipairs(counters) do
+    local total = 0
+    for _, thread in ipairs(bench_threads) do
+      local value = thread:get(name) or 0
+      if name:sub(1, 4) == "max_" then total = math.max(total, value) else total = total + value end
+    end
+    table.insert(sums, string.format('"%s": %d', name, total))
+  end
   io.write(string.format(
     'BENCH_RESULT {"requests": %d, "duration_us": %d, "bytes": %d, "p50_us": %d, "p90_us": %d, "p99_us": %d, '
-    .. '"max_us": %d, "connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}\n',
+    .. '"max_us": %d, "connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d, "counters": {%s}}\n',
     summary.requests, summary.duration, summary.bytes, latency:percentile(50), latency:percentile(90),
-    latency:percentile(99), latency.max, e.connect, e.read, e.write, e.status, e.timeout))
+    latency:percentile(99), latency.max, e.connect, e.read, e.write, e.status, e.timeout, table.concat(sums, ", ")))
 end
 """
 
@@ -31,8 +55,13 @@ def lua_string(text: str) -> str:
     return f"[{'=' * level}[{text}]{'=' * level}]"
 
 
-def script(request: dict) -> str:
-    lines = [f"wrk.method = {lua_string(request['method'])}"]
+def script(request: dict, offset: int = 0, threads: int = 1) -> str:
+    lines = [
+        PRELUDE,
+        f"bench_offset = {offset}",
+        f"thread_count = {threads}",
+        f"wrk.method = {lua_string(request['method'])}",
+    ]
     for name, value in request["headers"].items():
         lines.append(f"wrk.headers[ {lua_string(name)} ] = {lua_string(value)}")
     if request["body"]:
@@ -43,9 +72,11 @@ def script(request: dict) -> str:
     return "\n".join(lines) + "\n" + REPORT
 
 
-def run_wrk(base_url: str, request: dict, duration: int, threads: int, connections: int, log: Path | None) -> dict:
+def run_wrk(
+    base_url: str, request: dict, duration: int, threads: int, connections: int, log: Path | None, offset: int = 0
+) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
-        lua.write(script(request))
+        lua.write(script(request, offset, threads))
     try:
         completed = subprocess.run(
             ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "-s", lua.name, base_url + request["path"]],
@@ -69,5 +100,6 @@ def run_wrk(base_url: str, request: dict, duration: int, threads: int, connectio
         "p50_ms": round(raw["p50_us"] / 1000, 2),
         "p99_ms": round(raw["p99_us"] / 1000, 2),
         "errors": sum(raw[key] for key in ("connect", "read", "write", "status", "timeout")),
+        "counters": raw["counters"],
         "raw": raw,
     }

@@ -13,7 +13,10 @@ status is `expect`; so a write's `prepare` must leave the data ready for that on
 fill the probe customer's cart). Under load, a write gives `Request.lua`: wrk Lua
 (`init()`, `request()`, `response()`, with `wrk.format(...)`) that builds each request, e.g.
 cycling through several customers' tokens and refilling carts; the driver prepends the
-method, headers and body and appends the result reporting (a `done()` hook). Reads are also
+method, headers and body and appends the result reporting (a `done()` hook; see bench/wrk.py
+for the globals a script gets and the counters it can report). A write scenario may name the
+counter its rate is counted in (`rate_counter`) and a `check` to run on the database after
+the load (no duplicate orders, say). Reads are also
 measured on the large dataset and checked on the live server (status, byte count) first.
 """
 
@@ -22,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-MODULES = ("menu",)  # phase 2: "cart", "orders", "bookings"
+MODULES = ("menu", "orders", "bookings")
 BASELINES = ("bare_const", "bare_sql")
 
 
@@ -40,9 +43,19 @@ class Scenario:
     name: str
     vs: str  # the baseline the ratio is taken against: bare_const or bare_sql
     prepare: Callable[[Any], Request]
-    target: float  # the issue's target for rps / rps(vs); printed, never enforced here
+    target: float | None  # the issue's target for rps / rps(vs); printed, never enforced here
     read: bool = True  # reads are also measured on the large dataset (the `scale` block)
     expect: int = 200  # the status one request must get before the load starts
+    # Under load every answer must be the size of the probed one; not when a write scenario
+    # in the same run changes what it shows (the newest orders, say).
+    exact_size: bool = True
+    # The Lua counter (see bench/wrk.py) whose rate is the scenario's rps, instead of wrk's
+    # request rate: e.g. placements, each of which takes several requests.
+    rate_counter: str | None = None
+    # Run after the load, inside Django on the small dataset, with the summed Lua counters
+    # (and quick=True in a quick run): returns a dict recorded in results.json; its "ok"
+    # false fails the run.
+    check: Callable[..., dict] | None = None
 
     def __post_init__(self) -> None:
         assert self.vs in BASELINES, f"{self.name}: vs must be one of {BASELINES}"

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from littlelemon.accounts.permissions import is_manager
-from littlelemon.restaurant.models import RestaurantSettings
+from littlelemon.restaurant.models import BOOKING_DURATION_MAX_MINUTES, RestaurantSettings
 from littlelemon.restaurant.selectors import Schedule, restaurant_settings_get, restaurant_tz, schedule_load
 
 from .enums import ACTIVE_STATUSES
@@ -200,7 +200,11 @@ def availability_for(
     if not starts:
         return Availability(date=day, party_size=party_size, slots=[])
 
-    tables = list(Table.objects.filter(active=True, seats__gte=party_size).order_by("seats", "label", "id"))
+    tables = list(
+        Table.objects.filter(active=True, seats__gte=party_size)
+        .order_by("seats", "label", "id")
+        .values_list("pk", flat=True)
+    )
     if not tables:
         return Availability(date=day, party_size=party_size, slots=[])
     window_start, window_end = starts[0], starts[-1] + rules.duration
@@ -209,15 +213,25 @@ def availability_for(
             table__active=True,
             table__seats__gte=party_size,
             status__in=ACTIVE_STATUSES,
+            # No booking is longer than the longest duration the settings allow: this lower
+            # bound lets the index on start read the day's bookings only, not all history.
+            start__gt=window_start - timedelta(minutes=BOOKING_DURATION_MAX_MINUTES),
             start__lt=window_end,
             end__gt=window_start,
         )
         .exclude(pk=exclude)
         .values_list("table_id", "start", "end")
     )
+    # Tables with nothing booked that day are free at every start; check only the others.
+    always_free = sum(1 for table in tables if table not in busy)
     slots = []
     for start in starts:
-        count = len(free_tables(tables, busy, start, start + rules.duration))
+        end = start + rules.duration
+        count = always_free + sum(
+            1
+            for intervals in busy.values()
+            if not any(busy_start < end and start < busy_end for busy_start, busy_end in intervals)
+        )
         if count:
             slots.append(Slot(start=start, tables_free=count))
     return Availability(date=day, party_size=party_size, slots=slots)

@@ -132,6 +132,23 @@ class SlotSerializer(serializers.Serializer):
 
 
 class AvailabilitySerializer(serializers.Serializer):
+    """The fields are the contract (and the schema); `to_representation` builds the same dict
+    directly: a day has about a hundred slots, and DRF's per-field work was most of the
+    endpoint's cost (bench/: availability). A test holds the two equal."""
+
     date = serializers.DateField()
     party_size = serializers.IntegerField()
     slots = SlotSerializer(many=True)
+
+    def to_representation(self, availability) -> dict:
+        tz = restaurant_tz()
+
+        def when(moment) -> str:
+            text = moment.astimezone(tz).isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+        return {
+            "date": availability.date.isoformat(),
+            "party_size": availability.party_size,
+            "slots": [{"start": when(slot.start), "tables_free": slot.tables_free} for slot in availability.slots],
+        }

@@ -29,8 +29,23 @@ class Cart:
 
 
 def cart_line_list(*, user: User) -> QuerySet[CartLine]:
-    """The user's cart lines with their dishes joined (one query whatever the cart's size)."""
-    return CartLine.objects.filter(user=user).select_related("menuitem").order_by("id")
+    """The user's cart lines with their dishes joined (one query whatever the cart's size).
+
+    Only the columns a cart shows are read (the dish's title, price and availability): the
+    cart is read on every page, and a dish's description and allergens cost to convert."""
+    return CartLine.objects.filter(user=user).select_related("menuitem").only(*CART_COLUMNS).order_by("id")
+
+
+CART_COLUMNS = (
+    "id",
+    "user_id",
+    "menuitem",
+    "quantity",
+    "price_when_added",
+    "menuitem__title",
+    "menuitem__price",
+    "menuitem__available",
+)
 
 
 def cart_get(*, user: User) -> Cart:

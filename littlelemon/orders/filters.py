@@ -39,17 +39,21 @@ class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
 
 
 class OrderFilter(django_filters.FilterSet):
+    # Every filter has its label: django-filter otherwise derives it from the model on every
+    # request (it builds the form each time), which cost more than the page's queries.
     status = django_filters.MultipleChoiceFilter(
-        choices=OrderStatus.choices, help_text="Repeat for several: `?status=placed&status=accepted`."
+        label="Status", choices=OrderStatus.choices, help_text="Repeat for several: `?status=placed&status=accepted`."
     )
-    fulfilment = django_filters.ChoiceFilter(choices=Fulfilment.choices)
+    fulfilment = django_filters.ChoiceFilter(label="Fulfilment", choices=Fulfilment.choices)
     created_after = UtcIsoDateTimeFilter(
-        field_name="created", lookup_expr="gte", help_text="ISO 8601; placed at or after."
+        label="Created after", field_name="created", lookup_expr="gte", help_text="ISO 8601; placed at or after."
     )
     created_before = UtcIsoDateTimeFilter(
-        field_name="created", lookup_expr="lte", help_text="ISO 8601; placed at or before."
+        label="Created before", field_name="created", lookup_expr="lte", help_text="ISO 8601; placed at or before."
     )
-    delivery_crew = IdFilter(field_name="delivery_crew", help_text="The assigned driver's user id.")
+    delivery_crew = IdFilter(
+        label="Delivery crew", field_name="delivery_crew", help_text="The assigned driver's user id."
+    )
 
     class Meta:
         model = Order

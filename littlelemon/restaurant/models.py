@@ -8,6 +8,7 @@ from littlelemon.core.models import TimeStampedModel
 
 from .enums import Weekday
 
+BOOKING_DURATION_MAX_MINUTES = 12 * 60  # bookings/selectors.py relies on it: no booking is longer
 MONEY = {"max_digits": 7, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
 
@@ -38,7 +39,7 @@ class RestaurantSettings(TimeStampedModel):
     )
     booking_duration_minutes = models.PositiveIntegerField(
         default=90,
-        validators=[MinValueValidator(15), MaxValueValidator(12 * 60)],
+        validators=[MinValueValidator(15), MaxValueValidator(BOOKING_DURATION_MAX_MINUTES)],
         help_text="How long a table is held.",
     )
     booking_lead_minutes = models.PositiveIntegerField(

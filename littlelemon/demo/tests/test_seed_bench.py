@@ -5,8 +5,14 @@ from django.core.management import CommandError, call_command
 
 from littlelemon.accounts.models import User
 from littlelemon.accounts.tests.factories import UserFactory
+from littlelemon.bookings.models import Booking, Table
+from littlelemon.cart.models import CartLine
 from littlelemon.demo import benchdata
 from littlelemon.menu.models import Category, MenuItem
+from littlelemon.orders.bench import PLACER_PREFIX, PLACERS
+from littlelemon.orders.models import Order
+from littlelemon.restaurant.models import OpeningHours
+from littlelemon.restaurant.selectors import restaurant_today
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +41,15 @@ def test_scale_1_is_the_documented_size_and_the_same_every_time(capsys):
     assert User.objects.get(username="bench-customer-00001").check_password("bench-password")
     assert MenuItem.objects.filter(category__slug="mains", description__icontains="lemon").exists()
     assert "Benchmark dataset at scale 1 ready" in capsys.readouterr().out
+    # What the benchmark's scenarios rely on (bench/scenarios/).
+    assert Order.objects.count() == 20_000
+    assert Order.objects.filter(customer__username="bench-customer-00001").count() == 50
+    assert CartLine.objects.filter(user__username="bench-customer-00002").count() == 5
+    placers = User.objects.filter(username__startswith=PLACER_PREFIX)
+    assert placers.count() == PLACERS and not Order.objects.filter(customer__in=placers).exists()
+    assert CartLine.objects.filter(user__in=placers).count() == 3 * PLACERS
+    assert (Table.objects.count(), OpeningHours.objects.count()) == (30, 0)  # always open
+    assert Booking.objects.filter(start__date__gt=restaurant_today()).exists()
 
 
 def test_scale_2_doubles_every_count_and_keeps_the_first_rows():
