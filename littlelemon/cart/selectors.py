@@ -31,7 +31,7 @@ class Cart:
 def cart_line_list(*, user: User) -> QuerySet[CartLine]:
     """The user's cart lines with their dishes joined (one query whatever the cart's size).
 
-    Only the columns a cart shows are read (the dish's title, price and availability): the
+    Only the columns a cart shows are read (the dish's title, slug, price and availability): the
     cart is read on every page, and a dish's description and allergens cost to convert."""
     return CartLine.objects.filter(user=user).select_related("menuitem").only(*CART_COLUMNS).order_by("id")
 
@@ -43,6 +43,7 @@ CART_COLUMNS = (
     "quantity",
     "price_when_added",
     "menuitem__title",
+    "menuitem__slug",
     "menuitem__price",
     "menuitem__available",
 )
