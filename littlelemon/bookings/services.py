@@ -5,6 +5,10 @@ the booking row, then the customer's user row, then tables in primary-key order.
 the IMMEDIATE transactions (settings) serialise writers instead, and `select_for_update()` is
 a no-op. Behind the services, the database refuses two overlapping active bookings on one
 table (migration 0002); a violation that slips past the re-check surfaces as TableUnavailable.
+
+Every change to a booking (create, update, cancel, status) is recorded in the audit trail
+(`booking.create`, `booking.update`, `booking.cancel`, `booking.status_change`: who, before and
+after) inside its transaction, next to its outbox event.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -15,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from littlelemon.accounts.permissions import is_manager
+from littlelemon.audit.services import audit_changes, audit_record, audit_snapshot
 from littlelemon.core.exceptions import InvalidInput, NotFound, PermissionDenied
 from littlelemon.events.services import event_record
 from littlelemon.restaurant.selectors import restaurant_settings_get, restaurant_tz
@@ -47,6 +52,8 @@ from .selectors import (
 NO_OVERLAP = "bookings_booking_no_overlap"
 
 MANAGER_ONLY_FIELDS = ("table", "guest_name", "guest_phone")
+#: What `booking_update` may change, as the audit trail compares it.
+UPDATABLE_FIELDS = ["start", "end", "party_size", "table", "notes", "guest_name", "guest_phone"]
 
 
 # --- tables ------------------------------------------------------------------------------
@@ -289,6 +296,9 @@ def booking_create(
         created_by=actor,
     )
     _save_booking(booking)
+    audit_record(
+        actor=actor, action="booking.create", target=booking, changes=audit_changes({}, audit_snapshot(booking))
+    )
     _record("booking.created", booking, actor=actor)
     return booking
 
@@ -336,6 +346,7 @@ def booking_update(*, booking: Booking, actor: Any, data: dict[str, Any], now: d
     now = now or timezone.now()
     staff = is_manager(actor)
     booking = _lock_booking(booking)
+    before = audit_snapshot(booking, fields=UPDATABLE_FIELDS)
     if not staff:
         _check_own(booking, actor)
         forbidden = [name for name in MANAGER_ONLY_FIELDS if name in data]
@@ -396,6 +407,12 @@ def booking_update(*, booking: Booking, actor: Any, data: dict[str, Any], now: d
 
     if changes:
         _save_booking(booking)
+        audit_record(
+            actor=actor,
+            action="booking.update",
+            target=booking,
+            changes=audit_changes(before, audit_snapshot(booking, fields=UPDATABLE_FIELDS)),
+        )
         _record("booking.updated", booking, actor=actor, changes=changes)
     return booking
 
@@ -412,8 +429,15 @@ def booking_cancel(*, booking: Booking, actor: Any, now: datetime | None = None)
     _check_transition(booking, BookingStatus.CANCELLED)
     if not staff:
         _check_cutoff(booking, now=now)
+    previous = booking.status
     booking.status = BookingStatus.CANCELLED
     booking.save(update_fields=["status", "updated"])
+    audit_record(
+        actor=actor,
+        action="booking.cancel",
+        target=booking,
+        changes={"status": {"before": previous, "after": str(booking.status)}},
+    )
     _record("booking.cancelled", booking, actor=actor, by="restaurant" if staff else "customer")
     return booking
 
@@ -446,6 +470,12 @@ def booking_status_change(*, booking: Booking, actor: Any, status: str, now: dat
     previous = booking.status
     booking.status = status
     booking.save(update_fields=["status", "updated"])
+    audit_record(
+        actor=actor,
+        action="booking.status_change",
+        target=booking,
+        changes={"status": {"before": previous, "after": str(status)}},
+    )
     extra = {"previous_status": previous}
     if status == BookingStatus.CANCELLED:
         extra["by"] = "restaurant"

@@ -1,4 +1,4 @@
-from datetime import timezone
+from datetime import UTC
 
 import django_filters
 from django import forms
@@ -29,7 +29,7 @@ class UtcIsoDateTimeField(IsoDateTimeField):
         if parsed is None or parsed.tzinfo is None:
             return parsed
         try:
-            return parsed.astimezone(timezone.utc)
+            return parsed.astimezone(UTC)
         except OverflowError:
             raise forms.ValidationError(self.error_messages["overflow"], code="overflow") from None
 
