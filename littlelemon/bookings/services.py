@@ -30,13 +30,14 @@ from .exceptions import (
     BookingNotEditable,
     InvalidTransition,
     LabelTaken,
+    PartyTooLarge,
     TableInUse,
     TableNotSuitable,
     TableUnavailable,
     TooEarly,
     TooLate,
 )
-from .models import Booking, Table
+from .models import MAX_SEATS, Booking, Table
 from .selectors import (
     best_fit_order,
     booking_rules_load,
@@ -173,6 +174,17 @@ def _record(event: str, booking: Booking, *, actor: Any, **extra: Any) -> None:
     )
 
 
+def _check_seats(party_size: int) -> None:
+    """No table seats more than MAX_SEATS: a bigger party (a manager may pass the online maximum)
+    is refused as input before any table is looked at (an attack-input finding: 10**30 was a 409)."""
+    if party_size > MAX_SEATS:
+        raise PartyTooLarge(
+            f"No table seats more than {MAX_SEATS}: a larger party cannot be booked at one table.",
+            field="party_size",
+            extra={"max_party_size": MAX_SEATS},
+        )
+
+
 def _lock_customer(user: Any) -> None:
     """Serialise one customer's own writes (the "one booking at a time" rule)."""
     list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
@@ -276,6 +288,7 @@ def booking_create(
     start = _utc(start)
     rules = booking_rules_load(day=_local(start).date(), staff=staff, now=now)
     rules.check_party_size(party_size)
+    _check_seats(party_size)
     rules.check_start(start)
     end = start + rules.duration
 
@@ -386,6 +399,7 @@ def booking_update(*, booking: Booking, actor: Any, data: dict[str, Any], now: d
         rules = booking_rules_load(day=_local(start).date(), staff=staff, now=now)
         if party_size != booking.party_size:
             rules.check_party_size(party_size)
+            _check_seats(party_size)
         end = booking.end
         if moved:
             rules.check_start(start)

@@ -528,6 +528,19 @@ class TestAssign:
         order.refresh_from_db()
         assert order.delivery_crew is None
 
+    @pytest.mark.parametrize("written", ["number", "text"])
+    def test_a_fractional_driver_id_is_refused_not_rounded(self, client_as, manager, crew_user, written):
+        """Regression (attack inputs): 1.5 was read as user 1."""
+        order = OrderFactory(status="accepted")
+        value = crew_user.pk + 0.5 if written == "number" else f"{crew_user.pk}.5"
+
+        response = client_as(manager).post(f"{ORDERS}{order.pk}/assign/", {"delivery_crew": value}, format="json")
+
+        assert response.status_code == 400
+        assert response.json()["fields"] == {"delivery_crew": ["A user id (integer) is required."]}
+        order.refresh_from_db()
+        assert order.delivery_crew is None
+
     def test_a_pickup_order_is_a_400(self, client_as, manager, crew_user):
         order = OrderFactory(fulfilment="pickup")
 
