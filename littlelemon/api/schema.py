@@ -54,16 +54,24 @@ class AutoSchema(openapi.AutoSchema):
 
 #: (path, method, status, where the id is) -> (path parameter, operations on that object).
 #: Clients may follow them; schemathesis' stateful phase does, so that `make fuzz` reaches the
-#: operations on real objects (demo bookings, orders, role members) instead of random ids' 404s.
+#: operations on real objects (demo bookings, orders, cart lines, closures, role members) instead
+#: of random ids' 404s.
 _FIRST = "$response.body#/results/0/id"
 _CREATED = "$response.body#/id"
 _BOOKING_OPERATIONS = ["bookings_retrieve", "bookings_partial_update", "bookings_destroy", "bookings_status_create"]
 _ORDER_OPERATIONS = ["orders_retrieve", "orders_status_create", "orders_assign_create", "orders_events_list"]
+_CART_LINE_OPERATIONS = ["cart_items_partial_update", "cart_items_destroy"]
+_CLOSURE_OPERATIONS = ["closures_retrieve", "closures_update", "closures_partial_update", "closures_destroy"]
 LINKS: dict[tuple[str, str, str, str], tuple[str, list[str]]] = {
     ("/api/v1/bookings/", "get", "200", _FIRST): ("id", _BOOKING_OPERATIONS),
     ("/api/v1/bookings/", "post", "201", _CREATED): ("id", _BOOKING_OPERATIONS),
     ("/api/v1/orders/", "get", "200", _FIRST): ("id", _ORDER_OPERATIONS),
     ("/api/v1/orders/", "post", "201", _CREATED): ("id", _ORDER_OPERATIONS),
+    ("/api/v1/cart/", "get", "200", "$response.body#/items/0/id"): ("id", _CART_LINE_OPERATIONS),
+    ("/api/v1/cart/items/", "post", "201", _CREATED): ("id", _CART_LINE_OPERATIONS),
+    ("/api/v1/cart/items/", "post", "200", _CREATED): ("id", _CART_LINE_OPERATIONS),
+    ("/api/v1/closures/", "get", "200", _FIRST): ("id", _CLOSURE_OPERATIONS),
+    ("/api/v1/closures/", "post", "201", _CREATED): ("id", _CLOSURE_OPERATIONS),
     **{
         (f"/api/v1/groups/{role}/users/", method, status, where): (
             "user_id",

@@ -80,6 +80,8 @@ def test_links_lead_from_lists_and_creates_to_existing_operations_on_one_object(
     }
     assert set(links["/api/v1/groups/kitchen/users/", "get", "200"]) == {"groups_kitchen_users_destroy"}
     assert set(links["/api/v1/orders/", "post", "201"]) >= {"orders_retrieve", "orders_status_create"}
+    assert set(links["/api/v1/cart/items/", "post", "201"]) == {"cart_items_partial_update", "cart_items_destroy"}
+    assert "closures_destroy" in links["/api/v1/closures/", "post", "201"]
     for found in links.values():
         for name, link in found.items():
             assert (set(link["parameters"]) == operations[link["operationId"]]) and name == link["operationId"]
