@@ -336,6 +336,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "littlelemon.orders.enums.OrderStatus",
     },
+    # Links from lists and creates to the operations on one object (stateful fuzzing follows them).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "littlelemon.api.schema.add_links"],
 }
 
 # --- logging -----------------------------------------------------------------------------

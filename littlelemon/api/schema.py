@@ -48,3 +48,54 @@ class AutoSchema(openapi.AutoSchema):
         if self.method in ("POST", "PUT", "PATCH"):
             codes += ["413", "415"]
         return codes
+
+
+# --- links: from a list (or a create) to the operations on one of its objects ---------------------
+
+#: (path, method, status, where the id is) -> (path parameter, operations on that object).
+#: Clients may follow them, and so may schemathesis' stateful phase, to reach the operations on
+#: real objects (demo bookings, orders, cart lines, closures, role members) instead of random
+#: ids' 404s. (How far it gets depends on its budget: at 50 examples it covers few of them.)
+_FIRST = "$response.body#/results/0/id"
+_CREATED = "$response.body#/id"
+_BOOKING_OPERATIONS = ["bookings_retrieve", "bookings_partial_update", "bookings_destroy", "bookings_status_create"]
+_ORDER_OPERATIONS = ["orders_retrieve", "orders_status_create", "orders_assign_create", "orders_events_list"]
+_CART_LINE_OPERATIONS = ["cart_items_partial_update", "cart_items_destroy"]
+_CLOSURE_OPERATIONS = ["closures_retrieve", "closures_update", "closures_partial_update", "closures_destroy"]
+LINKS: dict[tuple[str, str, str, str], tuple[str, list[str]]] = {
+    ("/api/v1/bookings/", "get", "200", _FIRST): ("id", _BOOKING_OPERATIONS),
+    ("/api/v1/bookings/", "post", "201", _CREATED): ("id", _BOOKING_OPERATIONS),
+    ("/api/v1/orders/", "get", "200", _FIRST): ("id", _ORDER_OPERATIONS),
+    ("/api/v1/orders/", "post", "201", _CREATED): ("id", _ORDER_OPERATIONS),
+    ("/api/v1/cart/", "get", "200", "$response.body#/items/0/id"): ("id", _CART_LINE_OPERATIONS),
+    ("/api/v1/cart/items/", "post", "201", _CREATED): ("id", _CART_LINE_OPERATIONS),
+    ("/api/v1/cart/items/", "post", "200", _CREATED): ("id", _CART_LINE_OPERATIONS),
+    ("/api/v1/closures/", "get", "200", _FIRST): ("id", _CLOSURE_OPERATIONS),
+    ("/api/v1/closures/", "post", "201", _CREATED): ("id", _CLOSURE_OPERATIONS),
+    **{
+        (f"/api/v1/groups/{role}/users/", method, status, where): (
+            "user_id",
+            [f"groups_{role.replace('-', '_')}_users_destroy"],
+        )
+        for role in ("manager", "kitchen", "delivery-crew")
+        for method, status, where in (("get", "200", _FIRST), ("post", "201", _CREATED))
+    },
+}
+
+
+def add_links(result: dict, generator, request, public) -> dict:
+    """drf-spectacular post-processing hook: add LINKS to the responses they start from."""
+    operation_ids = {
+        operation.get("operationId")
+        for operations in result.get("paths", {}).values()
+        for operation in operations.values()
+    }
+    for (path, method, status, where), (parameter, targets) in LINKS.items():
+        response = result.get("paths", {}).get(path, {}).get(method, {}).get("responses", {}).get(status)
+        if response is None:
+            continue
+        links = response.setdefault("links", {})
+        for operation_id in targets:
+            if operation_id in operation_ids:
+                links[operation_id] = {"operationId": operation_id, "parameters": {parameter: where}}
+    return result

@@ -96,8 +96,10 @@ class BookingWriteSerializer(serializers.Serializer):
         allow_blank=True,
         error_messages={"invalid": "Give a phone number: digits, spaces, (), . and -, optionally starting with +."},
     )
+    # pk_field: an id must be an integer; without it 1.5 is read as table 1.
     table = serializers.PrimaryKeyRelatedField(
         queryset=Table.objects.all(),
+        pk_field=serializers.IntegerField(error_messages={"invalid": "A table id (integer) is required."}),
         required=False,
         allow_null=True,
         help_text="Managers: the table (active, big enough and free). Otherwise the best fit is chosen.",

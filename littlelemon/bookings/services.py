@@ -5,6 +5,10 @@ the booking row, then the customer's user row, then tables in primary-key order.
 the IMMEDIATE transactions (settings) serialise writers instead, and `select_for_update()` is
 a no-op. Behind the services, the database refuses two overlapping active bookings on one
 table (migration 0002); a violation that slips past the re-check surfaces as TableUnavailable.
+
+Every change to a booking (create, update, cancel, status) is recorded in the audit trail
+(`booking.create`, `booking.update`, `booking.cancel`, `booking.status_change`: who, before and
+after) inside its transaction, next to its outbox event.
 """
 
 from datetime import UTC, datetime
@@ -15,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from littlelemon.accounts.permissions import is_manager
+from littlelemon.audit.services import audit_changes, audit_record, audit_snapshot
 from littlelemon.core.exceptions import InvalidInput, NotFound, PermissionDenied
 from littlelemon.events.services import event_record
 from littlelemon.restaurant.selectors import restaurant_settings_get, restaurant_tz
@@ -25,13 +30,14 @@ from .exceptions import (
     BookingNotEditable,
     InvalidTransition,
     LabelTaken,
+    PartyTooLarge,
     TableInUse,
     TableNotSuitable,
     TableUnavailable,
     TooEarly,
     TooLate,
 )
-from .models import Booking, Table
+from .models import MAX_SEATS, Booking, Table
 from .selectors import (
     best_fit_order,
     booking_change_deadline,
@@ -48,6 +54,8 @@ from .selectors import (
 NO_OVERLAP = "bookings_booking_no_overlap"
 
 MANAGER_ONLY_FIELDS = ("table", "guest_name", "guest_phone")
+#: What `booking_update` may change, as the audit trail compares it.
+UPDATABLE_FIELDS = ["start", "end", "party_size", "table", "notes", "guest_name", "guest_phone"]
 
 
 # --- tables ------------------------------------------------------------------------------
@@ -167,6 +175,17 @@ def _record(event: str, booking: Booking, *, actor: Any, **extra: Any) -> None:
     )
 
 
+def _check_seats(party_size: int) -> None:
+    """No table seats more than MAX_SEATS: a bigger party (a manager may pass the online maximum)
+    is refused as input before any table is looked at (an attack-input finding: 10**30 was a 409)."""
+    if party_size > MAX_SEATS:
+        raise PartyTooLarge(
+            f"No table seats more than {MAX_SEATS}: a larger party cannot be booked at one table.",
+            field="party_size",
+            extra={"max_party_size": MAX_SEATS},
+        )
+
+
 def _lock_customer(user: Any) -> None:
     """Serialise one customer's own writes (the "one booking at a time" rule)."""
     list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
@@ -270,6 +289,7 @@ def booking_create(
     start = _utc(start)
     rules = booking_rules_load(day=_local(start).date(), staff=staff, now=now)
     rules.check_party_size(party_size)
+    _check_seats(party_size)
     rules.check_start(start)
     end = start + rules.duration
 
@@ -290,6 +310,9 @@ def booking_create(
         created_by=actor,
     )
     _save_booking(booking)
+    audit_record(
+        actor=actor, action="booking.create", target=booking, changes=audit_changes({}, audit_snapshot(booking))
+    )
     _record("booking.created", booking, actor=actor)
     return booking
 
@@ -338,6 +361,7 @@ def booking_update(*, booking: Booking, actor: Any, data: dict[str, Any], now: d
     now = now or timezone.now()
     staff = is_manager(actor)
     booking = _lock_booking(booking)
+    before = audit_snapshot(booking, fields=UPDATABLE_FIELDS)
     if not staff:
         _check_own(booking, actor)
         forbidden = [name for name in MANAGER_ONLY_FIELDS if name in data]
@@ -377,6 +401,7 @@ def booking_update(*, booking: Booking, actor: Any, data: dict[str, Any], now: d
         rules = booking_rules_load(day=_local(start).date(), staff=staff, now=now)
         if party_size != booking.party_size:
             rules.check_party_size(party_size)
+            _check_seats(party_size)
         end = booking.end
         if moved:
             rules.check_start(start)
@@ -398,6 +423,12 @@ def booking_update(*, booking: Booking, actor: Any, data: dict[str, Any], now: d
 
     if changes:
         _save_booking(booking)
+        audit_record(
+            actor=actor,
+            action="booking.update",
+            target=booking,
+            changes=audit_changes(before, audit_snapshot(booking, fields=UPDATABLE_FIELDS)),
+        )
         _record("booking.updated", booking, actor=actor, changes=changes)
     return booking
 
@@ -414,8 +445,15 @@ def booking_cancel(*, booking: Booking, actor: Any, now: datetime | None = None)
     _check_transition(booking, BookingStatus.CANCELLED)
     if not staff:
         _check_cutoff(booking, now=now)
+    previous = booking.status
     booking.status = BookingStatus.CANCELLED
     booking.save(update_fields=["status", "updated"])
+    audit_record(
+        actor=actor,
+        action="booking.cancel",
+        target=booking,
+        changes={"status": {"before": previous, "after": str(booking.status)}},
+    )
     _record("booking.cancelled", booking, actor=actor, by="restaurant" if staff else "customer")
     return booking
 
@@ -448,6 +486,12 @@ def booking_status_change(*, booking: Booking, actor: Any, status: str, now: dat
     previous = booking.status
     booking.status = status
     booking.save(update_fields=["status", "updated"])
+    audit_record(
+        actor=actor,
+        action="booking.status_change",
+        target=booking,
+        changes={"status": {"before": previous, "after": str(status)}},
+    )
     extra = {"previous_status": previous}
     if status == BookingStatus.CANCELLED:
         extra["by"] = "restaurant"

@@ -194,8 +194,10 @@ class OrderStatusChangeSerializer(serializers.Serializer):
 
 
 class OrderAssignSerializer(serializers.Serializer):
+    # pk_field: an id must be an integer; without it 1.5 is read as user 1.
     delivery_crew = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.all(),
+        pk_field=serializers.IntegerField(error_messages={"invalid": "A user id (integer) is required."}),
         help_text="The user id of a member of the delivery crew.",
         error_messages={
             "does_not_exist": "No user with id {pk_value}.",

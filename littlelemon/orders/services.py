@@ -9,6 +9,10 @@ runs in one transaction, takes the row locks it names, writes the order's timeli
 | `order.placed`         | `order_place` created an order         | the order, its totals and its items       |
 | `order.status_changed` | `order_status_change` (every status)   | `from_status`, `to_status`, actor, note   |
 | `order.assigned`       | `order_assign` set or changed a driver | the driver, the previous one, actor       |
+
+Status changes and assignments are also recorded in the audit trail (`order.status_change`,
+`order.assign`: who, before and after), in the same transaction. Placing an order is not: the
+order itself, its first OrderEvent and `order.placed` are its record.
 """
 
 import hashlib
@@ -23,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from littlelemon.accounts.models import User
+from littlelemon.audit.services import audit_record
 from littlelemon.cart.models import CartLine
 from littlelemon.core.exceptions import InvalidInput, PermissionDenied
 from littlelemon.core.money import ZERO, percent_of, to_money
@@ -445,6 +450,7 @@ def order_status_change(*, order: Order | int, actor: User, status: str, note: s
     Raises InvalidInput (no such status), InvalidTransition (409: that step does not exist from
     the current status; names it and the allowed next ones), TransitionForbidden (403: the step
     exists but not for this actor), DeliveryCrewRequired (409: out for delivery with no driver).
+    Recorded in the audit trail (`order.status_change`).
     """
     try:
         target = OrderStatus(status)
@@ -470,13 +476,19 @@ def order_status_change(*, order: Order | int, actor: User, status: str, note: s
         raise DeliveryCrewRequired(extra=_state(order))
 
     now = timezone.now()
-    previous = order.status
+    previous, previous_payment = order.status, order.payment_status
     order.status = target
     order.payment_status = PAYMENT_AFTER.get(target, order.payment_status)
     if target in TERMINAL_STATUSES:
         order.finished_at = now
     order.updated = now
     order.save(update_fields=["status", "payment_status", "finished_at", "updated"])
+    changes = {"status": {"before": previous, "after": str(target)}}
+    if order.payment_status != previous_payment:
+        changes["payment_status"] = {"before": previous_payment, "after": str(order.payment_status)}
+    if note:
+        changes["note"] = {"before": None, "after": note}
+    audit_record(actor=actor, action="order.status_change", target=order, changes=changes)
     OrderEvent.objects.create(
         order=order,
         kind=EventKind.STATUS_CHANGED,
@@ -516,6 +528,7 @@ def order_assign(*, order: Order | int, actor: User, delivery_crew: User, note: 
 
     Raises PermissionDenied (not a manager), NotADelivery (a pickup order), AssignmentClosed
     (409: out for delivery or finished), NotDeliveryCrew (the user is not active delivery crew).
+    Recorded in the audit trail (`order.assign`, the drivers by username).
     """
     if not actor.is_manager:
         raise PermissionDenied("Only a manager may assign delivery crew.")
@@ -535,9 +548,16 @@ def order_assign(*, order: Order | int, actor: User, delivery_crew: User, note: 
 
     now = timezone.now()
     previous = order.delivery_crew_id
+    previous_name = User.objects.filter(pk=previous).values_list("username", flat=True).first() if previous else None
     order.delivery_crew = delivery_crew
     order.updated = now
     order.save(update_fields=["delivery_crew", "updated"])
+    audit_record(
+        actor=actor,
+        action="order.assign",
+        target=order,
+        changes={"delivery_crew": {"before": previous_name, "after": delivery_crew.username}},
+    )
     name = delivery_crew.get_full_name() or delivery_crew.username
     OrderEvent.objects.create(
         order=order,

@@ -1,7 +1,8 @@
 """Attack and junk inputs against every endpoint that takes a body or a page of results.
 
-The machinery is in attacks.py; this module declares the endpoints. When the cart, orders and
-bookings land, their endpoints become rows of TARGETS (and LISTS), nothing more.
+The machinery is in attacks.py; this module declares the endpoints: the menu, settings, hours,
+closures, accounts and roles, the cart, orders (placing, status, assignment) and bookings
+(booking, changing, status) are rows of TARGETS (and LISTS).
 """
 
 import csv
@@ -16,8 +17,15 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from conftest import api_client_for, user_with_role
 from littlelemon.accounts.models import User
 from littlelemon.accounts.tests.factories import PASSWORD, UserFactory
+from littlelemon.bookings.models import Booking, Table
+from littlelemon.bookings.tests.factories import BookingFactory, TableFactory, future_start
+from littlelemon.cart.models import CartLine
+from littlelemon.cart.tests.factories import CartLineFactory
+from littlelemon.events.models import OutboxEvent
 from littlelemon.menu.models import Category, MenuItem
 from littlelemon.menu.tests.factories import CategoryFactory, MenuItemFactory
+from littlelemon.orders.models import Order, OrderEvent, OrderItem
+from littlelemon.orders.tests.factories import OrderFactory
 from littlelemon.restaurant.models import Closure, OpeningHours, RestaurantSettings
 from littlelemon.restaurant.tests.factories import ClosureFactory
 
@@ -52,6 +60,39 @@ def _dish(user) -> dict:
 
 def _someone(user) -> dict:
     return {"someone": UserFactory().pk}
+
+
+def _cart_line(user) -> dict:
+    return {"line": CartLineFactory(user=user, quantity=1).pk, "dish": MenuItemFactory().pk}
+
+
+def _full_cart(user) -> dict:
+    CartLineFactory(user=user, menuitem=MenuItemFactory(price="12.50"), quantity=2)
+    return {}
+
+
+def _placed_order(user) -> dict:
+    return {"order": OrderFactory(status="placed", items=1).pk, "crew": UserFactory(roles=["delivery-crew"]).pk}
+
+
+def _free_table(user) -> dict:
+    return {"table": TableFactory(seats=4).pk, "start": future_start().isoformat()}
+
+
+def _own_booking(user) -> dict:
+    TableFactory(seats=6)
+    booking = BookingFactory(customer=user, start=future_start(), party_size=2, table=TableFactory(seats=4))
+    return {"booking": booking.pk}
+
+
+def _someones_booking(user) -> dict:
+    return {"booking": BookingFactory(start=future_start(), table=TableFactory()).pk}
+
+
+QUANTITY = Number("quantity", "integer", refused=(0, -1, 100))
+PARTY_SIZE = Number("party_size", "integer", refused=(0, -1))
+ORDER_TABLES = (Order, OrderItem, OrderEvent, CartLine, OutboxEvent)
+BOOKING_TABLES = (Booking, Table, OutboxEvent)
 
 
 def _refresh_token(user) -> dict:
@@ -217,6 +258,118 @@ TARGETS = [
         models=(User.groups.through, Group),
         numbers=(Number("user", "integer", refused=(0, -1)),),
     ),
+    Target(
+        "put a dish in the cart",
+        "POST",
+        "/api/v1/cart/items/",
+        "customer",
+        setup=_cart_line,
+        valid=lambda ctx: {"menuitem": ctx["dish"], "quantity": 2},
+        models=(CartLine,),
+        numbers=(QUANTITY, Number("menuitem", "integer", refused=(0, -1))),
+    ),
+    Target(
+        "change a cart line",
+        "PATCH",
+        "/api/v1/cart/items/{line}/",
+        "customer",
+        setup=_cart_line,
+        valid=lambda ctx: {"quantity": 3},
+        models=(CartLine,),
+        numbers=(QUANTITY,),
+    ),
+    Target(
+        "place an order",
+        "POST",
+        "/api/v1/orders/",
+        "customer",
+        setup=_full_cart,
+        valid=lambda ctx: {"fulfilment": "delivery", "delivery_address": "1 Lemon St", "notes": "Ring", "tip": "2.00"},
+        models=ORDER_TABLES,
+        text=("delivery_address", "notes"),
+        strings=("fulfilment", "payment_method", "scheduled_for"),
+        numbers=(Number("tip", "decimal", refused=("-0.01", "10000.00", "1.001")),),
+        stored=lambda ctx, body: Order.objects.get(pk=body["id"]),
+        listed_at="/api/v1/orders/",
+    ),
+    Target(
+        "move an order along",
+        "POST",
+        "/api/v1/orders/{order}/status/",
+        "manager",
+        setup=_placed_order,
+        valid=lambda ctx: {"status": "accepted", "note": "20 minutes"},
+        models=ORDER_TABLES,
+        strings=("status", "note"),
+        refusals=frozenset({400, 409}),  # a status that is one, but not a next one, is a 409
+    ),
+    Target(
+        "assign a driver",
+        "POST",
+        "/api/v1/orders/{order}/assign/",
+        "manager",
+        setup=_placed_order,
+        valid=lambda ctx: {"delivery_crew": ctx["crew"], "note": "Dana knows the way"},
+        models=ORDER_TABLES,
+        strings=("note",),
+        numbers=(Number("delivery_crew", "integer", refused=(0, -1)),),
+    ),
+    Target(
+        "book a table",
+        "POST",
+        "/api/v1/bookings/",
+        "customer",
+        setup=_free_table,
+        valid=lambda ctx: {"start": ctx["start"], "party_size": 2, "notes": "Window seat"},
+        models=BOOKING_TABLES,
+        text=("notes",),
+        strings=("start",),
+        numbers=(Number("party_size", "integer", refused=(0, -1, 13)),),  # 13: above the online maximum
+        stored=lambda ctx, body: Booking.objects.get(pk=body["id"]),
+        listed_at="/api/v1/bookings/",
+    ),
+    Target(
+        "book a table for a guest",
+        "POST",
+        "/api/v1/bookings/",
+        "manager",
+        setup=_free_table,
+        valid=lambda ctx: {
+            "start": ctx["start"],
+            "party_size": 2,
+            "guest_name": "Ada",
+            "guest_phone": "+1 312 555 0100",
+        },
+        models=BOOKING_TABLES,
+        text=("guest_name", "notes"),
+        strings=("start", "guest_phone"),
+        numbers=(PARTY_SIZE, Number("table", "integer", refused=(0, -1))),
+        stored=lambda ctx, body: Booking.objects.get(pk=body["id"]),
+    ),
+    Target(
+        "change my booking",
+        "PATCH",
+        "/api/v1/bookings/{booking}/",
+        "customer",
+        setup=_own_booking,
+        valid=lambda ctx: {"notes": "A high chair, please", "party_size": 3},
+        models=BOOKING_TABLES,
+        text=("notes",),
+        strings=("start",),
+        numbers=(PARTY_SIZE,),
+        stored=lambda ctx, body: Booking.objects.get(pk=ctx["booking"]),
+    ),
+    Target(
+        "seat a party",
+        "POST",
+        "/api/v1/bookings/{booking}/status/",
+        "manager",
+        setup=_someones_booking,
+        valid=lambda ctx: {"status": "seated"},
+        models=BOOKING_TABLES,
+        strings=("status",),
+        refusals=frozenset({400, 409}),
+    ),
 ]
 
 #: Paginated lists: (path, role allowed to read it).
@@ -225,6 +378,9 @@ LISTS = [
     ("/api/v1/categories/", "anonymous"),
     ("/api/v1/closures/", "anonymous"),
     ("/api/v1/groups/kitchen/users/", "manager"),
+    ("/api/v1/orders/", "manager"),
+    ("/api/v1/orders/", "customer"),
+    ("/api/v1/bookings/", "manager"),
 ]
 
 
@@ -372,6 +528,9 @@ def some_rows():
     MenuItemFactory.create_batch(3)
     ClosureFactory(date="2031-05-01")
     UserFactory(roles=["kitchen"])
+    OrderFactory.create_batch(3)
+    for hour in (18, 19, 20):
+        BookingFactory(start=future_start(hour=hour), table=TableFactory())
 
 
 def _get(path: str, role: str, query: str):

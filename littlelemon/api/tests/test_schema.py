@@ -55,3 +55,33 @@ def test_documentation_pages_are_served_without_a_cdn(api_client, path):
     html = response.content.decode()
     assert "cdn.jsdelivr.net" not in html
     assert "/static/drf_spectacular_sidecar/" in html
+
+
+def test_links_lead_from_lists_and_creates_to_existing_operations_on_one_object(api_client):
+    schema = yaml.safe_load(api_client.get("/api/schema/").content)
+    operations = {
+        operation["operationId"]: {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
+        for operations in schema["paths"].values()
+        for operation in operations.values()
+    }
+    links = {
+        (path, method, status): response["links"]
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+        for status, response in operation["responses"].items()
+        if "links" in response
+    }
+
+    assert set(links["/api/v1/bookings/", "get", "200"]) == {
+        "bookings_retrieve",
+        "bookings_partial_update",
+        "bookings_destroy",
+        "bookings_status_create",
+    }
+    assert set(links["/api/v1/groups/kitchen/users/", "get", "200"]) == {"groups_kitchen_users_destroy"}
+    assert set(links["/api/v1/orders/", "post", "201"]) >= {"orders_retrieve", "orders_status_create"}
+    assert set(links["/api/v1/cart/items/", "post", "201"]) == {"cart_items_partial_update", "cart_items_destroy"}
+    assert "closures_destroy" in links["/api/v1/closures/", "post", "201"]
+    for found in links.values():
+        for name, link in found.items():
+            assert (set(link["parameters"]) == operations[link["operationId"]]) and name == link["operationId"]

@@ -1,13 +1,14 @@
 """The audit trail of every change the API can make today: who, what, before and after, from where.
 
-A row per change: when the orders and bookings branches land, their status changes and booking
-writes join TRAIL (OrderEvent stays the order's own timeline; the trail is the admin's record).
+A row per change: the menu, roles, settings, hours and closures; an order's status changes and
+its delivery crew; every booking write (create, update, cancel, status). OrderEvent stays the
+order's own timeline; the trail is the admin's record.
 """
 
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import UTC, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,10 +20,17 @@ from conftest import api_client_for, user_with_role
 from littlelemon.accounts.services import role_grant
 from littlelemon.accounts.tests.factories import UserFactory
 from littlelemon.audit.models import AuditEntry
+from littlelemon.bookings import services as booking_services
+from littlelemon.bookings.models import Booking
+from littlelemon.bookings.tests.factories import BookingFactory, TableFactory, future_start
 from littlelemon.core.tests.faults import InjectedFault, fail_on, rows
+from littlelemon.events.models import OutboxEvent
 from littlelemon.menu import services as menu_services
 from littlelemon.menu.models import MenuItem
 from littlelemon.menu.tests.factories import CategoryFactory, MenuItemFactory
+from littlelemon.orders import services as order_services
+from littlelemon.orders.models import Order, OrderEvent
+from littlelemon.orders.tests.factories import OrderFactory
 from littlelemon.restaurant.tests.factories import ClosureFactory, OpeningHoursFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +61,38 @@ def _dish() -> dict:
 
 def _member(role: str) -> Callable[[], dict]:
     return lambda: {"id": UserFactory(roles=[role]).pk}
+
+
+def _order(status: str = "placed", **fields) -> Callable[[], dict]:
+    def setup() -> dict:
+        return {"id": OrderFactory(status=status, **fields).pk}
+
+    return setup
+
+
+def _order_and_driver(previous: bool = False) -> Callable[[], dict]:
+    def setup() -> dict:
+        driver = UserFactory(username="dana-driver", roles=["delivery-crew"])
+        before = UserFactory(username="pat-driver", roles=["delivery-crew"]) if previous else None
+        return {"id": OrderFactory(status="accepted", delivery_crew=before).pk, "driver": driver.pk}
+
+    return setup
+
+
+def _table() -> dict:
+    table = TableFactory(label="T7", seats=4)
+    return {"table": table.pk, "start": future_start().isoformat()}
+
+
+def _booking() -> dict:
+    start = future_start()
+    booking = BookingFactory(start=start, table=TableFactory(label="T7", seats=4), party_size=2, notes="Window, please")
+    return {"id": booking.pk, "start": start}
+
+
+def _utc(moment) -> str:
+    """How the trail writes a datetime (DjangoJSONEncoder, UTC)."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 TRAIL = [
@@ -227,6 +267,144 @@ TRAIL = [
         setup=lambda: {"id": ClosureFactory(date="2031-01-02").pk},
         changes=lambda ctx: {"date": {"before": "2031-01-02", "after": None}},
     ),
+    Change(
+        "an order accepted",
+        "manager",
+        "POST",
+        "/api/v1/orders/{id}/status/",
+        "order.status_change",
+        "orders.order",
+        payload=lambda ctx: {"status": "accepted", "note": "20 minutes"},
+        setup=_order(),
+        changes=lambda ctx: {
+            "status": {"before": "placed", "after": "accepted"},
+            "note": {"before": None, "after": "20 minutes"},
+        },
+    ),
+    Change(
+        "an order marked ready by the kitchen",
+        "kitchen",
+        "POST",
+        "/api/v1/orders/{id}/status/",
+        "order.status_change",
+        "orders.order",
+        payload=lambda ctx: {"status": "ready"},
+        setup=_order("preparing", fulfilment="pickup"),
+        changes=lambda ctx: {"status": {"before": "preparing", "after": "ready"}},
+    ),
+    Change(
+        "an order cancelled, its payment void",
+        "manager",
+        "POST",
+        "/api/v1/orders/{id}/status/",
+        "order.status_change",
+        "orders.order",
+        payload=lambda ctx: {"status": "cancelled"},
+        setup=_order("accepted"),
+        changes=lambda ctx: {
+            "status": {"before": "accepted", "after": "cancelled"},
+            "payment_status": {"before": "pending", "after": "void"},
+        },
+    ),
+    Change(
+        "a driver assigned",
+        "manager",
+        "POST",
+        "/api/v1/orders/{id}/assign/",
+        "order.assign",
+        "orders.order",
+        payload=lambda ctx: {"delivery_crew": ctx["driver"]},
+        setup=_order_and_driver(),
+        changes=lambda ctx: {"delivery_crew": {"before": None, "after": "dana-driver"}},
+    ),
+    Change(
+        "an order handed to another driver",
+        "manager",
+        "POST",
+        "/api/v1/orders/{id}/assign/",
+        "order.assign",
+        "orders.order",
+        payload=lambda ctx: {"delivery_crew": ctx["driver"]},
+        setup=_order_and_driver(previous=True),
+        changes=lambda ctx: {"delivery_crew": {"before": "pat-driver", "after": "dana-driver"}},
+    ),
+    Change(
+        "a table booked by a customer",
+        "customer",
+        "POST",
+        "/api/v1/bookings/",
+        "booking.create",
+        "bookings.booking",
+        payload=lambda ctx: {"start": ctx["start"], "party_size": 2, "notes": "Birthday"},
+        setup=_table,
+        changes=lambda ctx: {
+            "party_size": {"before": None, "after": 2},
+            "notes": {"before": None, "after": "Birthday"},
+            "status": {"before": None, "after": "confirmed"},
+            "table": {"before": None, "after": "T7 (4 seats)"},
+        },
+    ),
+    Change(
+        "a guest booked by a manager",
+        "manager",
+        "POST",
+        "/api/v1/bookings/",
+        "booking.create",
+        "bookings.booking",
+        payload=lambda ctx: {"start": ctx["start"], "party_size": 3, "guest_name": "Ada", "table": ctx["table"]},
+        setup=_table,
+        changes=lambda ctx: {
+            "guest_name": {"before": None, "after": "Ada"},
+            "party_size": {"before": None, "after": 3},
+            "table": {"before": None, "after": "T7 (4 seats)"},
+        },
+    ),
+    Change(
+        "a booking moved and enlarged",
+        "manager",
+        "PATCH",
+        "/api/v1/bookings/{id}/",
+        "booking.update",
+        "bookings.booking",
+        payload=lambda ctx: {"party_size": 3, "start": (ctx["start"] + timedelta(hours=1)).isoformat()},
+        setup=_booking,
+        changes=lambda ctx: {
+            "party_size": {"before": 2, "after": 3},
+            "start": {"before": _utc(ctx["start"]), "after": _utc(ctx["start"] + timedelta(hours=1))},
+        },
+    ),
+    Change(
+        "a booking's notes changed",
+        "manager",
+        "PATCH",
+        "/api/v1/bookings/{id}/",
+        "booking.update",
+        "bookings.booking",
+        payload=lambda ctx: {"notes": "Terrace"},
+        setup=_booking,
+        changes=lambda ctx: {"notes": {"before": "Window, please", "after": "Terrace"}},
+    ),
+    Change(
+        "a booking cancelled",
+        "manager",
+        "DELETE",
+        "/api/v1/bookings/{id}/",
+        "booking.cancel",
+        "bookings.booking",
+        setup=_booking,
+        changes=lambda ctx: {"status": {"before": "confirmed", "after": "cancelled"}},
+    ),
+    Change(
+        "a party seated",
+        "manager",
+        "POST",
+        "/api/v1/bookings/{id}/status/",
+        "booking.status_change",
+        "bookings.booking",
+        payload=lambda ctx: {"status": "seated"},
+        setup=_booking,
+        changes=lambda ctx: {"status": {"before": "confirmed", "after": "seated"}},
+    ),
 ]
 
 
@@ -275,6 +453,30 @@ def test_changes_made_by_scripts_are_recorded_without_an_actor():
     assert (entry.actor, entry.actor_name, entry.action) == (None, "", "menu_item.create")
 
 
+def test_a_customer_cancelling_their_own_booking_is_recorded_as_them(customer):
+    booking = BookingFactory(customer=customer, start=future_start(), table=TableFactory())
+
+    booking_services.booking_cancel(booking=booking, actor=customer)
+
+    entry = AuditEntry.objects.get()
+    assert (entry.actor, entry.action, entry.object_type, entry.object_id) == (
+        customer,
+        "booking.cancel",
+        "bookings.booking",
+        str(booking.pk),
+    )
+    assert entry.changes == {"status": {"before": "confirmed", "after": "cancelled"}}
+
+
+def test_a_refused_status_change_records_nothing(client_as, customer):
+    order = OrderFactory(customer=customer, status="accepted")
+
+    response = client_as(customer).post(f"/api/v1/orders/{order.pk}/status/", {"status": "cancelled"})
+
+    assert response.status_code == 403
+    assert not AuditEntry.objects.exists()
+
+
 class TestAtomicity:
     """The entry is written in the change's transaction: when recording fails, the change is undone."""
 
@@ -295,6 +497,44 @@ class TestAtomicity:
 
         assert not user.groups.exists()
         assert not Group.objects.get(name="manager").user_set.exists()
+
+    def test_an_order_status_change_is_undone_when_its_entry_cannot_be_written(self, manager):
+        order = OrderFactory(status="placed")
+        before = rows(Order, OrderEvent, OutboxEvent, AuditEntry)
+
+        with fail_on("littlelemon.orders.services.audit_record"), pytest.raises(InjectedFault):
+            order_services.order_status_change(order=order.pk, actor=manager, status="accepted")
+
+        assert rows(Order, OrderEvent, OutboxEvent, AuditEntry) == before
+
+    def test_an_assignment_is_undone_when_its_entry_cannot_be_written(self, manager):
+        order = OrderFactory(status="accepted")
+        driver = UserFactory(roles=["delivery-crew"])
+        before = rows(Order, OrderEvent, OutboxEvent, AuditEntry)
+
+        with fail_on("littlelemon.orders.services.audit_record"), pytest.raises(InjectedFault):
+            order_services.order_assign(order=order.pk, actor=manager, delivery_crew=driver)
+
+        assert rows(Order, OrderEvent, OutboxEvent, AuditEntry) == before
+
+    @pytest.mark.parametrize("write", ["create", "update", "cancel", "status"])
+    def test_a_booking_write_is_undone_when_its_entry_cannot_be_written(self, manager, write):
+        table = TableFactory(seats=6)
+        booking = BookingFactory(start=future_start(), table=table)
+        before = rows(Booking, OutboxEvent, AuditEntry)
+        call = {
+            "create": lambda: booking_services.booking_create(
+                actor=manager, start=future_start(hour=21), party_size=2, guest_name="Ada"
+            ),
+            "update": lambda: booking_services.booking_update(booking=booking, actor=manager, data={"party_size": 5}),
+            "cancel": lambda: booking_services.booking_cancel(booking=booking, actor=manager),
+            "status": lambda: booking_services.booking_status_change(booking=booking, actor=manager, status="seated"),
+        }[write]
+
+        with fail_on("littlelemon.bookings.services.audit_record"), pytest.raises(InjectedFault):
+            call()
+
+        assert rows(Booking, OutboxEvent, AuditEntry) == before
 
     def test_through_the_api_the_failure_is_a_json_500_and_nothing_changes(self, manager):
         item = MenuItemFactory(price=Decimal("6.50"))
@@ -323,6 +563,24 @@ class TestAdmin:
         assert "price: &#x27;10.00&#x27; → &#x27;9.99&#x27;" in html
         for filter_name in ("action", "object_type", "actor", "created"):
             assert f"By {filter_name.replace('_', ' ')}" in html or filter_name in html
+
+    def test_order_and_booking_changes_are_listed_for_the_admin(self, client_as, manager, admin_user):
+        order = OrderFactory(status="placed")
+        booking = BookingFactory(start=future_start(), table=TableFactory(), guest_name="<b>Ada</b>", customer=None)
+        client_as(manager).post(f"/api/v1/orders/{order.pk}/status/", {"status": "accepted"})
+        client_as(manager).post(f"/api/v1/bookings/{booking.pk}/status/", {"status": "seated"})
+        client = Client()
+        client.force_login(admin_user)
+
+        orders = client.get("/admin/audit/auditentry/?object_type=orders.order").content.decode()
+        bookings = client.get("/admin/audit/auditentry/?action=booking.status_change").content.decode()
+        entry = AuditEntry.objects.get(action="booking.status_change")
+        detail = client.get(f"/admin/audit/auditentry/{entry.pk}/change/").content.decode()
+
+        assert "order.status_change" in orders and f"Order #{order.pk}" in orders and manager.username in orders
+        assert "status: &#x27;placed&#x27; → &#x27;accepted&#x27;" in orders
+        assert "booking.status_change" in bookings and "status: &#x27;confirmed&#x27; → &#x27;seated&#x27;" in bookings
+        assert "<b>Ada</b>" not in bookings + detail and "&lt;b&gt;Ada&lt;/b&gt;" in detail
 
     def test_the_trail_cannot_be_added_to_changed_or_deleted(self, client_as, manager, admin_user):
         client_as(manager).patch(f"/api/v1/menu-items/{MenuItemFactory().pk}/", {"price": "9.99"})

@@ -1,9 +1,11 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import factory
+from django.utils import timezone
 
 from littlelemon.accounts.tests.factories import UserFactory
 from littlelemon.bookings.models import Booking, Table
+from littlelemon.restaurant.selectors import restaurant_tz
 
 from .clock import NOW
 
@@ -28,3 +30,11 @@ class BookingFactory(factory.django.DjangoModelFactory):
     start = NOW + timedelta(days=1, hours=10)  # tomorrow 19:00
     end = factory.LazyAttribute(lambda booking: booking.start + timedelta(minutes=90))
     table = factory.SubFactory(TableFactory)
+
+
+def future_start(*, days: int = 2, hour: int = 19) -> datetime:
+    """A bookable start by the real clock (for tests that do not stop it): `days` from today at
+    `hour`, local time, on the slot grid and well past the lead time and cancellation cut-off."""
+    tz = restaurant_tz()
+    day = timezone.now().astimezone(tz).date() + timedelta(days=days)
+    return datetime.combine(day, time(hour), tzinfo=tz)

@@ -293,6 +293,47 @@ class TestCreate:
         assert list(response.json()["fields"]) == [field]
         assert nothing_written()
 
+    @pytest.mark.parametrize("party_size", [51, 10**30])
+    def test_a_party_no_table_can_seat_is_a_400_even_for_a_manager(
+        self, client_as, manager, now, lunch_and_dinner, party_size
+    ):
+        """Regression (attack inputs): a manager's party of 10**30 was a 409 naming the number."""
+        TableFactory(seats=50)
+
+        response = client_as(manager).post(BOOKINGS, {"start": iso(TOMORROW, 19), "party_size": party_size})
+
+        assert response.status_code == 400
+        assert response.json() == {
+            "detail": "No table seats more than 50: a larger party cannot be booked at one table.",
+            "code": "party_too_large",
+            "fields": {"party_size": ["No table seats more than 50: a larger party cannot be booked at one table."]},
+            "max_party_size": 50,
+        }
+        assert nothing_written()
+
+    def test_a_managers_change_to_a_party_no_table_can_seat_is_a_400(self, client_as, manager, now, lunch_and_dinner):
+        booking = BookingFactory(table=TableFactory(seats=50), start=local(TOMORROW, 19))
+
+        response = client_as(manager).patch(f"{BOOKINGS}{booking.pk}/", {"party_size": 10**30})
+
+        assert (response.status_code, response.json()["code"]) == (400, "party_too_large")
+        booking.refresh_from_db()
+        assert booking.party_size == 2
+
+    @pytest.mark.parametrize("offset", [0.5, "0.5"])
+    def test_a_fractional_table_id_is_refused_not_rounded(self, client_as, manager, now, lunch_and_dinner, offset):
+        """Regression (attack inputs): 1.5 was read as table 1."""
+        table = TableFactory()
+        value = table.pk + 0.5 if offset == 0.5 else f"{table.pk}.5"
+
+        response = client_as(manager).post(
+            BOOKINGS, {"start": iso(TOMORROW, 19), "party_size": 2, "guest_name": "G", "table": value}, format="json"
+        )
+
+        assert response.status_code == 400
+        assert response.json()["fields"] == {"table": ["A table id (integer) is required."]}
+        assert nothing_written()
+
     def test_no_free_table_is_a_409_that_writes_nothing(self, client_as, customer, now, lunch_and_dinner):
         BookingFactory(table=TableFactory(), start=local(TOMORROW, 18, 30))
         before = Booking.objects.count()

@@ -125,10 +125,13 @@ def test_throttle_rates_and_time_zone_come_from_the_environment():
         "[s.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'], s.TIME_ZONE]",
         THROTTLE_ANON_RATE="5/min",
         THROTTLE_USER_RATE="off",
+        THROTTLE_LOGIN_RATE="3/min",
+        THROTTLE_SIGNUP_RATE="2/hour",
+        THROTTLE_ORDER_RATE="4/hour",
         TIME_ZONE="Europe/Athens",
     )
 
-    assert values[0]["anon"] == "5/min" and values[0]["user"] is None
+    assert values[0] == {"anon": "5/min", "user": None, "login": "3/min", "signup": "2/hour", "order": "4/hour"}
     assert values[1] == "Europe/Athens"
 
 

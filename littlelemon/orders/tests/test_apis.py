@@ -241,7 +241,23 @@ class TestPlace:
         second = client.post(ORDERS, {"fulfilment": "pickup"})
 
         assert (first.status_code, reads, second.status_code) == (201, [200, 200, 200], 429)
+        assert 0 < int(second["Retry-After"]) <= 60
+        assert second.json() == {
+            "detail": f"Request was throttled. Expected available in {second['Retry-After']} seconds.",
+            "code": "throttled",
+        }
         assert Order.objects.count() == 1
+        assert CartLine.objects.filter(user=customer).count() == 1  # the refused placement left the cart
+
+    def test_the_order_throttle_is_counted_per_customer(self, client_as, customer, other_customer, throttle_rates):
+        throttle_rates(order="1/min", user="100/min")
+        fill_cart(customer, ("10.00", 1), ("4.00", 1))
+        fill_cart(other_customer, ("10.00", 1))
+
+        statuses = [client_as(customer).post(ORDERS, {"fulfilment": "pickup"}).status_code for _ in range(2)]
+        other = client_as(other_customer).post(ORDERS, {"fulfilment": "pickup"})
+
+        assert (statuses, other.status_code) == ([201, 429], 201)
 
 
 class TestIdempotencyKey:
@@ -526,6 +542,19 @@ class TestAssign:
 
         assert response.status_code == 400
         assert (response.json()["code"], list(response.json()["fields"])) == (code, ["delivery_crew"])
+        order.refresh_from_db()
+        assert order.delivery_crew is None
+
+    @pytest.mark.parametrize("written", ["number", "text"])
+    def test_a_fractional_driver_id_is_refused_not_rounded(self, client_as, manager, crew_user, written):
+        """Regression (attack inputs): 1.5 was read as user 1."""
+        order = OrderFactory(status="accepted")
+        value = crew_user.pk + 0.5 if written == "number" else f"{crew_user.pk}.5"
+
+        response = client_as(manager).post(f"{ORDERS}{order.pk}/assign/", {"delivery_crew": value}, format="json")
+
+        assert response.status_code == 400
+        assert response.json()["fields"] == {"delivery_crew": ["A user id (integer) is required."]}
         order.refresh_from_db()
         assert order.delivery_crew is None
 

@@ -15,7 +15,6 @@ from django.db import connections
 from conftest import api_client_for
 from littlelemon.accounts.enums import Role
 from littlelemon.accounts.tests.factories import UserFactory
-from littlelemon.api import throttling
 from littlelemon.cart.models import CartLine
 from littlelemon.cart.tests.factories import CartLineFactory
 from littlelemon.events.models import OutboxEvent
@@ -36,8 +35,8 @@ def _roles():
 
 
 @pytest.fixture(autouse=True)
-def _no_order_throttle(monkeypatch):
-    monkeypatch.setattr(throttling.ScopedRateThrottle, "THROTTLE_RATES", {"order": "1000/min"})
+def _no_order_throttle(throttle_rates):
+    throttle_rates(order="1000/min")
 
 
 def race(calls) -> list:

@@ -74,8 +74,9 @@ def test_a_status_change_is_a_fixed_number_of_queries(client_as, manager, django
     order = OrderFactory(items=5)
     client = client_as(manager)
 
-    # user, roles, may they see it; lock the order; update; event; outbox; the answer (order, items).
-    with django_assert_num_queries(9 + savepoints(1)):
+    # user, roles, may they see it; lock the order; update; audit entry; event; outbox; the answer
+    # (order, items).
+    with django_assert_num_queries(10 + savepoints(1)):
         response = client.post(f"/api/v1/orders/{order.pk}/status/", {"status": "accepted"})
 
     assert response.status_code == 200
