@@ -61,7 +61,8 @@ CONTRAST_FAILURES = """
     const size = parseFloat(style.fontSize);
     const large = size >= 24 || (size >= 18.66 && parseInt(style.fontWeight, 10) >= 700);
     if (ratio < (large ? 3 : 4.5)) {
-      failures.push(`${element.tagName.toLowerCase()}.${element.className} "${element.textContent.trim().slice(0, 40)}": ${ratio.toFixed(2)}`);
+      const text = element.textContent.trim().slice(0, 40);
+      failures.push(`${element.tagName.toLowerCase()}.${element.className} "${text}": ${ratio.toFixed(2)}`);
     }
   }
   return failures;
