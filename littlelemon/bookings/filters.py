@@ -1,14 +1,11 @@
 import django_filters
-from django import forms
 from django.db.models import QuerySet
+
+from littlelemon.core.filters import IdFilter
 
 from .enums import BookingStatus
 from .models import Booking
 from .selectors import booking_list_on
-
-
-class IntegerFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
 
 
 class BookingFilter(django_filters.FilterSet):
@@ -16,7 +13,7 @@ class BookingFilter(django_filters.FilterSet):
         method="filter_date", help_text="A local date (the restaurant's time zone): bookings starting that day."
     )
     status = django_filters.ChoiceFilter(choices=BookingStatus.choices)
-    table = IntegerFilter(field_name="table_id", min_value=1, max_value=2**63 - 1, help_text="A table id.")
+    table = IdFilter(field_name="table_id", help_text="A table id.")
     ordering = django_filters.OrderingFilter(
         fields=(("start", "start"), ("table__label", "table")),
         help_text="`start` (the default) or `table` (by table label, then start); `-` reverses.",

@@ -2,9 +2,10 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from littlelemon.core.models import MAX_ID
+
 from .enums import MAX_QUANTITY
 from .models import CartLine
-from .services import MAX_ID
 
 CENT = Decimal("0.01")
 MONEY = {"max_digits": None, "decimal_places": 2, "read_only": True}

@@ -17,13 +17,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from littlelemon.accounts.models import User
+from littlelemon.core.models import MAX_ID
 from littlelemon.menu.models import MenuItem
 
 from .enums import MAX_LINES, MAX_QUANTITY, SkipReason
 from .exceptions import CartFull, CartLineNotFound, ItemUnavailable, QuantityLimit, UnknownMenuItem
 from .models import CartLine
-
-MAX_ID = 2**63 - 1  # ids are 64-bit; a larger number is "no such dish", not a database error
 
 
 @dataclass(frozen=True)

@@ -4,19 +4,10 @@ import django_filters
 from django import forms
 from django_filters.fields import IsoDateTimeField
 
+from littlelemon.core.filters import IdFilter
+
 from .enums import Fulfilment, OrderStatus
 from .models import Order
-
-
-class IdFilter(django_filters.Filter):
-    """A database id: out-of-range numbers are a 400, not a database error."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
-        super().__init__(*args, **kwargs)
 
 
 class UtcIsoDateTimeField(IsoDateTimeField):

@@ -17,6 +17,7 @@ from littlelemon.bookings.models import Booking
 from littlelemon.bookings.selectors import BookingRules
 from littlelemon.cart.enums import MAX_QUANTITY
 from littlelemon.core.exceptions import ApplicationError
+from littlelemon.core.models import MAX_ID
 from littlelemon.orders.enums import Fulfilment, PaymentMethod
 from littlelemon.orders.selectors import OrderTimes
 from littlelemon.orders.services import MAX_TIP
@@ -85,7 +86,7 @@ class LoginForm(AuthenticationForm):
 
 
 class CartAddForm(forms.Form):
-    menuitem = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    menuitem = forms.IntegerField(min_value=1, max_value=MAX_ID)
     quantity = forms.IntegerField(
         min_value=1,
         max_value=MAX_QUANTITY,
