@@ -28,6 +28,7 @@ def test_from_home_to_a_filtered_menu_to_a_dish(page: Page, demo):
     status = page.get_by_role("status")
     expect(status).to_have_text("40 dishes on the menu")
     # htmx swaps the results in place: the page is never reloaded while filtering.
+    page.wait_for_load_state()  # htmx bound (a click does not wait for the next page's scripts)
     page.evaluate("window.stillTheSamePage = true")
 
     page.get_by_role("searchbox", name="Search dishes").fill("lemon")

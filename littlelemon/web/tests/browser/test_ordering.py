@@ -32,6 +32,7 @@ def test_a_visitor_orders_for_delivery_and_watches_it_arrive(page: Page, demo, l
     add_to_cart(page, "Greek Salad", in_cart=1)
     page.get_by_role("link", name="Clear filters").click()
     expect(page).to_have_url(re.compile(r"/menu/$"))
+    page.wait_for_load_state()  # htmx bound before "Add to cart" (a click does not wait for scripts)
     add_to_cart(page, "Lamb Kofta", in_cart=2)
 
     nav(page).get_by_role("link", name=re.compile(r"^Cart")).click()
