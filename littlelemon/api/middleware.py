@@ -17,7 +17,7 @@ from django.utils.log import log_response
 from littlelemon.core.http import is_api_request
 
 from .exceptions import SERVER_ERROR, SERVICE_UNAVAILABLE, error_body
-from .response_cache import serve_without_credentials
+from .response_cache import serve_from_memory
 
 logger = logging.getLogger("django.request")
 
@@ -105,7 +105,8 @@ class ServerErrorMiddleware:
 
 
 class CachedResponseMiddleware:
-    """Answers anonymous reads of cached public responses before the rest of the stack.
+    """Answers reads of cached responses before the rest of the stack: anonymous ones of public
+    responses, and bearer-token ones of the entries rendered for that token.
 
     See response_cache.py. Sits after SecurityMiddleware and XFrameOptionsMiddleware (so its
     responses carry their headers) and WhiteNoise (static files first), before the session,
@@ -117,7 +118,7 @@ class CachedResponseMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         try:
-            response = serve_without_credentials(request)
+            response = serve_from_memory(request)
         except DatabaseError:
             # The version stamp could not be read: let the view run, so a database outage gets
             # the same 503 (ServerErrorMiddleware) as every other request, not an HTML 500.

@@ -24,19 +24,35 @@ pagination links) has its own entry. Entries carry a strong ETag (a hash of the 
 `Cache-Control: public, no-cache`: browsers and CDNs may keep them but must revalidate, and an
 `If-None-Match` that matches is a 304 without rendering anything.
 
+Responses that depend on the signed-in user (a cart, an order list) use `PrivateResponseCache`:
+  * Only for requests authenticated with a JWT (`Authorization: Bearer ...`); session requests
+    (the web pages, the browsable API) always render.
+  * The key adds the whole `Authorization` header, so an entry is only ever found by a request
+    carrying the very token it was rendered for: no other user, and no forged token, can reach
+    it. The entry keeps the token's expiry and is not served after it.
+  * Its version is a tuple of named stamps (core.DataVersion, read in one query with the user's
+    `is_active`): the view names what its bytes depend on (`cart:<id>` and the menu for a cart;
+    `orders:<id>`, or `orders` for a manager, and `people` for an order list) and every entry
+    also depends on `user:<id>` (active, admin, roles) and `roles` (the groups' names). Triggers
+    change them in the writing transaction (core migration 0001). A deactivated or deleted
+    user's entries are never served again.
+  * `Cache-Control: private, no-cache`: a browser may keep it, a shared cache (CDN) may not.
+
 Two ways in:
   * `CachedReadMixin.list/retrieve`, inside DRF: after authentication, permissions and
     throttling, like any request. Misses render and store.
   * `CachedResponseMiddleware`, before the rest of the middleware and DRF, for requests without
     credentials (no `Authorization` header, no session cookie) whose entry exists and is
-    current. It runs the view's throttles first, exactly as DRF would (every request counts;
+    current, and for private entries found by their token (unexpired, stamps current, user
+    active). It runs the view's throttles first, exactly as DRF would (every request counts;
     a refused one gets the API's 429). Everything else goes on to the view.
 """
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -47,23 +63,36 @@ from django.utils.http import parse_etags
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.throttling import ScopedRateThrottle
+from rest_framework_simplejwt.authentication import JWTAuthentication
+
+from littlelemon.core import stamps
 
 from .exceptions import exception_handler
 
 CACHE_CONTROL = "public, no-cache"
+PRIVATE_CACHE_CONTROL = "private, no-cache"
 _NOT_MODIFIED_HEADERS = ("Vary",)
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
     namespace: str
-    version: int
+    version: object  # what the version function returned (an int, a tuple of stamps...), compared with ==
     etag: str
     headers: tuple[tuple[str, str], ...]
     body: bytes
     throttle_classes: tuple[type, ...]
     renderer_class: type
     media_type: str
+    # Private entries (PrivateResponseCache): whose they are, until when, and what to re-read.
+    user_id: int | None = None
+    expires: float = 0.0
+    stamp_names: tuple[str, ...] = ()
+    menu: bool = False
+
+    @property
+    def cache_control(self) -> str:
+        return CACHE_CONTROL if self.user_id is None else PRIVATE_CACHE_CONTROL
 
 
 class _LRU:
@@ -102,7 +131,7 @@ class _LRU:
 
 
 _entries = _LRU()
-_versions: dict[str, Callable[[], int | None]] = {}
+_versions: dict[str, Callable[[], object | None]] = {}
 
 
 def clear() -> None:
@@ -142,62 +171,106 @@ def _response_from(request: HttpRequest, entry: Entry) -> HttpResponse:
             response.headers[name] = value
         response.headers["Content-Length"] = str(len(entry.body))
     response.headers["ETag"] = entry.etag
-    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.headers["Cache-Control"] = entry.cache_control
     return response
 
 
 class ResponseCache:
     """The responses of one set of views, valid while `version()` returns the same stamp."""
 
-    def __init__(self, namespace: str, *, version: Callable[[], int | None]):
+    def __init__(self, namespace: str, *, version: Callable[[], object | None]):
         self.namespace = namespace
         self.version = version
         _versions[namespace] = version
 
-    def serve(self, request: Request, view, render: Callable[[], HttpResponseBase]) -> HttpResponseBase:
+    def serve(self, request: Request, view, render: Callable[[object], HttpResponseBase]) -> HttpResponseBase:
         """The cached response for this (already authenticated and throttled) request, or
-        `render()`'s, stored on the way out if it may be."""
-        if _entries.size <= 0:
+        `render(version)`'s, stored on the way out if it may be. `render` gets the version read
+        for the request (None: not cached), for responses that must be computed from it (the
+        availability, from the minute in its version)."""
+        version = self.version() if _entries.size > 0 else None
+        if version is None:
+            return render(None)
+        key = request_key(request._request)
+        entry = _entries.get(key)
+        if entry is not None and entry.namespace == self.namespace and entry.version == version:
+            return _response_from(request._request, entry)
+        response = render(version)
+        if response.status_code == 200 and hasattr(response, "add_post_render_callback"):
+            throttles = view.get_throttles()
+            response.add_post_render_callback(
+                lambda rendered: _store(self.namespace, request._request, key, version, throttles, rendered)
+            )
+        return response
+
+
+def _store(namespace: str, request: HttpRequest, key: str, version, throttles: list, response, **private):
+    """Keep a rendered 200 (the post-render callback of `serve`); a 304 if it matches If-None-Match."""
+    renderer = response.accepted_renderer
+    if response.cookies or renderer.media_type == "text/html" or response.has_header("Cache-Control"):
+        return None
+    if private:
+        patch_vary_headers(response, ["Authorization"])
+    entry = Entry(
+        namespace=namespace,
+        version=version,
+        etag=f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"',
+        headers=tuple(response.items()),
+        body=response.content,
+        throttle_classes=tuple(type(throttle) for throttle in throttles),
+        renderer_class=type(renderer),
+        media_type=response.accepted_media_type,
+        **private,
+    )
+    if any(issubclass(cls, ScopedRateThrottle) for cls in entry.throttle_classes):
+        raise ImproperlyConfigured("A cached view cannot use scoped throttles: the middleware throttles without it.")
+    _entries.set(key, entry)
+    if _etag_matches(request.META.get("HTTP_IF_NONE_MATCH"), entry.etag):
+        return _response_from(request, entry)
+    response.headers["ETag"] = entry.etag
+    response.headers["Cache-Control"] = entry.cache_control
+    return None
+
+
+class PrivateResponseCache:
+    """Responses that depend on the signed-in user, valid while the stamps `stamps(user)` names
+    (and the menu's, with `menu=True`) are unchanged. `stamps` returns None for a user whose
+    responses must not be cached (they depend on something without a stamp, such as the clock).
+    """
+
+    def __init__(self, namespace: str, *, stamps: Callable[[object], Iterable[str] | None], menu: bool = False):
+        self.namespace = namespace
+        self.stamps = stamps
+        self.menu = menu
+
+    def serve(self, request: Request, view, render: Callable[[], HttpResponseBase]) -> HttpResponseBase:
+        user = request.user
+        if _entries.size <= 0 or not isinstance(request.successful_authenticator, JWTAuthentication):
             return render()
-        version = self.version()
+        names = self.stamps(user)
+        if names is None:
+            return render()
+        names = tuple(sorted({*names, f"user:{user.pk}", "roles"}))
+        version = stamps.stamps_read(names, menu=self.menu, user_id=user.pk)
         if version is None:
             return render()
-        key = request_key(request._request)
+        key = private_key(request._request)
         entry = _entries.get(key)
         if entry is not None and entry.namespace == self.namespace and entry.version == version:
             return _response_from(request._request, entry)
         response = render()
         if response.status_code == 200 and hasattr(response, "add_post_render_callback"):
             throttles = view.get_throttles()
+            expires = float(request.auth["exp"])
+            private = {"user_id": user.pk, "expires": expires, "stamp_names": names, "menu": self.menu}
             response.add_post_render_callback(
-                lambda rendered: self._store(request._request, key, version, throttles, rendered)
+                lambda rendered: _store(self.namespace, request._request, key, version, throttles, rendered, **private)
             )
         return response
 
-    def _store(self, request: HttpRequest, key: str, version: int, throttles: list, response) -> HttpResponse | None:
-        renderer = response.accepted_renderer
-        if response.cookies or renderer.media_type == "text/html" or response.has_header("Cache-Control"):
-            return None
-        entry = Entry(
-            namespace=self.namespace,
-            version=version,
-            etag=f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"',
-            headers=tuple(response.items()),
-            body=response.content,
-            throttle_classes=tuple(type(throttle) for throttle in throttles),
-            renderer_class=type(renderer),
-            media_type=response.accepted_media_type,
-        )
-        if any(issubclass(cls, ScopedRateThrottle) for cls in entry.throttle_classes):
-            raise ImproperlyConfigured(
-                "A cached view cannot use scoped throttles: the middleware throttles without it."
-            )
-        _entries.set(key, entry)
-        if _etag_matches(request.META.get("HTTP_IF_NONE_MATCH"), entry.etag):
-            return _response_from(request, entry)
-        response.headers["ETag"] = entry.etag
-        response.headers["Cache-Control"] = CACHE_CONTROL
-        return None
+
+def private_key(request: HttpRequest) -> str:
+    return f"{request_key(request)}\n{request.META.get('HTTP_AUTHORIZATION', '')}"
 
 
 class CachedReadMixin:
@@ -211,35 +284,63 @@ class CachedReadMixin:
 
     def list(self, request, *args, **kwargs):
         return self.response_cache.serve(
-            request, self, lambda: super(CachedReadMixin, self).list(request, *args, **kwargs)
+            request, self, lambda version: super(CachedReadMixin, self).list(request, *args, **kwargs)
         )
 
     def retrieve(self, request, *args, **kwargs):
         return self.response_cache.serve(
-            request, self, lambda: super(CachedReadMixin, self).retrieve(request, *args, **kwargs)
+            request, self, lambda version: super(CachedReadMixin, self).retrieve(request, *args, **kwargs)
         )
 
 
-def serve_without_credentials(request: HttpRequest) -> HttpResponseBase | None:
-    """The middleware's fast path: an entry for an anonymous GET/HEAD, after its throttles, or None."""
+def serve_from_memory(request: HttpRequest) -> HttpResponseBase | None:
+    """The middleware's fast path: a current entry for this GET/HEAD, after its throttles, or None
+    (the request goes on to the view). Anonymous requests may get public entries; requests with
+    a bearer token only the private entries rendered for that very token."""
     if not _entries or request.method not in ("GET", "HEAD"):
         return None
     meta = request.META
-    if "HTTP_AUTHORIZATION" in meta or ("HTTP_COOKIE" in meta and settings.SESSION_COOKIE_NAME in request.COOKIES):
+    authorization = meta.get("HTTP_AUTHORIZATION")
+    if authorization is not None:
+        return _serve_private(request) if authorization.startswith("Bearer ") else None
+    if "HTTP_COOKIE" in meta and settings.SESSION_COOKIE_NAME in request.COOKIES:
         return None
     entry = _entries.get(request_key(request))
-    if entry is None or _versions[entry.namespace]() != entry.version:
+    if entry is None or entry.user_id is not None or _versions[entry.namespace]() != entry.version:
         return None
     throttled = _check_throttles(request, entry)
     return throttled if throttled is not None else _response_from(request, entry)
 
 
+def _serve_private(request: HttpRequest) -> HttpResponseBase | None:
+    entry = _entries.get(private_key(request))
+    if entry is None or entry.user_id is None or time.time() >= entry.expires:
+        return None
+    if stamps.stamps_read(entry.stamp_names, menu=entry.menu, user_id=entry.user_id) != entry.version:
+        return None
+    throttled = _check_throttles(request, entry)
+    return throttled if throttled is not None else _response_from(request, entry)
+
+
+class _TokenUser:
+    """Who a private entry's request is, for the throttles (they count by `pk`)."""
+
+    is_authenticated = True
+    is_anonymous = False
+
+    def __init__(self, pk: int):
+        self.pk = self.id = pk
+
+
 def _check_throttles(request: HttpRequest, entry: Entry) -> HttpResponseBase | None:
-    """What DRF's APIView.check_throttles does, for an anonymous request: every throttle counts it."""
+    """What DRF's APIView.check_throttles does, for the entry's user (None: anonymous): every
+    throttle counts it."""
     throttles = [throttle for throttle in (cls() for cls in entry.throttle_classes) if throttle.rate is not None]
     if not throttles:
         return None
     api_request = Request(request, authenticators=())
+    if entry.user_id is not None:
+        api_request.user = _TokenUser(entry.user_id)
     waits = [throttle.wait() for throttle in throttles if not throttle.allow_request(api_request, None)]
     if not waits:
         return None

@@ -5,6 +5,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from littlelemon.accounts.permissions import is_manager
+from littlelemon.api.response_cache import ResponseCache
 from littlelemon.api.serializers import ErrorSerializer
 
 from . import selectors, services
@@ -19,6 +20,10 @@ from .serializers import (
     BookingWriteSerializer,
     TableSerializer,
 )
+
+# The availability everyone but managers sees is the same for every caller within a minute:
+# it is served from memory while the minute, the bookings and the restaurant's rules are the same.
+availability_responses = ResponseCache("availability", version=selectors.availability_version)
 
 
 def conflict(description: str) -> OpenApiResponse:
@@ -157,9 +162,15 @@ class BookingViewSet(
     def availability(self, request, *args, **kwargs):
         query = AvailabilityQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        availability = selectors.availability_for(
-            day=query.validated_data["date"],
-            party_size=query.validated_data["party_size"],
-            staff=is_manager(request.user),
-        )
-        return Response(AvailabilitySerializer(availability).data)
+        staff = is_manager(request.user)
+
+        def render(version) -> Response:
+            availability = selectors.availability_for(
+                day=query.validated_data["date"],
+                party_size=query.validated_data["party_size"],
+                staff=staff,
+                now=version[0] if version else selectors.availability_clock(),
+            )
+            return Response(AvailabilitySerializer(availability).data)
+
+        return render(None) if staff else availability_responses.serve(request, self, render)

@@ -3,9 +3,15 @@ from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from littlelemon.api.response_cache import PrivateResponseCache
+
 from . import selectors, services
 from .permissions import HasCart
 from .serializers import CartItemAddSerializer, CartItemUpdateSerializer, CartLineSerializer, CartSerializer
+
+# A cart shows its lines and the dishes' current prices and availability: it is served from
+# memory while neither the user's lines (`cart:<id>`) nor the menu changed (response_cache.py).
+cart_responses = PrivateResponseCache("cart", stamps=selectors.cart_stamps, menu=True)
 
 
 class CartApi(GenericAPIView):
@@ -15,7 +21,9 @@ class CartApi(GenericAPIView):
     serializer_class = CartSerializer
 
     def get(self, request):
-        return Response(CartSerializer(selectors.cart_get(user=request.user)).data)
+        return cart_responses.serve(
+            request, self, lambda: Response(CartSerializer(selectors.cart_get(user=request.user)).data)
+        )
 
     @extend_schema(responses={204: None})
     def delete(self, request):

@@ -53,6 +53,11 @@ def cart_get(*, user: User) -> Cart:
     return Cart(lines=list(cart_line_list(user=user)))
 
 
+def cart_stamps(user: User) -> tuple[str, ...]:
+    """The version stamps (core.DataVersion) a user's cart depends on, besides the menu's."""
+    return (f"cart:{user.pk}",)
+
+
 def cart_quantity(*, user: User) -> int:
     """How many dishes the user's cart holds in all (one query), for a cart badge."""
     return CartLine.objects.filter(user=user).aggregate(quantity=Sum("quantity"))["quantity"] or 0

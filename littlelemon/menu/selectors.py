@@ -1,5 +1,7 @@
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.db.models import Count, QuerySet
+
+from littlelemon.core.stamps import first_read
 
 from .models import Category, MenuItem
 
@@ -25,18 +27,9 @@ def menu_version() -> int | None:
     """The menu's current version stamp (see MenuVersion), or None if there is none (no caching).
 
     Read on every cached menu request, so it is one raw primary-key read, not an ORM query, and
-    when it is a request's first query it doubles as the connection's health check
-    (CONN_HEALTH_CHECKS would otherwise send a `SELECT 1` before it, a second round trip on
-    PostgreSQL): if the kept-alive connection turns out broken, it is replaced and the read
-    runs again, which is what the health check would have done.
+    the connection's health check when it is a request's first query (`stamps.first_read`).
     """
-    if connection.health_check_enabled and not connection.health_check_done and not connection.in_atomic_block:
-        connection.health_check_done = True
-        try:
-            return _read_version()
-        except DatabaseError:
-            connection.close()
-    return _read_version()
+    return first_read(_read_version)
 
 
 def _read_version() -> int | None:

@@ -3,6 +3,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, status
 from rest_framework.response import Response
 
+from littlelemon.api.response_cache import PrivateResponseCache
 from littlelemon.api.throttling import ScopedRateThrottle
 from littlelemon.core.exceptions import InvalidInput
 
@@ -47,6 +48,10 @@ def _idempotency_key(request) -> str:
     return key
 
 
+# A page of orders is served from memory while nothing it shows changed (response_cache.py).
+order_list_responses = PrivateResponseCache("orders", stamps=selectors.order_list_stamps)
+
+
 class OrderListApi(generics.ListAPIView):
     """Orders you may see, newest first: your own; as delivery crew, those assigned to you; as
     kitchen, open ones and those finished in the last 12 hours; as a manager, all."""
@@ -58,6 +63,11 @@ class OrderListApi(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.order_list_visible_to(user=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        return order_list_responses.serve(
+            request, self, lambda: super(OrderListApi, self).list(request, *args, **kwargs)
+        )
 
     def get_throttles(self):
         throttles = super().get_throttles()

@@ -50,6 +50,18 @@ def order_list_visible_to(*, user: User) -> QuerySet[Order]:
     return orders.filter(visible)
 
 
+def order_list_stamps(user: User) -> tuple[str, ...] | None:
+    """The version stamps (core.DataVersion) of what `order_list_visible_to(user)` shows: the
+    orders (all of them for a manager; else those the user placed or drives: `orders:<id>`, which
+    the triggers change for the order's customer and driver, before and after) with their items,
+    and the names on them (`people`). None for the kitchen: what it sees depends on the clock."""
+    if user.is_manager:
+        return ("orders", "people")
+    if user.is_kitchen:
+        return None
+    return (f"orders:{user.pk}", "people")
+
+
 def order_get_visible(*, user: User, order_id: int) -> Order:
     """One order `user` may see. Raises OrderNotFound (404) otherwise: it may not even exist."""
     order = order_list_visible_to(user=user).filter(pk=order_id).first()

@@ -113,11 +113,14 @@ class TestAvailability:
         for n in range(size):
             BookingFactory(table=TableFactory(seats=2 + n % 5), start=local(TOMORROW, 17 + n % 4))
 
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):  # the version stamps; settings, hours, closures, tables, bookings
             response = api_client.get(AVAILABILITY, {"date": "2026-06-02", "party_size": 2})
+        with django_assert_num_queries(1):  # the same minute, nothing changed: the stamps
+            again = api_client.get(AVAILABILITY, {"date": "2026-06-02", "party_size": 2})
 
         assert response.status_code == 200
         assert response.json()["slots"]
+        assert again.content == response.content
 
 
 class TestCreate:
