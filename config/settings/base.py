@@ -151,9 +151,9 @@ else:
         },
     }
 
-# Rendered public API responses (the menu) kept in each server process's memory; 0 turns the
-# cache off. See littlelemon/api/response_cache.py.
-RESPONSE_CACHE_ENTRIES = env.int("RESPONSE_CACHE_ENTRIES", default=512)
+# Rendered API responses kept in each server process's memory (the menu and the availability;
+# carts and order pages per bearer token); 0 turns the cache off. See littlelemon/api/response_cache.py.
+RESPONSE_CACHE_ENTRIES = env.int("RESPONSE_CACHE_ENTRIES", default=1024)
 
 # --- auth --------------------------------------------------------------------------------
 LOGIN_URL = "web:login"
