@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.utils.html import format_html_join
 
+from littlelemon.core.admin import ReadOnlyAdmin
+
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: the trail is a record of what happened, for admins to look through."""
 
     list_display = ("created", "actor_name", "action", "object_type", "object_id", "object_repr", "change_summary")
@@ -26,15 +28,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "user_agent",
     )
     exclude = ("changes",)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description="changes")
     def change_summary(self, entry: AuditEntry) -> str:

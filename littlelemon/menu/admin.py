@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin
 
+from littlelemon.core.admin import ReadOnlyAdmin
+
 from .enums import Allergen
 from .models import Category, MenuItem, MenuVersion
 from .selectors import category_list
@@ -62,17 +64,8 @@ class MenuItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(MenuVersion)
-class MenuVersionAdmin(admin.ModelAdmin):
+class MenuVersionAdmin(ReadOnlyAdmin):
     """Read-only: the stamp the database changes on every menu write (cached menu responses
     are valid while it stays the same). Shown to check that an edit reached the cache."""
 
     list_display = ("id", "stamp")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -3,6 +3,8 @@
 
 from django.contrib import admin
 
+from littlelemon.core.admin import ReadOnlyAdmin
+
 from .models import Order, OrderEvent, OrderItem
 
 
@@ -31,7 +33,10 @@ class OrderEventInline(ReadOnlyInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ReadOnlyAdmin):
+    """Orders are placed from a cart and are the restaurant's sales records: never added, changed
+    or deleted here."""
+
     list_display = (
         "id",
         "created",
@@ -65,48 +70,21 @@ class OrderAdmin(admin.ModelAdmin):
     )
     readonly_fields = tuple(field for _title, options in fieldsets for field in options["fields"])
 
-    def has_add_permission(self, request) -> bool:
-        return False  # orders are placed from a cart
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False  # the restaurant's sales records
-
 
 @admin.register(OrderEvent)
-class OrderEventAdmin(admin.ModelAdmin):
+class OrderEventAdmin(ReadOnlyAdmin):
     list_display = ("id", "order", "at", "kind", "from_status", "to_status", "actor", "note")
     list_filter = ("kind", "to_status", ("at", admin.DateFieldListFilter))
     list_select_related = ("order", "actor")
     search_fields = ("=order__id", "actor__username", "note")
     date_hierarchy = "at"
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(OrderItem)
-class OrderItemAdmin(admin.ModelAdmin):
+class OrderItemAdmin(ReadOnlyAdmin):
     """Which orders had a dish, and at what price."""
 
     list_display = ("id", "order", "title", "quantity", "unit_price", "price")
     list_select_related = ("order",)
     list_filter = (("order__created", admin.DateFieldListFilter),)
     search_fields = ("title", "=order__id")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
