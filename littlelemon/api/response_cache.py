@@ -188,7 +188,11 @@ class ResponseCache:
         `render(version)`'s, stored on the way out if it may be. `render` gets the version read
         for the request (None: not cached), for responses that must be computed from it (the
         availability, from the minute in its version)."""
-        version = self.version() if _entries.size > 0 else None
+        if _entries.size <= 0:
+            return render(None)
+        version = _read_by_middleware(request, self.namespace)
+        if version is None:
+            version = self.version()
         if version is None:
             return render(None)
         key = request_key(request._request)
@@ -251,7 +255,9 @@ class PrivateResponseCache:
         if names is None:
             return render()
         names = tuple(sorted({*names, f"user:{user.pk}", "roles"}))
-        version = stamps.stamps_read(names, menu=self.menu, user_id=user.pk)
+        version = _read_by_middleware(request, (self.namespace, names, self.menu, user.pk))
+        if version is None:
+            version = stamps.stamps_read(names, menu=self.menu, user_id=user.pk)
         if version is None:
             return render()
         key = private_key(request._request)
@@ -267,6 +273,13 @@ class PrivateResponseCache:
                 lambda rendered: _store(self.namespace, request._request, key, version, throttles, rendered, **private)
             )
         return response
+
+
+def _read_by_middleware(request: Request, what) -> object | None:
+    """The version the middleware read for this request, when it found a stale entry for the
+    same `what`: read before the data like any version read, so the view need not read it again."""
+    read = getattr(request._request, "_cache_version_read", None)
+    return read[1] if read is not None and read[0] == what else None
 
 
 def private_key(request: HttpRequest) -> str:
@@ -306,7 +319,11 @@ def serve_from_memory(request: HttpRequest) -> HttpResponseBase | None:
     if "HTTP_COOKIE" in meta and settings.SESSION_COOKIE_NAME in request.COOKIES:
         return None
     entry = _entries.get(request_key(request))
-    if entry is None or entry.user_id is not None or _versions[entry.namespace]() != entry.version:
+    if entry is None or entry.user_id is not None:
+        return None
+    version = _versions[entry.namespace]()
+    if version != entry.version:
+        request._cache_version_read = (entry.namespace, version)
         return None
     throttled = _check_throttles(request, entry)
     return throttled if throttled is not None else _response_from(request, entry)
@@ -316,7 +333,9 @@ def _serve_private(request: HttpRequest) -> HttpResponseBase | None:
     entry = _entries.get(private_key(request))
     if entry is None or entry.user_id is None or time.time() >= entry.expires:
         return None
-    if stamps.stamps_read(entry.stamp_names, menu=entry.menu, user_id=entry.user_id) != entry.version:
+    version = stamps.stamps_read(entry.stamp_names, menu=entry.menu, user_id=entry.user_id)
+    if version != entry.version:
+        request._cache_version_read = ((entry.namespace, entry.stamp_names, entry.menu, entry.user_id), version)
         return None
     throttled = _check_throttles(request, entry)
     return throttled if throttled is not None else _response_from(request, entry)

@@ -65,6 +65,17 @@ class TestCart:
         not_modified = client.get(CART, HTTP_IF_NONE_MATCH=first["ETag"])
         assert (not_modified.status_code, not_modified.content) == (304, b"")
 
+    def test_a_stale_entry_is_rendered_again_reading_the_stamps_once(self, customer, django_assert_num_queries):
+        line = CartLineFactory(user=customer, menuitem=MenuItemFactory(title="Hummus"), quantity=1)
+        client = bearer(customer)
+        client.get(CART)
+        CartLine.objects.filter(pk=line.pk).update(quantity=4)
+
+        with django_assert_num_queries(3):  # the stamps (by the middleware, found stale), the user, the lines
+            response = client.get(CART)
+
+        assert response.json()["items"][0]["quantity"] == 4
+
     def test_every_change_to_the_lines_shows_at_once(self, customer):
         hummus = MenuItemFactory(title="Hummus", price=Decimal("6.50"))
         falafel = MenuItemFactory(title="Falafel", price=Decimal("5.00"))
