@@ -195,17 +195,22 @@ class ResponseCache:
             version = self.version()
         if version is None:
             return render(None)
-        key = request_key(request._request)
-        entry = _entries.get(key)
-        if entry is not None and entry.namespace == self.namespace and entry.version == version:
-            return _response_from(request._request, entry)
-        response = render(version)
-        if response.status_code == 200 and hasattr(response, "add_post_render_callback"):
-            throttles = view.get_throttles()
-            response.add_post_render_callback(
-                lambda rendered: _store(self.namespace, request._request, key, version, throttles, rendered)
-            )
-        return response
+        return _serve(request, view, self.namespace, request_key(request._request), version, lambda: render(version))
+
+
+def _serve(request: Request, view, namespace: str, key: str, version, render, **private) -> HttpResponseBase:
+    """The entry under `key` if it is `namespace`'s at `version`; else `render()`'s response,
+    stored at that version once rendered (with the private entry's fields, if any)."""
+    entry = _entries.get(key)
+    if entry is not None and entry.namespace == namespace and entry.version == version:
+        return _response_from(request._request, entry)
+    response = render()
+    if response.status_code == 200 and hasattr(response, "add_post_render_callback"):
+        throttles = view.get_throttles()
+        response.add_post_render_callback(
+            lambda rendered: _store(namespace, request._request, key, version, throttles, rendered, **private)
+        )
+    return response
 
 
 def _store(namespace: str, request: HttpRequest, key: str, version, throttles: list, response, **private):
@@ -260,19 +265,18 @@ class PrivateResponseCache:
             version = stamps.stamps_read(names, menu=self.menu, user_id=user.pk)
         if version is None:
             return render()
-        key = private_key(request._request)
-        entry = _entries.get(key)
-        if entry is not None and entry.namespace == self.namespace and entry.version == version:
-            return _response_from(request._request, entry)
-        response = render()
-        if response.status_code == 200 and hasattr(response, "add_post_render_callback"):
-            throttles = view.get_throttles()
-            expires = float(request.auth["exp"])
-            private = {"user_id": user.pk, "expires": expires, "stamp_names": names, "menu": self.menu}
-            response.add_post_render_callback(
-                lambda rendered: _store(self.namespace, request._request, key, version, throttles, rendered, **private)
-            )
-        return response
+        return _serve(
+            request,
+            view,
+            self.namespace,
+            private_key(request._request),
+            version,
+            render,
+            user_id=user.pk,
+            expires=float(request.auth["exp"]),
+            stamp_names=names,
+            menu=self.menu,
+        )
 
 
 def _read_by_middleware(request: Request, what) -> object | None:
