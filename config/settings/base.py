@@ -65,12 +65,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # CORS answers preflights and adds its headers to every response below it, errors included.
-    "corsheaders.middleware.CorsMiddleware",
+    # CORS answers preflights and adds its headers to every response below it, errors included
+    # (django-cors-headers', reading a missing Origin more cheaply: littlelemon/core/cors.py).
+    "littlelemon.core.cors.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the body (CSRF, sessions, DRF's parsers): 413 for an oversized one.
     "littlelemon.api.middleware.RequestBodyLimitMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the configured policy built once rather than twice per response.
+    "littlelemon.core.csp.CSPMiddleware",
     # Anonymous reads of cached public API responses (the menu) are answered here, with the
     # security headers above and their throttles, without the session/auth work below.
     "littlelemon.api.middleware.CachedResponseMiddleware",
