@@ -94,7 +94,8 @@ class OrderListApi(generics.ListAPIView):
         serializer = OrderPlaceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         order, created = services.order_place(customer=request.user, idempotency_key=key, **serializer.validated_data)
-        order = selectors.order_get_visible(user=request.user, order_id=order.pk)
+        if not created:  # a replay: the order as it is now
+            order = selectors.order_get_visible(user=request.user, order_id=order.pk)
         response = Response(
             OrderSerializer(order, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

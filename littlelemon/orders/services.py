@@ -23,18 +23,19 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from littlelemon.accounts.models import User
 from littlelemon.audit.services import audit_record
 from littlelemon.cart.models import CartLine
+from littlelemon.core import stamps
 from littlelemon.core.exceptions import InvalidInput, PermissionDenied
 from littlelemon.core.money import ZERO, percent_of, to_money
 from littlelemon.events.services import event_record
 from littlelemon.menu.models import MenuItem
 from littlelemon.restaurant.models import RestaurantSettings
-from littlelemon.restaurant.selectors import Schedule, restaurant_settings_get, restaurant_tz, schedule_load
+from littlelemon.restaurant.selectors import Schedule, restaurant_rules_get, restaurant_tz
 
 from . import lifecycle
 from .enums import TERMINAL_STATUSES, EventKind, Fulfilment, OrderStatus, PaymentMethod, PaymentStatus
@@ -175,7 +176,15 @@ def _local(moment: datetime, schedule: Schedule, *, now: datetime) -> str:
     return f"{day} at {local:%H:%M}"
 
 
-def _check_time(*, scheduled_for: datetime | None, now: datetime, settings: RestaurantSettings) -> None:
+def _rules(now: datetime) -> tuple[RestaurantSettings, Schedule]:
+    """The settings, and the schedule `_check_time` may look at from `now`."""
+    today = now.astimezone(restaurant_tz()).date()
+    return restaurant_rules_get(start=today - timedelta(days=1), end=today + SCHEDULE_HORIZON + timedelta(days=15))
+
+
+def _check_time(
+    *, scheduled_for: datetime | None, now: datetime, settings: RestaurantSettings, schedule: Schedule
+) -> None:
     """ASAP orders need the restaurant taking orders now; scheduled ones a time it will be."""
     cutoff = settings.order_cutoff_minutes
     if scheduled_for is not None:
@@ -187,8 +196,6 @@ def _check_time(*, scheduled_for: datetime | None, now: datetime, settings: Rest
                 f"Orders can be scheduled at most {SCHEDULE_HORIZON.days} days ahead.", field="scheduled_for"
             )
     moment = scheduled_for or now
-    today = now.astimezone(restaurant_tz()).date()
-    schedule = schedule_load(start=today - timedelta(days=1), end=today + SCHEDULE_HORIZON + timedelta(days=15))
     if schedule.accepts_orders_at(moment, cutoff_minutes=cutoff):
         return
     next_opening = schedule.next_opening(now)
@@ -270,6 +277,44 @@ def _check_note(note: str) -> str:
     return note
 
 
+def _priced_from(customer: User) -> tuple[str, ...]:
+    """The version stamps (core.DataVersion) of what `_price` reads, with the menu's."""
+    return (f"cart:{customer.pk}", "restaurant")
+
+
+def _lock_cart(customer: User) -> None:
+    """Lock the customer's cart lines, in pk order, where rows can be locked (PostgreSQL), so
+    that racing placements of one cart queue here. SQLite locks the whole database for the
+    transaction (IMMEDIATE) instead: nothing to do."""
+    if connection.features.has_select_for_update:
+        list(CartLine.objects.select_for_update().filter(user=customer).order_by("pk").values_list("pk"))
+
+
+@dataclass(frozen=True)
+class _Priced:
+    lines: list[CartLine]
+    settings: RestaurantSettings
+    quote: Quote
+
+
+def _price(customer: User, *, fulfilment: str, tip: Decimal, scheduled_for: datetime | None, now: datetime) -> _Priced:
+    """The customer's cart lines (dishes joined), priced and checked against the restaurant's
+    rules. Raises CartEmpty, ItemUnavailable, BelowMinimum, RestaurantClosed, InvalidSchedule."""
+    lines = list(
+        CartLine.objects.filter(user=customer)
+        .select_related("menuitem")
+        .only("id", "quantity", "menuitem__id", "menuitem__title", "menuitem__price", "menuitem__available")
+        .order_by("pk")
+    )
+    if not lines:
+        raise CartEmpty()
+    settings, schedule = _rules(now)
+    quote = order_quote(lines=lines, fulfilment=fulfilment, tip=tip, settings=settings)
+    quote.check()
+    _check_time(scheduled_for=scheduled_for, now=now, settings=settings, schedule=schedule)
+    return _Priced(lines=lines, settings=settings, quote=quote)
+
+
 def order_place(
     *,
     customer: User,
@@ -284,11 +329,19 @@ def order_place(
 ) -> tuple[Order, bool]:
     """Turn the customer's cart into an order. Returns (order, created).
 
-    One transaction: lock the customer's cart lines (`SELECT ... FOR UPDATE`, in pk order),
-    re-read their dishes' current prices and availability, check the rules, create the order,
-    its items (one bulk insert) and its first event, empty the cart (one delete), record
-    `order.placed`. Racing placements of one cart queue on the line locks: the first makes the
+    One transaction: lock the customer's cart lines (`SELECT ... FOR UPDATE`, in pk order; on
+    SQLite the transaction holds the database's write lock), make sure the cart was priced at
+    its dishes' current prices and availability and checked against the current rules, create
+    the order, its items (one bulk insert) and its first event, empty the cart (one delete),
+    record `order.placed`. Racing placements of one cart queue on the lock: the first makes the
     order and the others find the cart empty.
+
+    The pricing and the checks run before the transaction, after reading the version stamps of
+    the cart, the menu and the rules; inside, those stamps are read again (one query) and only
+    if one changed is the cart priced again there. The lock is held for the writes alone.
+
+    A created order comes back as the customer may see it, items included (no need to read it
+    back); a replayed one as it is stored (read it to show it).
 
     With an `idempotency_key`, a repeat of the same request returns the order it made
     (created=False) instead of placing another; the same key with a different request raises
@@ -321,48 +374,53 @@ def order_place(
         payment_method=payment_method,
     )
 
+    # Priced ahead, outside the transaction (which on SQLite holds the database's write lock):
+    # the version stamps of the cart, the menu and the restaurant's rules first, then the data.
+    # Inside, the same stamps read again say whether anything changed since; if so (or if it
+    # failed a check, which is then made again where it counts) it is priced again in there.
+    try:
+        version = stamps.stamps_read(_priced_from(customer), menu=True)
+        ahead = _price(customer, fulfilment=fulfilment, tip=tip, scheduled_for=scheduled_for, now=now)
+    except InvalidInput:  # an empty cart, a sold-out dish...: checked again below, after the lock
+        version = ahead = None
+
     with transaction.atomic():
-        lines = list(
-            CartLine.objects.select_for_update(of=("self",))
-            .filter(user=customer)
-            .select_related("menuitem")
-            .order_by("pk")
-        )
+        _lock_cart(customer)
         # After the lock: a racing request with the same key has committed its order by now.
         if idempotency_key:
             existing = Order.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
             if existing is not None:
                 return _replay(existing, fingerprint)
-        if not lines:
-            raise CartEmpty()
-        settings = restaurant_settings_get()
-        quote = order_quote(lines=lines, fulfilment=fulfilment, tip=tip, settings=settings)
-        quote.check()
-        totals, prices = quote.totals, quote.line_prices
-        _check_time(scheduled_for=scheduled_for, now=now, settings=settings)
+        if ahead is None or version is None or stamps.stamps_read(_priced_from(customer), menu=True) != version:
+            ahead = _price(customer, fulfilment=fulfilment, tip=tip, scheduled_for=scheduled_for, now=now)
+        lines, settings, totals, prices = ahead.lines, ahead.settings, ahead.quote.totals, ahead.quote.line_prices
 
-        try:
-            with transaction.atomic():
-                order = Order.objects.create(
-                    customer=customer,
-                    fulfilment=fulfilment,
-                    delivery_address=delivery_address,
-                    scheduled_for=scheduled_for,
-                    notes=notes,
-                    subtotal=totals.subtotal,
-                    delivery_fee=totals.delivery_fee,
-                    tax=totals.tax,
-                    tip=totals.tip,
-                    total=totals.total,
-                    payment_method=payment_method,
-                    idempotency_key=idempotency_key,
-                    request_fingerprint=fingerprint,
-                )
-        except IntegrityError:
-            existing = Order.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
-            if not idempotency_key or existing is None:
-                raise
-            return _replay(existing, fingerprint)
+        order = Order(
+            customer=customer,
+            fulfilment=fulfilment,
+            delivery_address=delivery_address,
+            scheduled_for=scheduled_for,
+            notes=notes,
+            subtotal=totals.subtotal,
+            delivery_fee=totals.delivery_fee,
+            tax=totals.tax,
+            tip=totals.tip,
+            total=totals.total,
+            payment_method=payment_method,
+            idempotency_key=idempotency_key,
+            request_fingerprint=fingerprint,
+        )
+        if not idempotency_key:
+            order.save(force_insert=True)
+        else:
+            try:
+                with transaction.atomic():  # a savepoint: the key's unique constraint may refuse it
+                    order.save(force_insert=True)
+            except IntegrityError:
+                existing = Order.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
+                if existing is None:
+                    raise
+                return _replay(existing, fingerprint)
         items = OrderItem.objects.bulk_create(
             OrderItem(
                 order=order,
@@ -410,7 +468,18 @@ def order_place(
                 "placed_at": order.created,
             },
         )
+    _with_items(order, items)
     return order, True
+
+
+def _with_items(order: Order, items: list[OrderItem]) -> None:
+    """Give the new `order` its items as `selectors.order_list_visible_to` prefetches them
+    (`order.items.all()` answers from memory, in id order), so the caller can show the order it
+    just placed without reading it back (Django's prefetch keeps them in the same two places)."""
+    queryset = OrderItem.objects.all()
+    queryset._result_cache = sorted(items, key=lambda item: item.pk)
+    queryset._prefetch_done = True
+    order._prefetched_objects_cache = {"items": queryset}
 
 
 # --- lifecycle ---------------------------------------------------------------------------
