@@ -119,6 +119,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A web server with several threads/processes writes concurrently: WAL lets readers run
     # beside the writer, IMMEDIATE takes the write lock when a transaction starts (so two
     # writers queue instead of deadlocking on a lock upgrade), and the timeout makes them wait.
+    # Django's backend, with those waiting writers queued on a file lock (littlelemon/core/sqlite).
+    DATABASES["default"]["ENGINE"] = "littlelemon.core.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",

@@ -155,7 +155,7 @@ def test_default_database_is_sqlite_under_var_tuned_for_concurrent_writers(tmp_p
         "[s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], "
         "s.DATABASES['default']['OPTIONS']['transaction_mode'], s.DATABASES['default']['OPTIONS']['timeout']]",
     )
-    assert values == ["django.db.backends.sqlite3", str(ROOT / "var" / "db.sqlite3"), "IMMEDIATE", 20]
+    assert values == ["littlelemon.core.sqlite", str(ROOT / "var" / "db.sqlite3"), "IMMEDIATE", 20]
 
     code = (
         "import django; django.setup(); from django.db import connection; c = connection.cursor(); "

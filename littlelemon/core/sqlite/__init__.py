@@ -1,0 +1,1 @@
+"""Django's SQLite backend with writers queued by the operating system (see base.py)."""
