@@ -63,6 +63,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Repeat reads of cached API responses, answered with the headers every middleware below
+    # gave the same answer before (see CachedResponseMiddleware, further down).
+    "littlelemon.api.middleware.CachedResponseFrontMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # CORS answers preflights and adds its headers to every response below it, errors included

@@ -38,7 +38,7 @@ Responses that depend on the signed-in user (a cart, an order list) use `Private
     user's entries are never served again.
   * `Cache-Control: private, no-cache`: a browser may keep it, a shared cache (CDN) may not.
 
-Two ways in:
+Three ways in:
   * `CachedReadMixin.list/retrieve`, inside DRF: after authentication, permissions and
     throttling, like any request. Misses render and store.
   * `CachedResponseMiddleware`, before the rest of the middleware and DRF, for requests without
@@ -46,6 +46,12 @@ Two ways in:
     current, and for private entries found by their token (unexpired, stamps current, user
     active). It runs the view's throttles first, exactly as DRF would (every request counts;
     a refused one gets the API's 429). Everything else goes on to the view.
+  * `CachedResponseFrontMiddleware`, before every middleware: the same requests, once the
+    middleware above has answered one of them from the same entry with the same status. That
+    answer's complete headers (security headers, CSP, CORS's Vary) are kept with the entry
+    (`Entry.finished`, forgotten when settings change) and given again, without running the
+    middlewares that added them. Only for requests those middlewares treat alike (no Origin,
+    no body); the version is read and the throttles counted exactly as below.
 """
 
 import hashlib
@@ -53,10 +59,12 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
@@ -89,6 +97,9 @@ class Entry:
     expires: float = 0.0
     stamp_names: tuple[str, ...] = ()
     menu: bool = False
+    # The whole headers of this entry's answers (200, 304) as they left the middleware stack the
+    # first time the middleware answered from it: what the front middleware answers with.
+    finished: dict[int, tuple[tuple[str, str], ...]] = field(default_factory=dict, compare=False)
 
     @property
     def cache_control(self) -> str:
@@ -129,6 +140,11 @@ class _LRU:
         with self._lock:
             self._entries.clear()
 
+    def forget_finished(self) -> None:
+        with self._lock:
+            for entry in self._entries.values():
+                entry.finished.clear()
+
 
 _entries = _LRU()
 _versions: dict[str, Callable[[], object | None]] = {}
@@ -137,6 +153,12 @@ _versions: dict[str, Callable[[], object | None]] = {}
 def clear() -> None:
     """Forget every entry of this process (tests; never needed for correctness)."""
     _entries.clear()
+
+
+@receiver(setting_changed)
+def _forget_finished_headers(**kwargs) -> None:
+    """The headers the middlewares above add come from settings (tests override them)."""
+    _entries.forget_finished()
 
 
 def request_key(request: HttpRequest) -> str:
@@ -314,35 +336,91 @@ def serve_from_memory(request: HttpRequest) -> HttpResponseBase | None:
     """The middleware's fast path: a current entry for this GET/HEAD, after its throttles, or None
     (the request goes on to the view). Anonymous requests may get public entries; requests with
     a bearer token only the private entries rendered for that very token."""
+    if hasattr(request, "_cache_version_read"):
+        return None  # the front middleware found the entry stale: the view renders
+    throttled = getattr(request, "_throttled_in_front", None)
+    if throttled is not None:
+        return throttled  # counted there; answered here, to get the headers of the stack above
+    entry = _entry_for(request)
+    if entry is None or not _is_current(request, entry):
+        return None
+    throttled = _check_throttles(request, entry)
+    if throttled is not None:
+        return throttled
+    request._answered_from = entry  # for `learn_finished_headers`, on the way out
+    return _response_from(request, entry)
+
+
+def serve_in_front(request: HttpRequest) -> HttpResponseBase | None:
+    """The front middleware's path, before every other middleware: what `serve_from_memory`
+    would answer, with the headers the middlewares between them added to that same answer
+    before (`Entry.finished`), or None. Only for requests those middlewares treat alike: no
+    `Origin` (CORS answers it) and no body (the body limit)."""
+    if not _alike_above(request):
+        return None
+    entry = _entry_for(request)
+    if entry is None:
+        return None
+    status = 304 if _etag_matches(request.META.get("HTTP_IF_NONE_MATCH"), entry.etag) else 200
+    headers = entry.finished.get(status)
+    if headers is None or not _is_current(request, entry):
+        return None
+    throttled = _check_throttles(request, entry)
+    if throttled is not None:
+        request._throttled_in_front = throttled  # answered by `serve_from_memory`, below
+        return None
+    response: HttpResponse = HttpResponseNotModified() if status == 304 else HttpResponse(entry.body)
+    for name, value in headers:
+        response.headers[name] = value
+    return response
+
+
+def learn_finished_headers(request: HttpRequest, response: HttpResponseBase) -> None:
+    """After the whole stack: keep the headers of an answer `serve_from_memory` gave, as every
+    middleware left them, for `serve_in_front` to answer the next such request with."""
+    entry = getattr(request, "_answered_from", None)
+    if entry is not None and response.status_code in (200, 304) and not response.cookies and _alike_above(request):
+        entry.finished.setdefault(response.status_code, tuple(response.items()))
+
+
+def _alike_above(request: HttpRequest) -> bool:
+    """Whether the middlewares above the cache treat this request as they treat every request
+    for the same entry: no `Origin` (CORS adds its headers) and no body (the body limit)."""
+    meta = request.META
+    return "HTTP_ORIGIN" not in meta and meta.get("CONTENT_LENGTH", "0") in ("", "0")
+
+
+def _entry_for(request: HttpRequest) -> Entry | None:
+    """The entry this GET/HEAD may be answered from if it is current: public ones for requests
+    without credentials, private ones for the bearer token they were rendered for."""
     if not _entries or request.method not in ("GET", "HEAD"):
         return None
     meta = request.META
     authorization = meta.get("HTTP_AUTHORIZATION")
     if authorization is not None:
-        return _serve_private(request) if authorization.startswith("Bearer ") else None
+        if not authorization.startswith("Bearer "):
+            return None
+        entry = _entries.get(private_key(request))
+        return entry if entry is not None and entry.user_id is not None and time.time() < entry.expires else None
     if "HTTP_COOKIE" in meta and settings.SESSION_COOKIE_NAME in request.COOKIES:
         return None
     entry = _entries.get(request_key(request))
-    if entry is None or entry.user_id is not None:
-        return None
-    version = _versions[entry.namespace]()
-    if version != entry.version:
-        request._cache_version_read = (entry.namespace, version)
-        return None
-    throttled = _check_throttles(request, entry)
-    return throttled if throttled is not None else _response_from(request, entry)
+    return entry if entry is not None and entry.user_id is None else None
 
 
-def _serve_private(request: HttpRequest) -> HttpResponseBase | None:
-    entry = _entries.get(private_key(request))
-    if entry is None or entry.user_id is None or time.time() >= entry.expires:
-        return None
-    version = stamps.stamps_read(entry.stamp_names, menu=entry.menu, user_id=entry.user_id)
+def _is_current(request: HttpRequest, entry: Entry) -> bool:
+    """Whether `entry` is at the version read now; if not, the view renders at that version
+    without reading it again (`_read_by_middleware`)."""
+    if entry.user_id is None:
+        version = _versions[entry.namespace]()
+        what = entry.namespace
+    else:
+        version = stamps.stamps_read(entry.stamp_names, menu=entry.menu, user_id=entry.user_id)
+        what = (entry.namespace, entry.stamp_names, entry.menu, entry.user_id)
     if version != entry.version:
-        request._cache_version_read = ((entry.namespace, entry.stamp_names, entry.menu, entry.user_id), version)
-        return None
-    throttled = _check_throttles(request, entry)
-    return throttled if throttled is not None else _response_from(request, entry)
+        request._cache_version_read = (what, version)
+        return False
+    return True
 
 
 class _TokenUser:
