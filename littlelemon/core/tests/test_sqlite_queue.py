@@ -155,47 +155,62 @@ def assert_queue_free(name: str) -> None:
         os.close(fd)  # and with it the lock
 
 
+class Race:
+    """Writer A (the test's) holds a transaction; writer B tries to write row "b" meanwhile.
+
+    A sets `a_wrote` once inside its transaction and waits for `go` before leaving it; B
+    records "B trying", its BEGIN (SQLite), "B in" and "B committed"."""
+
+    def __init__(self) -> None:
+        self.events: list[str] = []
+        self.a_wrote, self.b_trying, self.b_done, self.go = (threading.Event() for _ in range(4))
+
+    def b(self) -> None:
+        try:
+            self.events.append("B trying")
+            self.b_trying.set()
+            with recording_begin(self.events, "B"), transaction.atomic():
+                self.events.append("B in")
+                create("b")
+            self.events.append("B committed")
+        finally:
+            self.b_done.set()
+
+    def run(self, a: Callable[[], None]) -> None:
+        """Start A; once it wrote, start B and give it the chance to get in; then let A go on."""
+        first = started(a)
+        try:
+            assert self.a_wrote.wait(STUCK)
+            second = started(self.b)
+            assert self.b_trying.wait(STUCK)
+            let_the_second_writer_try(self.b_done)
+        finally:
+            self.go.set()
+        first.finish()
+        second.finish()
+
+
 def test_a_second_transaction_begins_only_after_the_first_commits():
-    events: list[str] = []
-    a_wrote, b_trying, b_done, go = (threading.Event() for _ in range(4))
+    race = Race()
 
     def a():
         with transaction.atomic():
             create("a")
-            events.append("A in")
-            a_wrote.set()
-            assert go.wait(STUCK)
-            events.append("A commit")  # the last thing before the commit in __exit__
+            race.events.append("A in")
+            race.a_wrote.set()
+            assert race.go.wait(STUCK)
+            race.events.append("A commit")  # the last thing before the commit in __exit__
         # Alive, its connection open, until B is done: only the commit can have let B in.
-        assert b_done.wait(STUCK)
+        assert race.b_done.wait(STUCK)
 
-    def b():
-        try:
-            events.append("B trying")
-            b_trying.set()
-            with recording_begin(events, "B"), transaction.atomic():
-                events.append("B in")
-                create("b")
-        finally:
-            b_done.set()
-
-    first = started(a)
-    try:
-        assert a_wrote.wait(STUCK)
-        second = started(b)
-        assert b_trying.wait(STUCK)
-        let_the_second_writer_try(b_done)
-    finally:
-        go.set()
-    first.finish()
-    second.finish()
+    race.run(a)
 
     assert written() == {"a", "b"}
     if ON_POSTGRESQL:
-        assert events == ["A in", "B trying", "B in", "A commit"]
+        assert race.events == ["A in", "B trying", "B in", "B committed", "A commit"]
         assert_no_queue_on_postgresql()
     else:
-        assert events == ["A in", "B trying", "A commit", "B BEGIN", "B in"]
+        assert race.events == ["A in", "B trying", "A commit", "B BEGIN", "B in", "B committed"]
         lock_file = Path(f"{database_name()}-writers")
         assert lock_file.is_file()
         assert lock_file.parent == Path(database_name()).parent
@@ -203,47 +218,27 @@ def test_a_second_transaction_begins_only_after_the_first_commits():
 
 
 def test_a_rollback_lets_the_next_transaction_in():
-    events: list[str] = []
-    a_wrote, b_trying, b_done, go = (threading.Event() for _ in range(4))
+    race = Race()
 
     def a():
         with pytest.raises(Boom), transaction.atomic():
             create("a")
-            events.append("A in")
-            a_wrote.set()
-            assert go.wait(STUCK)
-            events.append("A raise")
+            race.events.append("A in")
+            race.a_wrote.set()
+            assert race.go.wait(STUCK)
+            race.events.append("A raise")
             raise Boom
         # Alive, its connection open, until B is done: only the rollback can have let B in.
-        assert b_done.wait(STUCK)
+        assert race.b_done.wait(STUCK)
 
-    def b():
-        try:
-            events.append("B trying")
-            b_trying.set()
-            with recording_begin(events, "B"), transaction.atomic():
-                events.append("B in")
-                create("b")
-        finally:
-            b_done.set()
-
-    first = started(a)
-    try:
-        assert a_wrote.wait(STUCK)
-        second = started(b)
-        assert b_trying.wait(STUCK)
-        let_the_second_writer_try(b_done)
-    finally:
-        go.set()
-    first.finish()
-    second.finish()
+    race.run(a)
 
     assert written() == {"b"}
     if ON_POSTGRESQL:
-        assert events == ["A in", "B trying", "B in", "A raise"]
+        assert race.events == ["A in", "B trying", "B in", "B committed", "A raise"]
         assert_no_queue_on_postgresql()
     else:
-        assert events == ["A in", "B trying", "A raise", "B BEGIN", "B in"]
+        assert race.events == ["A in", "B trying", "A raise", "B BEGIN", "B in", "B committed"]
         assert_queue_free(database_name())
 
 
@@ -435,51 +430,30 @@ def test_nested_atomic_blocks_and_on_commit_hooks_do_not_queue_again():
 
 
 def test_closing_the_connection_inside_an_atomic_block_releases_the_queue():
-    events: list[str] = []
-    a_wrote, b_trying, b_done, go = (threading.Event() for _ in range(4))
+    race = Race()
 
     def a():
         with transaction.atomic():
             create("a")
-            events.append("A in")
-            a_wrote.set()
-            assert go.wait(STUCK)
+            race.events.append("A in")
+            race.a_wrote.set()
+            assert race.go.wait(STUCK)
             connection.close()  # the database rolls back; Django leaves the block without error
-            events.append("A closed")
-            assert b_done.wait(STUCK)  # still inside the block while B writes
-            events.append("A leaves")
-        events.append("A out")
+            race.events.append("A closed")
+            assert race.b_done.wait(STUCK)  # still inside the block while B writes
+            race.events.append("A leaves")
+        race.events.append("A out")
         with transaction.atomic():  # a new connection, and the queue again
             create("a again")
 
-    def b():
-        try:
-            events.append("B trying")
-            b_trying.set()
-            with recording_begin(events, "B"), transaction.atomic():
-                events.append("B in")
-                create("b")
-            events.append("B committed")
-        finally:
-            b_done.set()
-
-    first = started(a)
-    try:
-        assert a_wrote.wait(STUCK)
-        second = started(b)
-        assert b_trying.wait(STUCK)
-        let_the_second_writer_try(b_done)
-    finally:
-        go.set()
-    second.finish()
-    first.finish()
+    race.run(a)
 
     assert written() == {"b", "a again"}
     if ON_POSTGRESQL:
-        assert events == ["A in", "B trying", "B in", "B committed", "A closed", "A leaves", "A out"]
+        assert race.events == ["A in", "B trying", "B in", "B committed", "A closed", "A leaves", "A out"]
         assert_no_queue_on_postgresql()
     else:
-        assert events == ["A in", "B trying", "A closed", "B BEGIN", "B in", "B committed", "A leaves", "A out"]
+        assert race.events == ["A in", "B trying", "A closed", "B BEGIN", "B in", "B committed", "A leaves", "A out"]
         assert_queue_free(database_name())
 
 
