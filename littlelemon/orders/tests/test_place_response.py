@@ -8,7 +8,6 @@ from datetime import timezone as dt_timezone
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from littlelemon.accounts.tests.factories import UserFactory
@@ -21,6 +20,8 @@ from littlelemon.restaurant import selectors as restaurant_selectors
 from littlelemon.restaurant.models import Closure, RestaurantSettings
 from littlelemon.restaurant.selectors import restaurant_today
 from littlelemon.restaurant.services import restaurant_settings_update
+
+from .counting import cart_lock, savepoints
 
 pytestmark = pytest.mark.django_db
 
@@ -50,11 +51,6 @@ def place_and_read_back(client, payload: dict, **headers):
     shown = client.get(f"{ORDERS}{placed.json()['id']}/")
     assert shown.status_code == 200, shown.json()
     return placed, shown
-
-
-def savepoints(blocks: int) -> int:
-    """Each `transaction.atomic` block inside a test's transaction is a SAVEPOINT and a RELEASE."""
-    return 2 * blocks if connection.features.uses_savepoints else 0
 
 
 class TestTheBodyIsTheStoredOrder:
@@ -200,7 +196,7 @@ class TestQueries:
     def test_placing_without_a_key_is_a_fixed_number_of_queries(self, client_as, customer, django_assert_num_queries):
         lines = fill_cart(customer, ("12.99", 3), ("0.50", 1), ("7.25", 7))
         client = client_as(customer)
-        locks = int(connection.features.has_select_for_update)  # SQLite: the transaction locks the database
+        locks = cart_lock()
 
         # The user (JWT). Priced ahead, outside the transaction: the stamps of the cart, the
         # restaurant and the menu (one query); the cart lines with their dishes; the rules (not

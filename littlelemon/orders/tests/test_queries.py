@@ -4,25 +4,19 @@ items each), for a cart of 1 line or 30, whoever asks."""
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from littlelemon.accounts.tests.factories import UserFactory
 from littlelemon.cart.tests.factories import CartLineFactory
 from littlelemon.menu.tests.factories import MenuItemFactory
 from littlelemon.orders.models import Order
 
+from .counting import cart_lock, savepoints
 from .factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
 
 # Signed-in user; their roles; the version stamps; the page's count; the page; its items.
 LIST_QUERIES = 6
-
-
-def savepoints(blocks: int) -> int:
-    """Each test runs inside a transaction, so each `transaction.atomic` block of a service is a
-    SAVEPOINT and a RELEASE here (in production the outermost one is BEGIN ... COMMIT)."""
-    return 2 * blocks if connection.features.uses_savepoints else 0
 
 
 @pytest.mark.parametrize("size", [1, 50])
@@ -68,7 +62,8 @@ def test_placing_an_order_is_a_fixed_number_of_queries(client_as, customer, djan
     # time); inside: the idempotency key, the stamps again (unchanged: nothing is read again),
     # the order (in its own savepoint), its items (one bulk insert), its event, empty the cart
     # (one delete), the outbox; then the answer: roles (the order is shown as it was written).
-    with django_assert_num_queries(15 + savepoints(2)):
+    # On PostgreSQL the cart lines are locked first, inside the transaction.
+    with django_assert_num_queries(15 + cart_lock() + savepoints(2)):
         response = client.post("/api/v1/orders/", {"fulfilment": "pickup"}, HTTP_IDEMPOTENCY_KEY=f"size-{size}")
 
     assert response.status_code == 201
