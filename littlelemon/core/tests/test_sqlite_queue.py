@@ -155,6 +155,20 @@ def assert_queue_free(name: str) -> None:
         os.close(fd)  # and with it the lock
 
 
+def writer(events: list[str], name: str, done: threading.Event) -> Callable[[], None]:
+    """A writer of row `name` in a transaction: records "<NAME> in", sets `done` at the end."""
+
+    def write() -> None:
+        try:
+            with transaction.atomic():
+                events.append(f"{name.upper()} in")
+                create(name)
+        finally:
+            done.set()
+
+    return write
+
+
 class Race:
     """Writer A (the test's) holds a transaction; writer B tries to write row "b" meanwhile.
 
@@ -269,13 +283,7 @@ def test_a_waiter_gives_up_after_its_timeout_with_database_is_locked_and_leaks_n
             except OperationalError as error:
                 events.append(f"B: {error}")
 
-    def c():
-        try:
-            with transaction.atomic():
-                events.append("C in")
-                create("c")
-        finally:
-            c_done.set()
+    c = writer(events, "c", c_done)
 
     first = started(a)
     try:
@@ -316,13 +324,7 @@ def test_a_commit_that_fails_releases_the_queue():
         a_failed.set()
         assert b_done.wait(STUCK)  # alive, its connection open: only the failed commit can let B in
 
-    def b():
-        try:
-            with transaction.atomic():
-                events.append("B in")
-                create("b")
-        finally:
-            b_done.set()
+    b = writer(events, "b", b_done)
 
     first = started(a)
     try:
