@@ -176,10 +176,13 @@ def _local(moment: datetime, schedule: Schedule, *, now: datetime) -> str:
     return f"{day} at {local:%H:%M}"
 
 
-def _rules(now: datetime) -> tuple[RestaurantSettings, Schedule]:
-    """The settings, and the schedule `_check_time` may look at from `now`."""
+def _rules(now: datetime, read: stamps.Version | None = None) -> tuple[RestaurantSettings, Schedule]:
+    """The settings, and the schedule `_check_time` may look at from `now` (`read`: the stamps
+    already read, see `restaurant_rules_get`)."""
     today = now.astimezone(restaurant_tz()).date()
-    return restaurant_rules_get(start=today - timedelta(days=1), end=today + SCHEDULE_HORIZON + timedelta(days=15))
+    return restaurant_rules_get(
+        start=today - timedelta(days=1), end=today + SCHEDULE_HORIZON + timedelta(days=15), read=read
+    )
 
 
 def _check_time(
@@ -297,9 +300,18 @@ class _Priced:
     quote: Quote
 
 
-def _price(customer: User, *, fulfilment: str, tip: Decimal, scheduled_for: datetime | None, now: datetime) -> _Priced:
+def _price(
+    customer: User,
+    *,
+    fulfilment: str,
+    tip: Decimal,
+    scheduled_for: datetime | None,
+    now: datetime,
+    read: stamps.Version | None,
+) -> _Priced:
     """The customer's cart lines (dishes joined), priced and checked against the restaurant's
-    rules. Raises CartEmpty, ItemUnavailable, BelowMinimum, RestaurantClosed, InvalidSchedule."""
+    rules (`read`: the stamps of `_priced_from` read just before, or None). Raises CartEmpty,
+    ItemUnavailable, BelowMinimum, RestaurantClosed, InvalidSchedule."""
     lines = list(
         CartLine.objects.filter(user=customer)
         .select_related("menuitem")
@@ -308,7 +320,7 @@ def _price(customer: User, *, fulfilment: str, tip: Decimal, scheduled_for: date
     )
     if not lines:
         raise CartEmpty()
-    settings, schedule = _rules(now)
+    settings, schedule = _rules(now, read)
     quote = order_quote(lines=lines, fulfilment=fulfilment, tip=tip, settings=settings)
     quote.check()
     _check_time(scheduled_for=scheduled_for, now=now, settings=settings, schedule=schedule)
@@ -378,9 +390,12 @@ def order_place(
     # the version stamps of the cart, the menu and the restaurant's rules first, then the data.
     # Inside, the same stamps read again say whether anything changed since; if so (or if it
     # failed a check, which is then made again where it counts) it is priced again in there.
+    def price(read: stamps.Version | None) -> _Priced:
+        return _price(customer, fulfilment=fulfilment, tip=tip, scheduled_for=scheduled_for, now=now, read=read)
+
     try:
         version = stamps.stamps_read(_priced_from(customer), menu=True)
-        ahead = _price(customer, fulfilment=fulfilment, tip=tip, scheduled_for=scheduled_for, now=now)
+        ahead = price(version)
     except InvalidInput:  # an empty cart, a sold-out dish...: checked again below, after the lock
         version = ahead = None
 
@@ -391,8 +406,9 @@ def order_place(
             existing = Order.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
             if existing is not None:
                 return _replay(existing, fingerprint)
-        if ahead is None or version is None or stamps.stamps_read(_priced_from(customer), menu=True) != version:
-            ahead = _price(customer, fulfilment=fulfilment, tip=tip, scheduled_for=scheduled_for, now=now)
+        current = stamps.stamps_read(_priced_from(customer), menu=True)
+        if ahead is None or current is None or current != version:
+            ahead = price(current)
         lines, settings, totals, prices = ahead.lines, ahead.settings, ahead.quote.totals, ahead.quote.line_prices
 
         order = Order(

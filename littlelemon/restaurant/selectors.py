@@ -121,16 +121,25 @@ def restaurant_rules_forget() -> None:
         _rules.clear()
 
 
-def restaurant_rules_get(*, start: date, end: date) -> tuple[RestaurantSettings, Schedule]:
+def restaurant_rules_get(
+    *, start: date, end: date, read: stamps.Version | None = None
+) -> tuple[RestaurantSettings, Schedule]:
     """The settings and the schedule from `start` to `end`, as `restaurant_settings_get()` and
     `schedule_load()` read them, kept in this process while the `restaurant` stamp (changed by
     triggers on every write to settings, hours and closures, in the writing transaction: core
     migration 0001) is unchanged. One primary-key read instead of three queries: the order
     placement path, which reads them inside its transaction, holds the write lock for less.
 
+    `read`: version stamps this request already read (`stamps.stamps_read`) before reading
+    anything else, `restaurant` among them: their `restaurant` (and `epoch`) serve, and the
+    stamp is not read again.
+
     The objects are shared between requests: read them, never change them.
     """
-    version = stamps.stamps_read(("restaurant",))
+    if read is None:
+        version = stamps.stamps_read(("restaurant",))
+    else:
+        version = tuple((name, stamp) for name, stamp in read if name in (stamps.EPOCH, "restaurant"))
     if version is None or "restaurant" not in dict(version):
         # No triggers here, or a database emptied under them (a flush): nothing to trust.
         return restaurant_settings_get(), schedule_load(start=start, end=end)

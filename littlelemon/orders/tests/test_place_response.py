@@ -199,13 +199,13 @@ class TestQueries:
         locks = cart_lock()
 
         # The user (JWT). Priced ahead, outside the transaction: the stamps of the cart, the
-        # restaurant and the menu (one query); the cart lines with their dishes; the rules (not
-        # kept yet): the `restaurant` stamp, the settings, the hours, the closures. Inside
+        # restaurant and the menu (one query, which also serves the rules); the cart lines with
+        # their dishes; the rules (not kept yet): the settings, the hours, the closures. Inside
         # [SAVEPOINT]: where rows can be locked (PostgreSQL), lock the cart lines; the stamps
         # again (unchanged: nothing priced again); insert the order; its items (one bulk
         # insert); its event; empty the cart (one delete); the outbox [RELEASE]. Then the
         # answer: the user's roles (allowed_transitions). The order is not read back.
-        with django_assert_num_queries(14 + locks + savepoints(1)):
+        with django_assert_num_queries(13 + locks + savepoints(1)):
             response = client.post(ORDERS, {"fulfilment": "pickup"})
 
         assert response.status_code == 201, response.json()
@@ -218,9 +218,9 @@ class TestQueries:
         assert OutboxEvent.objects.filter(type="order.placed").count() == 1
         assert not CartLine.objects.filter(user=customer).exists()
 
-        # Placed again with the rules kept: their stamp only, not settings, hours and closures.
+        # Placed again with the rules kept: not settings, hours and closures.
         fill_cart(customer, ("4.00", 1))
-        with django_assert_num_queries(11 + locks + savepoints(1)):
+        with django_assert_num_queries(10 + locks + savepoints(1)):
             again = client.post(ORDERS, {"fulfilment": "pickup"})
         assert again.status_code == 201, again.json()
         assert Order.objects.count() == 2

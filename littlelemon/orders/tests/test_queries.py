@@ -58,12 +58,12 @@ def test_placing_an_order_is_a_fixed_number_of_queries(client_as, customer, djan
     client = client_as(customer)
 
     # user; before the transaction: the stamps of the cart, menu and rules, the lines (with
-    # dishes), the rules (their stamp, then settings, hours, closures: kept after this first
-    # time); inside: the idempotency key, the stamps again (unchanged: nothing is read again),
-    # the order (in its own savepoint), its items (one bulk insert), its event, empty the cart
-    # (one delete), the outbox; then the answer: roles (the order is shown as it was written).
-    # On PostgreSQL the cart lines are locked first, inside the transaction.
-    with django_assert_num_queries(15 + cart_lock() + savepoints(2)):
+    # dishes), the rules (settings, hours, closures: kept after this first time); inside: the
+    # idempotency key, the stamps again (unchanged: nothing is read again), the order (in its
+    # own savepoint), its items (one bulk insert), its event, empty the cart (one delete), the
+    # outbox; then the answer: roles (the order is shown as it was written). On PostgreSQL the
+    # cart lines are locked first, inside the transaction.
+    with django_assert_num_queries(14 + cart_lock() + savepoints(2)):
         response = client.post("/api/v1/orders/", {"fulfilment": "pickup"}, HTTP_IDEMPOTENCY_KEY=f"size-{size}")
 
     assert response.status_code == 201
