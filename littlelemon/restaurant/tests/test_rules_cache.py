@@ -16,6 +16,7 @@ from django.apps import apps as django_apps
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from littlelemon.core import stamps
 from littlelemon.core.models import DataVersion
 from littlelemon.restaurant import selectors
 from littlelemon.restaurant.models import Closure, OpeningHours, RestaurantSettings
@@ -460,3 +461,33 @@ class TestRanges:
 
         with django_assert_num_queries(KEPT_READ):  # the latest one is kept
             rules(*ranges[-1])
+
+
+class TestStampsAlreadyRead:
+    """`read=`: the stamps a caller (order placement) read first, `restaurant` among them."""
+
+    def test_kept_rules_cost_no_query_and_other_stamps_in_the_read_do_not_matter(self, django_assert_num_queries):
+        kept = warm(django_assert_num_queries)
+        read = stamps.stamps_read(("cart:1", "restaurant"), menu=True)
+
+        with django_assert_num_queries(0):
+            again = restaurant_rules_get(start=START, end=END, read=read)
+
+        assert again[0] is kept[0] and again[1] is kept[1]
+
+    def test_a_read_from_after_a_change_gives_the_new_rules(self, django_assert_num_queries):
+        warm(django_assert_num_queries)
+        restaurant_settings_update(data={"minimum_order": Decimal("42.00")})
+        read = stamps.stamps_read(("restaurant",), menu=True)
+
+        with django_assert_num_queries(FULL_READ - 1):  # settings, hours, closures: not the stamp
+            settings, _ = restaurant_rules_get(start=START, end=END, read=read)
+
+        assert settings.minimum_order == Decimal("42.00")
+
+    def test_a_read_without_the_restaurant_stamp_is_not_trusted(self, django_assert_num_queries):
+        warm(django_assert_num_queries)
+        read = stamps.stamps_read(("cart:1",))
+
+        with django_assert_num_queries(FULL_READ - 1):
+            restaurant_rules_get(start=START, end=END, read=read)
