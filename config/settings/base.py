@@ -119,11 +119,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A web server with several threads/processes writes concurrently: WAL lets readers run
-    # beside the writer, IMMEDIATE takes the write lock when a transaction starts (so two
-    # writers queue instead of deadlocking on a lock upgrade), and the timeout makes them wait.
-    # Django's backend, with those waiting writers queued on a file lock (littlelemon/core/sqlite).
-    DATABASES["default"]["ENGINE"] = "littlelemon.core.sqlite"
+    # Django's own SQLite options for a web server with several threads/processes writing:
+    # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock when a
+    # transaction starts, so two writers wait for each other instead of failing on a lock
+    # upgrade; the busy timeout (seconds) is how long a writer waits before "database is
+    # locked" (a 503). synchronous=NORMAL is durable in WAL mode up to a power cut.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",

@@ -20,7 +20,7 @@ STORAGES = {
 CACHES["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
 CACHES["throttle"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
 
-if DATABASES["default"]["ENGINE"] == "littlelemon.core.sqlite":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: the concurrency tests need several connections to see one database.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
 # Serve static files from the app folders (no collectstatic in tests; the browser tests need them).

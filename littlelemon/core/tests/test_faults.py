@@ -111,7 +111,7 @@ def _every_kind_of_request(server: Server, token: str, *, day: int) -> dict:
     } | {f"menu again {n}": server.get("/api/v1/menu-items/") for n in range(4)}
 
 
-def test_sqlite_queues_concurrent_writes_from_several_workers_instead_of_failing(tmp_path):
+def test_sqlite_serialises_concurrent_writes_from_several_workers_instead_of_failing(tmp_path):
     database = tmp_path / "db.sqlite3"
     env = environment(
         tmp_path,

@@ -155,14 +155,16 @@ def test_default_database_is_sqlite_under_var_tuned_for_concurrent_writers(tmp_p
         "[s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], "
         "s.DATABASES['default']['OPTIONS']['transaction_mode'], s.DATABASES['default']['OPTIONS']['timeout']]",
     )
-    assert values == ["littlelemon.core.sqlite", str(ROOT / "var" / "db.sqlite3"), "IMMEDIATE", 20]
+    assert values == ["django.db.backends.sqlite3", str(ROOT / "var" / "db.sqlite3"), "IMMEDIATE", 20]
 
+    # Django's own backend applies them to every connection it opens.
     code = (
         "import django; django.setup(); from django.db import connection; c = connection.cursor(); "
-        "c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
+        "print([c.execute(f'PRAGMA {name}').fetchone()[0] "
+        "for name in ('journal_mode', 'synchronous', 'foreign_keys', 'busy_timeout')])"
     )
     result = run(["-c", code], "config.settings.dev", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    assert result.stdout.strip() == "wal", result.stderr
+    assert result.stdout.strip() == "['wal', 1, 1, 20000]", result.stderr  # synchronous 1 is NORMAL
 
 
 @pytest.mark.parametrize("url", ["postgresql://u:p@db.internal:5432/littlelemon"])

@@ -1,1 +1,0 @@
-"""Django's SQLite backend with writers queued by the operating system (see base.py)."""
