@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.signals import got_request_exception
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils.log import log_response
 
@@ -64,18 +64,34 @@ class RequestBodyLimitMiddleware:
         return self.get_response(request)
 
 
+def _close_connections() -> None:
+    """Close this thread's database connections instead of keeping them for CONN_MAX_AGE.
+
+    At the end of a request Django keeps a connection that failed if `is_usable()` says so,
+    and SQLite's always does (its `errors_occurred` flag is already cleared by the rollback):
+    a connection opened while the database file was read-only stays read-only, and went on
+    failing every write for CONN_MAX_AGE after the file was writable again. The next request
+    opens a new connection. One inside a transaction is left to whoever opened it (a test's).
+    """
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()
+
+
 class ServerErrorMiddleware:
     """An exception that escapes a view becomes an answer a client can act on.
 
     - The database does not answer (OperationalError, InterfaceError: refused, gone away,
-      locked past the busy timeout): 503 `service_unavailable` with `Retry-After`, on every
-      path. Django closes the broken connection at the end of the request and the next one
-      reconnects, so the service recovers by itself when the database is back.
+      locked past the busy timeout, read-only): 503 `service_unavailable` with `Retry-After`,
+      on every path.
     - Anything else under /api/: a JSON 500 `server_error`, instead of Django's HTML page.
 
     Both are logged with the traceback on `django.request`, as Django logs its own 500s, and
     `got_request_exception` is sent for error reporters. Django offers a view's exception to
     the middlewares from the last up; this goes after every one that might want it first.
+
+    After such a database error the thread's connections are closed, not kept (see
+    `_close_connections`), so the service recovers as soon as the database does.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -86,6 +102,7 @@ class ServerErrorMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, OperationalError | InterfaceError):
+            _close_connections()
             response = _answer(request, 503, *SERVICE_UNAVAILABLE)
             response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         elif is_api_request(request) and not settings.DEBUG:

@@ -11,8 +11,11 @@ the first writes (the order items' bulk insert, the outbox event) and assert the
 items, the cart and the outbox are exactly as before.
 """
 
+import os
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from pkgutil import resolve_name
 from typing import Any
 from unittest import mock
@@ -45,3 +48,27 @@ def fail_on(target: str, *, call: int = 1, exception: BaseException | None = Non
 def rows(*tables: type[models.Model]) -> dict[str, list[dict[str, Any]]]:
     """Every row of the given tables, to compare before and after a failed operation."""
     return {table._meta.label: list(table.objects.order_by("pk").values()) for table in tables}
+
+
+@contextmanager
+def read_only(*paths: Path) -> Iterator[None]:
+    """Make files read-only for every process until the block ends: `chmod a-w`, or, for root
+    (whom permissions do not stop), the immutable attribute (`chattr +i`: nobody may open the
+    file for writing). Either way a process that opened a file for writing before the block
+    keeps its descriptor; only what is opened meanwhile is refused write access."""
+    if os.geteuid() == 0:
+        names = [str(path) for path in paths]
+        subprocess.run(["chattr", "+i", *names], check=True, capture_output=True)  # noqa: S607
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", *names], check=True, capture_output=True)  # noqa: S607
+        return
+    modes = {path: path.stat().st_mode for path in paths}
+    for path, mode in modes.items():
+        path.chmod(mode & ~0o222)
+    try:
+        yield
+    finally:
+        for path, mode in modes.items():
+            path.chmod(mode)

@@ -53,6 +53,17 @@ def manage(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
+def access_token(env: dict[str, str], username: str) -> str:
+    """A JWT access token for `username`, made with the server's settings by a process of its
+    own: no server worker has touched the database for it."""
+    code = (
+        "from django.contrib.auth import get_user_model; "
+        "from rest_framework_simplejwt.tokens import AccessToken; "
+        f"print(AccessToken.for_user(get_user_model().objects.get(username={username!r})))"
+    )
+    return manage(env, "shell", "-c", code).strip().splitlines()[-1]
+
+
 @dataclass(frozen=True)
 class Reply:
     status: int

@@ -5,17 +5,27 @@ The outage runs on the database of the suite's run: on PostgreSQL (CI's second l
 its own is stopped with pg_ctl and started again; on SQLite the database file is made
 impossible to open (a directory where the file was; permissions would not stop root) and put
 back. Either way the server is never restarted: it must recover by itself.
+
+A database that answers but cannot be written: on SQLite the files made read-only (a connection
+opened meanwhile stays read-only), on PostgreSQL the server stopped; `/ready` must say so, and
+writes and `/ready` must recover within 5 s of the fault's end, with connections kept between
+requests (CONN_MAX_AGE) as deployed.
 """
 
 import shutil
 import sqlite3
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from .servers import Server, environment, gunicorn, manage, postgres_cluster
+from .faults import read_only
+from .servers import Reply, Server, access_token, environment, gunicorn, manage, postgres_cluster
 
 pytestmark = pytest.mark.server
 
@@ -109,6 +119,111 @@ def _every_kind_of_request(server: Server, token: str, *, day: int) -> dict:
         "log-in": server.post("/api/v1/auth/jwt/create/", {"username": "manager", "password": "lemon-manager"}),
         "write": server.post("/api/v1/closures/", {"date": f"2031-01-{day:02d}"}, token=token),
     } | {f"menu again {n}": server.get("/api/v1/menu-items/") for n in range(4)}
+
+
+class SqliteReadOnly:
+    """The database's files made read-only while the server runs (faults.read_only): SQLite
+    opens the file read-only then, and such a connection stays read-only after the file is
+    writable again. `files` are the database and, in the second case, its WAL and the WAL's
+    shared-memory index, which other processes have open meanwhile (here: `keeper`)."""
+
+    def __init__(self, tmp_path: Path, suffixes: tuple[str, ...]):
+        self.database = tmp_path / "db.sqlite3"
+        self.database_url = f"sqlite:///{self.database}"
+        self.suffixes = suffixes
+
+    @contextmanager
+    def injected(self) -> Iterator[None]:
+        keeper = sqlite3.connect(self.database)  # a reader elsewhere: the -wal and -shm files exist
+        try:
+            keeper.execute("SELECT count(*) FROM django_migrations").fetchone()
+            with read_only(*(Path(f"{self.database}{suffix}") for suffix in self.suffixes)):
+                yield
+        finally:
+            keeper.close()
+
+
+class PostgresStopped:
+    def __init__(self, cluster):
+        self.cluster = cluster
+        self.database_url = cluster.database_url
+
+    @contextmanager
+    def injected(self) -> Iterator[None]:
+        self.cluster.pause()
+        try:
+            yield
+        finally:
+            self.cluster.resume()
+
+
+WRITE_FAULTS = (
+    ["the PostgreSQL server stopped"]
+    if ON_POSTGRESQL
+    else ["the SQLite file read-only", "the SQLite file, its -wal and -shm read-only"]
+)
+
+
+@pytest.fixture
+def write_fault(request, tmp_path):
+    if ON_POSTGRESQL:
+        with postgres_cluster() as cluster:
+            yield PostgresStopped(cluster)
+    elif request.param == "the SQLite file read-only":
+        yield SqliteReadOnly(tmp_path, ("",))
+    else:
+        yield SqliteReadOnly(tmp_path, ("", "-wal", "-shm"))
+
+
+@pytest.mark.parametrize("write_fault", WRITE_FAULTS, indirect=True)
+def test_ready_and_writes_are_503_while_nothing_can_be_written_and_recover_when_it_can(write_fault, tmp_path):
+    # Connections kept between requests (the default): what a fault leaves in them lasts.
+    env = environment(tmp_path, write_fault.database_url, THROTTLE_ANON_RATE="off", CONN_MAX_AGE="60")
+    manage(env, "migrate", "--noinput")
+    manage(env, "seed_demo", "--force", "--quiet-logins")
+    token = access_token(env, "manager")
+    written: list[str] = []  # the closures the server said it wrote
+
+    def close_on(n: int) -> Reply:
+        day = (date(2031, 1, 1) + timedelta(days=n)).isoformat()
+        reply = server.post("/api/v1/closures/", {"date": day}, token=token)
+        if reply.status == 201:
+            written.append(day)
+        return reply
+
+    with gunicorn(env, tmp_path, workers=2) as server:
+        # No worker has opened a database connection yet: each opens its first during the fault.
+        with write_fault.injected():
+            menu_down = server.get("/api/v1/menu-items/")
+            writes_down = [close_on(n) for n in range(4)]
+            ready_down = [server.get("/ready") for _ in range(4)]
+        assert menu_down.status == (503 if ON_POSTGRESQL else 200)
+        for reply in writes_down:
+            assert (reply.status, reply.json(), reply.headers["Retry-After"]) == (503, UNAVAILABLE, "30")
+        for reply in ready_down:
+            assert (reply.status, reply.json()) == (
+                503,
+                {"status": "unavailable", "checks": {"database": "unavailable", "cache": "ok"}},
+            )
+
+        # Recovered: /ready and a write succeed together within 5 s of the fault's end ...
+        deadline = time.monotonic() + 5
+        polled: list[tuple[int, int]] = []
+        while not polled or polled[-1] != (200, 201):
+            assert time.monotonic() < deadline, f"not recovered 5 s after the fault ended: {polled}"
+            time.sleep(0.05 if polled else 0)
+            polled.append((server.get("/ready").status, close_on(10 + len(polled)).status))
+        # ... and stay so, on every worker.
+        after = [(server.get("/ready").status, close_on(100 + n).status) for n in range(6)]
+        menu = server.get("/api/v1/menu-items/")
+        listed = server.get("/api/v1/closures/?page_size=100").json()["results"]
+
+    if not ON_POSTGRESQL:  # reading went on
+        assert menu_down.json()["count"] == menu.json()["count"]
+    assert after == [(200, 201)] * 6
+    # Nothing written during the fault; after it, each write the server accepted, once.
+    assert sorted(item["date"] for item in listed if item["date"] >= "2031") == sorted(written)
+    assert len(written) >= 7
 
 
 def test_sqlite_serialises_concurrent_writes_from_several_workers_instead_of_failing(tmp_path):
