@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# The address `make run` serves and seed_demo prints its links for (an IPv6 HOST in brackets).
+ADDRESS := $(if $(findstring :,$(HOST)),[$(HOST)],$(HOST)):$(PORT)
 PYTEST_ARGS ?=
 # The browser tests and `make screenshots` drive Debian's Chromium (Playwright cannot download its own here).
 CHROMIUM ?= /usr/bin/chromium
@@ -44,10 +46,10 @@ migrate: install  ## Apply database migrations
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate  ## Load the demo restaurant (idempotent)
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --url http://$(ADDRESS)
 
-run: demo  ## Serve the demo restaurant on http://127.0.0.1:8000 (SQLite, dev settings)
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+run: demo  ## Serve the demo restaurant on http://127.0.0.1:8000 (HOST=, PORT= to change; SQLite, dev settings)
+	$(BIN)/python manage.py runserver $(ADDRESS)
 
 test: install chromium  ## Run the whole test suite (browser tests included)
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n auto $(PYTEST_ARGS)

@@ -1,3 +1,4 @@
+import subprocess
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -5,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from config.env import BASE_DIR
 from littlelemon.accounts.models import User
 from littlelemon.bookings.models import Booking, Table
 from littlelemon.demo import data
@@ -149,4 +151,36 @@ def test_seed_demo_places_orders_in_several_states_through_the_services(settings
     assert OutboxEvent.objects.filter(type="order.placed").count() == Order.objects.count() + 1  # one was deleted
     assert list(CartLine.objects.filter(user=customer).values_list("menuitem_id", "quantity")) == [
         (kept.menuitem_id, 2)
+    ]
+
+
+def test_seed_demo_prints_the_links_for_the_address_it_is_given(settings, capsys):
+    settings.DEBUG = True
+
+    call_command("seed_demo", "--url", "http://127.0.0.1:8123/")
+
+    output = capsys.readouterr().out
+    assert "Web site     http://127.0.0.1:8123/ " in output
+    assert "API docs     http://127.0.0.1:8123/api/docs/ " in output
+    assert "Admin        http://127.0.0.1:8123/admin/\n" in output
+    assert "API root     http://127.0.0.1:8123/api/v1/menu-items/\n" in output
+    assert ":8000" not in output
+
+
+@pytest.mark.parametrize(
+    ("variables", "address"),
+    [((), "127.0.0.1:8000"), (("PORT=8123",), "127.0.0.1:8123"), (("HOST=::1", "PORT=9000"), "[::1]:9000")],
+)
+def test_make_run_serves_and_prints_links_for_its_host_and_port(variables, address):
+    commands = subprocess.run(
+        ["make", "--dry-run", "--no-print-directory", "run", *variables],  # noqa: S607
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+
+    assert [line.split("manage.py ", 1)[1] for line in commands if "seed_demo" in line or "runserver" in line] == [
+        f"seed_demo --url http://{address}",
+        f"runserver {address}",
     ]

@@ -33,8 +33,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off (never on a real site).")
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000",
+            help="Where the server will answer, for the links printed at the end (`make run` passes HOST and PORT).",
+        )
 
-    def handle(self, *args, force: bool = False, quiet_logins: bool = False, **options):
+    def handle(self, *args, force: bool = False, quiet_logins: bool = False, url: str = "", **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Refusing to load demo users and data with DEBUG off. Use --force if you really mean it."
@@ -54,7 +59,7 @@ class Command(BaseCommand):
             )
         )
         if not quiet_logins:
-            self._print_logins()
+            self._print_logins(url.rstrip("/") or "http://127.0.0.1:8000")
 
     def _restaurant(self) -> None:
         restaurant_services.restaurant_settings_update(data=data.RESTAURANT)
@@ -190,14 +195,14 @@ class Command(BaseCommand):
         opening = schedule.next_opening(now)
         return opening + timedelta(minutes=30) if opening else None
 
-    def _print_logins(self) -> None:
+    def _print_logins(self, url: str) -> None:
         self.stdout.write("\nDemo logins (username / password):")
         for username, (password, _email, role, *_names) in data.USERS.items():
             self.stdout.write(f"  {role:<14} {username:<10} / {password}")
         self.stdout.write(
             "\nOnce the server is up:\n"
-            "  Web site     http://127.0.0.1:8000/            (menu: /menu/, log in: /account/login/)\n"
-            "  API docs     http://127.0.0.1:8000/api/docs/   (Redoc: /api/redoc/, schema: /api/schema/)\n"
-            "  Admin        http://127.0.0.1:8000/admin/\n"
-            "  API root     http://127.0.0.1:8000/api/v1/menu-items/\n"
+            f"  Web site     {url + '/':<33} (menu: /menu/, log in: /account/login/)\n"
+            f"  API docs     {url + '/api/docs/':<33} (Redoc: /api/redoc/, schema: /api/schema/)\n"
+            f"  Admin        {url}/admin/\n"
+            f"  API root     {url}/api/v1/menu-items/\n"
         )
