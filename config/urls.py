@@ -3,9 +3,10 @@ from csp.decorators import csp_update
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from littlelemon.api import views as api_views
 from littlelemon.core import views as core_views
 
 # The documentation pages under the Content-Security-Policy: Swagger UI loads its start-up
@@ -23,6 +24,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", redoc, name="api-redoc"),
+    # Any other path under /api/: the API's JSON 404, with DEBUG on too (littlelemon.api.views).
+    re_path(r"^api/", api_views.api_not_found),
     # The customer site: `/` is its home page. Django's default handler404/handler500 render
     # templates/404.html and templates/500.html (the 500 page reads no database).
     path("", include("littlelemon.web.urls")),

@@ -67,6 +67,31 @@ def test_an_unknown_api_url_is_a_json_404_and_elsewhere_django_s_page(client):
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
 
 
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "DEBUG on (make run)"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/no-such-thing/", "/api/v1/menu-items/1.5/", "/api/", "/api/v2/x", "/api/v1/x.json"]
+)
+def test_an_unknown_api_url_is_the_json_404_with_debug_on_too(client, settings, debug, path):
+    settings.DEBUG = debug
+
+    for method in ("get", "post", "delete"):
+        response = getattr(client, method)(path)
+
+        assert (response.status_code, response["Content-Type"]) == (404, "application/json"), method
+        assert response.json() == {"detail": "Not found.", "code": "not_found"}
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_api_url_without_its_slash_is_still_redirected_and_a_page_keeps_django_s_404(client, settings, debug):
+    settings.DEBUG = debug
+
+    redirected = client.get("/api/v1/menu-items?page=2")
+    page = client.get("/no-such-page/")
+
+    assert (redirected.status_code, redirected["Location"]) == (301, "/api/v1/menu-items/?page=2")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
 def test_an_unhandled_exception_under_the_api_is_a_logged_json_500(manager, caplog):
     client = APIClient(raise_request_exception=False)
     with mock.patch("littlelemon.menu.selectors.menu_item_list", side_effect=RuntimeError("a bug")):
