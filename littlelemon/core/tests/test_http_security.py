@@ -91,9 +91,11 @@ def test_redoc_runs_under_the_policy_and_calls_no_third_party(client):
     assert directives["worker-src"] == ["'self'", "blob:"]  # its search runs in a blob: worker
     assert directives["script-src"] == ["'self'"]
     assert [attrs["src"] for attrs in tags(page, "script")] == [
-        "/static/drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"
+        "/static/api/redoc-attribution.js",  # before Redoc: drops Redocly's logo from its CDN
+        "/static/drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js",
     ]
     assert "googleapis" not in page.content.decode()
+    assert "cdn.redoc.ly" in client.get("/static/api/redoc-attribution.js").getvalue().decode()
 
 
 def test_the_admin_has_no_inline_script(admin_user):
