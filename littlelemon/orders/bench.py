@@ -3,7 +3,7 @@
 20,000 orders a scale of 1 to 6 dishes each, placed over the year before `dataset.epoch`,
 mostly finished (delivered, collected, a few cancelled or rejected) and the latest few hundred
 still open, a third of the deliveries with a driver assigned. Totals are computed as
-`services.order_place` computes them, so the database's checks hold.
+`placement.order_place` computes them, so the database's checks hold.
 
 What the scenarios rely on:
 - `bench-customer-00001` has exactly 50 orders (the `orders_customer` scenario);

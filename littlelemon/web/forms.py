@@ -19,8 +19,8 @@ from littlelemon.cart.enums import MAX_QUANTITY
 from littlelemon.core.exceptions import ApplicationError
 from littlelemon.core.models import MAX_ID
 from littlelemon.orders.enums import Fulfilment, PaymentMethod
+from littlelemon.orders.placement import MAX_TIP
 from littlelemon.orders.selectors import OrderTimes
-from littlelemon.orders.services import MAX_TIP
 
 
 def add_application_error(form: forms.Form, error: ApplicationError, *, field: str | None = None) -> None:
