@@ -93,7 +93,7 @@ def _parse_choice(choices: type[Any], value: str, *, field: str) -> Any:
         raise InvalidInput(f"'{value}' is not one of {', '.join(choices.values)}.", field=field) from None
 
 
-def placement_request_parse(
+def _placement_request_checked(
     *,
     fulfilment: str,
     delivery_address: str,
@@ -154,7 +154,7 @@ def order_place(
     at (tests pass one); it defaults to the current time. Timestamps are always the real time.
     """
     now = now or timezone.now()
-    request = placement_request_parse(
+    request = _placement_request_checked(
         fulfilment=fulfilment,
         delivery_address=delivery_address,
         scheduled_for=scheduled_for,
