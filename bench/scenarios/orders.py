@@ -1,7 +1,7 @@
 """Carts and orders: signed-in reads with real JWTs, and placing orders under load.
 
 `order_place` measures placements alone. The dataset gives 12,000 customers a 3-line cart
-(littlelemon/orders/bench.py: `bench-placer-NNNNN`); the wrk Lua script sends request number
+(bench/datasets/orders.py: `bench-placer-NNNNN`); the wrk Lua script sends request number
 g of the whole benchmark (the driver passes each wrk run `bench_offset`, so numbers never
 repeat between runs) as placer g + 1: each cart is placed by exactly one request, each request
 finds a full cart. So `rps` is placements per second and p50/p99 are the placement's own
@@ -31,7 +31,7 @@ def _user(number: int):
 
 
 def cart(ctx) -> Request:
-    from littlelemon.cart.bench import CART_CUSTOMER
+    from bench.datasets.cart import CART_CUSTOMER
     from littlelemon.cart.models import CartLine
 
     user = _user(CART_CUSTOMER)
@@ -40,7 +40,7 @@ def cart(ctx) -> Request:
 
 
 def orders_customer(ctx) -> Request:
-    from littlelemon.orders.bench import ORDERS_CUSTOMER, ORDERS_CUSTOMER_COUNT
+    from bench.datasets.orders import ORDERS_CUSTOMER, ORDERS_CUSTOMER_COUNT
 
     user = _user(ORDERS_CUSTOMER)
     assert user.orders.count() == ORDERS_CUSTOMER_COUNT
@@ -74,8 +74,8 @@ end
 
 
 def _placers():
+    from bench.datasets.orders import PLACER_PREFIX
     from littlelemon.accounts.models import User
-    from littlelemon.orders.bench import PLACER_PREFIX
 
     return User.objects.filter(username__startswith=PLACER_PREFIX).order_by("username")
 
@@ -98,9 +98,9 @@ def check_order_place(counters: dict[str, int], *, quick: bool = False) -> dict:
     """After the load (see the module's docstring). Some order must have been placed."""
     import random
 
+    from bench.datasets.orders import placer_carts
     from littlelemon.cart.models import CartLine
     from littlelemon.demo.management.commands.seed_bench import SEED
-    from littlelemon.orders.bench import placer_carts
     from littlelemon.orders.models import Order, OrderItem
 
     placers = _placers()

@@ -1,10 +1,9 @@
 """django-csp's middleware, without rebuilding the same policy on every response.
 
 Upstream `CSPMiddleware.process_response` calls `build_policy` twice per response (enforced and
-report-only), copying and joining every directive again: about a quarter of the CPU of a cached
-menu hit answered from memory (~320 µs). Nearly every response needs just the configured
-policy, so that one is built once per settings value (cleared by `setting_changed`, which
-override_settings sends). A response that needs more (a nonce, a view's `csp_update` &c.)
+report-only), copying and joining every directive again. Nearly every response needs just the
+configured policy, so that one is built once per settings value (cleared by `setting_changed`,
+which override_settings sends). A response that needs more (a nonce, a view's `csp_update` &c.)
 goes through upstream unchanged.
 """
 

@@ -91,8 +91,8 @@ class MenuItemReadSerializer(serializers.BaseSerializer):
     """What MenuItemSerializer shows, written out by hand for the reads (the menu list and a dish).
 
     A ModelSerializer rebuilds and deep-copies its thirteen fields for every request and goes
-    through each field's machinery for every dish; this builds the same dict directly, about
-    five times faster. The API documents MenuItemSerializer for these responses, and
+    through each field's machinery for every dish; this builds the same dict directly. The API
+    documents MenuItemSerializer for these responses, and
     test_serializers.py keeps the two identical.
     """
 

@@ -29,7 +29,7 @@ from littlelemon.bookings.tests.factories import TableFactory
 from littlelemon.cart.tests.factories import CartLineFactory
 from littlelemon.menu.models import MenuItem
 from littlelemon.menu.tests.factories import CategoryFactory, MenuItemFactory
-from littlelemon.orders import services as order_services
+from littlelemon.orders import transitions
 from littlelemon.orders.tests.factories import OrderFactory
 from littlelemon.restaurant.tests.factories import OpeningHoursFactory
 
@@ -564,7 +564,7 @@ class TestPrivate:
         response_cache.clear()
         warm(client, ORDERS)
 
-        order_services.order_status_change(order=order, actor=manager, status="accepted")
+        transitions.order_status_change(order=order, actor=manager, status="accepted")
         changed, count = queries_of(lambda: client.get(ORDERS))
 
         assert [o["status"] for o in changed.json()["results"]] == ["accepted"]

@@ -21,7 +21,7 @@ from littlelemon.cart.models import CartLine
 from littlelemon.cart.tests.factories import CartLineFactory
 from littlelemon.menu.models import MenuItem
 from littlelemon.menu.tests.factories import MenuItemFactory
-from littlelemon.orders import services
+from littlelemon.orders import transitions
 from littlelemon.orders.models import Order, OrderItem
 from littlelemon.orders.tests.factories import OrderFactory
 
@@ -175,9 +175,9 @@ class TestOrderList:
         client = bearer(customer)
         assert statuses(client) == {order.pk: "placed"}
 
-        services.order_status_change(order=order, actor=manager, status="accepted")
+        transitions.order_status_change(order=order, actor=manager, status="accepted")
         assert statuses(client) == {order.pk: "accepted"}
-        services.order_status_change(order=order, actor=kitchen_user, status="preparing")
+        transitions.order_status_change(order=order, actor=kitchen_user, status="preparing")
         assert statuses(client) == {order.pk: "preparing"}
 
     def test_other_customers_orders_leave_the_entry_alone(self, customer, other_customer, django_assert_num_queries):
@@ -212,9 +212,9 @@ class TestOrderList:
         first_client, second_client = bearer(first), bearer(second)
         assert statuses(first_client) == statuses(second_client) == {}
 
-        services.order_assign(order=order, actor=manager, delivery_crew=first)
+        transitions.order_assign(order=order, actor=manager, delivery_crew=first)
         assert (statuses(first_client), statuses(second_client)) == ({order.pk: "placed"}, {})
-        services.order_assign(order=order, actor=manager, delivery_crew=second)
+        transitions.order_assign(order=order, actor=manager, delivery_crew=second)
         assert (statuses(first_client), statuses(second_client)) == ({}, {order.pk: "placed"})
 
     def test_names_on_orders_follow_the_people(self, customer, manager, django_assert_num_queries):

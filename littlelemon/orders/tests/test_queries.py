@@ -10,7 +10,7 @@ from littlelemon.cart.tests.factories import CartLineFactory
 from littlelemon.menu.tests.factories import MenuItemFactory
 from littlelemon.orders.models import Order
 
-from .counting import cart_lock, savepoints
+from .counting import savepoints
 from .factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,13 +57,11 @@ def test_placing_an_order_is_a_fixed_number_of_queries(client_as, customer, djan
         CartLineFactory(user=customer, menuitem=MenuItemFactory(price=Decimal("20.00")))
     client = client_as(customer)
 
-    # user; before the transaction: the stamps of the cart, menu and rules, the lines (with
-    # dishes), the rules (settings, hours, closures: kept after this first time); inside: the
-    # idempotency key, the stamps again (unchanged: nothing is read again), the order (in its
-    # own savepoint), its items (one bulk insert), its event, empty the cart (one delete), the
-    # outbox; then the answer: roles (the order is shown as it was written). On PostgreSQL the
-    # cart lines are locked first, inside the transaction.
-    with django_assert_num_queries(14 + cart_lock() + savepoints(2)):
+    # user; inside the transaction: the cart lines with their dishes (locked on PostgreSQL),
+    # the idempotency key, the settings, the hours, the closures, the order (in its own
+    # savepoint), its items (one bulk insert), its event, empty the cart (one delete), the
+    # outbox; then the answer: roles, the order's items.
+    with django_assert_num_queries(13 + savepoints(2)):
         response = client.post("/api/v1/orders/", {"fulfilment": "pickup"}, HTTP_IDEMPOTENCY_KEY=f"size-{size}")
 
     assert response.status_code == 201

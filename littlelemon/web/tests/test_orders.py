@@ -7,7 +7,8 @@ from littlelemon.cart.tests.factories import CartLineFactory
 from littlelemon.menu.tests.factories import MenuItemFactory
 from littlelemon.orders.enums import OrderStatus
 from littlelemon.orders.models import Order
-from littlelemon.orders.services import order_place, order_status_change
+from littlelemon.orders.placement import order_place
+from littlelemon.orders.transitions import order_status_change
 
 from .htmltext import text, texts
 
