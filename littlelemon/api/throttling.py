@@ -1,5 +1,6 @@
 """Throttles whose counters live in the `throttle` cache, which every server process shares
-(Redis when configured, else a file cache), so running more workers does not multiply limits.
+(Redis when configured, else the database cache), so running more workers does not multiply
+limits, and which keeps every live counter until it expires.
 
 DRF's throttles read their rates and their cache once, when the module is imported. Ours read
 both when a request is checked, so the rates in settings (from `THROTTLE_*_RATE`) are the ones

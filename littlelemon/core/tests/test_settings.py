@@ -182,7 +182,7 @@ def test_security_settings_come_from_the_environment():
         "config.settings.prod",
         "[s.CORS_ALLOWED_ORIGINS, s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds(), "
         "s.AXES_LOCKOUT_PARAMETERS, s.DATA_UPLOAD_MAX_MEMORY_SIZE, s.UPLOAD_MAX_BYTES, "
-        "s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'], s.CACHES['throttle']['LOCATION']]",
+        "s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'], s.CACHES['throttle']]",
         SECRET_KEY=get_random_secret_key(),
         ALLOWED_HOSTS="example.com",
         CORS_ALLOWED_ORIGINS="https://app.example.com,https://kiosk.example.com",
@@ -192,7 +192,7 @@ def test_security_settings_come_from_the_environment():
         DATA_UPLOAD_MAX_MEMORY_SIZE="65536",
         UPLOAD_MAX_BYTES="2097152",
         CSP_IMG_SRC="https://cdn.example.com",
-        THROTTLE_CACHE_DIR="/srv/littlelemon/throttle",
+        THROTTLE_CACHE_MAX_ENTRIES="5000",
     )
 
     assert values == [
@@ -203,7 +203,11 @@ def test_security_settings_come_from_the_environment():
         65536,
         2097152,
         ["'self'", "data:", "https://cdn.example.com"],
-        "/srv/littlelemon/throttle",
+        {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "throttle_cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
     ]
 
 
