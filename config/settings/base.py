@@ -293,7 +293,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": rate("THROTTLE_ANON_RATE", "20/min"),
         "user": rate("THROTTLE_USER_RATE", "100/min"),
-        "login": rate("THROTTLE_LOGIN_RATE", "10/min"),
+        "login": rate("THROTTLE_LOGIN_RATE", "10/min"),  # per address: log-ins and reset requests
+        # Failed log-ins of one account from addresses it never logged in from (accounts/ratelimit.py).
+        "login_username": rate("THROTTLE_LOGIN_USERNAME_RATE", "10/hour"),
         "signup": rate("THROTTLE_SIGNUP_RATE", "5/min"),
         "order": rate("THROTTLE_ORDER_RATE", "10/min"),
     },
