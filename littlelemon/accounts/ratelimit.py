@@ -87,7 +87,7 @@ class AccountFailures(SharedRateThrottle):
             return None
         if client_ident(request) in self.cache.get(self.known_key, []):
             return None
-        return self.wait()
+        return self.wait() or 1  # None when the rate was lowered below the failures kept
 
 
 def login_wait(request, username: str) -> float | None:
