@@ -101,7 +101,14 @@ def test_production_defaults_are_secure():
         True,
         31_536_000,
         0,
-        {"anon": "20/min", "user": "100/min", "login": "10/min", "signup": "5/min", "order": "10/min"},
+        {
+            "anon": "20/min",
+            "user": "100/min",
+            "login": "10/min",
+            "login_username": "10/hour",
+            "signup": "5/min",
+            "order": "10/min",
+        },
     ]
 
 
@@ -126,12 +133,20 @@ def test_throttle_rates_and_time_zone_come_from_the_environment():
         THROTTLE_ANON_RATE="5/min",
         THROTTLE_USER_RATE="off",
         THROTTLE_LOGIN_RATE="3/min",
+        THROTTLE_LOGIN_USERNAME_RATE="7/hour",
         THROTTLE_SIGNUP_RATE="2/hour",
         THROTTLE_ORDER_RATE="4/hour",
         TIME_ZONE="Europe/Athens",
     )
 
-    assert values[0] == {"anon": "5/min", "user": None, "login": "3/min", "signup": "2/hour", "order": "4/hour"}
+    assert values[0] == {
+        "anon": "5/min",
+        "user": None,
+        "login": "3/min",
+        "login_username": "7/hour",
+        "signup": "2/hour",
+        "order": "4/hour",
+    }
     assert values[1] == "Europe/Athens"
 
 
