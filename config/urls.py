@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from littlelemon.accounts.ratelimit import login_limited
 from littlelemon.api import views as api_views
 from littlelemon.core import views as core_views
 
@@ -19,6 +20,8 @@ redoc = csp_update({"style-src": [UNSAFE_INLINE], "worker-src": [SELF, "blob:"]}
 urlpatterns = [
     path("health", core_views.health, name="health"),
     path("ready", core_views.ready, name="ready"),
+    # The admin's log-in page behind the limits every log-in shares (before the admin's own URL).
+    path("admin/login/", login_limited(admin.site.login)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("littlelemon.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

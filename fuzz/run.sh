@@ -43,9 +43,9 @@ export DJANGO_SETTINGS_MODULE=config.settings.fuzz DEBUG=false
 export SECRET_KEY="fuzz-$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')"
 export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=false SECURE_COOKIES=false
 export DATABASE_URL=${FUZZ_DATABASE_URL:-sqlite:///$work/db.sqlite3}
-export THROTTLE_CACHE_DIR=$work/throttle JWT_ACCESS_MINUTES=240 LOG_LEVEL=WARNING
+export JWT_ACCESS_MINUTES=240 LOG_LEVEL=WARNING
 export THROTTLE_ANON_RATE=off THROTTLE_USER_RATE=off THROTTLE_LOGIN_RATE=off THROTTLE_SIGNUP_RATE=off
-export THROTTLE_ORDER_RATE=off
+export THROTTLE_ORDER_RATE=off THROTTLE_LOGIN_USERNAME_RATE=off
 
 started=$SECONDS
 "$BIN/python" manage.py migrate --noinput -v0

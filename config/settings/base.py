@@ -136,7 +136,12 @@ else:
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 
 # --- cache: local memory by default, Redis when REDIS_URL is set -------------------------
+# Throttle counters (and the log-in limits' records) must be shared by every server process, so
+# that more workers do not multiply the limits, and must be kept until they expire: Redis when
+# configured, else the database (table `throttle_cache`, created by migration core 0003). Its
+# MAX_ENTRIES only bounds the table: past it Django deletes the expired entries first.
 REDIS_URL = env.str("REDIS_URL", default="")
+THROTTLE_CACHE_MAX_ENTRIES = env.int("THROTTLE_CACHE_MAX_ENTRIES", default=100_000)
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
@@ -150,11 +155,10 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "littlelemon"},
-        # Throttle counters must be shared by every server process, so that more workers do not
-        # multiply the limits: a file cache on the one machine is the embedded default.
         "throttle": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": env.str("THROTTLE_CACHE_DIR", default=str(BASE_DIR / "var" / "cache" / "throttle")),
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "throttle_cache",
+            "OPTIONS": {"MAX_ENTRIES": THROTTLE_CACHE_MAX_ENTRIES},
         },
     }
 
@@ -289,7 +293,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": rate("THROTTLE_ANON_RATE", "20/min"),
         "user": rate("THROTTLE_USER_RATE", "100/min"),
-        "login": rate("THROTTLE_LOGIN_RATE", "10/min"),
+        "login": rate("THROTTLE_LOGIN_RATE", "10/min"),  # per address: log-ins and reset requests
+        # Failed log-ins of one account from addresses it never logged in from (accounts/ratelimit.py).
+        "login_username": rate("THROTTLE_LOGIN_USERNAME_RATE", "10/hour"),
         "signup": rate("THROTTLE_SIGNUP_RATE", "5/min"),
         "order": rate("THROTTLE_ORDER_RATE", "10/min"),
     },

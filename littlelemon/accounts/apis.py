@@ -3,14 +3,16 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.response import Response
 from rest_framework_simplejwt import views as jwt_views
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
-from littlelemon.api.throttling import LoginRateThrottle, SignupRateThrottle
+from littlelemon.core.ratelimit import LoginRateThrottle, SignupRateThrottle
 
 from . import selectors, services
 from .exceptions import NotInRole
 from .lockout import lockout_message, lockout_seconds
 from .models import User
 from .permissions import CanManageRole
+from .ratelimit import LoginAccountThrottle, login_succeeded
 from .serializers import RoleMemberAddSerializer, RoleMemberSerializer
 
 
@@ -38,10 +40,22 @@ class TokenObtainPairView(jwt_views.TokenObtainPairView):
     """Log in with `username` and `password`; returns an `access` and a `refresh` token.
 
     After too many failed attempts the account is locked from that address for a while
-    (django-axes): a 429 `locked_out` with `Retry-After`, even with the right password.
+    (django-axes): a 429 `locked_out` with `Retry-After`, even with the right password. The
+    log-in limits shared with the pages (accounts/ratelimit.py) answer a 429 `throttled`: too
+    many attempts from one address, or too many failures of one account from addresses it was
+    never used from.
     """
 
-    throttle_classes = [LoginRateThrottle]
+    throttle_classes = [LoginRateThrottle, LoginAccountThrottle]
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except TokenError as error:
+            raise InvalidToken(error.args[0]) from error
+        login_succeeded(request, serializer.user)
+        return Response(serializer.validated_data, status=status.HTTP_200_OK)
 
     def handle_exception(self, exc):
         # axes marks the request it was given (this DRF request) when it refuses or locks.

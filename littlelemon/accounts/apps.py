@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "littlelemon.accounts"
     label = "accounts"
     verbose_name = "Accounts and roles"
+
+    def ready(self) -> None:
+        from . import ratelimit  # noqa: F401  (connects the log-in limits to Django's auth signals)

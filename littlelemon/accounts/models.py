@@ -5,6 +5,19 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from .enums import Role
+from .usernames import username_key
+
+
+class UsernameKeyField(models.CharField):
+    """`username_key(username)`, computed whenever the row is written: by `save()` and by
+    `bulk_create()` alike (both call `pre_save`). A write that names its fields
+    (`save(update_fields=[...])`, `QuerySet.update()`) and changes `username` must name this
+    field too."""
+
+    def pre_save(self, model_instance, add):
+        value = username_key(model_instance.get_username())
+        setattr(model_instance, self.attname, value)
+        return value
 
 
 class User(AbstractUser):
@@ -15,6 +28,11 @@ class User(AbstractUser):
 
     email = models.EmailField("email address", blank=True)
     phone = models.CharField(max_length=32, blank=True)
+    # What usernames are compared by (accounts/usernames.py): unique, so that two look-alike
+    # names cannot both exist even when their sign-ups race. Up to 4 characters a username's
+    # (case folding expands some). NULL is allowed only so that SQLite adds the column without
+    # rebuilding the table (which would drop its triggers); every write fills it.
+    username_key = UsernameKeyField(max_length=600, null=True, editable=False)
 
     class Meta:
         ordering = ["id"]
@@ -22,6 +40,8 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 Lower("email"), condition=~models.Q(email=""), name="accounts_user_email_ci_unique"
             ),
+            # An index on an expression: SQLite creates it without rebuilding the table.
+            models.UniqueConstraint(models.F("username_key"), name="accounts_user_username_key_unique"),
         ]
 
     @cached_property

@@ -1,9 +1,9 @@
 from django.contrib.auth import get_user_model
-from djoser import serializers as djoser_serializers
 from rest_framework import serializers
 
-from .exceptions import EmailTaken, UsernameTaken
-from .selectors import email_taken, username_taken
+from . import services
+from .exceptions import EmailTaken
+from .selectors import email_taken
 
 User = get_user_model()
 
@@ -15,26 +15,21 @@ def _validate_unique_email(value: str, *, exclude_pk: int | None = None) -> str:
     return value
 
 
-class UserCreateSerializer(djoser_serializers.UserCreateSerializer):
-    """Sign-up: username, email and password (checked by Django's password validators)."""
+class UserCreateSerializer(serializers.Serializer):
+    """Sign-up: username, email and password. The shapes are checked here; `user_sign_up` (the
+    web page's too) decides the rest: taken and look-alike names, taken addresses, password rules."""
 
-    email = serializers.EmailField(max_length=254)
+    id = serializers.IntegerField(read_only=True)
     username = serializers.RegexField(
         r"^[\w.@+-]+\Z",
         max_length=150,
         error_messages={"invalid": "Use letters, digits and @/./+/-/_ only."},
     )
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
 
-    class Meta(djoser_serializers.UserCreateSerializer.Meta):
-        fields = ("id", "username", "email", "password")
-
-    def validate_username(self, value: str) -> str:
-        if username_taken(username=value):
-            raise serializers.ValidationError(UsernameTaken.default_message)
-        return value
-
-    def validate_email(self, value: str) -> str:
-        return _validate_unique_email(value)
+    def create(self, validated_data) -> User:
+        return services.user_sign_up(**validated_data)
 
 
 class UserSerializer(serializers.ModelSerializer):

@@ -14,23 +14,39 @@ from .exceptions import EmailTaken, NotInRole, UsernameTaken
 from .models import User
 from .permissions import can_manage_role
 from .selectors import email_taken, username_taken
+from .usernames import username_script_problem
 
 
-@transaction.atomic
-def user_sign_up(*, username: str, email: str, password: str) -> User:
-    """Create a customer account (no staff role) with a usable, validated password.
+def _checked_username(username: str) -> str:
+    """The username as it will be stored (NFKC, as Django's user model keeps it), checked.
 
-    Raises InvalidInput (field `username`: letters, digits and @.+-_ only), UsernameTaken
-    (field `username`), EmailTaken (field `email`) or InvalidInput (field `password`: Django's
-    password validators' messages). The database's unique constraints settle a race between
-    two sign-ups for the same name or address.
-    """
-    email = User.objects.normalize_email(email)
+    Raises InvalidInput (field `username`)."""
+    username = User.normalize_username(username)
+    problems = []
     try:
         for validator in User._meta.get_field("username").validators:
             validator(username)
     except ValidationError as error:
-        raise InvalidInput(" ".join(error.messages), field="username") from None
+        problems = error.messages
+    problem = username_script_problem(username)
+    if problems or problem:
+        raise InvalidInput(" ".join([*problems, *([problem] if problem else [])]), field="username")
+    return username
+
+
+@transaction.atomic
+def user_sign_up(*, username: str, email: str, password: str) -> User:
+    """Create a customer account (no staff role) with a usable, validated password. The API's
+    sign-up (the djoser serializer) and the web page both call this.
+
+    Raises InvalidInput (field `username`: letters, digits and @.+-_ only, one script),
+    UsernameTaken (field `username`: the name, or one a reader would take for it, exists:
+    accounts/usernames.py), EmailTaken (field `email`) or InvalidInput (field `password`: Django's
+    password validators' messages). The database's unique constraints settle a race between two
+    sign-ups for the same name or address, with the same errors.
+    """
+    email = User.objects.normalize_email(email)
+    username = _checked_username(username)
     if username_taken(username=username):
         raise UsernameTaken(field="username")
     if email_taken(email=email):
@@ -43,7 +59,13 @@ def user_sign_up(*, username: str, email: str, password: str) -> User:
         with transaction.atomic():
             return User.objects.create_user(username=username, email=email, password=password)
     except IntegrityError:
-        raise UsernameTaken("That username or email address was taken a moment ago.", field="username") from None
+        # Another sign-up committed first: whichever of the two constraints it was, the same
+        # answer as when the check above sees it.
+        if username_taken(username=username):
+            raise UsernameTaken(field="username") from None
+        if email_taken(email=email):
+            raise EmailTaken(field="email") from None
+        raise
 
 
 def _ensure_can_manage(actor: User, role: Role) -> Group:

@@ -1,12 +1,10 @@
 import django_filters
 from django.db.models import Q, QuerySet
 
+from littlelemon.core.filters import ChoiceListFilter
+
 from .enums import DietaryTag
 from .models import MenuItem
-
-
-class DietaryFilter(django_filters.BaseCSVFilter, django_filters.ChoiceFilter):
-    """`?dietary=vegan,gluten-free`: dishes carrying every listed tag."""
 
 
 class MenuItemFilter(django_filters.FilterSet):
@@ -19,7 +17,8 @@ class MenuItemFilter(django_filters.FilterSet):
     price_max = django_filters.NumberFilter(
         field_name="price", lookup_expr="lte", max_digits=7, decimal_places=2, min_value=0
     )
-    dietary = DietaryFilter(
+    # `?dietary=vegan,gluten-free`: dishes carrying every listed tag.
+    dietary = ChoiceListFilter(
         choices=DietaryTag.choices, method="filter_dietary", help_text="Comma-separated tags, all required."
     )
     search = django_filters.CharFilter(

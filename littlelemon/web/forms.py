@@ -52,6 +52,8 @@ class SignUpForm(forms.Form):
     )
 
     def clean_username(self) -> str:
+        # Shown with the other fields' errors at once; `user_sign_up` checks it again (and the
+        # database settles a race), with the same message for every look-alike name.
         username = self.cleaned_data["username"]
         if username_taken(username=username):
             raise forms.ValidationError(UsernameTaken.default_message)

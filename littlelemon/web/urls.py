@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from littlelemon.accounts.ratelimit import login_limited, password_reset_limited
+
 from .views import accounts, bookings, cart, orders, pages
 
 app_name = "web"
@@ -25,10 +27,12 @@ urlpatterns = [
     path("bookings/<int:booking_id>/cancel/", bookings.booking_cancel, name="booking_cancel"),
     path("account/", accounts.account, name="account"),
     path("account/signup/", accounts.signup, name="signup"),
-    path("account/login/", accounts.LoginView.as_view(), name="login"),
+    path("account/login/", login_limited(accounts.LoginView.as_view()), name="login"),
     path("account/logout/", accounts.LogoutView.as_view(), name="logout"),
     path("account/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
-    path("account/password/reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "account/password/reset/", password_reset_limited(accounts.PasswordResetView.as_view()), name="password_reset"
+    ),
     path("account/password/reset/sent/", accounts.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "account/password/reset/<uidb64>/<token>/",

@@ -5,10 +5,15 @@ That the counters are shared by separate server processes is proven with real se
 """
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
+from django.db import connection
+from django.test import RequestFactory
+from rest_framework.test import APIClient
 
 from littlelemon.accounts.models import User
 from littlelemon.accounts.tests.factories import PASSWORD, UserFactory
+from littlelemon.api.throttling import AnonRateThrottle
 from littlelemon.core.tests.servers import environment, gunicorn, manage
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +135,7 @@ def test_counters_live_in_the_shared_throttle_cache(api_client, throttle_rates):
 
 @pytest.mark.server
 def test_counters_are_shared_by_separate_server_processes(tmp_path):
-    """Two servers (say two containers on one host, or two gunicorn masters) share the file cache:
+    """Two servers (say two containers on one host, or two gunicorn masters) share the database cache:
     running more processes does not multiply the limit."""
     env = environment(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite3'}", THROTTLE_ANON_RATE="4/min")
     manage(env, "migrate", "--noinput")
@@ -139,3 +144,50 @@ def test_counters_are_shared_by_separate_server_processes(tmp_path):
         statuses = [server.get(CATEGORIES).status for server in (first, second) * 3]
 
     assert statuses == [200, 200, 200, 200, 429, 429]
+
+
+# The production default store without Redis (config/settings/base.py; test_settings checks it):
+# the tests' own is local memory, for speed.
+DATABASE_STORE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "throttle_cache",
+    "OPTIONS": {"MAX_ENTRIES": 100_000},
+}
+
+
+@pytest.fixture
+def database_store(settings):
+    """The throttles' counters in the database cache, in the table migration core 0003 creates."""
+    settings.CACHES = {**settings.CACHES, "throttle": DATABASE_STORE}
+    caches["throttle"].clear()
+    return caches["throttle"]
+
+
+def test_counters_survive_more_than_300_other_clients(database_store, throttle_rates):
+    """A file cache culls a random third of its entries past 300 (its default MAX_ENTRIES):
+    an attacker spraying from many addresses erased live counters, theirs included."""
+    throttle_rates(anon="2/min")
+    first, last = APIClient(REMOTE_ADDR="198.51.100.1"), APIClient(REMOTE_ADDR="198.51.100.2")
+    assert first.get(CATEGORIES).status_code == 200
+
+    throttle, factory = AnonRateThrottle(), RequestFactory()
+    for number in range(400):
+        request = factory.get(CATEGORIES, REMOTE_ADDR=f"10.{number // 250}.{number % 250}.1")
+        request.user = AnonymousUser()
+        assert throttle.allow_request(request, None)
+    assert last.get(CATEGORIES).status_code == 200
+
+    assert statuses(lambda: first.get(CATEGORIES), 2) == [200, 429]
+    assert statuses(lambda: last.get(CATEGORIES), 2) == [200, 429]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM throttle_cache")
+        assert cursor.fetchone()[0] >= 402  # every client's counter is still there
+
+
+def test_the_database_store_keeps_what_the_throttles_count(database_store, throttle_rates, api_client):
+    throttle_rates(anon="5/min")
+
+    api_client.get(CATEGORIES)
+    api_client.get(CATEGORIES)
+
+    assert len(database_store.get("throttle_anon_127.0.0.1")) == 2

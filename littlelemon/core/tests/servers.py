@@ -39,7 +39,6 @@ def environment(tmp_path: Path, database_url: str, **extra: str) -> dict[str, st
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_COOKIES": "false",
         "DATABASE_URL": database_url,
-        "THROTTLE_CACHE_DIR": str(tmp_path / "throttle"),
         "LOG_LEVEL": "WARNING",
         **extra,
     }

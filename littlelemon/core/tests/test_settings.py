@@ -101,7 +101,14 @@ def test_production_defaults_are_secure():
         True,
         31_536_000,
         0,
-        {"anon": "20/min", "user": "100/min", "login": "10/min", "signup": "5/min", "order": "10/min"},
+        {
+            "anon": "20/min",
+            "user": "100/min",
+            "login": "10/min",
+            "login_username": "10/hour",
+            "signup": "5/min",
+            "order": "10/min",
+        },
     ]
 
 
@@ -126,12 +133,20 @@ def test_throttle_rates_and_time_zone_come_from_the_environment():
         THROTTLE_ANON_RATE="5/min",
         THROTTLE_USER_RATE="off",
         THROTTLE_LOGIN_RATE="3/min",
+        THROTTLE_LOGIN_USERNAME_RATE="7/hour",
         THROTTLE_SIGNUP_RATE="2/hour",
         THROTTLE_ORDER_RATE="4/hour",
         TIME_ZONE="Europe/Athens",
     )
 
-    assert values[0] == {"anon": "5/min", "user": None, "login": "3/min", "signup": "2/hour", "order": "4/hour"}
+    assert values[0] == {
+        "anon": "5/min",
+        "user": None,
+        "login": "3/min",
+        "login_username": "7/hour",
+        "signup": "2/hour",
+        "order": "4/hour",
+    }
     assert values[1] == "Europe/Athens"
 
 
@@ -184,7 +199,7 @@ def test_security_settings_come_from_the_environment():
         "config.settings.prod",
         "[s.CORS_ALLOWED_ORIGINS, s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds(), "
         "s.AXES_LOCKOUT_PARAMETERS, s.DATA_UPLOAD_MAX_MEMORY_SIZE, s.UPLOAD_MAX_BYTES, "
-        "s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'], s.CACHES['throttle']['LOCATION']]",
+        "s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'], s.CACHES['throttle']]",
         SECRET_KEY=get_random_secret_key(),
         ALLOWED_HOSTS="example.com",
         CORS_ALLOWED_ORIGINS="https://app.example.com,https://kiosk.example.com",
@@ -194,7 +209,7 @@ def test_security_settings_come_from_the_environment():
         DATA_UPLOAD_MAX_MEMORY_SIZE="65536",
         UPLOAD_MAX_BYTES="2097152",
         CSP_IMG_SRC="https://cdn.example.com",
-        THROTTLE_CACHE_DIR="/srv/littlelemon/throttle",
+        THROTTLE_CACHE_MAX_ENTRIES="5000",
     )
 
     assert values == [
@@ -205,7 +220,11 @@ def test_security_settings_come_from_the_environment():
         65536,
         2097152,
         ["'self'", "data:", "https://cdn.example.com"],
-        "/srv/littlelemon/throttle",
+        {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "throttle_cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
     ]
 
 

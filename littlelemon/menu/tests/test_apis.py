@@ -126,6 +126,8 @@ class TestFilters:
             ("price_max=1e999999", "price_max"),
             ("price_max=1.123", "price_max"),
             ("ordering=password", "ordering"),
+            ("search=a%00b", "search"),
+            ("category=%00", "category"),
         ],
     )
     def test_bad_filter_values_are_400_naming_the_parameter(self, api_client, menu, query, field):
@@ -133,6 +135,22 @@ class TestFilters:
 
         assert response.status_code == 400
         assert field in response.json()["fields"]
+
+    @pytest.mark.parametrize("dietary", ["vegan,", ",", ",,,,", "vegan,,vegan", ",vegan"])
+    def test_an_empty_dietary_tag_is_a_400_naming_the_parameter(self, api_client, menu, dietary):
+        response = api_client.get(ITEMS, {"dietary": dietary})
+
+        assert response.status_code == 400
+        assert response.json() == {
+            "detail": "dietary: Separate the values with single commas; there is an empty one.",
+            "code": "invalid",
+            "fields": {"dietary": ["Separate the values with single commas; there is an empty one."]},
+        }
+
+    def test_a_dietary_tag_named_twice_counts_once(self, api_client, menu):
+        response = api_client.get(ITEMS, {"dietary": "vegan,vegan"})
+
+        assert titles(response) == ["Falafel", "Sorbet"]
 
 
 class TestPagination:

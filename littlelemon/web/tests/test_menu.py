@@ -23,6 +23,10 @@ def titles(response) -> list[str]:
         ("dietary=vegan", ["Hummus", "Vegetable Tagine"]),
         ("dietary=vegan&dietary=gluten-free", ["Vegetable Tagine"]),
         ("dietary=vegan,gluten-free", ["Vegetable Tagine"]),  # the API's comma-separated form works too
+        ("dietary=vegan,", ["Hummus", "Vegetable Tagine"]),  # empty and unknown tags are dropped
+        ("dietary=vegan,,vegan&dietary=,", ["Hummus", "Vegetable Tagine"]),
+        ("dietary=,,,,", ["Hummus", "Fried Calamari", "Moussaka", "Vegetable Tagine", "Lamb Shank"]),
+        ("dietary=spicy&dietary=gluten-free", ["Vegetable Tagine", "Lamb Shank"]),
         ("search=lemon&category=mains&dietary=vegan", ["Vegetable Tagine"]),
         ("search=&category=&dietary=", ["Hummus", "Fried Calamari", "Moussaka", "Vegetable Tagine", "Lamb Shank"]),
     ],

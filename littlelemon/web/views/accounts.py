@@ -4,8 +4,6 @@ Signing up or logging in keeps the visitor's cart: it is folded into the account
 (`merge_guest_cart`), whatever page they came from (checkout brings them back there).
 """
 
-import math
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -16,8 +14,9 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from littlelemon.accounts import services as account_services
-from littlelemon.api.throttling import SignupRateThrottle
+from littlelemon.accounts.ratelimit import too_many_response
 from littlelemon.core.exceptions import ApplicationError
+from littlelemon.core.ratelimit import SignupRateThrottle
 
 from ..cart import SessionCart, merge_guest_cart
 from ..forms import LoginForm, SignUpForm, add_application_error
@@ -55,17 +54,13 @@ def _signup_throttled(request: HttpRequest) -> HttpResponse | None:
     throttle = SignupRateThrottle()
     if throttle.rate is None or throttle.allow_request(request, None):
         return None
-    seconds = max(1, math.ceil(throttle.wait() or 1))
-    wait = f"{seconds} seconds" if seconds < 120 else f"{math.ceil(seconds / 60)} minutes"
-    message = f"Too many sign-ups from your address. Please try again in {wait}."
-    response = render(request, "429.html", {"message": message}, status=429)
-    response["Retry-After"] = str(seconds)
-    return response
+    return too_many_response(request, throttle.wait() or 1, "sign-ups from your address")
 
 
 class LoginView(auth_views.LoginView):
     """Django's log-in: AuthenticationForm calls `authenticate(request, ...)`, so an
-    authentication backend that locks out repeated failures (django-axes) applies here."""
+    authentication backend that locks out repeated failures (django-axes) applies here; the
+    log-in limits (accounts/ratelimit.py) wrap it in urls.py."""
 
     template_name = "web/account/login.html"
     authentication_form = LoginForm

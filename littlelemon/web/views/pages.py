@@ -22,10 +22,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _menu_filter(query: QueryDict) -> MenuItemFilter:
     """The menu's filters from the page's GET form: the dietary checkboxes arrive as repeated
-    `dietary=` keys, the API's filter takes them comma-separated. Unknown or invalid values are
-    dropped (a bookmarked link never breaks the page)."""
+    `dietary=` keys (a typed link may also separate them with commas), the API's filter takes
+    known tags comma-separated. Unknown or invalid values are dropped (a bookmarked or mistyped
+    link never breaks the page)."""
     data = {name: query.get(name, "").strip() for name in MENU_PAGE_FILTERS}
-    data["dietary"] = ",".join(tag for tag in query.getlist("dietary") if tag)
+    tags = (tag.strip() for value in query.getlist("dietary") for tag in value.split(","))
+    data["dietary"] = ",".join(dict.fromkeys(tag for tag in tags if tag in DietaryTag.values))
     return MenuItemFilter(
         {name: value for name, value in data.items() if value}, queryset=menu_selectors.menu_item_list_by_category()
     )
