@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from littlelemon.core import views as core_views
+from littlelemon.observability import views as observability_views
 
 # The documentation pages under the Content-Security-Policy: Swagger UI loads its start-up
 # script as a file (the "split" view) and needs nothing more; Redoc injects its own <style>
@@ -18,6 +19,7 @@ redoc = csp_update({"style-src": [UNSAFE_INLINE], "worker-src": [SELF, "blob:"]}
 urlpatterns = [
     path("health", core_views.health, name="health"),
     path("ready", core_views.ready, name="ready"),
+    path("metrics", observability_views.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("littlelemon.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from littlelemon.api.response_cache import PrivateResponseCache
 from littlelemon.api.throttling import ScopedRateThrottle
 from littlelemon.core.exceptions import InvalidInput
+from littlelemon.observability.metrics import order_placement_timer
 
 from . import selectors, services
 from .filters import OrderFilter
@@ -93,7 +94,10 @@ class OrderListApi(generics.ListAPIView):
         key = _idempotency_key(request)
         serializer = OrderPlaceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        order, created = services.order_place(customer=request.user, idempotency_key=key, **serializer.validated_data)
+        with order_placement_timer(channel="api"):
+            order, created = services.order_place(
+                customer=request.user, idempotency_key=key, **serializer.validated_data
+            )
         if not created:  # a replay: the order as it is now
             order = selectors.order_get_visible(user=request.user, order_id=order.pk)
         response = Response(

@@ -81,7 +81,8 @@ def answered_by(response) -> str:
 
 
 def headers(response) -> dict[str, str]:
-    return dict(response.items())
+    """The response's headers but its X-Request-ID, which each request has its own of."""
+    return {name: value for name, value in response.items() if name != "X-Request-ID"}
 
 
 def queries_of(call):
@@ -365,6 +366,7 @@ class TestBody:
         assert refused.json() == {
             "detail": "The request body is 10 bytes; this server accepts at most 5.",
             "code": "request_too_large",
+            "request_id": refused["X-Request-ID"],
         }
         assert refused["X-Frame-Options"] == "DENY"
         assert refused.wsgi_request._cors_enabled is True  # the middlewares above the limit saw it
@@ -447,7 +449,7 @@ class TestThrottling:
         assert refused["Content-Type"] == "application/json"
         assert refused.json()["code"] == "throttled"
         assert refused.json()["detail"].startswith("Request was throttled.")
-        assert set(refused.json()) == {"detail", "code"}
+        assert set(refused.json()) == {"detail", "code", "request_id"}
         assert 0 < int(refused["Retry-After"]) <= 60
         assert refused["X-Content-Type-Options"] == "nosniff"
         assert refused["X-Frame-Options"] == "DENY"
@@ -656,7 +658,8 @@ class TestDatabaseDown:
         assert version_table in database_down.refused[0]
         assert len(database_down.refused) > 1
         assert (down.status_code, answered_by(down)) == (503, STACK)
-        assert down.json() == uncached.json() == UNAVAILABLE
+        assert down.json() == UNAVAILABLE | {"request_id": down["X-Request-ID"]}
+        assert uncached.json() == UNAVAILABLE | {"request_id": uncached["X-Request-ID"]}
         assert headers(down) == headers(uncached)
         assert down["Content-Type"] == "application/json"
         assert down["Retry-After"] == "30"

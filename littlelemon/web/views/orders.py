@@ -21,6 +21,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from littlelemon.core.exceptions import ApplicationError
+from littlelemon.observability.metrics import order_placement_timer
 from littlelemon.orders import selectors as order_selectors
 from littlelemon.orders import services as order_services
 from littlelemon.orders.enums import OrderStatus
@@ -64,7 +65,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
         form = CheckoutForm(request.POST, **form_options)
         if form.is_valid():
             try:
-                order, created = order_services.order_place(customer=request.user, **form.order_data())
+                with order_placement_timer(channel="web"):
+                    order, created = order_services.order_place(customer=request.user, **form.order_data())
             except IdempotencyKeyReused as error:  # this form was sent before, then changed: show that order
                 messages.info(request, "This order was already placed; here it is.")
                 return redirect("web:order", error.extra["order"])
