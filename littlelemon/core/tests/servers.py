@@ -66,6 +66,7 @@ class Reply:
 @dataclass(frozen=True)
 class Server:
     url: str
+    pid: int | None = None  # gunicorn's master process
 
     def request(self, method: str, path: str, data: Any = None, token: str | None = None, **headers: str) -> Reply:
         body = None if data is None else json.dumps(data).encode()
@@ -101,8 +102,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], tmp_path: Path, *, workers: int = 2) -> Iterator[Server]:
-    """Serve config.wsgi with `workers` processes until the block ends."""
+def gunicorn(
+    env: dict[str, str], tmp_path: Path, *, workers: int = 2, options: tuple[str, ...] = ()
+) -> Iterator[Server]:
+    """Serve config.wsgi with `workers` processes until the block ends; `options` are more of
+    gunicorn's (e.g. `("-c", "config/gunicorn.conf.py")` for the recommended configuration)."""
     port = _free_port()
     log = tmp_path / f"gunicorn-{port}.log"
     with open(log, "wb") as output:
@@ -115,13 +119,14 @@ def gunicorn(env: dict[str, str], tmp_path: Path, *, workers: int = 2) -> Iterat
                 "-w",
                 str(workers),
                 "--no-control-socket",
+                *options,
             ],
             cwd=ROOT,
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-    server = Server(f"http://127.0.0.1:{port}")
+    server = Server(f"http://127.0.0.1:{port}", pid=process.pid)
     try:
         _wait_until_up(server, process, log)
         yield server

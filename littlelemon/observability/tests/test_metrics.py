@@ -16,7 +16,7 @@ from littlelemon.restaurant.selectors import restaurant_today, restaurant_tz
 
 pytestmark = pytest.mark.django_db
 
-TOKEN = "a-long-random-metrics-token-0123456789"  # noqa: S105 (a test's)
+TOKEN = "a-long-random-metrics-token-0123456789"
 METRICS = "/metrics"
 
 
