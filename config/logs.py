@@ -13,12 +13,21 @@ import structlog
 
 FORMATS = ("json", "plain")
 
+
+def _drop_formatted_message(logger: Any, method_name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    """A record another handler formatted first (Django's console handler when DEBUG is on)
+    carries its text as `message` too: the `event` already says it."""
+    event_dict.pop("message", None)
+    return event_dict
+
+
 #: What every record gets, whether logged through structlog or the standard library.
 _SHARED_PROCESSORS: list[Any] = [
     structlog.contextvars.merge_contextvars,
     structlog.stdlib.add_log_level,
     structlog.stdlib.add_logger_name,
     structlog.stdlib.ExtraAdder(),
+    _drop_formatted_message,
     structlog.processors.TimeStamper(fmt="iso", utc=True),
 ]
 
