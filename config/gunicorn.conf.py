@@ -54,3 +54,35 @@ def post_request(worker, req, environ, resp):
         if not chunk:
             break
         left -= len(chunk)
+
+
+# --- Prometheus metrics across workers (littlelemon/observability/metrics.py) ---------------
+# Each worker writes its metrics to files in PROMETHEUS_MULTIPROC_DIR and a scrape of /metrics,
+# answered by any worker, adds them all up. The directory must be set before prometheus_client
+# is imported (here, before the app is loaded) and emptied when the server starts, or the
+# previous run's counts would be added to this one's.
+os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "prometheus")
+)
+
+
+def on_starting(server):
+    directory = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    os.makedirs(directory, exist_ok=True)
+    for name in os.listdir(directory):
+        if name.endswith(".db"):
+            os.remove(os.path.join(directory, name))
+
+
+def post_fork(server, worker):
+    from littlelemon.observability.metrics import SERVER_PROCESSES
+
+    SERVER_PROCESSES.set(1)
+
+
+def child_exit(server, worker):
+    # A worker that exited (max_requests, a crash, a scale-down) leaves its counters, which keep
+    # counting in the totals, but its live gauges must go: SERVER_PROCESSES would count it still.
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

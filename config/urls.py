@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from littlelemon.accounts.ratelimit import login_limited
 from littlelemon.api import views as api_views
 from littlelemon.core import views as core_views
+from littlelemon.observability import views as observability_views
 
 # The documentation pages under the Content-Security-Policy: Swagger UI loads its start-up
 # script as a file (the "split" view) and needs nothing more; Redoc injects its own <style>
@@ -22,6 +23,7 @@ urlpatterns = [
     path("ready", core_views.ready, name="ready"),
     # The admin's log-in page behind the limits every log-in shares (before the admin's own URL).
     path("admin/login/", login_limited(admin.site.login)),
+    path("metrics", observability_views.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("littlelemon.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -12,6 +12,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import BASE_DIR, env, lockout_parameters, rate, secret
+from config.logs import configure_structlog, logging_config
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -154,6 +155,7 @@ else:
             "OPTIONS": {"MAX_ENTRIES": THROTTLE_CACHE_MAX_ENTRIES},
         },
     }
+
 
 # --- HTTP caching (littlelemon/core/conditional.py) ---------------------------------------
 def _project_version() -> str:
@@ -355,12 +357,86 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "littlelemon.api.schema.add_links"],
 }
 
-# --- logging -----------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+# --- logging: JSON lines (LOG_FORMAT=json) or text (plain), see config/logs.py ---------------
+# Plain text when DEBUG is on (`make run`), JSON otherwise; LOG_FORMAT overrides either way.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json").lower()
+configure_structlog()
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
+
+# --- AWS Lambda (config/lambda_handler.py): only /tmp is writable and there is no Redis --------
+# Lambda sets AWS_LAMBDA_FUNCTION_NAME. There the cache, the throttle counters and the sessions
+# live in the database (CACHE_IN_DATABASE; `manage.py createcachetable` makes its two tables, the
+# handler's `{"manage": ["createcachetable"]}` event runs it), media and static files on S3
+# (below), and nothing is written beside the code. CACHE_IN_DATABASE works anywhere else too.
+ON_LAMBDA = bool(env.str("AWS_LAMBDA_FUNCTION_NAME", default=""))
+if ON_LAMBDA and DATABASES["default"]["ENGINE"] == "littlelemon.core.sqlite":
+    raise ImproperlyConfigured("On AWS Lambda set DATABASE_URL (PostgreSQL): a SQLite file would not outlive /tmp.")
+CACHE_IN_DATABASE = env.bool("CACHE_IN_DATABASE", default=ON_LAMBDA and not REDIS_URL)
+if CACHE_IN_DATABASE:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "littlelemon_cache"},
+        "throttle": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "littlelemon_throttle"},
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# --- media (and static) on S3: django-storages, on when AWS_STORAGE_BUCKET_NAME is set ---------
+# Media under `media/`, and with STATIC_ON_S3 the collected static files under `static/` (hashed
+# names, so a CDN may keep them for ever). Credentials come from boto3's usual chain (the Lambda
+# role, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ...). URLs are unsigned: the files are public
+# through CloudFront (AWS_S3_CUSTOM_DOMAIN), and the menu's responses, kept while the menu does
+# not change, would outlive a signature's expiry (AWS_QUERYSTRING_AUTH=true signs them anyway).
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+STATIC_ON_S3 = env.bool("STATIC_ON_S3", default=False)
+if AWS_STORAGE_BUCKET_NAME:
+    _s3_endpoint = env.str("AWS_S3_ENDPOINT_URL", default="")  # another S3 (MinIO, moto); empty: AWS
+    _s3_region = env.str("AWS_S3_REGION_NAME", default="")
+    _s3_domain = env.str("AWS_S3_CUSTOM_DOMAIN", default="")  # the CDN's host name, e.g. d111.cloudfront.net
+    _s3_options = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": _s3_endpoint or None,
+        "region_name": _s3_region or None,
+        "custom_domain": _s3_domain or None,
+        "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=False),
+        "file_overwrite": False,
+    }
+    STORAGES = {
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_s3_options, "location": "media"}},
+        "staticfiles": (
+            {
+                "BACKEND": "storages.backends.s3.S3ManifestStaticStorage",
+                "OPTIONS": {**_s3_options, "location": "static", "querystring_auth": False},
+            }
+            if STATIC_ON_S3
+            else STORAGES["staticfiles"]
+        ),
+    }
+    # Where the pages load those files from, for the Content-Security-Policy.
+    if _s3_domain:
+        _s3_origins = [f"https://{_s3_domain}"]
+    elif _s3_endpoint:
+        _s3_origins = [_s3_endpoint.rstrip("/")]
+    else:
+        _s3_origins = [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
+        if _s3_region:
+            _s3_origins.append(f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{_s3_region}.amazonaws.com")
+    _csp = CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    for _directive in ("img-src", "script-src", "style-src", "font-src") if STATIC_ON_S3 else ("img-src",):
+        _csp[_directive] = [*_csp[_directive], *_s3_origins]
+
+# --- observability: request ids, request log lines, Prometheus metrics ---------------------
+# littlelemon/observability. RequestLogMiddleware goes first so that every answer gets its
+# X-Request-ID and its log line; django-prometheus' pair wraps the rest of the stack.
+INSTALLED_APPS += ["django_prometheus", "littlelemon.observability"]
+# On Lambda nothing scrapes: API Gateway's and Lambda's CloudWatch metrics stand in (docs/deploy.md).
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=not ON_LAMBDA)
+# /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, it is a 404 for everyone.
+METRICS_TOKEN = secret("METRICS_TOKEN")
+MIDDLEWARE = [
+    "littlelemon.observability.requests.RequestLogMiddleware",
+    *(["django_prometheus.middleware.PrometheusBeforeMiddleware"] if METRICS_ENABLED else []),
+    *MIDDLEWARE,
+]
+if METRICS_ENABLED:  # the innermost but axes, which wants to be last
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "django_prometheus.middleware.PrometheusAfterMiddleware"
+    )

@@ -1,4 +1,4 @@
-"""The API's single error shape: `{"detail": str, "code": str, "fields": {name: [messages]}}`.
+"""The API's single error shape: `{"detail": str, "code": str, "fields": {name: [messages]}, "request_id": str}`.
 
 Every 4xx leaves here: DRF's own exceptions, Django's Http404/PermissionDenied/ValidationError,
 the request-size guards (RequestDataTooBig is a 413, too many form fields a 400) and the
@@ -19,6 +19,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from littlelemon.core.exceptions import ApplicationError
+from littlelemon.observability.requests import current_request_id
 
 
 def _first_message(errors: Any, path: str = "") -> str:
@@ -67,10 +68,15 @@ def _plain(value: Any) -> Any:
 
 
 def error_body(detail: str, code: str, fields: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    """The error shape, with the request's id (as in the `X-Request-ID` header and the logs) so
+    that a client who reports an error hands over what finds it in the logs."""
     body: dict[str, Any] = {"detail": str(detail), "code": str(code)}
     if fields:
         body["fields"] = _plain(fields)
     body.update(_plain(extra))
+    request_id = current_request_id()
+    if request_id is not None:
+        body["request_id"] = request_id
     return body
 
 

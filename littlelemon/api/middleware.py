@@ -118,4 +118,3 @@ class ServerErrorMiddleware:
             exception=exception,
         )
         return response
-

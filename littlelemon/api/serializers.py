@@ -17,6 +17,10 @@ class ErrorSerializer(serializers.Serializer):
             "nested by position or name for lists and objects."
         ),
     )
+    request_id = serializers.CharField(
+        required=False,
+        help_text="This request's id, as in the `X-Request-ID` response header: quote it when reporting a problem.",
+    )
 
 
 @extend_schema_field(

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from littlelemon.api.conditional import ConditionalGetMixin
 from littlelemon.api.throttling import ScopedRateThrottle
 from littlelemon.core.exceptions import InvalidInput
+from littlelemon.observability.metrics import order_placement_timer
 
 from . import placement, selectors, transitions
 from .filters import OrderFilter
@@ -90,7 +91,10 @@ class OrderListApi(ConditionalGetMixin, generics.ListAPIView):
         key = _idempotency_key(request)
         serializer = OrderPlaceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        order, created = placement.order_place(customer=request.user, idempotency_key=key, **serializer.validated_data)
+        with order_placement_timer(channel="api"):
+            order, created = placement.order_place(
+                customer=request.user, idempotency_key=key, **serializer.validated_data
+            )
         if not created:  # a replay: the order as it is now
             order = selectors.order_get_visible(user=request.user, order_id=order.pk)
         response = Response(

@@ -10,7 +10,7 @@ open in one view only: who sees what is decided here, once.
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from littlelemon.accounts.models import User
@@ -152,3 +152,16 @@ def order_event_list(*, user: User, order_id: int) -> QuerySet[OrderEvent]:
     """An order's timeline, oldest first, for someone who may see the order (else OrderNotFound)."""
     order_ensure_visible(user=user, order_id=order_id)
     return OrderEvent.objects.filter(order_id=order_id).order_by("id")
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    count: int
+    oldest: datetime | None  # when the oldest order in that status was placed
+
+
+def order_status_summary() -> dict[str, StatusCount]:
+    """How many orders are in each status, and when the oldest of each was placed (for the
+    operators' metrics): one aggregate query. Statuses without orders are absent."""
+    rows = Order.objects.order_by().values("status").annotate(count=Count("id"), oldest=Min("created"))
+    return {row["status"]: StatusCount(row["count"], row["oldest"]) for row in rows}

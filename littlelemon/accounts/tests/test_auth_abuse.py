@@ -171,7 +171,7 @@ class TestApiLoginLockout:
 
         assert failures == [401] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
         assert locked.status_code == 429
-        assert locked.json() == {"detail": LOCKED_OUT, "code": "locked_out"}
+        assert locked.json() == {"detail": LOCKED_OUT, "code": "locked_out", "request_id": locked["X-Request-ID"]}
         assert locked["Retry-After"] == str(15 * 60)
         assert "access" not in locked.json()
 

@@ -152,6 +152,7 @@ class TestProfile:
         assert response.json() == {
             "detail": "Authentication credentials were not provided.",
             "code": "not_authenticated",
+            "request_id": response["X-Request-ID"],
         }
 
 

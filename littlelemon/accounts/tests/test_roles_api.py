@@ -55,7 +55,11 @@ class TestGrant:
         response = client_as(manager).post(url("manager"), {"user": user.pk})
 
         assert response.status_code == 403
-        assert response.json() == {"detail": "Only an admin may manage managers.", "code": "permission_denied"}
+        assert response.json() == {
+            "detail": "Only an admin may manage managers.",
+            "code": "permission_denied",
+            "request_id": response["X-Request-ID"],
+        }
         assert members("manager") == {manager.pk}
 
     @pytest.mark.parametrize(

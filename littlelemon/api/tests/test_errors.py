@@ -23,6 +23,7 @@ def test_validation_error_shape(client_as, manager):
         "detail": "title: This field may not be blank.",
         "code": "invalid",
         "fields": {"title": ["This field may not be blank."]},
+        "request_id": response["X-Request-ID"],
     }
 
 
@@ -38,7 +39,11 @@ def test_method_not_allowed_shape(api_client):
     response = api_client.delete("/api/v1/auth/jwt/create/")
 
     assert response.status_code == 405
-    assert response.json() == {"detail": 'Method "DELETE" not allowed.', "code": "method_not_allowed"}
+    assert response.json() == {
+        "detail": 'Method "DELETE" not allowed.',
+        "code": "method_not_allowed",
+        "request_id": response["X-Request-ID"],
+    }
 
 
 def test_unsupported_media_type_shape(client_as, manager):
@@ -63,7 +68,7 @@ def test_an_unknown_api_url_is_a_json_404_and_elsewhere_django_s_page(client):
     page = client.get("/no-such-page/")
 
     assert api.status_code == 404
-    assert api.json() == {"detail": "Not found.", "code": "not_found"}
+    assert api.json() == {"detail": "Not found.", "code": "not_found", "request_id": api["X-Request-ID"]}
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
 
 
@@ -102,6 +107,7 @@ def test_an_unhandled_exception_under_the_api_is_a_logged_json_500(manager, capl
     assert response.json() == {
         "detail": "Something went wrong on our side. It has been logged.",
         "code": "server_error",
+        "request_id": response["X-Request-ID"],
     }
     [record] = [r for r in caplog.records if r.name == "django.request" and r.levelname == "ERROR"]
     assert record.getMessage() == "Internal Server Error: /api/v1/menu-items/"
@@ -118,6 +124,7 @@ def test_a_database_that_does_not_answer_is_a_json_503_with_retry_after(caplog):
     assert response.json() == {
         "detail": "The service is temporarily unavailable: its database does not answer. Try again shortly.",
         "code": "service_unavailable",
+        "request_id": response["X-Request-ID"],
     }
     assert any(r.exc_info and isinstance(r.exc_info[1], OperationalError) for r in caplog.records)
 
@@ -172,6 +179,7 @@ def test_an_oversized_body_is_refused_before_anything_else_is_done(api_client, s
         "detail": f"The request body is {len(body)} bytes; this server accepts at most "
         f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE}.",
         "code": "request_too_large",
+        "request_id": response["X-Request-ID"],
     }
 
 

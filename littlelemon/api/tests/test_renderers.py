@@ -90,6 +90,7 @@ def test_an_unknown_format_or_an_unacceptable_accept_is_406_naming_the_formats(a
     assert by_format.json() == {
         "detail": "Unknown ?format=: use one of json, xml, csv, yaml.",
         "code": "not_acceptable",
+        "request_id": by_format["X-Request-ID"],
     }
     assert by_accept.status_code == 406
     assert by_accept.json()["code"] == "not_acceptable"

@@ -37,6 +37,7 @@ def test_anonymous_rate_answers_429_with_retry_after(api_client, throttle_rates)
     assert response.json() == {
         "detail": f"Request was throttled. Expected available in {response['Retry-After']} seconds.",
         "code": "throttled",
+        "request_id": response["X-Request-ID"],
     }
 
 

@@ -98,6 +98,7 @@ class TestAvailability:
                 "party_size": ["We take bookings for up to 12 people online; please call us for a larger party."]
             },
             "max_party_size": 12,
+            "request_id": response["X-Request-ID"],
         }
 
     @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2026-05-31", "2026-08-01"])
@@ -311,6 +312,7 @@ class TestCreate:
             "code": "party_too_large",
             "fields": {"party_size": ["No table seats more than 50: a larger party cannot be booked at one table."]},
             "max_party_size": 50,
+            "request_id": response["X-Request-ID"],
         }
         assert nothing_written()
 
@@ -350,6 +352,7 @@ class TestCreate:
             "fields": {
                 "start": ["No table for 2 is free at 19:00 on 2026-06-02; the availability lists the free times."]
             },
+            "request_id": response["X-Request-ID"],
         }
         assert Booking.objects.count() == before
         assert not OutboxEvent.objects.exists()
@@ -516,6 +519,7 @@ class TestStatus:
             "fields": {"status": ["This booking is seated: it can only become completed."]},
             "current_status": "seated",
             "allowed_statuses": ["completed"],
+            "request_id": response["X-Request-ID"],
         }
 
     @pytest.mark.parametrize("payload", [{"status": "confirmed"}, {"status": "lost"}, {}, {"status": ["seated"]}])

@@ -159,6 +159,7 @@ class TestAdd:
             "code": "quantity_limit",
             "fields": {"quantity": [f"Your cart already holds 98 × {line.menuitem.title}; a line holds at most 99."]},
             "in_cart": 98,
+            "request_id": response["X-Request-ID"],
         }
         assert lines_of(customer) == [(line.menuitem_id, 98)]
 
@@ -191,7 +192,11 @@ class TestChange:
         deleted = client.delete(f"{ITEMS}{theirs.pk}/")
 
         assert (patched.status_code, deleted.status_code) == (404, 404)
-        assert patched.json() == {"detail": "No such line in your cart.", "code": "not_found"}
+        assert patched.json() == {
+            "detail": "No such line in your cart.",
+            "code": "not_found",
+            "request_id": patched["X-Request-ID"],
+        }
         assert lines_of(other_customer) == [(theirs.menuitem_id, 2)]
 
     @pytest.mark.parametrize("line_id", [999_999, 2**63, 10**30])

@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0002_restaurant_stamp")]
+    dependencies = [("core", "0003_menu_stamp")]
 
     operations = [
         migrations.SeparateDatabaseAndState(

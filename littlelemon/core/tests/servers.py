@@ -83,6 +83,7 @@ class Reply:
 @dataclass(frozen=True)
 class Server:
     url: str
+    pid: int | None = None  # gunicorn's master process
 
     def request(self, method: str, path: str, data: Any = None, token: str | None = None, **headers: str) -> Reply:
         body = None if data is None else json.dumps(data).encode()
@@ -118,7 +119,13 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], tmp_path: Path, *, workers: int = 2, deployed: bool = False) -> Iterator[Server]:
+def gunicorn(
+    env: dict[str, str],
+    tmp_path: Path,
+    *,
+    workers: int = 2,
+    deployed: bool = False,
+) -> Iterator[Server]:
     """Serve config.wsgi with `workers` processes until the block ends; `deployed`: with the
     shipped settings (config/gunicorn.conf.py: gthread workers, keep-alive, its hooks)."""
     port = _free_port()
@@ -140,7 +147,7 @@ def gunicorn(env: dict[str, str], tmp_path: Path, *, workers: int = 2, deployed:
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-    server = Server(f"http://127.0.0.1:{port}")
+    server = Server(f"http://127.0.0.1:{port}", pid=process.pid)
     try:
         _wait_until_up(server, process, log)
         yield server

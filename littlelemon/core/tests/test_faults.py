@@ -97,7 +97,7 @@ def test_a_database_outage_is_a_json_503_and_the_service_recovers_by_itself(data
             assert reply.status == 503, (name, reply.status, reply.body[:300])
             assert reply.headers["Content-Type"] == "application/json", name
             assert reply.headers["Retry-After"] == "30", name
-            assert reply.json() == UNAVAILABLE, name
+            assert reply.json() == UNAVAILABLE | {"request_id": reply.headers["X-Request-ID"]}, name
 
         database.resume()
         up = _every_kind_of_request(server, token, day=2)

@@ -55,9 +55,11 @@ class TestRead:
         response = api_client.get(f"{ITEMS}999999/")
 
         assert response.status_code == 404
-        assert response.json() == {"detail": "No MenuItem matches the given query.", "code": "not_found"} or (
-            response.json()["code"] == "not_found"
-        )
+        assert response.json() == {
+            "detail": "No MenuItem matches the given query.",
+            "code": "not_found",
+            "request_id": response["X-Request-ID"],
+        } or (response.json()["code"] == "not_found")
 
     def test_list_includes_sold_out_dishes_in_menu_order(self, api_client):
         MenuItemFactory(title="Second", position=2)
@@ -285,6 +287,7 @@ class TestWrite:
         assert response.json() == {
             "detail": "Category 'mains' still has 1 dish(es): move or delete them first.",
             "code": "category_not_empty",
+            "request_id": response["X-Request-ID"],
         }
         assert MenuItem.objects.filter(pk=item.pk).exists()
 

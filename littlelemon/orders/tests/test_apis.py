@@ -160,7 +160,11 @@ class TestPlace:
         response = client_as(customer).post(ORDERS, {"fulfilment": "pickup"})
 
         assert response.status_code == 400
-        assert response.json() == {"detail": "Your cart is empty: add dishes before ordering.", "code": "cart_empty"}
+        assert response.json() == {
+            "detail": "Your cart is empty: add dishes before ordering.",
+            "code": "cart_empty",
+            "request_id": response["X-Request-ID"],
+        }
 
     def test_a_sold_out_dish(self, client_as, customer):
         (line,) = fill_cart(customer, ("10.00", 1))
@@ -174,6 +178,7 @@ class TestPlace:
             "detail": "Dish 1 is sold out: remove it from your cart to order.",
             "code": "item_unavailable",
             "unavailable": [{"menuitem": line.menuitem_id, "title": "Dish 1"}],
+            "request_id": response["X-Request-ID"],
         }
         assert not Order.objects.exists()
 
@@ -190,6 +195,7 @@ class TestPlace:
             "minimum_order": "15.00",
             "subtotal": "14.00",
             "short_by": "1.00",
+            "request_id": response["X-Request-ID"],
         }
 
     def test_closed_today(self, client_as, customer):
@@ -245,6 +251,7 @@ class TestPlace:
         assert second.json() == {
             "detail": f"Request was throttled. Expected available in {second['Retry-After']} seconds.",
             "code": "throttled",
+            "request_id": second["X-Request-ID"],
         }
         assert Order.objects.count() == 1
         assert CartLine.objects.filter(user=customer).count() == 1  # the refused placement left the cart
@@ -289,6 +296,7 @@ class TestIdempotencyKey:
             "use a new key for a new order.",
             "code": "idempotency_key_reused",
             "order": first.json()["id"],
+            "request_id": response["X-Request-ID"],
         }
         assert Order.objects.count() == 1
         assert CartLine.objects.filter(user=customer).count() == 1
@@ -405,7 +413,11 @@ class TestRead:
         for path in (f"{ORDERS}{order.pk}/", f"{ORDERS}{order.pk}/events/"):
             response = client_as(customer).get(path)
             assert response.status_code == 404
-            assert response.json() == {"detail": "No such order.", "code": "not_found"}
+            assert response.json() == {
+                "detail": "No such order.",
+                "code": "not_found",
+                "request_id": response["X-Request-ID"],
+            }
 
     def test_the_timeline(self, client_as, customer, manager):
         order = OrderFactory(customer=customer)
@@ -450,6 +462,7 @@ class TestStatus:
             "code": "invalid_transition",
             "current_status": "placed",
             "allowed": ["accepted", "rejected", "cancelled"],
+            "request_id": response["X-Request-ID"],
         }
 
     def test_a_step_that_is_not_yours_is_a_403(self, client_as, customer):
@@ -461,6 +474,7 @@ class TestStatus:
         assert response.json() == {
             "detail": "Only a manager may accept an order that is placed.",
             "code": "permission_denied",
+            "request_id": response["X-Request-ID"],
         }
         order.refresh_from_db()
         assert order.status == "placed"
@@ -503,6 +517,7 @@ class TestStatus:
             "code": "delivery_crew_required",
             "current_status": "ready",
             "allowed": ["out_for_delivery", "cancelled"],
+            "request_id": response["X-Request-ID"],
         }
 
 

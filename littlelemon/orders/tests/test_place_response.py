@@ -229,6 +229,7 @@ class TestRuleChangesBetweenPlacements:
             "minimum_order": "25.00",
             "subtotal": "20.00",
             "short_by": "5.00",
+            "request_id": refused["X-Request-ID"],
         }
         assert Order.objects.count() == 1
         assert CartLine.objects.filter(user=customer).count() == 1

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from littlelemon.core.conditional import etag_for, etag_version, not_modified, set_cache_headers
 from littlelemon.core.exceptions import ApplicationError
+from littlelemon.observability.metrics import order_placement_timer
 from littlelemon.orders import placement, pricing, transitions
 from littlelemon.orders import selectors as order_selectors
 from littlelemon.orders.enums import OrderStatus
@@ -67,7 +68,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
         form = CheckoutForm(request.POST, **form_options)
         if form.is_valid():
             try:
-                order, created = placement.order_place(customer=request.user, **form.order_data())
+                with order_placement_timer(channel="web"):
+                    order, created = placement.order_place(customer=request.user, **form.order_data())
             except IdempotencyKeyReused as error:  # this form was sent before, then changed: show that order
                 messages.info(request, "This order was already placed; here it is.")
                 return redirect("web:order", error.extra["order"])
