@@ -4,7 +4,8 @@
 #   entrypoint.sh web            gunicorn with config/gunicorn.conf.py (GUNICORN_BIND, WEB_CONCURRENCY, ...)
 #   entrypoint.sh migrate        migrations under a PostgreSQL advisory lock (manage.py migrate_locked),
 #                                then the database cache's table when a cache uses one; safe to run
-#                                from every replica at once
+#                                from every replica at once; with STATIC_PUBLISH_DIR set, then copies
+#                                the image's collected static files there (the folder nginx serves)
 #   entrypoint.sh manage ARGS    manage.py ARGS (createsuperuser, clearsessions, seed_demo, ...)
 #   entrypoint.sh healthcheck    exit 0 when this container's gunicorn answers /health (Docker's HEALTHCHECK)
 #
@@ -36,7 +37,15 @@ case "$command" in
   migrate)
     "$PYTHON" manage.py migrate_locked --lock-timeout "${MIGRATE_LOCK_TIMEOUT:-600}" "$@"
     # A no-op unless a cache uses Django's database backend (AWS Lambda, no Redis).
-    exec "$PYTHON" manage.py createcachetable
+    "$PYTHON" manage.py createcachetable
+    if [ -n "${STATIC_PUBLISH_DIR:-}" ]; then
+      # Added over the previous release's files, none removed: the names are content-hashed, so
+      # a page still open from the previous release keeps finding its CSS while web restarts.
+      static_root=$("$PYTHON" manage.py shell --no-imports -c 'from django.conf import settings; print(settings.STATIC_ROOT)')
+      mkdir -p "$STATIC_PUBLISH_DIR"
+      cp -R "$static_root/." "$STATIC_PUBLISH_DIR/"
+      echo "Static files of this release copied to $STATIC_PUBLISH_DIR"
+    fi
     ;;
   manage)
     exec "$PYTHON" manage.py "$@"
