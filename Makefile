@@ -19,7 +19,7 @@ QUICK ?=
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install chromium migrate run demo test lint fuzz format lock screenshots clean bench bench-postgres
+.PHONY: help install chromium stack-tools migrate run demo test lint deploy-check fuzz format lock screenshots clean bench bench-postgres
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -40,6 +40,15 @@ chromium:  ## Install Debian's Chromium for the browser tests when it is missing
 	}
 	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) is still missing: the browser tests cannot run" >&2; exit 1; }
 
+stack-tools:  ## Install Debian's nginx and redis-server for the deployment stack test when missing (idempotent)
+	@missing=""; command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || missing="$$missing nginx"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing with apt-get"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $(SUDO) apt-get install -y -q $$missing || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $$missing; }; \
+	fi
+
 migrate: install  ## Apply database migrations
 	$(BIN)/python manage.py migrate --noinput
 
@@ -49,7 +58,7 @@ demo: migrate  ## Load the demo restaurant (idempotent)
 run: demo  ## Serve the demo restaurant on http://127.0.0.1:8000 (SQLite, dev settings)
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install chromium  ## Run the whole test suite (browser tests included)
+test: install chromium stack-tools  ## Run the whole test suite (browser tests included)
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 bench: install  ## Benchmarks vs bare Django (QUICK=1: 1 s each; DATABASE_URL=postgres://... for PostgreSQL)
@@ -66,6 +75,9 @@ lint: install  ## ruff, formatting, missing migrations, OpenAPI schema validity
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --settings=config.settings.test --file /dev/null
+
+deploy-check: install  ## Offline validators: hadolint, cfn-lint (SAM), kubernetes-validate, compose schema, shellcheck
+	$(BIN)/python deploy/check.py
 
 fuzz: install  ## schemathesis on every API operation, as every role, against a real server
 	bash fuzz/run.sh
