@@ -16,7 +16,7 @@ from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
 
-import django  # noqa: E402 (settings module first)
+import django
 
 django.setup()
 
