@@ -37,7 +37,7 @@ TASKS: dict[str, tuple[tuple[str, ...], ...]] = {
 
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     task = event.get("task") if isinstance(event, dict) else None
-    if task not in TASKS:
+    if not isinstance(task, str) or task not in TASKS:
         raise ValueError(f"unknown task {task!r}: use one of {', '.join(sorted(TASKS))}")
     outputs = []
     for name, *args in TASKS[task]:
