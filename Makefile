@@ -10,6 +10,8 @@ PORT   ?= 8000
 PYTEST_ARGS ?=
 # The browser tests and `make screenshots` drive Debian's Chromium (Playwright cannot download its own here).
 CHROMIUM ?= /usr/bin/chromium
+# The through-proxy tests start Debian's nginx themselves (their own master process, never the service).
+NGINX ?= /usr/sbin/nginx
 # make bench: seconds measured per scenario, wrk threads and connections, small and large scale.
 BENCH_DURATION ?= 10
 BENCH_THREADS ?= 2
@@ -19,7 +21,7 @@ QUICK ?=
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install chromium stack-tools migrate run demo test lint deploy-check fuzz format lock screenshots clean bench bench-postgres
+.PHONY: help install chromium nginx redis migrate run demo test lint deploy-check fuzz format lock screenshots clean bench bench-postgres
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -40,14 +42,21 @@ chromium:  ## Install Debian's Chromium for the browser tests when it is missing
 	}
 	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) is still missing: the browser tests cannot run" >&2; exit 1; }
 
-stack-tools:  ## Install Debian's nginx and redis-server for the deployment stack test when missing (idempotent)
-	@missing=""; command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || missing="$$missing nginx"; \
-	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing$$missing with apt-get"; \
+nginx:  ## Install Debian's nginx for the through-proxy tests when it is missing (idempotent)
+	@test -x $(NGINX) || { \
+	  echo "$(NGINX) not found: installing Debian's nginx-light package with apt-get"; \
 	  export DEBIAN_FRONTEND=noninteractive; \
-	  $(SUDO) apt-get install -y -q $$missing || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $$missing; }; \
-	fi
+	  $(SUDO) apt-get install -y -q nginx-light || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q nginx-light; }; \
+	}
+	@test -x $(NGINX) || { echo "$(NGINX) is still missing: the through-proxy tests cannot run" >&2; exit 1; }
+
+redis:  ## Install Debian's redis-server for the deployment stack test when it is missing (idempotent)
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  echo "redis-server not found: installing Debian's redis-server package with apt-get"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $(SUDO) apt-get install -y -q redis-server || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q redis-server; }; \
+	}
+	@command -v redis-server >/dev/null 2>&1 || { echo "redis-server is still missing: the stack test cannot run" >&2; exit 1; }
 
 migrate: install  ## Apply database migrations
 	$(BIN)/python manage.py migrate --noinput
@@ -58,8 +67,8 @@ demo: migrate  ## Load the demo restaurant (idempotent)
 run: demo  ## Serve the demo restaurant on http://127.0.0.1:8000 (SQLite, dev settings)
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install chromium stack-tools  ## Run the whole test suite (browser tests included)
-	CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n auto $(PYTEST_ARGS)
+test: install chromium nginx redis  ## Run the whole test suite (browser, through-nginx and deployment stack tests included)
+	CHROMIUM=$(CHROMIUM) NGINX=$(NGINX) $(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 bench: install  ## Benchmarks vs bare Django (QUICK=1: 1 s each; DATABASE_URL=postgres://... for PostgreSQL)
 	@command -v wrk >/dev/null 2>&1 || { echo "wrk is missing: installing it with apt-get"; \

