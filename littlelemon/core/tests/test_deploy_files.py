@@ -112,7 +112,7 @@ def test_compose_publishes_only_nginx_and_starts_web_after_a_successful_migrate(
     services = deploy_env.compose_file()["services"]
 
     assert {name for name, service in services.items() if "ports" in service} == {"nginx"}
-    assert services["nginx"]["ports"] == ["80:80"]
+    assert services["nginx"]["ports"] == ["80:80", "443:443"]
     assert services["web"]["expose"] == ["8000"]
     assert services["web"]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
     assert services["migrate"]["command"] == ["migrate"] and services["migrate"]["restart"] == "no"
