@@ -260,6 +260,7 @@ def stack(tmp_path_factory):
                         "web_log": web_log,
                         "nginx_root": nginx_root,
                         "static_volume": Path(paths["/srv/static"]),
+                        "pg_bin": cluster.env["PG_BIN"],
                     }
 
 
@@ -360,41 +361,51 @@ def test_migrate_ran_under_the_lock_and_published_the_images_static_files_where_
     assert cache_tables == 0  # Redis is the cache here: createcachetable made nothing
 
 
-def test_a_customer_places_an_order_through_nginx(stack):
-    site: Site = stack["site"]
+def _place_order(site: Site, username: str) -> tuple[dict, str, dict]:
+    """Sign up, log in with a JWT, put two of the dearest available dish in the cart and place a
+    pickup order (scheduled for the opening time when the clock falls outside opening hours)."""
     signed_up = site.request(
-        "POST", "/api/v1/auth/users/", {"username": "stack-guest", "email": "guest@example.com", "password": PASSWORD}
+        "POST", "/api/v1/auth/users/", {"username": username, "email": f"{username}@example.com", "password": PASSWORD}
     )
     assert signed_up.status == 201, signed_up.body
-    login = site.request("POST", "/api/v1/auth/jwt/create/", {"username": "stack-guest", "password": PASSWORD})
+    login = site.request("POST", "/api/v1/auth/jwt/create/", {"username": username, "password": PASSWORD})
     assert login.status == 200, login.body
     token = login.json()["access"]
-    menu = site.request("GET", "/api/v1/menu-items/?available=true&ordering=price")
-    dish = menu.json()["results"][-1]
-
+    dish = site.request("GET", "/api/v1/menu-items/?available=true&ordering=price").json()["results"][-1]
     added = site.request("POST", "/api/v1/cart/items/", {"menuitem": dish["id"], "quantity": 2}, token=token)
-    placed = site.request("POST", "/api/v1/orders/", {"fulfilment": "pickup"}, token=token, Idempotency_Key="stack-1")
-    if placed.status == 400 and placed.json()["code"] == "restaurant_closed":  # the clock is outside opening hours
-        when = {"fulfilment": "pickup", "scheduled_for": placed.json()["opens_at"]}
-        placed = site.request("POST", "/api/v1/orders/", when, token=token, Idempotency_Key="stack-2")
-    cart = site.request("GET", "/api/v1/cart/", token=token)
-
     assert added.status == 201, added.body
+    placed = site.request("POST", "/api/v1/orders/", {"fulfilment": "pickup"}, token=token, Idempotency_Key="1")
+    if placed.status == 400 and placed.json()["code"] == "restaurant_closed":
+        when = {"fulfilment": "pickup", "scheduled_for": placed.json()["opens_at"]}
+        placed = site.request("POST", "/api/v1/orders/", when, token=token, Idempotency_Key="2")
     assert placed.status == 201, placed.body
-    order = placed.json()
-    assert order["status"] == "placed"
-    assert [(item["menuitem"], item["quantity"]) for item in order["items"]] == [(dish["id"], 2)]
     assert placed.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert placed.headers["X-Content-Type-Options"] == "nosniff"
     assert placed.headers.get("X-Cache-Status") != "HIT"
-    assert cart.json()["items"] == []
-    with psycopg.connect(stack["database_url"]) as conn:
-        rows = conn.execute(
-            "SELECT o.status, i.quantity, i.menuitem_id FROM orders_order o"
+    return placed.json(), token, dish
+
+
+def _orders_of(database_url: str, username: str) -> list[tuple]:
+    with psycopg.connect(database_url) as conn:
+        return conn.execute(
+            "SELECT o.id, o.status, o.total, i.quantity, i.menuitem_id FROM orders_order o"
             " JOIN orders_orderitem i ON i.order_id = o.id JOIN accounts_user u ON u.id = o.customer_id"
-            " WHERE u.username = 'stack-guest'"
+            " WHERE u.username = %s ORDER BY o.id, i.id",
+            [username],
         ).fetchall()
-    assert rows == [("placed", 2, dish["id"])]
+
+
+def test_a_customer_places_an_order_through_nginx(stack):
+    site: Site = stack["site"]
+
+    order, token, dish = _place_order(site, "stack-guest")
+    cart = site.request("GET", "/api/v1/cart/", token=token)
+
+    assert order["status"] == "placed"
+    assert [(item["menuitem"], item["quantity"]) for item in order["items"]] == [(dish["id"], 2)]
+    assert cart.json()["items"] == []
+    rows = _orders_of(stack["database_url"], "stack-guest")
+    assert [(status, quantity, menuitem) for _, status, _, quantity, menuitem in rows] == [("placed", 2, dish["id"])]
 
     # The logs: nginx's access log has the request, the app's log no traceback.
     access_log = (stack["nginx_root"] / "access.log").read_text()
@@ -402,3 +413,34 @@ def test_a_customer_places_an_order_through_nginx(stack):
     app_log = stack["web_log"].read_text()
     assert "Booting worker" in app_log
     assert "Traceback" not in app_log and " ERROR " not in app_log, app_log[-3000:]
+
+
+def test_backup_wipe_and_restore_give_back_the_same_orders(stack, tmp_path):
+    """deploy/backup.sh and deploy/restore.sh against the stack's database, as its own user."""
+    site: Site = stack["site"]
+    order, token, _ = _place_order(site, "stack-backup")
+    before = _orders_of(stack["database_url"], "stack-backup")
+    env = os.environ | {"DATABASE_URL": stack["database_url"], "BACKUP_DIR": str(tmp_path / "backups")}
+    env["PATH"] = f"{stack['pg_bin']}:{env['PATH']}"
+
+    dumped = _run(env, str(ROOT / "deploy" / "backup.sh"))
+    dump = Path(dumped.stdout.strip())
+    with psycopg.connect(stack["database_url"], autocommit=True) as conn:
+        conn.execute("DROP OWNED BY CURRENT_USER")  # the wipe: every table, sequence and trigger gone
+        (tables,) = conn.execute("SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()
+    refused = _run(env, str(ROOT / "deploy" / "restore.sh"), str(dump), expect=64)
+    restored = _run(env, str(ROOT / "deploy" / "restore.sh"), str(dump), "--yes")
+
+    assert dump.parent == tmp_path / "backups" and dump.name.startswith("littlelemon-") and dump.suffix == ".dump"
+    assert tables == 0
+    assert "usage:" in refused.stderr
+    assert f"restored {dump}" in restored.stdout
+    assert _orders_of(stack["database_url"], "stack-backup") == before
+    assert before and before[0][0] == order["id"]
+    # The restored database serves: the same order through nginx, the same JWT still accepted.
+    again = site.request("GET", f"/api/v1/orders/{order['id']}/", token=token)
+    assert again.status == 200, again.body
+    assert again.json()["total"] == order["total"]
+    assert site.request("GET", "/ready").json()["checks"] == {"database": "ok", "cache": "ok"}
+    unapplied = _run(stack["web_env"], str(ENTRYPOINT), "manage", "migrate", "--check")
+    assert unapplied.returncode == 0
