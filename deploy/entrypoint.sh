@@ -26,12 +26,7 @@ shift
 
 case "$command" in
   web)
-    # Prometheus' multiprocess mode keeps one file per worker in this folder: start each
-    # server with it empty, so that the counters of a previous run's workers do not add up.
-    if [ -n "${PROMETHEUS_MULTIPROC_DIR:-}" ]; then
-      rm -rf "${PROMETHEUS_MULTIPROC_DIR:?}"
-      mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
-    fi
+    # config/gunicorn.conf.py also empties Prometheus' multiprocess folder (var/prometheus) at start.
     exec "$PYTHON" -m gunicorn --config config/gunicorn.conf.py "$@"
     ;;
   migrate)

@@ -136,14 +136,17 @@ def test_the_sam_template_runs_the_apig_wsgi_handler_with_the_database_cache_and
     template = deploy_env.sam_template()
     resources = template["Resources"]
     variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    batch = resources["BatchFunction"]["Properties"]
 
     assert resources["WebFunction"]["Properties"]["Handler"] == "config.lambda_handler.handler"
-    assert resources["BatchFunction"]["Properties"]["Handler"] == "deploy/aws/scheduled.handler"
-    assert resources["BatchFunction"]["Properties"]["Events"]["Nightly"]["Properties"]["Input"] == (
-        '{"task": "housekeeping"}'
-    )
+    assert resources["WebFunction"]["Properties"]["Events"]["Everything"]["Type"] == "HttpApi"
+    assert batch["Handler"] == "config.lambda_handler.handler"
+    assert batch["ReservedConcurrentExecutions"] == 1  # one migration at a time
+    assert batch["Events"]["NightlyHousekeeping"]["Type"] == "ScheduleV2"
+    assert batch["Events"]["NightlyHousekeeping"]["Properties"]["Input"] == '{"manage": ["clearsessions"]}'
     assert "REDIS_URL" not in variables
-    assert variables["CACHE_BACKEND"] == "database"
+    assert variables["CACHE_IN_DATABASE"] == "true"
+    assert variables["METRICS_ENABLED"] == "false"
     assert "{{resolve:secretsmanager:${DjangoSecret}:SecretString:SECRET_KEY}}" in variables["SECRET_KEY"]["Fn::Sub"]
     assert {resource["Type"] for resource in resources.values()} >= {
         "AWS::Serverless::HttpApi",
@@ -155,12 +158,18 @@ def test_the_sam_template_runs_the_apig_wsgi_handler_with_the_database_cache_and
         "AWS::Logs::LogGroup",
         "AWS::CloudWatch::Alarm",
     }
+    retention = {
+        resource["Properties"]["RetentionInDays"]["Ref"]
+        for resource in resources.values()
+        if resource["Type"] == "AWS::Logs::LogGroup"
+    }
+    assert retention == {"LogRetentionDays"}
     alarms = {
-        resource["Properties"]["MetricName"]
+        (resource["Properties"]["Namespace"], resource["Properties"]["MetricName"])
         for resource in resources.values()
         if resource["Type"] == "AWS::CloudWatch::Alarm"
     }
-    assert {"5xx", "Errors"} <= alarms
+    assert {("AWS/ApiGateway", "5xx"), ("AWS/Lambda", "Errors")} <= alarms
 
 
 def test_the_kubernetes_web_pods_migrate_in_an_init_container_and_probe_health_and_ready():

@@ -33,6 +33,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from django.conf import settings
 from psycopg import sql
 
 from . import deploy_env, servers
@@ -361,7 +362,7 @@ def test_migrate_ran_under_the_lock_and_published_the_images_static_files_where_
     assert cache_tables == 0  # Redis is the cache here: createcachetable made nothing
 
 
-def _place_order(site: Site, username: str) -> tuple[dict, str, dict]:
+def _place_order(site: Site, username: str) -> tuple[Reply, str, dict]:
     """Sign up, log in with a JWT, put two of the dearest available dish in the cart and place a
     pickup order (scheduled for the opening time when the clock falls outside opening hours)."""
     signed_up = site.request(
@@ -382,7 +383,7 @@ def _place_order(site: Site, username: str) -> tuple[dict, str, dict]:
     assert placed.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert placed.headers["X-Content-Type-Options"] == "nosniff"
     assert placed.headers.get("X-Cache-Status") != "HIT"
-    return placed.json(), token, dish
+    return placed, token, dish
 
 
 def _orders_of(database_url: str, username: str) -> list[tuple]:
@@ -398,7 +399,8 @@ def _orders_of(database_url: str, username: str) -> list[tuple]:
 def test_a_customer_places_an_order_through_nginx(stack):
     site: Site = stack["site"]
 
-    order, token, dish = _place_order(site, "stack-guest")
+    placed, token, dish = _place_order(site, "stack-guest")
+    order = placed.json()
     cart = site.request("GET", "/api/v1/cart/", token=token)
 
     assert order["status"] == "placed"
@@ -413,12 +415,23 @@ def test_a_customer_places_an_order_through_nginx(stack):
     app_log = stack["web_log"].read_text()
     assert "Booting worker" in app_log
     assert "Traceback" not in app_log and " ERROR " not in app_log, app_log[-3000:]
+    assert '"level": "error"' not in app_log, app_log[-3000:]
+    if "littlelemon.observability" in settings.INSTALLED_APPS:  # JSON request lines (issue 14, item 7)
+        lines = [json.loads(line) for line in app_log.splitlines() if line.startswith("{")]
+        (line,) = [
+            line
+            for line in lines
+            if line.get("path") == "/api/v1/orders/" and line.get("method") == "POST" and line.get("status") == 201
+        ]
+        assert line["request_id"] == placed.headers["X-Request-ID"]
+        assert line["user_id"] == order["customer"]
 
 
 def test_backup_wipe_and_restore_give_back_the_same_orders(stack, tmp_path):
     """deploy/backup.sh and deploy/restore.sh against the stack's database, as its own user."""
     site: Site = stack["site"]
-    order, token, _ = _place_order(site, "stack-backup")
+    placed, token, _ = _place_order(site, "stack-backup")
+    order = placed.json()
     before = _orders_of(stack["database_url"], "stack-backup")
     env = os.environ | {"DATABASE_URL": stack["database_url"], "BACKUP_DIR": str(tmp_path / "backups")}
     env["PATH"] = f"{stack['pg_bin']}:{env['PATH']}"
