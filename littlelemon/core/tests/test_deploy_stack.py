@@ -199,6 +199,7 @@ def stack(tmp_path_factory):
             "/app/staticfiles": str(tmp / "image-staticfiles"),
             "/app/var/media": str(tmp / "media-volume"),
             "/app/var/cache/throttle": str(tmp / "throttle"),
+            "/app/var/prometheus": str(tmp / "prometheus"),
             "/srv/static": str(tmp / "static-volume"),
             "/srv/media": str(tmp / "media-volume"),
         }
