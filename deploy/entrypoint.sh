@@ -21,6 +21,11 @@ usage() {
 }
 
 [ $# -ge 1 ] || usage
+# With Prometheus' multiprocess mode on, every process of the app (a `manage` command too)
+# writes its metric files there: the folder must exist.
+if [ -n "${PROMETHEUS_MULTIPROC_DIR:-}" ]; then
+  mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+fi
 command=$1
 shift
 
