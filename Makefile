@@ -23,7 +23,7 @@ QUICK ?=
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install chromium nginx migrate run demo test lint fuzz format lock screenshots clean bench bench-postgres
+.PHONY: help install chromium nginx redis migrate run demo test lint deploy-check fuzz format lock screenshots clean bench bench-postgres
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -52,6 +52,14 @@ nginx:  ## Install Debian's nginx for the through-proxy tests when it is missing
 	}
 	@test -x $(NGINX) || { echo "$(NGINX) is still missing: the through-proxy tests cannot run" >&2; exit 1; }
 
+redis:  ## Install Debian's redis-server for the deployment stack test when it is missing (idempotent)
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  echo "redis-server not found: installing Debian's redis-server package with apt-get"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $(SUDO) apt-get install -y -q redis-server || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q redis-server; }; \
+	}
+	@command -v redis-server >/dev/null 2>&1 || { echo "redis-server is still missing: the stack test cannot run" >&2; exit 1; }
+
 migrate: install  ## Apply database migrations
 	$(BIN)/python manage.py migrate --noinput
 
@@ -61,7 +69,7 @@ demo: migrate  ## Load the demo restaurant (idempotent)
 run: demo  ## Serve the demo restaurant on http://127.0.0.1:8000 (HOST=, PORT= to change; SQLite, dev settings)
 	$(BIN)/python manage.py runserver $(ADDRESS)
 
-test: install chromium nginx  ## Run the whole test suite (browser and through-nginx tests included)
+test: install chromium nginx redis  ## Run the whole test suite (browser, through-nginx and deployment stack tests included)
 	CHROMIUM=$(CHROMIUM) NGINX=$(NGINX) $(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 bench: install  ## Benchmarks vs bare Django (QUICK=1: 1 s each; DATABASE_URL=postgres://... for PostgreSQL)
@@ -78,6 +86,9 @@ lint: install  ## ruff, formatting, missing migrations, OpenAPI schema validity
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --settings=config.settings.test --file /dev/null
+
+deploy-check: install  ## Offline validators: hadolint, cfn-lint (SAM), kubernetes-validate, compose schema, shellcheck
+	$(BIN)/python deploy/check.py
 
 fuzz: install  ## schemathesis on every API operation, as every role, against a real server
 	bash fuzz/run.sh
