@@ -25,8 +25,8 @@ def place(customer, *, dishes=1, **options) -> Order:
     return order
 
 
-def poll(client, order, since):
-    return client.get(reverse("web:order_status", args=[order.pk]), {"since": since}, headers=HTMX)
+def poll(client, order, since, **extra):
+    return client.get(reverse("web:order_status", args=[order.pk]), {"since": since}, headers=HTMX, **extra)
 
 
 class TestOrderPage:
@@ -138,9 +138,13 @@ def test_order_pages_run_fixed_queries(client, customer, manager, size, django_a
     # session, user, roles, the order, its items, its events, settings, the cart badge, hours, closures
     with django_assert_num_queries(10):
         client.get(reverse("web:order", args=[order.pk]))
-    # session, user, roles, the order, its events
-    with django_assert_num_queries(5):
-        assert poll(client, order, 0).status_code == 200
+    # session, user, roles, the stamps, the order, its events
+    with django_assert_num_queries(6):
+        polled = poll(client, order, 0)
+    assert polled.status_code == 200
+    # session, user, roles, the stamps: nothing changed, a 304
+    with django_assert_num_queries(4):
+        assert poll(client, order, 0, HTTP_IF_NONE_MATCH=polled["ETag"]).status_code == 304
     # session, user, roles, count, orders, their items, settings, the cart badge, hours, closures
     with django_assert_num_queries(10):
         response = client.get(reverse("web:orders"))
