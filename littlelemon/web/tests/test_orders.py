@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from littlelemon.api.tests.conditional import PRIVATE, WEAK
 from littlelemon.cart.tests.factories import CartLineFactory
 from littlelemon.menu.tests.factories import MenuItemFactory
 from littlelemon.orders.enums import OrderStatus
@@ -149,3 +150,39 @@ def test_order_pages_run_fixed_queries(client, customer, manager, size, django_a
     with django_assert_num_queries(10):
         response = client.get(reverse("web:orders"))
     assert len(texts(response.content, css_class="order-card__title")) == size
+
+
+class TestStatusPollEtag:
+    """The polled fragment carries a weak ETag (it holds a CSRF token) built from the user and
+    their orders' stamps; a poll that sends it back is a 304 until the order moves."""
+
+    def test_a_weak_private_etag_a_304_then_a_new_one_when_the_order_moves(self, client, customer, manager):
+        order = place(customer)
+        client.force_login(customer)
+        first = poll(client, order, 0)
+        nothing_new = poll(client, order, first.wsgi_request.GET["since"], HTTP_IF_NONE_MATCH=first["ETag"])
+
+        assert first.status_code == 200 and WEAK.match(first["ETag"])
+        assert first["Cache-Control"] == PRIVATE
+        assert (nothing_new.status_code, nothing_new.content, nothing_new["ETag"]) == (304, b"", first["ETag"])
+
+        since = order.events.order_by("-id").first().pk
+        quiet = poll(client, order, since)
+        assert quiet.status_code == 204 and WEAK.match(quiet["ETag"])
+        assert poll(client, order, since, HTTP_IF_NONE_MATCH=quiet["ETag"]).status_code == 304
+
+        order_status_change(order=order, actor=manager, status=OrderStatus.ACCEPTED)
+        moved = poll(client, order, since, HTTP_IF_NONE_MATCH=quiet["ETag"])
+
+        assert moved.status_code == 200
+        assert moved["ETag"] != quiet["ETag"]
+        assert "Accepted" in moved.content.decode()
+
+    def test_another_user_never_gets_a_304_for_my_poll(self, client, customer, other_customer):
+        order = place(customer)
+        client.force_login(customer)
+        mine = poll(client, order, 0)["ETag"]
+
+        client.force_login(other_customer)
+
+        assert poll(client, order, 0, HTTP_IF_NONE_MATCH=mine).status_code == 404
