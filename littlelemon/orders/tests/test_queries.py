@@ -28,16 +28,21 @@ def test_the_order_list_is_a_fixed_number_of_queries(client_as, django_assert_nu
         OrderFactory(customer=user if role == "customer" else UserFactory(), delivery_crew=crew, items=5)
     client = client_as(user)
 
-    with django_assert_num_queries(LIST_QUERIES - (role == "kitchen")):  # the kitchen's list is never kept
+    with django_assert_num_queries(LIST_QUERIES - (role == "kitchen")):  # the kitchen's has no ETag
         response = client.get("/api/v1/orders/", {"page_size": 50})
-    # Asked again with nothing changed: only the stamps, from memory (not the kitchen's: it depends on the clock).
-    with django_assert_num_queries(LIST_QUERIES - 1 if role == "kitchen" else 1):
-        again = client.get("/api/v1/orders/", {"page_size": 50})
+    # Revalidated with nothing changed: a 304 after the user, their roles and the stamps (the
+    # kitchen's list depends on the clock: rendered again).
+    etag = response.get("ETag", '"none"')
+    with django_assert_num_queries(LIST_QUERIES - 1 if role == "kitchen" else 3):
+        again = client.get("/api/v1/orders/", {"page_size": 50}, HTTP_IF_NONE_MATCH=etag)
 
     assert response.status_code == 200
     assert len(response.json()["results"]) == size
     assert all(len(order["items"]) == 5 for order in response.json()["results"])
-    assert again.content == response.content
+    if role == "kitchen":
+        assert "ETag" not in response and again.content == response.content
+    else:
+        assert (again.status_code, again.content, again["ETag"]) == (304, b"", etag)
 
 
 @pytest.mark.parametrize("size", [1, 30])
@@ -45,8 +50,12 @@ def test_an_order_and_its_timeline_are_a_fixed_number_of_queries(client_as, cust
     order = OrderFactory(customer=customer, items=size)
     client = client_as(customer)
 
-    with django_assert_num_queries(4):  # user, roles, the order, its items
-        client.get(f"/api/v1/orders/{order.pk}/")
+    with django_assert_num_queries(5):  # user, roles, the stamps, the order, its items
+        response = client.get(f"/api/v1/orders/{order.pk}/")
+    with django_assert_num_queries(3):  # user, roles, the stamps: unchanged, a 304
+        again = client.get(f"/api/v1/orders/{order.pk}/", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert (response.status_code, again.status_code) == (200, 304)
+    assert len(response.json()["items"]) == size
     with django_assert_num_queries(4):  # user, roles, may they see it, the events
         client.get(f"/api/v1/orders/{order.pk}/events/")
 
