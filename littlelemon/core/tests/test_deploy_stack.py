@@ -33,7 +33,6 @@ from typing import Any
 
 import psycopg
 import pytest
-from django.conf import settings
 from psycopg import sql
 
 from . import deploy_env, servers
@@ -417,15 +416,17 @@ def test_a_customer_places_an_order_through_nginx(stack):
     assert "Booting worker" in app_log
     assert "Traceback" not in app_log and " ERROR " not in app_log, app_log[-3000:]
     assert '"level": "error"' not in app_log, app_log[-3000:]
-    if "littlelemon.observability" in settings.INSTALLED_APPS:  # JSON request lines (issue 14, item 7)
-        lines = [json.loads(line) for line in app_log.splitlines() if line.startswith("{")]
-        (line,) = [
-            line
-            for line in lines
-            if line.get("path") == "/api/v1/orders/" and line.get("method") == "POST" and line.get("status") == 201
-        ]
-        assert line["request_id"] == placed.headers["X-Request-ID"]
-        assert line["user_id"] == order["customer"]
+    # The JSON request line of the placement carries the id the response echoed.
+    lines = [json.loads(line) for line in app_log.splitlines() if line.startswith("{")]
+    (line,) = [
+        line
+        for line in lines
+        if line.get("path") == "/api/v1/orders/" and line.get("method") == "POST" and line.get("status") == 201
+    ]
+    assert line["request_id"] == placed.headers["X-Request-ID"]
+    # ...which is nginx's own id for it, in its access log line (the app trusts its one proxy).
+    assert f"request_id={placed.headers['X-Request-ID']}" in access_log
+    assert line["user_id"] == order["customer"]
 
 
 def test_backup_wipe_and_restore_give_back_the_same_orders(stack, tmp_path):
