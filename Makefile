@@ -10,6 +10,8 @@ PORT   ?= 8000
 PYTEST_ARGS ?=
 # The browser tests and `make screenshots` drive Debian's Chromium (Playwright cannot download its own here).
 CHROMIUM ?= /usr/bin/chromium
+# The through-proxy tests start Debian's nginx themselves (their own master process, never the service).
+NGINX ?= /usr/sbin/nginx
 # make bench: seconds measured per scenario, wrk threads and connections, small and large scale.
 BENCH_DURATION ?= 10
 BENCH_THREADS ?= 2
@@ -19,7 +21,7 @@ QUICK ?=
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install chromium migrate run demo test lint fuzz format lock screenshots clean bench bench-postgres
+.PHONY: help install chromium nginx migrate run demo test lint fuzz format lock screenshots clean bench bench-postgres
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -40,6 +42,14 @@ chromium:  ## Install Debian's Chromium for the browser tests when it is missing
 	}
 	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) is still missing: the browser tests cannot run" >&2; exit 1; }
 
+nginx:  ## Install Debian's nginx for the through-proxy tests when it is missing (idempotent)
+	@test -x $(NGINX) || { \
+	  echo "$(NGINX) not found: installing Debian's nginx-light package with apt-get"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $(SUDO) apt-get install -y -q nginx-light || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q nginx-light; }; \
+	}
+	@test -x $(NGINX) || { echo "$(NGINX) is still missing: the through-proxy tests cannot run" >&2; exit 1; }
+
 migrate: install  ## Apply database migrations
 	$(BIN)/python manage.py migrate --noinput
 
@@ -49,8 +59,8 @@ demo: migrate  ## Load the demo restaurant (idempotent)
 run: demo  ## Serve the demo restaurant on http://127.0.0.1:8000 (SQLite, dev settings)
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install chromium  ## Run the whole test suite (browser tests included)
-	CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n auto $(PYTEST_ARGS)
+test: install chromium nginx  ## Run the whole test suite (browser and through-nginx tests included)
+	CHROMIUM=$(CHROMIUM) NGINX=$(NGINX) $(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 bench: install  ## Benchmarks vs bare Django (QUICK=1: 1 s each; DATABASE_URL=postgres://... for PostgreSQL)
 	@command -v wrk >/dev/null 2>&1 || { echo "wrk is missing: installing it with apt-get"; \

@@ -6,7 +6,6 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
 from littlelemon.accounts.tests.factories import UserFactory
-from littlelemon.api import response_cache
 from littlelemon.restaurant.selectors import restaurant_rules_forget
 
 
@@ -22,11 +21,10 @@ ROLES = ("anonymous", "customer", "kitchen", "delivery-crew", "manager", "admin"
 
 @pytest.fixture(autouse=True)
 def _clear_caches():
-    """Caches (menu responses, throttle counters, the restaurant's rules) are process-wide; no
+    """Caches (public responses, throttle counters, the restaurant's rules) are process-wide; no
     test sees another's."""
     for alias in ("default", "throttle"):
         caches[alias].clear()
-    response_cache.clear()
     restaurant_rules_forget()
     yield
 

@@ -29,3 +29,28 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 0))
 max_requests_jitter = max_requests // 10
+
+# Behind the proxy only: gunicorn answers on loopback (GUNICORN_BIND, default 127.0.0.1:8000) or,
+# in containers, on the private network with no published port. nginx (deploy/nginx) in front
+# reads whole requests before passing them on, so slow clients hold nginx connections rather than
+# these workers; it sets X-Forwarded-For from the client's socket (the app runs with
+# TRUSTED_PROXIES=1) and refuses oversized requests. Exposed directly, gunicorn would let any
+# client stall a worker and claim any address. See SECURITY.md, "Behind the proxy".
+
+#: The most of a refused request's body read and thrown away after the answer (see post_request).
+_DRAIN_MAX = int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+
+
+def post_request(worker, req, environ, resp):
+    """Read the rest of a body the app answered without reading (a 413 refuses by Content-Length).
+
+    Otherwise the connection is closed with the body still arriving: the kernel resets it, and a
+    proxy still sending that body sees a broken pipe and answers 502 instead of the app's 413.
+    Bounded by UPLOAD_MAX_BYTES (the proxy never sends more) and by the worker timeout."""
+    body = getattr(req, "body", None)
+    left = _DRAIN_MAX
+    while body is not None and left > 0:
+        chunk = body.read(min(64 * 1024, left))
+        if not chunk:
+            break
+        left -= len(chunk)

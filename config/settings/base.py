@@ -4,6 +4,7 @@
 (secrets required, HTTPS on) live here so that no environment can skip them.
 """
 
+import tomllib
 from datetime import timedelta
 
 from corsheaders.defaults import default_headers
@@ -63,22 +64,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Repeat reads of cached API responses, answered with the headers every middleware below
-    # gave the same answer before (see CachedResponseMiddleware, further down).
-    "littlelemon.api.middleware.CachedResponseFrontMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # CORS answers preflights and adds its headers to every response below it, errors included
-    # (django-cors-headers', reading a missing Origin more cheaply: littlelemon/core/cors.py).
-    "littlelemon.core.cors.CorsMiddleware",
+    # CORS answers preflights and adds its headers to every response below it, errors included.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the body (CSRF, sessions, DRF's parsers): 413 for an oversized one.
     "littlelemon.api.middleware.RequestBodyLimitMiddleware",
-    # django-csp's, with the configured policy built once rather than twice per response.
-    "littlelemon.core.csp.CSPMiddleware",
-    # Anonymous reads of cached public API responses (the menu) are answered here, with the
-    # security headers above and their throttles, without the session/auth work below.
-    "littlelemon.api.middleware.CachedResponseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -158,9 +151,18 @@ else:
         },
     }
 
-# Rendered API responses kept in each server process's memory (the menu and the availability;
-# carts and order pages per bearer token); 0 turns the cache off. See littlelemon/api/response_cache.py.
-RESPONSE_CACHE_ENTRIES = env.int("RESPONSE_CACHE_ENTRIES", default=1024)
+# --- HTTP caching (littlelemon/core/conditional.py) ---------------------------------------
+def _project_version() -> str:
+    with open(BASE_DIR / "pyproject.toml", "rb") as file:
+        return tomllib.load(file)["project"]["version"]
+
+
+# ETags are built from the version stamps and the release, so a deploy never leaves a stale 304.
+RELEASE = env.str("RELEASE", default=_project_version())
+# Public reads (the menu, the availability): how long a browser or the proxy in front may reuse
+# an answer without asking, and then serve it while it revalidates in the background.
+HTTP_CACHE_MAX_AGE = env.int("HTTP_CACHE_MAX_AGE", default=5)
+HTTP_CACHE_STALE_WHILE_REVALIDATE = env.int("HTTP_CACHE_STALE_WHILE_REVALIDATE", default=30)
 
 # --- auth --------------------------------------------------------------------------------
 LOGIN_URL = "web:login"

@@ -10,14 +10,13 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.signals import got_request_exception
-from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.log import log_response
 
 from littlelemon.core.http import is_api_request
 
 from .exceptions import SERVER_ERROR, SERVICE_UNAVAILABLE, error_body
-from .response_cache import learn_finished_headers, serve_from_memory, serve_in_front
 
 logger = logging.getLogger("django.request")
 
@@ -103,54 +102,3 @@ class ServerErrorMiddleware:
         )
         return response
 
-
-class CachedResponseMiddleware:
-    """Answers reads of cached responses before the rest of the stack: anonymous ones of public
-    responses, and bearer-token ones of the entries rendered for that token.
-
-    See response_cache.py. Sits after SecurityMiddleware and XFrameOptionsMiddleware (so its
-    responses carry their headers) and WhiteNoise (static files first), before the session,
-    CSRF and authentication middleware, which such a request does not need.
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        try:
-            # Not again if the front middleware could not read the version: the view answers.
-            response = None if hasattr(request, "_cache_unavailable") else serve_from_memory(request)
-        except DatabaseError:
-            # The version stamp could not be read: let the view run, so a database outage gets
-            # the same 503 (ServerErrorMiddleware) as every other request, not an HTML 500.
-            response = None
-        return response if response is not None else self.get_response(request)
-
-
-class CachedResponseFrontMiddleware:
-    """Answers repeat reads of cached responses before any other middleware, once it has seen
-    the whole answer: the first request answered from memory by CachedResponseMiddleware goes
-    through every middleware above it (security headers, X-Frame-Options, CORS's Vary, CSP);
-    its headers are kept with the entry (`Entry.finished`) and the next such request gets them
-    from here, skipping those middlewares. Their output must not depend on anything but the
-    entry's key (scheme, host, path, query, Accept, token) and the settings: requests with an
-    Origin or a body, which CORS and the body limit answer differently, go the whole way.
-
-    The version is read as below (a stale entry is never served), the throttles counted once.
-    Goes first in MIDDLEWARE.
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        try:
-            response = serve_in_front(request)
-        except DatabaseError:
-            request._cache_unavailable = True  # as below: the view answers, 503 and all
-            response = None
-        if response is not None:
-            return response
-        response = self.get_response(request)
-        learn_finished_headers(request, response)
-        return response

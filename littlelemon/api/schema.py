@@ -18,9 +18,11 @@ _DESCRIPTIONS = {
     "404": "No such object, or not one you may see.",
     "406": "None of the formats in `Accept` or `?format=` can be produced.",
     "409": "The request conflicts with the current state: `detail` says why.",
-    "413": "The request body is larger than the configured limit.",
+    "413": "The request body is larger than the configured limit (refused by the proxy or by the app).",
+    "414": "The request URI is longer than the proxy accepts (deploy/nginx: 4 KiB request line).",
     "415": "The request body's content type is not supported.",
     "429": "Too many requests (or log-in attempts); `Retry-After` says when to try again.",
+    "431": "A request header (or the cookies) is larger than the proxy accepts (deploy/nginx: 4 KiB a line).",
     "503": "The database does not answer; `Retry-After` says when to try again.",
 }
 
@@ -39,7 +41,8 @@ class AutoSchema(openapi.AutoSchema):
         return responses
 
     def _error_codes(self) -> list[str]:
-        codes = ["400", "401", "406", "429", "503"]
+        # 414 and 431 come from the proxy in front (deploy/nginx), in this same error shape.
+        codes = ["400", "401", "406", "414", "429", "431", "503"]
         public = all(isinstance(permission, AllowAny) for permission in self.view.get_permissions())
         if not public or self.method not in ("GET", "HEAD", "OPTIONS"):
             codes.append("403")  # a role check, or CSRF for a session-authenticated write

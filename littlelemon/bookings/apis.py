@@ -5,7 +5,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from littlelemon.accounts.permissions import is_manager
-from littlelemon.api.response_cache import ResponseCache
+from littlelemon.api.conditional import ConditionalGetMixin
 from littlelemon.api.serializers import ErrorSerializer
 
 from . import selectors, services
@@ -21,9 +21,10 @@ from .serializers import (
     TableSerializer,
 )
 
-# The availability everyone but managers sees is the same for every caller within a minute:
-# it is served from memory while the minute, the bookings and the restaurant's rules are the same.
-availability_responses = ResponseCache("availability", version=selectors.availability_version)
+# What a booking shows: the bookings and tables (`bookings`), the customer's name (`people`).
+LIST = {"stamps": ("bookings", "people")}
+# What the availability is computed from: tables and bookings, the settings, hours and closures.
+AVAILABILITY_STAMPS = ("bookings", "restaurant")
 
 
 def conflict(description: str) -> OpenApiResponse:
@@ -75,6 +76,7 @@ class TableViewSet(viewsets.ModelViewSet):
     retrieve=extend_schema(description="One of your bookings (managers: any booking)."),
 )
 class BookingViewSet(
+    ConditionalGetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -94,6 +96,14 @@ class BookingViewSet(
 
     def get_queryset(self):
         return selectors.booking_list_visible_to(user=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        return self.conditional_response(lambda: super(BookingViewSet, self).list(request, *args, **kwargs), **LIST)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.conditional_response(
+            lambda: super(BookingViewSet, self).retrieve(request, *args, **kwargs), **LIST
+        )
 
     def _render(self, booking, status_code=status.HTTP_200_OK) -> Response:
         booking = self.get_queryset().get(pk=booking.pk)  # joined, as the list shows it
@@ -163,14 +173,13 @@ class BookingViewSet(
         query = AvailabilityQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         staff = is_manager(request.user)
+        now = selectors.availability_clock()  # the answer holds for this whole minute
 
-        def render(version) -> Response:
+        def render() -> Response:
             availability = selectors.availability_for(
-                day=query.validated_data["date"],
-                party_size=query.validated_data["party_size"],
-                staff=staff,
-                now=version[0] if version else selectors.availability_clock(),
+                day=query.validated_data["date"], party_size=query.validated_data["party_size"], staff=staff, now=now
             )
             return Response(AvailabilitySerializer(availability).data)
 
-        return render(None) if staff else availability_responses.serve(request, self, render)
+        # The same for every caller but managers (who also see the slot under way).
+        return self.conditional_response(render, stamps=AVAILABILITY_STAMPS, public=not staff, bucket=now)

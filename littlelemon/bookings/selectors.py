@@ -14,7 +14,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from littlelemon.accounts.permissions import is_manager
-from littlelemon.core import stamps
 from littlelemon.restaurant.models import BOOKING_DURATION_MAX_MINUTES, RestaurantSettings
 from littlelemon.restaurant.selectors import Schedule, restaurant_settings_get, restaurant_tz, schedule_load
 
@@ -187,21 +186,12 @@ class Availability:
 def availability_clock(now: datetime | None = None) -> datetime:
     """The moment the API's availability is computed at: now, rounded up to the whole minute.
 
-    So that an answer is the same for a whole minute and can be served from memory for it
-    (`availability_version`). Rounding up only ever hides a slot (for under a minute) that the
-    lead time is about to close; it never offers one a booking would be refused."""
+    So that an answer is the same for a whole minute (its ETag names that minute). Rounding up
+    only ever hides a slot (for under a minute) that the lead time is about to close; it never
+    offers one a booking would be refused."""
     now = now or timezone.now()
     minute = now.replace(second=0, microsecond=0)
     return minute if minute == now else minute + timedelta(minutes=1)
-
-
-def availability_version() -> tuple[datetime, stamps.Version] | None:
-    """What the public availability depends on: the minute (`availability_clock`), the tables and
-    bookings (`bookings`) and the settings, hours and closures (`restaurant`) (core.DataVersion).
-    None where the stamps are not kept (no caching)."""
-    clock = availability_clock()
-    version = stamps.stamps_read(("bookings", "restaurant"))
-    return None if version is None else (clock, version)
 
 
 def availability_for(

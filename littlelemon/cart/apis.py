@@ -3,26 +3,23 @@ from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from littlelemon.api.response_cache import PrivateResponseCache
+from littlelemon.api.conditional import ConditionalGetMixin
 
 from . import selectors, services
 from .permissions import HasCart
 from .serializers import CartItemAddSerializer, CartItemUpdateSerializer, CartLineSerializer, CartSerializer
 
-# A cart shows its lines and the dishes' current prices and availability: it is served from
-# memory while neither the user's lines (`cart:<id>`) nor the menu changed (response_cache.py).
-cart_responses = PrivateResponseCache("cart", stamps=selectors.cart_stamps, menu=True)
 
-
-class CartApi(GenericAPIView):
+class CartApi(ConditionalGetMixin, GenericAPIView):
     """The signed-in user's cart, at current menu prices."""
 
     permission_classes = [HasCart]
     serializer_class = CartSerializer
 
     def get(self, request):
-        return cart_responses.serve(
-            request, self, lambda: Response(CartSerializer(selectors.cart_get(user=request.user)).data)
+        return self.conditional_response(
+            lambda: Response(CartSerializer(selectors.cart_get(user=request.user)).data),
+            stamps=selectors.cart_stamps(request.user),
         )
 
     @extend_schema(responses={204: None})

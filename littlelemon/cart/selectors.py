@@ -8,6 +8,7 @@ from django.db.models import QuerySet, Sum
 
 from littlelemon.accounts.models import User
 from littlelemon.core.money import ZERO
+from littlelemon.core.stamps import MENU
 from littlelemon.menu.models import MenuItem
 
 from .models import CartLine
@@ -54,8 +55,9 @@ def cart_get(*, user: User) -> Cart:
 
 
 def cart_stamps(user: User) -> tuple[str, ...]:
-    """The version stamps (core.DataVersion) a user's cart depends on, besides the menu's."""
-    return (f"cart:{user.pk}",)
+    """The version stamps (core.DataVersion) of what `cart_get(user)` shows: the user's lines
+    and the dishes' current prices and availability."""
+    return (f"cart:{user.pk}", MENU)
 
 
 def cart_quantity(*, user: User) -> int:

@@ -15,14 +15,14 @@ class TimeStampedModel(models.Model):
 
 class DataVersion(models.Model):
     """Named version stamps that database triggers change, in the writing transaction, whenever
-    the rows behind them change: `cart:<user id>`, `orders:<user id>`, `orders`, `user:<user id>`,
-    `people`, `roles`, `bookings`, `restaurant`, `epoch` (migration core 0001 lists every table).
+    the rows behind them change: `menu`, `cart:<user id>`, `orders:<user id>`, `orders`,
+    `user:<user id>`, `people`, `roles`, `bookings`, `restaurant`, `epoch` (the SPECS of core
+    migrations 0001 and 0003 list every table and the names it bumps).
 
-    Responses cached per user (a cart, an order list) and the public availability remember the
-    stamps they were rendered at and are served only while the stamps read for the request are
-    the same (littlelemon/core/stamps.py, littlelemon/api/response_cache.py). Triggers, so that
-    every write path changes them: services, the admin, `QuerySet.update()`, bulk loads, SQL.
-    Stamps are random, not counters, so a re-created row never brings an old value back.
+    ETags are built from them (littlelemon/core/conditional.py): a repeat read whose stamps are
+    unchanged is a 304. Triggers, so that every write path changes them: services, the admin,
+    `QuerySet.update()`, bulk loads, SQL. Stamps are random, not counters, so a re-created row
+    never brings an old value back.
     """
 
     name = models.CharField(max_length=64, primary_key=True)

@@ -1,10 +1,8 @@
 from django import forms
 from django.contrib import admin
 
-from littlelemon.core.admin import ReadOnlyAdmin
-
 from .enums import Allergen
-from .models import Category, MenuItem, MenuVersion
+from .models import Category, MenuItem
 from .selectors import category_list
 
 
@@ -62,10 +60,3 @@ class MenuItemAdmin(admin.ModelAdmin):
         ("Dietary", {"fields": ("vegetarian", "vegan", "gluten_free", "dairy_free", "nut_free", "allergens")}),
     )
 
-
-@admin.register(MenuVersion)
-class MenuVersionAdmin(ReadOnlyAdmin):
-    """Read-only: the stamp the database changes on every menu write (cached menu responses
-    are valid while it stays the same). Shown to check that an edit reached the cache."""
-
-    list_display = ("id", "stamp")

@@ -1,28 +1,40 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import permissions, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.response import Response
 
 from littlelemon.accounts.permissions import IsManagerOrReadOnly
-from littlelemon.api.response_cache import CachedReadMixin, ResponseCache
+from littlelemon.api.conditional import ConditionalGetMixin
 from littlelemon.api.serializers import ErrorSerializer
+from littlelemon.core.stamps import MENU as MENU_STAMP
 
 from . import selectors, services
 from .filters import MenuItemFilter
-from .serializers import CategorySerializer, MenuItemReadSerializer, MenuItemSerializer
+from .serializers import CategorySerializer, MenuItemSerializer
 
-# The menu is the same for everyone, signed in or not: its reads are served from memory while
-# the menu's version stamp (changed by the database on every write) is unchanged.
-menu_responses = ResponseCache("menu", version=selectors.menu_version)
+
+class MenuReadMixin(ConditionalGetMixin):
+    """The menu is the same for everyone, signed in or not: public answers whose ETag is the
+    `menu` stamp's (changed by the database on every write to categories and dishes)."""
+
+    def list(self, request, *args, **kwargs):
+        return self.conditional_response(lambda: super(MenuReadMixin, self).list(request, *args, **kwargs), **MENU)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.conditional_response(
+            lambda: super(MenuReadMixin, self).retrieve(request, *args, **kwargs), **MENU
+        )
+
+
+MENU = {"stamps": (MENU_STAMP,), "public": True}
 
 
 @extend_schema_view(destroy=extend_schema(responses={204: None, 409: ErrorSerializer}))
-class CategoryViewSet(CachedReadMixin, viewsets.ModelViewSet):
+class CategoryViewSet(MenuReadMixin, viewsets.ModelViewSet):
     """Menu categories. Anyone reads; managers and admins write. Addressed by slug.
 
     Deleting a category that still has dishes is a 409 (`category_not_empty`).
     """
 
-    response_cache = menu_responses
     permission_classes = [IsManagerOrReadOnly]
     serializer_class = CategorySerializer
     lookup_field = "slug"
@@ -48,21 +60,15 @@ class CategoryViewSet(CachedReadMixin, viewsets.ModelViewSet):
 @extend_schema_view(
     list=extend_schema(responses=MenuItemSerializer), retrieve=extend_schema(responses=MenuItemSerializer)
 )
-class MenuItemViewSet(CachedReadMixin, viewsets.ModelViewSet):
+class MenuItemViewSet(MenuReadMixin, viewsets.ModelViewSet):
     """Dishes. Anyone reads (sold-out dishes included, `available=false`); managers and admins write."""
 
-    response_cache = menu_responses
     permission_classes = [IsManagerOrReadOnly]
     serializer_class = MenuItemSerializer
     filterset_class = MenuItemFilter
 
     def get_queryset(self):
         return selectors.menu_item_list()
-
-    def get_serializer_class(self):
-        if self.action in ("list", "retrieve") and self.request.method in permissions.SAFE_METHODS:
-            return MenuItemReadSerializer  # the same output as MenuItemSerializer, built directly
-        return MenuItemSerializer
 
     def filter_queryset(self, queryset):
         # The filter form is a good part of a list's time: build it only when the query asks for

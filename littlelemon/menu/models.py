@@ -71,19 +71,3 @@ class MenuItem(TimeStampedModel):
     def dietary(self) -> list[str]:
         return [tag.value for tag in DietaryTag if getattr(self, tag.field_name)]
 
-
-class MenuVersion(models.Model):
-    """One row whose `stamp` changes, in the same transaction, whenever any menu row changes.
-
-    Database triggers (migration 0002) write a new random stamp on every insert, update or
-    delete of a category or a dish, whoever writes: the services, the Django admin, a
-    `QuerySet.update()`, a bulk load or raw SQL. Cached menu responses remember the stamp they
-    were rendered at, so every server process can tell with one primary-key read whether they
-    are still current (littlelemon/api/response_cache.py). A random stamp, not a counter, so
-    that a restored or re-created row can never bring an old stamp back.
-    """
-
-    stamp = models.BigIntegerField()
-
-    def __str__(self) -> str:
-        return f"menu version {self.stamp}"

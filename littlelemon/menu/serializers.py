@@ -86,33 +86,3 @@ class MenuItemSerializer(serializers.ModelSerializer):
             attrs["image"] = ""
         return attrs
 
-
-class MenuItemReadSerializer(serializers.BaseSerializer):
-    """What MenuItemSerializer shows, written out by hand for the reads (the menu list and a dish).
-
-    A ModelSerializer rebuilds and deep-copies its thirteen fields for every request and goes
-    through each field's machinery for every dish; this builds the same dict directly, about
-    five times faster. The API documents MenuItemSerializer for these responses, and
-    test_serializers.py keeps the two identical.
-    """
-
-    def to_representation(self, item: MenuItem) -> dict:
-        image = None
-        if item.image:
-            request = self.context.get("request")
-            image = request.build_absolute_uri(item.image.url) if request is not None else item.image.url
-        return {
-            "id": item.id,
-            "title": item.title,
-            "slug": item.slug,
-            "description": item.description,
-            "price": f"{item.price:.2f}",
-            "category": item.category.slug,
-            "category_title": item.category.title,
-            "featured": item.featured,
-            "available": item.available,
-            "dietary": item.dietary,
-            "allergens": item.allergens,
-            "image": image,
-            "position": item.position,
-        }

@@ -3,7 +3,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, status
 from rest_framework.response import Response
 
-from littlelemon.api.response_cache import PrivateResponseCache
+from littlelemon.api.conditional import ConditionalGetMixin
 from littlelemon.api.throttling import ScopedRateThrottle
 from littlelemon.core.exceptions import InvalidInput
 
@@ -48,11 +48,7 @@ def _idempotency_key(request) -> str:
     return key
 
 
-# A page of orders is served from memory while nothing it shows changed (response_cache.py).
-order_list_responses = PrivateResponseCache("orders", stamps=selectors.order_list_stamps)
-
-
-class OrderListApi(generics.ListAPIView):
+class OrderListApi(ConditionalGetMixin, generics.ListAPIView):
     """Orders you may see, newest first: your own; as delivery crew, those assigned to you; as
     kitchen, open ones and those finished in the last 12 hours; as a manager, all."""
 
@@ -65,8 +61,9 @@ class OrderListApi(generics.ListAPIView):
         return selectors.order_list_visible_to(user=self.request.user)
 
     def list(self, request, *args, **kwargs):
-        return order_list_responses.serve(
-            request, self, lambda: super(OrderListApi, self).list(request, *args, **kwargs)
+        return self.conditional_response(
+            lambda: super(OrderListApi, self).list(request, *args, **kwargs),
+            stamps=selectors.order_list_stamps(request.user),
         )
 
     def get_throttles(self):
@@ -105,10 +102,16 @@ class OrderListApi(generics.ListAPIView):
         return response
 
 
-class OrderDetailApi(generics.RetrieveAPIView):
+class OrderDetailApi(ConditionalGetMixin, generics.RetrieveAPIView):
     """One order (404 if it is not one you may see)."""
 
     serializer_class = OrderSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.conditional_response(
+            lambda: super(OrderDetailApi, self).retrieve(request, *args, **kwargs),
+            stamps=selectors.order_list_stamps(request.user),
+        )
 
     def get_object(self):
         return selectors.order_get_visible(user=self.request.user, order_id=self.kwargs["pk"])

@@ -54,7 +54,9 @@ def order_list_stamps(user: User) -> tuple[str, ...] | None:
     """The version stamps (core.DataVersion) of what `order_list_visible_to(user)` shows: the
     orders (all of them for a manager; else those the user placed or drives: `orders:<id>`, which
     the triggers change for the order's customer and driver, before and after) with their items,
-    and the names on them (`people`). None for the kitchen: what it sees depends on the clock."""
+    and the names on them (`people`). Who the user is and their roles are stamped by the ETag
+    itself (littlelemon/core/conditional.py). None for the kitchen: what it sees depends on the
+    clock."""
     if user.is_manager:
         return ("orders", "people")
     if user.is_kitchen:

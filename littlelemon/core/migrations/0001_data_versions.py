@@ -109,11 +109,12 @@ def _postgresql_names(event: str, names, columns) -> str:
     )
 
 
-def create_triggers(apps, schema_editor):
+def install(schema_editor, specs, first: int = 0) -> None:
+    """Create the triggers of `specs`, numbered from `first` (later migrations add theirs)."""
     vendor = schema_editor.connection.vendor
     if vendor not in ("sqlite", "postgresql"):
-        return  # no stamps: nothing is cached per user (correct, only slower)
-    for number, (table, names, columns) in enumerate(SPECS):
+        return  # no stamps: no ETags (correct, only slower)
+    for number, (table, names, columns) in enumerate(specs, start=first):
         for event in EVENTS:
             trigger = _trigger_name(number, table, event)
             if vendor == "sqlite":
@@ -133,16 +134,16 @@ def create_triggers(apps, schema_editor):
                 )
     if vendor == "postgresql":
         schema_editor.execute(POSTGRESQL_EPOCH_FUNCTION)
-        for table in sorted({table for table, _, _ in SPECS}):
+        for table in sorted({table for table, _, _ in specs}):
             schema_editor.execute(
                 f"CREATE TRIGGER core_dv_{table}_truncate AFTER TRUNCATE ON {table} "
                 "FOR EACH STATEMENT EXECUTE FUNCTION core_dataversion_epoch();"
             )
 
 
-def drop_triggers(apps, schema_editor):
+def uninstall(schema_editor, specs, first: int = 0, *, epoch_function: bool = True) -> None:
     vendor = schema_editor.connection.vendor
-    for number, (table, _, _) in enumerate(SPECS):
+    for number, (table, _, _) in enumerate(specs, start=first):
         for event in EVENTS:
             trigger = _trigger_name(number, table, event)
             if vendor == "sqlite":
@@ -151,9 +152,18 @@ def drop_triggers(apps, schema_editor):
                 schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
                 schema_editor.execute(f"DROP FUNCTION IF EXISTS {trigger}()")
     if vendor == "postgresql":
-        for table in sorted({table for table, _, _ in SPECS}):
+        for table in sorted({table for table, _, _ in specs}):
             schema_editor.execute(f"DROP TRIGGER IF EXISTS core_dv_{table}_truncate ON {table}")
-        schema_editor.execute("DROP FUNCTION IF EXISTS core_dataversion_epoch()")
+        if epoch_function:
+            schema_editor.execute("DROP FUNCTION IF EXISTS core_dataversion_epoch()")
+
+
+def create_triggers(apps, schema_editor):
+    install(schema_editor, SPECS)
+
+
+def drop_triggers(apps, schema_editor):
+    uninstall(schema_editor, SPECS)
 
 
 class Migration(migrations.Migration):

@@ -1,20 +1,27 @@
-"""Real servers for tests: gunicorn on loopback with production settings, and a PostgreSQL
-cluster of their own. For what only separate processes can show: several workers writing to
-one SQLite file, throttle counters shared between processes, a database going away and coming
-back while the server runs.
+"""Real servers for tests: gunicorn on loopback with production settings, nginx in front of it
+with the shipped configuration (deploy/nginx), and a PostgreSQL cluster of their own. For what
+only separate processes can show: several workers writing to one SQLite file, throttle counters
+shared between processes, a database going away and coming back while the server runs, what a
+shared cache in front answers to whom.
 """
 
+import http.client
+import importlib.util
 import json
 import os
+import pwd
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
@@ -101,8 +108,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], tmp_path: Path, *, workers: int = 2) -> Iterator[Server]:
-    """Serve config.wsgi with `workers` processes until the block ends."""
+def gunicorn(env: dict[str, str], tmp_path: Path, *, workers: int = 2, deployed: bool = False) -> Iterator[Server]:
+    """Serve config.wsgi with `workers` processes until the block ends; `deployed`: with the
+    shipped settings (config/gunicorn.conf.py: gthread workers, keep-alive, its hooks)."""
     port = _free_port()
     log = tmp_path / f"gunicorn-{port}.log"
     with open(log, "wb") as output:
@@ -115,6 +123,7 @@ def gunicorn(env: dict[str, str], tmp_path: Path, *, workers: int = 2) -> Iterat
                 "-w",
                 str(workers),
                 "--no-control-socket",
+                *(["-c", str(ROOT / "config" / "gunicorn.conf.py")] if deployed else []),
             ],
             cwd=ROOT,
             env=env,
@@ -190,3 +199,142 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
         yield cluster
     finally:
         cluster._run("pg_stop")
+
+
+# --- nginx in front (deploy/nginx) -------------------------------------------------------
+
+NGINX = Path(os.environ.get("NGINX", "/usr/sbin/nginx"))
+DEPLOY_NGINX = ROOT / "deploy" / "nginx"
+
+
+def _renderer() -> Any:
+    spec = importlib.util.spec_from_file_location("deploy_nginx_render", DEPLOY_NGINX / "render.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@dataclass(frozen=True)
+class Proxy(Server):
+    """nginx started by `nginx()`: its URL, and where its files are."""
+
+    root: Path = Path()
+
+    def error_log(self) -> str:
+        return (self.root / "error.log").read_text()
+
+
+@contextmanager
+def nginx(upstream: Server, tmp_path: Path, **values: str) -> Iterator[Proxy]:
+    """deploy/nginx/nginx.conf and the rendered default.conf.template in front of `upstream`, on a
+    free loopback port, until the block ends: a master process of its own (`-p` a temporary
+    prefix, pid and error log there, `daemon off`), never the machine's nginx service.
+    `values` override the template's variables (rates, timeouts, UPLOAD_MAX_BYTES, STATIC_ROOT...).
+    """
+    assert NGINX.is_file(), f"{NGINX} is missing: `make nginx` installs Debian's nginx"
+    port = _free_port()
+    root = tmp_path / f"nginx-{port}"
+    conf = root / "conf"
+    for directory in (conf / "conf.d", root / "temp", root / "static", root / "media"):
+        directory.mkdir(parents=True)
+    shutil.copy(DEPLOY_NGINX / "nginx.conf", conf / "nginx.conf")
+    shutil.copy(Path("/etc/nginx/mime.types"), conf / "mime.types")
+    variables = {
+        "APP_UPSTREAM": urllib.parse.urlsplit(upstream.url).netloc,
+        "NGINX_PORT": f"127.0.0.1:{port}",
+        "STATIC_ROOT": str(root / "static"),
+        "MEDIA_ROOT": str(root / "media"),
+        "NGINX_CACHE_DIR": str(root / "cache"),
+        "NGINX_TEMP_DIR": str(root / "temp"),
+        "NGINX_ACCESS_LOG": str(root / "access.log"),
+        "UPLOAD_MAX_BYTES": str(10 * 1024 * 1024),
+        "NGINX_CACHED_RATE": "20r/s",
+        "NGINX_CACHED_BURST": "40",
+        "NGINX_CLIENT_TIMEOUT": "10s",
+        **values,
+    }
+    (conf / "conf.d" / "littlelemon.conf").write_text(_renderer().render(variables))
+    # As root (a container), the workers run as the test's user too, to read the temporary files.
+    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};" if os.geteuid() == 0 else ""
+    command = [
+        str(NGINX),
+        "-p",
+        f"{root}/",
+        "-c",
+        str(conf / "nginx.conf"),
+        "-e",
+        str(root / "error.log"),
+        "-g",
+        f"daemon off; pid {root / 'nginx.pid'}; {user}",
+    ]
+    with open(root / "stderr.log", "wb") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+    proxy = Proxy(f"http://127.0.0.1:{port}", root=root)
+    try:
+        for _ in range(150):  # start-up, not an assertion on speed
+            if process.poll() is not None:
+                raise AssertionError(f"nginx exited with {process.returncode}:\n{(root / 'stderr.log').read_text()}")
+            try:
+                if proxy.get("/health").status == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.2)
+        else:
+            raise AssertionError(f"nginx did not answer /health:\n{proxy.error_log()}")
+        yield proxy
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@dataclass
+class Client:
+    """An HTTP client from a loopback address of its own (all of 127.0.0.0/8 reaches loopback), so
+    a proxy sees separate clients. It keeps cookies like a browser and follows no redirect."""
+
+    url: str
+    source: str = "127.0.0.1"
+    cookies: dict[str, str] = field(default_factory=dict)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        data: Any = None,
+        *,
+        token: str | None = None,
+        form: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Reply:
+        parts = urllib.parse.urlsplit(self.url)
+        sent = dict(headers or {})
+        if data is not None:
+            body, sent["Content-Type"] = json.dumps(data).encode(), "application/json"
+        elif form is not None:
+            body, sent["Content-Type"] = urllib.parse.urlencode(form).encode(), "application/x-www-form-urlencoded"
+        if token:
+            sent["Authorization"] = f"Bearer {token}"
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60, source_address=(self.source, 0))
+        try:
+            connection.request(method, path, body=body, headers=sent)
+            response = connection.getresponse()
+            reply = Reply(response.status, dict(response.getheaders()), response.read())
+            for header in response.headers.get_all("Set-Cookie") or ():
+                for name, morsel in SimpleCookie(header).items():
+                    if morsel["max-age"] == "0" or not morsel.value:
+                        self.cookies.pop(name, None)
+                    else:
+                        self.cookies[name] = morsel.value
+            return reply
+        finally:
+            connection.close()
+
+    def get(self, path: str, **kwargs: Any) -> Reply:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, data: Any = None, **kwargs: Any) -> Reply:
+        return self.request("POST", path, data, **kwargs)

@@ -7,7 +7,9 @@ and what was chosen is kept, also across a trip to remove a sold-out dish (a dra
 
 The order page polls a small fragment every few seconds (htmx) while the order is under way:
 204 No Content while nothing happened (htmx then leaves the page alone), the new timeline when
-something did, and a fragment without the poll once the order is finished.
+something did, and a fragment without the poll once the order is finished. Each answer carries a
+weak ETag (the fragment holds a CSRF token) from the user, the query and the orders' stamps; a
+poll whose `If-None-Match` still matches is a 304 that reads nothing but the stamps.
 """
 
 import uuid
@@ -20,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from littlelemon.core.conditional import etag_for, etag_version, not_modified, set_cache_headers
 from littlelemon.core.exceptions import ApplicationError
 from littlelemon.orders import selectors as order_selectors
 from littlelemon.orders import services as order_services
@@ -114,12 +117,28 @@ def order(request: HttpRequest, order_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def order_status(request: HttpRequest, order_id: int) -> HttpResponse:
-    """The polled fragment: 204 while nothing happened since event `since`."""
+    """The polled fragment: 204 while nothing happened since event `since`; 304 while the ETag
+    the poller sends still holds."""
+    etag = _order_status_etag(request)
+    if etag is not None:
+        response = not_modified(request, etag, public=False)
+        if response is not None:
+            return response
     order = _order_or_404(request, order_id, items=False)
     context = _tracking_context(request, order)
     if str(context["tracking"].last_event_id) == request.GET.get("since"):
-        return HttpResponse(status=204)
-    return render(request, "web/partials/order_tracking.html", {**context, "announce": True})
+        response = HttpResponse(status=204)
+    else:
+        response = render(request, "web/partials/order_tracking.html", {**context, "announce": True})
+    return response if etag is None else set_cache_headers(response, etag, public=False)
+
+
+def _order_status_etag(request: HttpRequest) -> str | None:
+    """What the fragment shows depends on: the user's orders with their timeline and the names on
+    them (`order_list_stamps`), the user and their roles. None where that cannot be stamped."""
+    names = order_selectors.order_list_stamps(request.user)
+    version = None if names is None else etag_version(names, user_id=request.user.pk)
+    return None if version is None else etag_for(request, version, user_id=request.user.pk, weak=True)
 
 
 @login_required
