@@ -13,10 +13,12 @@ trusts a client-sent header.
 
 Rendering: deploy/nginx/render.py (envsubst's rules) with the values below; the main file is
 deploy/nginx/nginx.conf, copied with the rendered site into a directory of its own (its
-`include`s are relative to it), started with `nginx -c ... -e ... -g "pid ...; daemon off;"`.
+`include`s are relative to it), started with `nginx -c ... -e ... -g "pid ...; daemon off;"`
+(and, as root, `user root;`), as the through-proxy tests start it (littlelemon/core/tests/servers.py).
 """
 
 import os
+import pwd
 import runpy
 import shutil
 import signal
@@ -75,7 +77,7 @@ def _values(upstream: str, port: int, directory: Path, env: dict[str, str]) -> d
 def nginx(name: str, upstream: str, port: int, env: dict[str, str], log_dir: Path):
     """nginx on 127.0.0.1:`port` in front of `upstream` (host:port) until the block ends."""
     directory = Path(tempfile.mkdtemp(prefix=f"bench-nginx-{name}-"))
-    directory.chmod(0o755)  # run as root, nginx's workers are `nobody`: they read and write here
+    directory.chmod(0o755)
     (directory / "conf.d").mkdir()
     (directory / "temp").mkdir(mode=0o777)
     (directory / "temp").chmod(0o777)
@@ -86,6 +88,8 @@ def nginx(name: str, upstream: str, port: int, env: dict[str, str], log_dir: Pat
     (directory / "conf.d" / "littlelemon.conf").write_text(site)
     shutil.copy(directory / "conf.d" / "littlelemon.conf", log_dir / f"nginx-{name}.conf")
     error_log = log_dir / f"nginx-{name}-error.log"
+    # As root (a container), the workers run as that user too, as the through-proxy tests do.
+    user = f" user {pwd.getpwuid(os.geteuid()).pw_name};" if os.geteuid() == 0 else ""
     command = [
         NGINX,
         "-p",
@@ -95,7 +99,7 @@ def nginx(name: str, upstream: str, port: int, env: dict[str, str], log_dir: Pat
         "-e",
         str(error_log),
         "-g",
-        f"pid {directory / 'nginx.pid'}; daemon off;",
+        f"pid {directory / 'nginx.pid'}; daemon off;{user}",
     ]
     checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
     if checked.returncode != 0:

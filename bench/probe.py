@@ -54,10 +54,13 @@ class Context:
 
     def session_cookie(self, user) -> str:
         """A Cookie header with a real session of `user` (stored where the server reads it)."""
+        import logging
+
         from django.conf import settings
         from django.test import Client
 
         client = Client(HTTP_HOST=self.host)
+        logging.getLogger("axes").setLevel(logging.WARNING)  # not a line per log-in of the pool
         client.force_login(user)
         return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
