@@ -20,7 +20,8 @@ read carries its own client address (wrk's script sets `X-Forwarded-For`, which 
 trusts from one proxy, or, through nginx, `X-Client-Address`, which the bench's nginx takes as
 the client's address), and a signed-in read rotates through a pool of users
 (`Request.variants`: the headers, or the path, that differ from one user to the next), so that
-no client goes over its rate. The probe checks every variant answers the expected status.
+no client goes over its rate. The probe checks some variants answer the expected status (every
+20th and the last), and the driver that every answer under load is the size of a probed one.
 
 Adding a scenario: append a `Scenario` to the app's module (or add a module and name it in
 MODULES). The probe sends the prepared request with Django's test client, twice for a read
