@@ -101,10 +101,14 @@ def nginx(name: str, upstream: str, port: int, env: dict[str, str], log_dir: Pat
         "-g",
         f"pid {directory / 'nginx.pid'}; daemon off;{user}",
     ]
-    checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
+    # nginx reads NGINX from its environment as inherited sockets (a binary upgrade): not ours.
+    child_env = {name: value for name, value in os.environ.items() if name != "NGINX"}
+    checked = subprocess.run([*command, "-t"], capture_output=True, text=True, env=child_env)
     if checked.returncode != 0:
         raise RuntimeError(f"nginx {name}: the configuration does not load: {checked.stderr.strip()}")
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True, env=child_env
+    )
     try:
         deadline = time.monotonic() + 20
         while True:
