@@ -564,7 +564,7 @@ def run(options: Options) -> tuple[dict, dict, list[str]]:
             "keepalive": settings["keepalive"],
             "preload_app": settings["preload_app"],
             "gunicorn_conf": str(GUNICORN_CONF.relative_to(ROOT)),
-            "nginx": subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip(),
+            "nginx": subprocess.run([bench_nginx.NGINX, "-v"], capture_output=True, text=True).stderr.strip(),
             "throttling": "on, default rates; TRUSTED_PROXIES=1, clients spread over many addresses",
             "scales": [small, large],
             "wrk": {
