@@ -6,7 +6,6 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
 from littlelemon.accounts.tests.factories import UserFactory
-from littlelemon.restaurant.selectors import restaurant_rules_forget
 
 
 def pytest_report_header(config):
@@ -21,11 +20,9 @@ ROLES = ("anonymous", "customer", "kitchen", "delivery-crew", "manager", "admin"
 
 @pytest.fixture(autouse=True)
 def _clear_caches():
-    """Caches (public responses, throttle counters, the restaurant's rules) are process-wide; no
-    test sees another's."""
+    """Caches (public responses, throttle counters) are process-wide; no test sees another's."""
     for alias in ("default", "throttle"):
         caches[alias].clear()
-    restaurant_rules_forget()
     yield
 
 

@@ -21,7 +21,7 @@ WINDOWS = [90 * n for n in range(15)]  # minutes after local midnight
 
 
 def availability(ctx) -> Request:
-    from littlelemon.bookings.bench import AVAILABILITY_DAYS_AHEAD
+    from bench.datasets.bookings import AVAILABILITY_DAYS_AHEAD
     from littlelemon.restaurant.selectors import restaurant_today
 
     day = restaurant_today() + timedelta(days=AVAILABILITY_DAYS_AHEAD)
@@ -29,7 +29,7 @@ def availability(ctx) -> Request:
 
 
 def _start(day, minutes: int) -> str:
-    from littlelemon.bookings.bench import local_start
+    from bench.datasets.bookings import local_start
     from littlelemon.restaurant.selectors import restaurant_tz
 
     return local_start(day, minutes).astimezone(restaurant_tz()).isoformat()
@@ -57,8 +57,8 @@ end
 
 def booking_create(ctx) -> Request:
     """The probe books for bench-customer-00900 on day 58 (outside the load's days)."""
+    from bench.datasets.bookings import BOOKING_CREATE_COUNT, BOOKING_CREATE_DAYS, BOOKING_CREATE_FIRST
     from littlelemon.accounts.models import User
-    from littlelemon.bookings.bench import BOOKING_CREATE_COUNT, BOOKING_CREATE_DAYS, BOOKING_CREATE_FIRST
     from littlelemon.bookings.models import Booking
     from littlelemon.restaurant.selectors import restaurant_today
 

@@ -18,7 +18,7 @@ def menu_list(ctx) -> Request:
 
 
 def menu_list_filtered(ctx) -> Request:
-    # Category + search + ordering: `mains` and "lemon" exist at every scale (the menu's dataset part).
+    # Category + search + ordering: `mains` and "lemon" exist at every scale (bench/datasets/menu.py).
     return Request(f"{ITEMS}?category=mains&search=lemon&ordering=-price")
 
 

@@ -3,14 +3,14 @@ session), and placing orders under load.
 
 The signed-in reads rotate through a pool of users (`USER_POOL`), so that none goes over the
 user throttle's rate: `cart` and `cart_conditional` through customers 101 to 300, whose carts
-`prepare` sets to the same five dishes as `bench-customer-00002`'s (the dataset's 5-line cart);
+`prepare` sets to the same five dishes as the dataset's 5-line cart (bench/datasets/cart.py);
 `orders_customer` and `order_poll` through customers with at least 20 orders (a full first
 page) outside the other pools; `orders_manager` through managers `prepare` adds (everyone sees
 the same page of the newest 20 orders, with their items). The conditional reads send each
 user's own ETag (If-None-Match) and must get a 304.
 
 `order_place` measures placements alone. The dataset gives 12,000 customers a 3-line cart
-(`bench-placer-NNNNN`); the wrk Lua script sends request number g of the whole benchmark (the
+(bench/datasets/orders.py: `bench-placer-NNNNN`); the wrk Lua script sends request number g of the whole benchmark (the
 driver passes each wrk run `bench_offset`, so numbers never repeat between runs) as placer
 g + 1: each cart is placed by exactly one request, each request finds a full cart. So `rps` is
 placements per second and p50/p99 are the placement's own latency; the carts were filled
@@ -31,7 +31,6 @@ from . import USER_POOL, Request, Scenario
 CART = "/api/v1/cart/"
 ORDERS = "/api/v1/orders/"
 PLACE_BODY = json.dumps({"fulfilment": "pickup"})
-CART_SOURCE = 2  # bench-customer-00002: the dataset's 5-line cart
 CART_POOL = range(101, 101 + USER_POOL)  # customers without a seeded cart
 BOOKING_POOL = range(501, 901)  # booking_create's customers (bench/scenarios/bookings.py)
 FULL_PAGE = 20
@@ -43,11 +42,12 @@ def _customer(number: int) -> str:
 
 def _cart_pool():
     """Customers 101 to 300, each with a copy of the 5-line cart (set again at every probe)."""
+    from bench.datasets.cart import CART_CUSTOMER
     from littlelemon.accounts.models import User
     from littlelemon.cart.models import CartLine
 
-    source = list(CartLine.objects.filter(user__username=_customer(CART_SOURCE)).order_by("id"))
-    assert len(source) == 5, "the dataset has no 5-line cart for bench-customer-00002"
+    source = list(CartLine.objects.filter(user__username=_customer(CART_CUSTOMER)).order_by("id"))
+    assert len(source) == 5, f"the dataset has no 5-line cart for {_customer(CART_CUSTOMER)}"
     users = list(User.objects.filter(username__in=[_customer(n) for n in CART_POOL]).order_by("username"))
     CartLine.objects.filter(user__in=users).delete()
     CartLine.objects.bulk_create(
@@ -159,8 +159,8 @@ end
 
 
 def _placers():
+    from bench.datasets.orders import PLACER_PREFIX
     from littlelemon.accounts.models import User
-    from littlelemon.orders.bench import PLACER_PREFIX
 
     return User.objects.filter(username__startswith=PLACER_PREFIX).order_by("username")
 
@@ -183,9 +183,9 @@ def check_order_place(counters: dict[str, int], *, quick: bool = False) -> dict:
     """After the load (see the module's docstring). Some order must have been placed."""
     import random
 
+    from bench.datasets.orders import placer_carts
     from littlelemon.cart.models import CartLine
     from littlelemon.demo.management.commands.seed_bench import SEED
-    from littlelemon.orders.bench import placer_carts
     from littlelemon.orders.models import Order, OrderItem
 
     placers = _placers()

@@ -1,11 +1,10 @@
 """Reading bookings and tables, and computing availability.
 
-`BookingRules` is the one place that decides whether a start time is bookable (opening hours,
-closures, the slot grid, the duration, lead time and horizon). The availability endpoint lists
-what it allows and the services check a requested start against it, so the two never disagree.
+Availability lists the starts the booking rules (`rules.BookingRules`) allow at which a table
+is free; the services check a requested start against the same rules, so the two never disagree.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -14,160 +13,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from littlelemon.accounts.permissions import is_manager
-from littlelemon.restaurant.models import BOOKING_DURATION_MAX_MINUTES, RestaurantSettings
-from littlelemon.restaurant.selectors import Schedule, restaurant_settings_get, restaurant_tz, schedule_load
+from littlelemon.restaurant.models import BOOKING_DURATION_MAX_MINUTES
+from littlelemon.restaurant.selectors import restaurant_tz
 
 from .enums import ACTIVE_STATUSES
-from .exceptions import OffGrid, OutsideOpeningHours, PartyTooLarge, TooFarAhead, TooSoon
 from .models import Booking, Table
-
-
-def _hhmm(moment: datetime, tz) -> str:
-    return f"{moment.astimezone(tz):%H:%M}"
-
-
-@dataclass(frozen=True)
-class BookingRules:
-    """The booking rules at one moment: the settings, the opening schedule and `now`.
-
-    `staff` relaxes what is a customer policy only: a manager books from the current slot on
-    (a walk-in) instead of `now + lead time`, and for parties above the online maximum. Hours,
-    closures, the grid, the duration and the horizon hold for everyone.
-    """
-
-    settings: RestaurantSettings
-    schedule: Schedule
-    now: datetime
-    staff: bool = False
-
-    @property
-    def tz(self):
-        return self.schedule.tz
-
-    @property
-    def slot(self) -> timedelta:
-        return timedelta(minutes=self.settings.booking_slot_minutes)
-
-    @property
-    def duration(self) -> timedelta:
-        return timedelta(minutes=self.settings.booking_duration_minutes)
-
-    @property
-    def today(self) -> date:
-        return self.now.astimezone(self.tz).date()
-
-    @property
-    def last_day(self) -> date:
-        return self.today + timedelta(days=self.settings.booking_horizon_days)
-
-    def bookable_day(self, day: date) -> bool:
-        return self.today <= day <= self.last_day
-
-    def _early_enough(self, start: datetime) -> bool:
-        if self.staff:
-            return start + self.slot > self.now  # the slot under way still takes a walk-in
-        return start >= self.now + timedelta(minutes=self.settings.booking_lead_minutes)
-
-    def check_party_size(self, party_size: int) -> None:
-        """Raises PartyTooLarge above the online maximum (managers are exempt)."""
-        maximum = self.settings.booking_max_party_size
-        if party_size > maximum and not self.staff:
-            raise PartyTooLarge(
-                f"We take bookings for up to {maximum} people online; please call us for a larger party.",
-                field="party_size",
-                extra={"max_party_size": maximum},
-            )
-
-    def starts_on(self, day: date) -> list[datetime]:
-        """Every bookable start on a local date, earliest first (UTC datetimes)."""
-        if not self.bookable_day(day):
-            return []
-        starts = []
-        for opens, closes in self.schedule.ranges_on(day):
-            start = opens
-            while start + self.duration <= closes:
-                if self._early_enough(start):
-                    starts.append(start)
-                start += self.slot
-        return starts
-
-    def check_start(self, start: datetime) -> None:
-        """Raises TooSoon, TooFarAhead, OutsideOpeningHours or OffGrid, with a message that says
-        what would work. `start` must be aware."""
-        day = start.astimezone(self.tz).date()  # compared as a date first: no overflow near year 9999
-        if day > self.last_day:
-            raise TooFarAhead(
-                f"Bookings open {self.settings.booking_horizon_days} days ahead: "
-                f"choose a date up to {self.last_day:%Y-%m-%d}.",
-                field="start",
-            )
-        start = start.astimezone(UTC)  # exact arithmetic across daylight-saving changes
-        if not self._early_enough(start):
-            if start <= self.now:
-                raise TooSoon("That time has already passed.", field="start")
-            raise TooSoon(
-                f"Book at least {self.settings.booking_lead_minutes} minutes ahead.",
-                field="start",
-            )
-        if day in self.schedule.closed:
-            reason = self.schedule.closed[day]
-            raise OutsideOpeningHours(
-                f"The restaurant is closed on {day:%Y-%m-%d}" + (f" ({reason})." if reason else "."), field="start"
-            )
-        ranges = self.schedule.ranges_on(day)
-        opening = next(((opens, closes) for opens, closes in ranges if opens <= start < closes), None)
-        if opening is None:
-            hours = ", ".join(f"{_hhmm(opens, self.tz)}-{_hhmm(closes, self.tz)}" for opens, closes in ranges)
-            raise OutsideOpeningHours(
-                f"The restaurant is not open at {_hhmm(start, self.tz)} on {day:%Y-%m-%d}"
-                + (f"; opening hours that day: {hours}." if hours else "; it is closed that day."),
-                field="start",
-            )
-        opens, closes = opening
-        if (start - opens) % self.slot:
-            earlier = start - (start - opens) % self.slot
-            raise OffGrid(
-                f"Bookings start every {self.settings.booking_slot_minutes} minutes from {_hhmm(opens, self.tz)}: "
-                f"try {_hhmm(earlier, self.tz)} or {_hhmm(earlier + self.slot, self.tz)}.",
-                field="start",
-            )
-        if start + self.duration > closes:
-            last = opens + (closes - opens - self.duration) // self.slot * self.slot
-            latest = f"; the last start is {_hhmm(last, self.tz)}" if last >= opens else ""
-            raise OutsideOpeningHours(
-                f"A booking lasts {self.settings.booking_duration_minutes} minutes and must end by closing time "
-                f"({_hhmm(closes, self.tz)}){latest}.",
-                field="start",
-            )
-
-
-def booking_rules_load(*, day: date, staff: bool = False, now: datetime | None = None) -> BookingRules:
-    """The settings (1 query) and the opening schedule of a local date (2 queries)."""
-    schedule = schedule_load(start=day, end=day)
-    return BookingRules(settings=restaurant_settings_get(), schedule=schedule, now=now or timezone.now(), staff=staff)
-
-
-def best_fit_order(table: Table) -> tuple[Any, ...]:
-    """The smallest table that fits comes first; ties by label, then id, so choices are repeatable."""
-    return (table.seats, table.label, table.pk)
-
-
-def free_tables(
-    tables: Sequence[Table], busy: dict[int, list[tuple[datetime, datetime]]], start: datetime, end: datetime
-) -> list[Table]:
-    """The tables (kept in the given order) with no busy interval overlapping [start, end)."""
-    return [
-        table
-        for table in tables
-        if not any(busy_start < end and start < busy_end for busy_start, busy_end in busy.get(table.pk, ()))
-    ]
-
-
-def busy_intervals(bookings: Iterable[tuple[int, datetime, datetime]]) -> dict[int, list[tuple[datetime, datetime]]]:
-    busy: dict[int, list[tuple[datetime, datetime]]] = {}
-    for table_id, start, end in bookings:
-        busy.setdefault(table_id, []).append((start, end))
-    return busy
+from .rules import booking_rules_load, busy_intervals
 
 
 @dataclass(frozen=True)
@@ -246,11 +97,6 @@ def availability_for(
         if count:
             slots.append(Slot(start=start, tables_free=count))
     return Availability(date=day, party_size=party_size, slots=slots)
-
-
-def booking_change_deadline(*, booking: Booking, settings: RestaurantSettings) -> datetime:
-    """Until when a customer may change or cancel their booking online (the cancellation cut-off)."""
-    return booking.start - timedelta(minutes=settings.booking_cancellation_cutoff_minutes)
 
 
 def table_list() -> QuerySet[Table]:

@@ -35,19 +35,10 @@ from .exceptions import (
     TableNotSuitable,
     TableUnavailable,
     TooEarly,
-    TooLate,
 )
 from .models import MAX_SEATS, Booking, Table
-from .selectors import (
-    best_fit_order,
-    booking_change_deadline,
-    booking_rules_load,
-    bookings_overlapping,
-    busy_intervals,
-    customer_booking_overlapping,
-    free_tables,
-    table_bookings_blocking,
-)
+from .rules import best_fit_order, booking_customer_change_check, booking_rules_load, busy_intervals, free_tables
+from .selectors import bookings_overlapping, customer_booking_overlapping, table_bookings_blocking
 
 # The name of the database guard against double booking: the PostgreSQL exclusion constraint,
 # and the message of the SQLite triggers (migration 0002).
@@ -130,12 +121,12 @@ def table_delete(*, table: Table) -> None:
 # --- bookings ----------------------------------------------------------------------------
 
 
-def _local(moment: datetime) -> datetime:
+def _restaurant_time(moment: datetime) -> datetime:
     return moment.astimezone(restaurant_tz())
 
 
-def _describe(moment: datetime) -> str:
-    return f"{_local(moment):%H:%M on %Y-%m-%d}"
+def _hhmm_on_date(moment: datetime) -> str:
+    return f"{_restaurant_time(moment):%H:%M on %Y-%m-%d}"
 
 
 def _utc(start: Any) -> datetime:
@@ -144,7 +135,7 @@ def _utc(start: Any) -> datetime:
     if not isinstance(start, datetime) or timezone.is_naive(start):
         raise InvalidInput("Give the start as an ISO 8601 date-time with its UTC offset.", field="start")
     try:
-        _local(start)
+        _restaurant_time(start)
         return start.astimezone(UTC)
     except OverflowError:
         raise InvalidInput("That date is out of range.", field="start") from None
@@ -160,8 +151,8 @@ def _payload(booking: Booking, *, actor: Any, **extra: Any) -> dict[str, Any]:
         "guest_name": booking.guest_name,
         "guest_phone": booking.guest_phone,
         "table": {"id": table.pk, "label": table.label, "seats": table.seats, "area": table.area},
-        "start": _local(booking.start).isoformat(),
-        "end": _local(booking.end).isoformat(),
+        "start": _restaurant_time(booking.start).isoformat(),
+        "end": _restaurant_time(booking.end).isoformat(),
         "party_size": booking.party_size,
         "notes": booking.notes,
         "actor": getattr(actor, "pk", None),
@@ -195,7 +186,7 @@ def _check_no_clash(*, customer: Any, start: datetime, end: datetime, exclude: i
     clash = customer_booking_overlapping(customer=customer, start=start, end=end, exclude=exclude)
     if clash is not None:
         raise AlreadyBooked(
-            f"You already have a booking at {_describe(clash.start)} (#{clash.pk}); change that one instead.",
+            f"You already have a booking at {_hhmm_on_date(clash.start)} (#{clash.pk}); change that one instead.",
             field="start",
             extra={"booking": clash.pk},
         )
@@ -237,9 +228,9 @@ def _choose_table(
     free = free_tables(candidates, busy, start, end)
     if not free:
         if table is not None:
-            raise TableUnavailable(f"Table {table.label} is taken at {_describe(start)}.", field="table")
+            raise TableUnavailable(f"Table {table.label} is taken at {_hhmm_on_date(start)}.", field="table")
         raise TableUnavailable(
-            f"No table for {party_size} is free at {_describe(start)}; the availability lists the free times.",
+            f"No table for {party_size} is free at {_hhmm_on_date(start)}; the availability lists the free times.",
             field="start",
         )
     return next((t for t in free if t.pk == keep), free[0])
@@ -253,7 +244,7 @@ def _save_booking(booking: Booking) -> None:
         if NO_OVERLAP not in str(error):
             raise
         raise TableUnavailable(
-            f"Table {booking.table.label} was just taken at {_describe(booking.start)}.", field="start"
+            f"Table {booking.table.label} was just taken at {_hhmm_on_date(booking.start)}.", field="start"
         ) from error
 
 
@@ -287,7 +278,7 @@ def booking_create(
     if party_size < 1:
         raise InvalidInput("A party is at least 1 person.", field="party_size")
     start = _utc(start)
-    rules = booking_rules_load(day=_local(start).date(), staff=staff, now=now)
+    rules = booking_rules_load(day=_restaurant_time(start).date(), staff=staff, now=now)
     rules.check_party_size(party_size)
     _check_seats(party_size)
     rules.check_start(start)
@@ -326,16 +317,6 @@ def _check_own(booking: Booking, actor: Any) -> None:
         raise NotFound("No such booking.")
 
 
-def _check_cutoff(booking: Booking, *, now: datetime) -> None:
-    settings = restaurant_settings_get()
-    minutes = settings.booking_cancellation_cutoff_minutes
-    if now > booking_change_deadline(booking=booking, settings=settings):
-        raise TooLate(
-            f"Bookings can be changed or cancelled online until {minutes} minutes before they start; "
-            "please call the restaurant.",
-        )
-
-
 def _check_transition(booking: Booking, to: str) -> None:
     allowed = TRANSITIONS[booking.status]
     if to not in allowed:
@@ -369,57 +350,15 @@ def booking_update(*, booking: Booking, actor: Any, data: dict[str, Any], now: d
             raise PermissionDenied(
                 "Only the restaurant's managers choose a table or change guest details.", field=forbidden[0]
             )
-        if booking.status != BookingStatus.CONFIRMED:
-            raise BookingNotEditable(f"This booking is {booking.status}; only a confirmed booking can be changed.")
-        _check_cutoff(booking, now=now)
+        booking_customer_change_check(booking=booking, settings=restaurant_settings_get(), now=now)
     elif booking.status not in ACTIVE_STATUSES:
         raise BookingNotEditable(f"This booking is {booking.status}; only an active booking can be changed.")
 
-    changes: dict[str, list[Any]] = {}
-    if "guest_name" in data or "guest_phone" in data:
-        if booking.customer_id is not None:
-            raise InvalidInput("This booking is a registered customer's; it has no guest details.", field="guest_name")
-        guest_name = data.get("guest_name", booking.guest_name).strip()
-        guest_phone = data.get("guest_phone", booking.guest_phone).strip()
-        if not guest_name:
-            raise InvalidInput("A guest booking needs the guest's name.", field="guest_name")
-        for name, value in (("guest_name", guest_name), ("guest_phone", guest_phone)):
-            if value != getattr(booking, name):
-                changes[name] = [getattr(booking, name), value]
-                setattr(booking, name, value)
+    changes = _guest_details_apply(booking, data)
     if "notes" in data and data["notes"] != booking.notes:
         changes["notes"] = [booking.notes, data["notes"]]
         booking.notes = data["notes"]
-
-    start = _utc(data["start"]) if "start" in data else booking.start
-    party_size = data.get("party_size", booking.party_size)
-    table = data.get("table")
-    moved = start != booking.start
-    if party_size < 1:
-        raise InvalidInput("A party is at least 1 person.", field="party_size")
-    if moved or party_size != booking.party_size or (table is not None and table.pk != booking.table_id):
-        rules = booking_rules_load(day=_local(start).date(), staff=staff, now=now)
-        if party_size != booking.party_size:
-            rules.check_party_size(party_size)
-            _check_seats(party_size)
-        end = booking.end
-        if moved:
-            rules.check_start(start)
-            end = start + rules.duration
-        if booking.customer_id is not None and not staff and moved:
-            _lock_customer(actor)
-            _check_no_clash(customer=actor, start=start, end=end, exclude=booking.pk)
-        chosen = _choose_table(
-            party_size=party_size, start=start, end=end, table=table, keep=booking.table_id, exclude=booking.pk
-        )
-        if moved:
-            changes["start"] = [_local(booking.start).isoformat(), _local(start).isoformat()]
-            changes["end"] = [_local(booking.end).isoformat(), _local(end).isoformat()]
-        if party_size != booking.party_size:
-            changes["party_size"] = [booking.party_size, party_size]
-        if chosen.pk != booking.table_id:
-            changes["table"] = [booking.table.label, chosen.label]
-        booking.start, booking.end, booking.party_size, booking.table = start, end, party_size, chosen
+    changes |= _time_party_and_table_apply(booking, data, actor=actor, staff=staff, now=now)
 
     if changes:
         _save_booking(booking)
@@ -433,6 +372,62 @@ def booking_update(*, booking: Booking, actor: Any, data: dict[str, Any], now: d
     return booking
 
 
+def _guest_details_apply(booking: Booking, data: dict[str, Any]) -> dict[str, list[Any]]:
+    """Set a guest booking's new name and phone; returns what changed ({field: [before, after]})."""
+    changes: dict[str, list[Any]] = {}
+    if "guest_name" in data or "guest_phone" in data:
+        if booking.customer_id is not None:
+            raise InvalidInput("This booking is a registered customer's; it has no guest details.", field="guest_name")
+        guest_name = data.get("guest_name", booking.guest_name).strip()
+        guest_phone = data.get("guest_phone", booking.guest_phone).strip()
+        if not guest_name:
+            raise InvalidInput("A guest booking needs the guest's name.", field="guest_name")
+        for name, value in (("guest_name", guest_name), ("guest_phone", guest_phone)):
+            if value != getattr(booking, name):
+                changes[name] = [getattr(booking, name), value]
+                setattr(booking, name, value)
+    return changes
+
+
+def _time_party_and_table_apply(
+    booking: Booking, data: dict[str, Any], *, actor: Any, staff: bool, now: datetime
+) -> dict[str, list[Any]]:
+    """Move or resize the booking as a new booking would be checked, keeping its table when it
+    still fits and is free; returns what changed ({field: [before, after]})."""
+    start = _utc(data["start"]) if "start" in data else booking.start
+    party_size = data.get("party_size", booking.party_size)
+    table = data.get("table")
+    moved = start != booking.start
+    if party_size < 1:
+        raise InvalidInput("A party is at least 1 person.", field="party_size")
+    if not (moved or party_size != booking.party_size or (table is not None and table.pk != booking.table_id)):
+        return {}
+    rules = booking_rules_load(day=_restaurant_time(start).date(), staff=staff, now=now)
+    if party_size != booking.party_size:
+        rules.check_party_size(party_size)
+        _check_seats(party_size)
+    end = booking.end
+    if moved:
+        rules.check_start(start)
+        end = start + rules.duration
+    if booking.customer_id is not None and not staff and moved:
+        _lock_customer(actor)
+        _check_no_clash(customer=actor, start=start, end=end, exclude=booking.pk)
+    chosen = _choose_table(
+        party_size=party_size, start=start, end=end, table=table, keep=booking.table_id, exclude=booking.pk
+    )
+    changes: dict[str, list[Any]] = {}
+    if moved:
+        changes["start"] = [_restaurant_time(booking.start).isoformat(), _restaurant_time(start).isoformat()]
+        changes["end"] = [_restaurant_time(booking.end).isoformat(), _restaurant_time(end).isoformat()]
+    if party_size != booking.party_size:
+        changes["party_size"] = [booking.party_size, party_size]
+    if chosen.pk != booking.table_id:
+        changes["table"] = [booking.table.label, chosen.label]
+    booking.start, booking.end, booking.party_size, booking.table = start, end, party_size, chosen
+    return changes
+
+
 @transaction.atomic
 def booking_cancel(*, booking: Booking, actor: Any, now: datetime | None = None) -> Booking:
     """Cancel a confirmed booking (kept, status `cancelled`): the customer their own until the
@@ -444,7 +439,7 @@ def booking_cancel(*, booking: Booking, actor: Any, now: datetime | None = None)
         _check_own(booking, actor)
     _check_transition(booking, BookingStatus.CANCELLED)
     if not staff:
-        _check_cutoff(booking, now=now)
+        booking_customer_change_check(booking=booking, settings=restaurant_settings_get(), now=now)
     previous = booking.status
     booking.status = BookingStatus.CANCELLED
     booking.save(update_fields=["status", "updated"])
@@ -481,7 +476,7 @@ def booking_status_change(*, booking: Booking, actor: Any, status: str, now: dat
     _check_transition(booking, status)
     if status == BookingStatus.NO_SHOW and now < booking.start:
         raise TooEarly(
-            f"A party is a no-show only once its booking has started ({_describe(booking.start)}).", field="status"
+            f"A party is a no-show only once its booking has started ({_hhmm_on_date(booking.start)}).", field="status"
         )
     previous = booking.status
     booking.status = status

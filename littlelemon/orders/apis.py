@@ -7,7 +7,7 @@ from littlelemon.api.conditional import ConditionalGetMixin
 from littlelemon.api.throttling import ScopedRateThrottle
 from littlelemon.core.exceptions import InvalidInput
 
-from . import selectors, services
+from . import placement, selectors, transitions
 from .filters import OrderFilter
 from .models import OrderEvent
 from .permissions import CanPlaceOrders
@@ -40,9 +40,9 @@ def _idempotency_key(request) -> str:
     if key is None:
         return ""
     key = key.strip()
-    if not key or len(key) > services.MAX_IDEMPOTENCY_KEY_LENGTH or not all(" " <= c <= "~" for c in key):
+    if not key or len(key) > placement.MAX_IDEMPOTENCY_KEY_LENGTH or not all(" " <= c <= "~" for c in key):
         raise InvalidInput(
-            f"An Idempotency-Key is 1 to {services.MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters.",
+            f"An Idempotency-Key is 1 to {placement.MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters.",
             field="Idempotency-Key",
         )
     return key
@@ -90,7 +90,7 @@ class OrderListApi(ConditionalGetMixin, generics.ListAPIView):
         key = _idempotency_key(request)
         serializer = OrderPlaceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        order, created = services.order_place(customer=request.user, idempotency_key=key, **serializer.validated_data)
+        order, created = placement.order_place(customer=request.user, idempotency_key=key, **serializer.validated_data)
         if not created:  # a replay: the order as it is now
             order = selectors.order_get_visible(user=request.user, order_id=order.pk)
         response = Response(
@@ -138,7 +138,7 @@ class OrderStatusApi(generics.GenericAPIView):
         selectors.order_ensure_visible(user=request.user, order_id=pk)
         serializer = OrderStatusChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.order_status_change(order=pk, actor=request.user, **serializer.validated_data)
+        transitions.order_status_change(order=pk, actor=request.user, **serializer.validated_data)
         order = selectors.order_get_visible(user=request.user, order_id=pk)
         return Response(OrderSerializer(order, context=self.get_serializer_context()).data)
 
@@ -161,7 +161,7 @@ class OrderAssignApi(generics.GenericAPIView):
         selectors.order_ensure_visible(user=request.user, order_id=pk)
         serializer = OrderAssignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.order_assign(order=pk, actor=request.user, **serializer.validated_data)
+        transitions.order_assign(order=pk, actor=request.user, **serializer.validated_data)
         order = selectors.order_get_visible(user=request.user, order_id=pk)
         return Response(OrderSerializer(order, context=self.get_serializer_context()).data)
 

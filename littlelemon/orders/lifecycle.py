@@ -7,7 +7,7 @@ placed ─► accepted ─► preparing ─► ready ─► out_for_delivery ─
    └─► cancelled (customer while placed; manager until out_for_delivery)
 ```
 
-`services.order_status_change` is the only writer and enforces this table; the API and the
+`transitions.order_status_change` is the only writer and enforces this table; the API and the
 pages read `transitions_for` to show what a person may do next. Pure functions: no queries.
 """
 

@@ -24,8 +24,8 @@ def _in(field: str, choices: type[models.TextChoices]) -> models.Q:
 
 
 class Order(TimeStampedModel):
-    """A customer's order, made from their cart by `services.order_place` and moved through its
-    lifecycle only by `services.order_status_change` and `services.order_assign`.
+    """A customer's order, made from their cart by `placement.order_place` and moved through its
+    lifecycle only by `transitions.order_status_change` and `transitions.order_assign`.
 
     Money is computed on the server: `total = subtotal + delivery_fee + tax + tip`, where tax is
     the restaurant's rate on subtotal + delivery fee (a check constraint holds the sum).

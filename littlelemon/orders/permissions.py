@@ -6,7 +6,7 @@ Orders are not guarded by permission classes but by two rules applied in one pla
   crew; open and recently finished ones for the kitchen; all for managers). Every view starts
   there, so an order you may not see is a 404 whatever you try to do with it;
 - *acting* on it: `lifecycle.ALLOWED` (who may move it from which status to which), enforced by
-  `services.order_status_change`, and "managers only" for `services.order_assign`: a 403.
+  `transitions.order_status_change`, and "managers only" for `transitions.order_assign`: a 403.
 
 Anyone signed in may place orders (staff order lunch too).
 """

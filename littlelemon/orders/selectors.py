@@ -20,7 +20,7 @@ from littlelemon.restaurant.selectors import Schedule, restaurant_settings_get, 
 from .enums import TERMINAL_STATUSES, Fulfilment
 from .exceptions import OrderNotFound
 from .models import Order, OrderEvent, OrderItem
-from .services import SCHEDULE_HORIZON
+from .scheduling import SCHEDULE_HORIZON
 
 KITCHEN_RECENT = timedelta(hours=12)
 # The times offered for a scheduled order: on a quarter-hour grid, from half an hour ahead (an

@@ -11,7 +11,7 @@ from littlelemon.api.serializers import ErrorSerializer
 from . import lifecycle
 from .enums import Fulfilment, OrderStatus, PaymentMethod
 from .models import Order, OrderEvent, OrderItem
-from .services import MAX_TIP
+from .placement import MAX_TIP
 
 MONEY = {"max_digits": None, "decimal_places": 2, "read_only": True}
 

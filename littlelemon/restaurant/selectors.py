@@ -1,14 +1,11 @@
 """Reading the restaurant's settings and its opening schedule, in the restaurant's time zone."""
 
-import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.utils import timezone
-
-from littlelemon.core import stamps
 
 from .models import Closure, OpeningHours, RestaurantSettings
 
@@ -107,48 +104,3 @@ def schedule_load(*, start: date | None = None, end: date | None = None) -> Sche
         closures = closures.filter(date__lte=end)
     closed = dict(closures.values_list("date", "reason"))
     return Schedule(hours=hours, closed=closed, tz=restaurant_tz(), always_open=not hours)
-
-
-# What `restaurant_rules_get` keeps in this process: {(start, end): (stamps, settings, schedule)}.
-_rules: dict[tuple[date, date], tuple[stamps.Version, RestaurantSettings, Schedule]] = {}
-_rules_lock = threading.Lock()
-_RULES_KEPT = 4  # date ranges: a day's placements share one; midnight starts the next
-
-
-def restaurant_rules_forget() -> None:
-    """Forget what `restaurant_rules_get` kept in this process (tests; never needed for correctness)."""
-    with _rules_lock:
-        _rules.clear()
-
-
-def restaurant_rules_get(
-    *, start: date, end: date, read: stamps.Version | None = None
-) -> tuple[RestaurantSettings, Schedule]:
-    """The settings and the schedule from `start` to `end`, as `restaurant_settings_get()` and
-    `schedule_load()` read them, kept in this process while the `restaurant` stamp (changed by
-    triggers on every write to settings, hours and closures, in the writing transaction: core
-    migration 0001) is unchanged. One primary-key read instead of three queries: the order
-    placement path, which reads them inside its transaction, holds the write lock for less.
-
-    `read`: version stamps this request already read (`stamps.stamps_read`) before reading
-    anything else, `restaurant` among them: their `restaurant` (and `epoch`) serve, and the
-    stamp is not read again.
-
-    The objects are shared between requests: read them, never change them.
-    """
-    if read is None:
-        version = stamps.stamps_read(("restaurant",))
-    else:
-        version = tuple((name, stamp) for name, stamp in read if name in (stamps.EPOCH, "restaurant"))
-    if version is None or "restaurant" not in dict(version):
-        # No triggers here, or a database emptied under them (a flush): nothing to trust.
-        return restaurant_settings_get(), schedule_load(start=start, end=end)
-    kept = _rules.get((start, end))
-    if kept is not None and kept[0] == version:
-        return kept[1], kept[2]
-    settings, schedule = restaurant_settings_get(), schedule_load(start=start, end=end)
-    with _rules_lock:
-        if len(_rules) >= _RULES_KEPT:
-            _rules.clear()
-        _rules[(start, end)] = (version, settings, schedule)
-    return settings, schedule

@@ -18,6 +18,7 @@ from littlelemon.cart import selectors as cart_selectors
 from littlelemon.cart import services as cart_services
 from littlelemon.cart.enums import SkipReason
 from littlelemon.cart.models import CartLine
+from littlelemon.menu import selectors as menu_selectors
 from littlelemon.menu.models import MenuItem
 
 SESSION_KEY = "cart"  # [[menuitem id, quantity], ...]: JSON keeps a list of pairs (and their order) as is
@@ -145,7 +146,8 @@ def merge_guest_cart(request: HttpRequest, *, user: User, pairs: dict[int, int])
     skipped = cart_services.cart_merge(user=user, lines=list(pairs.items()))
     if not skipped:
         return
-    titles = dict(MenuItem.objects.filter(pk__in=[line.menuitem_id for line in skipped]).values_list("pk", "title"))
+    skipped_ids = [line.menuitem_id for line in skipped]
+    titles = dict(menu_selectors.menu_item_list().filter(pk__in=skipped_ids).values_list("pk", "title"))
     left = [
         f"{titles[line.menuitem_id]} ({SkipReason(line.reason).label.lower()})"
         if line.menuitem_id in titles

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.forms import AuthenticationForm
 from django.template.defaultfilters import time as time_filter
 from django.utils import timezone
@@ -14,13 +15,13 @@ from littlelemon.accounts.exceptions import EmailTaken, UsernameTaken
 from littlelemon.accounts.models import User
 from littlelemon.accounts.selectors import email_taken, username_taken
 from littlelemon.bookings.models import Booking
-from littlelemon.bookings.selectors import BookingRules
+from littlelemon.bookings.rules import BookingRules
 from littlelemon.cart.enums import MAX_QUANTITY
 from littlelemon.core.exceptions import ApplicationError
 from littlelemon.core.models import MAX_ID
 from littlelemon.orders.enums import Fulfilment, PaymentMethod
+from littlelemon.orders.placement import MAX_TIP
 from littlelemon.orders.selectors import OrderTimes
-from littlelemon.orders.services import MAX_TIP
 
 
 def add_application_error(form: forms.Form, error: ApplicationError, *, field: str | None = None) -> None:
@@ -57,7 +58,7 @@ class SignUpForm(forms.Form):
         return username
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"])
+        email = BaseUserManager.normalize_email(self.cleaned_data["email"])  # as the sign-up service does
         if email_taken(email=email):
             raise forms.ValidationError(EmailTaken.default_message)
         return email

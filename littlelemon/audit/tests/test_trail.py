@@ -28,7 +28,7 @@ from littlelemon.events.models import OutboxEvent
 from littlelemon.menu import services as menu_services
 from littlelemon.menu.models import MenuItem
 from littlelemon.menu.tests.factories import CategoryFactory, MenuItemFactory
-from littlelemon.orders import services as order_services
+from littlelemon.orders import transitions
 from littlelemon.orders.models import Order, OrderEvent
 from littlelemon.orders.tests.factories import OrderFactory
 from littlelemon.restaurant.tests.factories import ClosureFactory, OpeningHoursFactory
@@ -502,8 +502,8 @@ class TestAtomicity:
         order = OrderFactory(status="placed")
         before = rows(Order, OrderEvent, OutboxEvent, AuditEntry)
 
-        with fail_on("littlelemon.orders.services.audit_record"), pytest.raises(InjectedFault):
-            order_services.order_status_change(order=order.pk, actor=manager, status="accepted")
+        with fail_on("littlelemon.orders.transitions.audit_record"), pytest.raises(InjectedFault):
+            transitions.order_status_change(order=order.pk, actor=manager, status="accepted")
 
         assert rows(Order, OrderEvent, OutboxEvent, AuditEntry) == before
 
@@ -512,8 +512,8 @@ class TestAtomicity:
         driver = UserFactory(roles=["delivery-crew"])
         before = rows(Order, OrderEvent, OutboxEvent, AuditEntry)
 
-        with fail_on("littlelemon.orders.services.audit_record"), pytest.raises(InjectedFault):
-            order_services.order_assign(order=order.pk, actor=manager, delivery_crew=driver)
+        with fail_on("littlelemon.orders.transitions.audit_record"), pytest.raises(InjectedFault):
+            transitions.order_assign(order=order.pk, actor=manager, delivery_crew=driver)
 
         assert rows(Order, OrderEvent, OutboxEvent, AuditEntry) == before
 

@@ -115,12 +115,14 @@ class TestAvailability:
 
         with django_assert_num_queries(6):  # the version stamps; settings, hours, closures, tables, bookings
             response = api_client.get(AVAILABILITY, {"date": "2026-06-02", "party_size": 2})
-        with django_assert_num_queries(1):  # the same minute, nothing changed: the stamps
-            again = api_client.get(AVAILABILITY, {"date": "2026-06-02", "party_size": 2})
+        with django_assert_num_queries(1):  # the same minute, nothing changed: the stamps; a 304
+            again = api_client.get(
+                AVAILABILITY, {"date": "2026-06-02", "party_size": 2}, HTTP_IF_NONE_MATCH=response["ETag"]
+            )
 
         assert response.status_code == 200
         assert response.json()["slots"]
-        assert again.content == response.content
+        assert (again.status_code, again.content) == (304, b"")
 
 
 class TestCreate:
@@ -415,10 +417,15 @@ class TestList:
         for n in range(size):
             BookingFactory(customer=user, start=local(TOMORROW, 11) + timedelta(minutes=15 * n))
 
-        with django_assert_num_queries(4):  # the user, their roles, the count, the page (tables and customers joined)
-            response = client_as(user).get(BOOKINGS, {"page_size": 100})
+        client = client_as(user)
+        # the user, their roles, the stamps, the count, the page (tables and customers joined)
+        with django_assert_num_queries(5):
+            response = client.get(BOOKINGS, {"page_size": 100})
+        with django_assert_num_queries(2):  # the user and the stamps: unchanged, a 304
+            again = client.get(BOOKINGS, {"page_size": 100}, HTTP_IF_NONE_MATCH=response["ETag"])
 
         assert response.json()["count"] == size
+        assert (again.status_code, again.content) == (304, b"")
 
 
 class TestOneBooking:

@@ -9,7 +9,6 @@ from littlelemon.bookings.enums import BookingStatus
 from littlelemon.bookings.exceptions import PartyTooLarge
 from littlelemon.bookings.selectors import (
     availability_for,
-    booking_change_deadline,
     booking_list_on,
     booking_list_visible_to,
 )
@@ -225,14 +224,6 @@ def test_availability_runs_five_queries_whatever_the_floor(size, lunch_and_dinne
         availability = availability_for(day=TOMORROW, party_size=2, now=NOW)
 
     assert availability.slots
-
-
-def test_a_booking_can_be_changed_online_until_the_cancellation_cut_off():
-    booking = BookingFactory(start=local(TOMORROW, 19))
-    settings = restaurant_settings_get()
-    settings.booking_cancellation_cutoff_minutes = 90
-
-    assert booking_change_deadline(booking=booking, settings=settings) == local(TOMORROW, 17, 30)
 
 
 class TestVisibility:

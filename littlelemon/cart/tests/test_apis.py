@@ -73,11 +73,11 @@ class TestRead:
 
         with django_assert_num_queries(3):  # the signed-in user, the version stamps, the lines with their dishes
             response = client.get(CART)
-        with django_assert_num_queries(1):  # unchanged since: the stamps (and the user's being active)
-            again = client.get(CART)
+        with django_assert_num_queries(2):  # unchanged since: the signed-in user, the stamps; a 304
+            again = client.get(CART, HTTP_IF_NONE_MATCH=response["ETag"])
 
         assert len(response.json()["items"]) == size
-        assert again.content == response.content
+        assert (again.status_code, again.content) == (304, b"")
 
 
 class TestAdd:

@@ -1,8 +1,7 @@
 """Give the `restaurant` stamp a value on databases whose settings, hours and closures were never
 written since the triggers came (a fresh install: the settings row predates them).
 
-`restaurant.selectors.restaurant_rules_get` keeps the rules in memory only while that stamp
-exists: a database emptied under the triggers (a test's flush) has none, and is read afresh.
+Whatever is built on that stamp then finds one from the start, not only after the first write.
 """
 
 import secrets

@@ -5,8 +5,8 @@
             menu_item_update(item=item, data={"price": "1.00"}, actor=manager)
     assert rows(MenuItem, AuditEntry) == before
 
-Patch the name where the service looks it up (`littlelemon.orders.services.event_record` if the
-orders service imported it by name). For the order and booking services: break the step after
+Patch the name where the service looks it up (`littlelemon.orders.placement.event_record` if the
+orders module imported it by name). For the order and booking services: break the step after
 the first writes (the order items' bulk insert, the outbox event) and assert the order, its
 items, the cart and the outbox are exactly as before.
 """

@@ -1,4 +1,4 @@
-"""Version stamps (core migration 0001): which writes change which stamps, and reading them.
+"""Version stamps (core migrations 0001, 0003): which writes change which stamps, and reading them.
 
 Every row of the migration's SPECS gets an insert, an update and a delete through the ORM, and
 the whole core_dataversion table is compared before and after: exactly the named stamps change.
@@ -22,12 +22,16 @@ from littlelemon.bookings.tests.factories import BookingFactory, TableFactory
 from littlelemon.cart.models import CartLine
 from littlelemon.core.models import DataVersion
 from littlelemon.core.stamps import stamps_read
-from littlelemon.menu.tests.factories import MenuItemFactory
-from littlelemon.orders.models import Order, OrderItem
+from littlelemon.menu.models import Category, MenuItem
+from littlelemon.menu.tests.factories import CategoryFactory, MenuItemFactory
+from littlelemon.orders.models import Order, OrderEvent, OrderItem
 from littlelemon.orders.tests.factories import OrderFactory
 from littlelemon.restaurant.models import Closure, OpeningHours, RestaurantSettings
 
-SPECS = importlib.import_module("littlelemon.core.migrations.0001_data_versions").SPECS
+SPECS = (
+    importlib.import_module("littlelemon.core.migrations.0001_data_versions").SPECS
+    + importlib.import_module("littlelemon.core.migrations.0003_menu_stamp").SPECS
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,8 +66,9 @@ def order_create(customer, delivery_crew=None) -> Order:
     )
 
 
-def item_create(order: Order) -> OrderItem:
-    menuitem = MenuItemFactory(price=Decimal("4.00"))
+def item_create(order: Order, menuitem=None) -> OrderItem:
+    """An item of `order` (make the dish before reading stamps: a new dish changes `menu`)."""
+    menuitem = menuitem or MenuItemFactory(price=Decimal("4.00"))
     return OrderItem.objects.create(
         order=order,
         menuitem=menuitem,
@@ -152,7 +157,7 @@ CASES = [
     Case(
         7,
         OrderItem,
-        lambda ctx: item_create(ctx["order"]),
+        lambda ctx: item_create(ctx["order"], ctx["menuitem"]),
         {"quantity": 2, "price": Decimal("8.00")},
         lambda row: {"orders", f"orders:{row.order.customer_id}", f"orders:{row.order.delivery_crew_id}"},
         arrange=lambda: _order_with_crew(),
@@ -187,7 +192,38 @@ CASES = [
 
 def _order_with_crew() -> dict:
     people = _crew_and_customer()
-    return {"order": order_create(people["customer"], people["crew"])}
+    return {"order": order_create(people["customer"], people["crew"]), "menuitem": MenuItemFactory()}
+
+
+def _event_create(order: Order) -> OrderEvent:
+    return OrderEvent.objects.create(order=order, kind="status", from_status="placed", to_status="accepted")
+
+
+CASES += [
+    Case(
+        12,
+        Category,
+        lambda ctx: Category.objects.create(slug="soups", title="Soups"),
+        {"title": "Broths"},
+        lambda row: {"menu"},
+    ),
+    Case(
+        13,
+        MenuItem,
+        lambda ctx: MenuItem.objects.create(title="Soup", slug="soup", price=Decimal("5.00"), category=ctx["category"]),
+        {"price": Decimal("6.00")},
+        lambda row: {"menu"},
+        arrange=lambda: {"category": CategoryFactory()},
+    ),
+    Case(
+        14,
+        OrderEvent,
+        lambda ctx: _event_create(ctx["order"]),
+        {"note": "Busy kitchen"},
+        lambda row: {"orders", f"orders:{row.order.customer_id}", f"orders:{row.order.delivery_crew_id}"},
+        arrange=lambda: _order_with_crew(),
+    ),
+]
 
 
 USER_GROUPS = 10
@@ -207,6 +243,9 @@ def test_every_spec_row_has_a_case():
         "accounts_user",
         "accounts_user_groups",
         "auth_group",
+        "menu_category",
+        "menu_menuitem",
+        "orders_orderevent",
     ]
     assert sorted([case.spec for case in CASES] + [USER_GROUPS]) == list(range(len(SPECS)))
     for case in CASES:
@@ -312,18 +351,20 @@ class TestOrders:
         assert order.delivery_crew_id is None
         assert changed(before, stamps()) == {"orders", f"orders:{customer.pk}"}
         assert not DataVersion.objects.filter(name__in=["orders:", "orders:None"]).exists()
-        assert changes(lambda: item_create(order)) == {"orders", f"orders:{customer.pk}"}
+        menuitem = MenuItemFactory()
+        assert changes(lambda: item_create(order, menuitem)) == {"orders", f"orders:{customer.pk}"}
 
     @pytest.mark.parametrize("write", ["insert", "update"])
     def test_an_item_changes_its_orders_customer_and_no_other(self, write):
         customer, other = UserFactory(), UserFactory()
         order = order_create(customer)
         order_create(other)
-        item = item_create(order) if write == "update" else None
+        menuitem = MenuItemFactory()
+        item = item_create(order, menuitem) if write == "update" else None
         before = stamps()
 
         if write == "insert":
-            item = item_create(order)
+            item = item_create(order, menuitem)
         else:
             OrderItem.objects.filter(pk=item.pk).update(quantity=5, price=Decimal("20.00"))
 
@@ -430,20 +471,14 @@ class TestStampsRead:
         DataVersion.objects.update_or_create(name="epoch", defaults={"stamp": 42})
         assert stamps_read(["restaurant"]) == (("epoch", 42), ("restaurant", stored["restaurant"]))
 
-    def test_with_a_user_it_is_none_unless_that_user_exists_and_is_active(self):
-        user = UserFactory()
-        user.groups.add(Group.objects.get(name="kitchen"))
-        stamp = stamps()[f"user:{user.pk}"]
+    def test_the_menu_in_the_same_query(self, django_assert_num_queries):
+        MenuItemFactory()
+        stored = stamps()
 
-        assert stamps_read([f"user:{user.pk}"], user_id=user.pk) == ((f"user:{user.pk}", stamp),)
-        User.objects.filter(pk=user.pk).update(is_active=False)
-        assert stamps_read([f"user:{user.pk}"], user_id=user.pk) is None
-        missing = User.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
-        assert stamps_read([f"user:{user.pk}"], user_id=missing) is None
-        pk = user.pk
-        user.delete()
-        assert not User.objects.filter(pk=pk).exists()
-        assert stamps_read([f"user:{pk}"], user_id=pk) is None
+        with django_assert_num_queries(1):
+            read = stamps_read(["restaurant"], menu=True)
+
+        assert read == (("menu", stored["menu"]), ("restaurant", stored["restaurant"]))
 
 
 @pytest.mark.parametrize(

@@ -3,13 +3,13 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+import bench.datasets as benchdata
+from bench.datasets.orders import PLACER_PREFIX, PLACERS
 from littlelemon.accounts.models import User
 from littlelemon.accounts.tests.factories import UserFactory
 from littlelemon.bookings.models import Booking, Table
 from littlelemon.cart.models import CartLine
-from littlelemon.demo import benchdata
 from littlelemon.menu.models import Category, MenuItem
-from littlelemon.orders.bench import PLACER_PREFIX, PLACERS
 from littlelemon.orders.models import Order
 from littlelemon.restaurant.models import OpeningHours
 from littlelemon.restaurant.selectors import restaurant_today
@@ -79,7 +79,7 @@ class TestRegistry:
     def parts(self, monkeypatch):
         registered = {}
         monkeypatch.setattr(benchdata, "_PARTS", registered)
-        monkeypatch.setattr(benchdata, "autodiscover_modules", lambda name: None)
+        monkeypatch.setattr(benchdata, "part_modules_import", lambda: None)
         return registered
 
     def test_a_part_runs_after_the_parts_it_needs(self, parts):

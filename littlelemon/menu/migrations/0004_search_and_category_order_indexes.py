@@ -1,9 +1,9 @@
 """Indexes for the menu's filter + ordering and, on PostgreSQL, for `search`.
 
 `search` is `UPPER(title) LIKE UPPER('%word%') OR UPPER(description) LIKE ...` (icontains): a
-B-tree cannot help, a trigram GIN index on each expression can (EXPLAIN ANALYZE at scale 10,
-5,000 dishes, "octopus": a 15 ms sequential scan becomes a 0.9 ms bitmap scan; a word in a
-third of the dishes rightly keeps the sequential scan). pg_trgm ships with PostgreSQL and is a
+B-tree cannot help, a trigram GIN index on each expression can (EXPLAIN ANALYZE over thousands
+of dishes: a rare word turns the sequential scan into a bitmap scan; a word in a third of the
+dishes rightly keeps the sequential scan). pg_trgm ships with PostgreSQL and is a
 trusted extension (a database owner may create it); where it cannot be created the migration
 goes on without these two indexes and search stays correct, only slower. SQLite cannot index
 a LIKE with a leading wildcard and does not need to at a restaurant's size.

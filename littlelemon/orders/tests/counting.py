@@ -7,9 +7,3 @@ def savepoints(blocks: int) -> int:
     """Each test runs inside a transaction, so each `transaction.atomic` block of a service is a
     SAVEPOINT and a RELEASE here (in production the outermost one is BEGIN ... COMMIT)."""
     return 2 * blocks if connection.features.uses_savepoints else 0
-
-
-def cart_lock() -> int:
-    """Placing an order locks the cart lines where rows can be locked (PostgreSQL): one query.
-    SQLite's IMMEDIATE transaction locks the whole database instead: none."""
-    return int(connection.features.has_select_for_update)

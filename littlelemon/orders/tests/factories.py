@@ -1,5 +1,5 @@
 """Orders in any state, for tests of reading and of the lifecycle. Tests of placing orders go
-through `services.order_place` instead, which is the only way real orders are made."""
+through `placement.order_place` instead, which is the only way real orders are made."""
 
 from decimal import Decimal
 

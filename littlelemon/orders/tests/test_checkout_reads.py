@@ -11,7 +11,7 @@ import pytest
 from littlelemon.cart.selectors import cart_get, guest_cart_get
 from littlelemon.cart.tests.factories import CartLineFactory
 from littlelemon.menu.tests.factories import MenuItemFactory
-from littlelemon.orders import lifecycle, selectors, services
+from littlelemon.orders import lifecycle, placement, pricing, selectors
 from littlelemon.orders.enums import Fulfilment, OrderStatus
 from littlelemon.orders.exceptions import BelowMinimum, InvalidSchedule, ItemUnavailable, OrderNotFound
 from littlelemon.restaurant.selectors import restaurant_settings_get, schedule_load
@@ -41,17 +41,17 @@ class TestQuote:
         CartLineFactory(user=customer, menuitem=MenuItemFactory(price=Decimal("12.99")), quantity=2)
         CartLineFactory(user=customer, menuitem=MenuItemFactory(price=Decimal("7.25")), quantity=1)
 
-        quote = services.order_quote(
+        quote = pricing.order_quote(
             lines=cart_get(user=customer).lines,
             fulfilment=fulfilment,
             tip=Decimal("5"),
             settings=restaurant_settings_get(),
         )
-        order, _ = services.order_place(
+        order, _ = placement.order_place(
             customer=customer, fulfilment=fulfilment, delivery_address="1 Lemon St", tip=Decimal("5")
         )
 
-        assert quote.totals == services.Totals(order.subtotal, order.delivery_fee, order.tax, order.tip, order.total)
+        assert quote.totals == pricing.Totals(order.subtotal, order.delivery_fee, order.tax, order.tip, order.total)
         assert quote.line_prices == [Decimal("25.98"), Decimal("7.25")]
         assert (quote.unavailable, quote.short_of_minimum, quote.currency) == ([], Decimal("0.00"), "USD")
         quote.check()  # nothing stops it
@@ -62,10 +62,10 @@ class TestQuote:
         CartLineFactory(user=customer, menuitem=dish, quantity=3)
         settings = restaurant_settings_get()
 
-        guest = services.order_quote(
+        guest = pricing.order_quote(
             lines=guest_cart_get(lines={dish.pk: 3}).lines, fulfilment="delivery", settings=settings
         )
-        account = services.order_quote(lines=cart_get(user=customer).lines, fulfilment="delivery", settings=settings)
+        account = pricing.order_quote(lines=cart_get(user=customer).lines, fulfilment="delivery", settings=settings)
 
         assert guest == account
         assert guest.totals.total == Decimal("38.47")  # 29.97 + 5.00 + 3.50 (10% of 34.97, half up)
@@ -74,7 +74,7 @@ class TestQuote:
         restaurant_settings_update(data={"minimum_order": Decimal("15.00")})
         CartLineFactory(user=customer, menuitem=MenuItemFactory(price=Decimal("5.50")), quantity=2)
 
-        quote = services.order_quote(
+        quote = pricing.order_quote(
             lines=cart_get(user=customer).lines, fulfilment="pickup", settings=restaurant_settings_get()
         )
 
@@ -90,7 +90,7 @@ class TestQuote:
         CartLineFactory(user=customer, menuitem=MenuItemFactory(title="Moussaka", available=False))
         CartLineFactory(user=customer, menuitem=MenuItemFactory(title="Hummus"))
 
-        quote = services.order_quote(
+        quote = pricing.order_quote(
             lines=cart_get(user=customer).lines, fulfilment="pickup", settings=restaurant_settings_get()
         )
 
@@ -102,7 +102,7 @@ class TestQuote:
         lines, settings = cart_get(user=CartLineFactory(user=customer).user).lines, restaurant_settings_get()
 
         with django_assert_num_queries(0):
-            services.order_quote(lines=lines, fulfilment="delivery", settings=settings)
+            pricing.order_quote(lines=lines, fulfilment="delivery", settings=settings)
 
 
 @pytest.fixture
@@ -160,11 +160,11 @@ class TestOrderTimes:
         times = selectors.order_times(now=now, days=2)
         for moment in (times.scheduled[0], times.scheduled[-1]):
             CartLineFactory(user=customer)
-            order, _ = services.order_place(customer=customer, fulfilment="pickup", scheduled_for=moment, now=now)
+            order, _ = placement.order_place(customer=customer, fulfilment="pickup", scheduled_for=moment, now=now)
             assert order.scheduled_for == moment
         CartLineFactory(user=customer)
         with pytest.raises(InvalidSchedule):
-            services.order_place(
+            placement.order_place(
                 customer=customer,
                 fulfilment="pickup",
                 scheduled_for=times.scheduled[-1] + timedelta(minutes=15),

@@ -10,7 +10,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connections
+from django.db import DatabaseError, connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 
 from conftest import api_client_for
 from littlelemon.accounts.enums import Role
@@ -18,8 +19,10 @@ from littlelemon.accounts.tests.factories import UserFactory
 from littlelemon.cart.models import CartLine
 from littlelemon.cart.tests.factories import CartLineFactory
 from littlelemon.events.models import OutboxEvent
+from littlelemon.menu.models import MenuItem
 from littlelemon.menu.tests.factories import MenuItemFactory
 from littlelemon.orders.models import Order, OrderEvent, OrderItem
+from littlelemon.orders.placement import _cart_lines_locked
 
 from .factories import OrderFactory
 
@@ -181,3 +184,37 @@ def test_a_crowd_of_managers_and_cooks_leaves_one_consistent_history():
     assert {response.status_code for response in responses} <= {200, 409}, [getattr(r, "data", r) for r in responses]
     steps = assert_consistent_history(order)
     assert len(steps) - 1 == sum(response.status_code == 200 for response in responses) >= 1
+
+
+def test_placing_locks_the_cart_lines_not_the_dishes():
+    """While one placement holds its cart's lock, another connection can lock the same dish (a
+    placement of another cart holding it, a manager changing its price) but not those lines.
+    SQLite has no row locks: its IMMEDIATE transaction holds the database's write lock instead."""
+    customer = UserFactory()
+    fill_cart(customer, lines=1)
+    line = CartLine.objects.get(user=customer)
+    dish_id, line_id = line.menuitem_id, line.pk
+
+    def lock_from_another_connection(model, pk):
+        try:
+            with transaction.atomic():
+                return list(model.objects.select_for_update(nowait=True).filter(pk=pk).values_list("pk", flat=True))
+        except DatabaseError as error:
+            return error
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        assert [locked.pk for locked in _cart_lines_locked(customer)] == [line_id]
+        (lock_sql,) = [query["sql"] for query in captured.captured_queries if "cart_cartline" in query["sql"]]
+        if not connection.features.has_select_for_update:
+            assert "FOR UPDATE" not in lock_sql
+            return
+        dish, cart_line = race(
+            [
+                lambda: lock_from_another_connection(MenuItem, dish_id),
+                lambda: lock_from_another_connection(CartLine, line_id),
+            ]
+        )
+
+    assert lock_sql.endswith('FOR UPDATE OF "cart_cartline"')
+    assert dish == [dish_id]
+    assert isinstance(cart_line, DatabaseError), cart_line

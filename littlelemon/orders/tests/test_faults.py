@@ -24,7 +24,7 @@ from littlelemon.core.tests.faults import InjectedFault, fail_on, rows
 from littlelemon.events.models import OutboxEvent
 from littlelemon.menu.models import MenuItem
 from littlelemon.menu.tests.factories import MenuItemFactory
-from littlelemon.orders import services
+from littlelemon.orders import placement, transitions
 from littlelemon.orders.models import Order, OrderEvent, OrderItem
 
 from .factories import OrderFactory
@@ -35,10 +35,10 @@ TOUCHED = (Order, OrderItem, OrderEvent, CartLine, MenuItem, OutboxEvent, AuditE
 
 #: The steps of `order_place` after its first write (the order row), where the name is looked up.
 PLACEMENT_STEPS = {
-    "the items' bulk insert": "littlelemon.orders.services.OrderItem.objects.bulk_create",
-    "the order's first timeline event": "littlelemon.orders.services.OrderEvent.objects.create",
-    "emptying the cart": "littlelemon.orders.services.CartLine.objects.filter",  # its only use: the delete
-    "the outbox event (after the cart is emptied)": "littlelemon.orders.services.event_record",
+    "the items' bulk insert": "littlelemon.orders.placement.OrderItem.objects.bulk_create",
+    "the order's first timeline event": "littlelemon.orders.placement.OrderEvent.objects.create",
+    "emptying the cart": "littlelemon.orders.placement.CartLine.objects.filter",  # its only use: the delete
+    "the outbox event (after the cart is emptied)": "littlelemon.orders.placement.event_record",
 }
 
 
@@ -64,7 +64,7 @@ def test_a_fault_while_placing_an_order_leaves_no_order_and_the_cart_intact(shop
 
     fault = exception(f"injected at {step}")
     with fail_on(PLACEMENT_STEPS[step], exception=fault) as patched, pytest.raises(exception):
-        services.order_place(customer=shopper, fulfilment="delivery", delivery_address="1 Lemon St")
+        placement.order_place(customer=shopper, fulfilment="delivery", delivery_address="1 Lemon St")
 
     assert patched.call_count == 1  # the step was reached: the writes before it happened, then were undone
     assert rows(*TOUCHED) == before
@@ -72,11 +72,11 @@ def test_a_fault_while_placing_an_order_leaves_no_order_and_the_cart_intact(shop
 
 
 def test_after_a_fault_the_same_request_places_the_order_once(shopper):
-    with fail_on("littlelemon.orders.services.event_record"), pytest.raises(InjectedFault):
-        services.order_place(customer=shopper, fulfilment="pickup", idempotency_key="retry-me")
+    with fail_on("littlelemon.orders.placement.event_record"), pytest.raises(InjectedFault):
+        placement.order_place(customer=shopper, fulfilment="pickup", idempotency_key="retry-me")
 
-    order, created = services.order_place(customer=shopper, fulfilment="pickup", idempotency_key="retry-me")
-    again, created_again = services.order_place(customer=shopper, fulfilment="pickup", idempotency_key="retry-me")
+    order, created = placement.order_place(customer=shopper, fulfilment="pickup", idempotency_key="retry-me")
+    again, created_again = placement.order_place(customer=shopper, fulfilment="pickup", idempotency_key="retry-me")
 
     assert (created, created_again, again.pk) == (True, False, order.pk)
     assert order.total == Decimal("29.00")
@@ -89,7 +89,7 @@ def test_through_the_api_a_fault_is_a_json_500_and_the_retry_succeeds(shopper):
     client.raise_request_exception = False
     before = rows(*TOUCHED)
 
-    with fail_on("littlelemon.orders.services.OrderItem.objects.bulk_create"):
+    with fail_on("littlelemon.orders.placement.OrderItem.objects.bulk_create"):
         failed = client.post("/api/v1/orders/", {"fulfilment": "pickup"}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
 
     assert (failed.status_code, failed.json()["code"]) == (500, "server_error")
@@ -99,7 +99,10 @@ def test_through_the_api_a_fault_is_a_json_500_and_the_retry_succeeds(shopper):
     assert Order.objects.get().items.count() == 2
 
 
-LIFECYCLE_STEPS = ["littlelemon.orders.services.OrderEvent.objects.create", "littlelemon.orders.services.event_record"]
+LIFECYCLE_STEPS = [
+    "littlelemon.orders.transitions.OrderEvent.objects.create",
+    "littlelemon.orders.transitions.event_record",
+]
 
 
 @pytest.mark.parametrize("step", LIFECYCLE_STEPS, ids=["timeline event", "outbox event"])
@@ -109,7 +112,7 @@ def test_a_fault_in_a_status_change_leaves_the_order_as_it_was(step):
     before = rows(*TOUCHED)
 
     with fail_on(step), pytest.raises(InjectedFault):
-        services.order_status_change(order=order.pk, actor=manager, status="collected")
+        transitions.order_status_change(order=order.pk, actor=manager, status="collected")
 
     assert rows(*TOUCHED) == before
     order.refresh_from_db()
@@ -123,6 +126,6 @@ def test_a_fault_in_an_assignment_leaves_the_order_unassigned(step):
     before = rows(*TOUCHED)
 
     with fail_on(step), pytest.raises(InjectedFault):
-        services.order_assign(order=order.pk, actor=manager, delivery_crew=UserFactory(roles=["delivery-crew"]))
+        transitions.order_assign(order=order.pk, actor=manager, delivery_crew=UserFactory(roles=["delivery-crew"]))
 
     assert rows(*TOUCHED) == before

@@ -8,7 +8,7 @@ import pytest
 from littlelemon.accounts.tests.factories import UserFactory
 from littlelemon.core.exceptions import InvalidInput, PermissionDenied
 from littlelemon.events.models import OutboxEvent
-from littlelemon.orders import services
+from littlelemon.orders import transitions
 from littlelemon.orders.enums import OrderStatus
 from littlelemon.orders.exceptions import (
     AssignmentClosed,
@@ -92,16 +92,16 @@ def test_every_transition_for_every_person(fulfilment, source, target, who):
 
     if not legal(fulfilment, source, target):
         with pytest.raises(InvalidTransition) as error:
-            services.order_status_change(order=order, actor=actor, status=target)
+            transitions.order_status_change(order=order, actor=actor, status=target)
         assert error.value.http_status == 409
         assert error.value.extra["current_status"] == source
         assert target not in error.value.extra["allowed"]
     elif not may(who, source, target):
         with pytest.raises(TransitionForbidden) as error:
-            services.order_status_change(order=order, actor=actor, status=target)
+            transitions.order_status_change(order=order, actor=actor, status=target)
         assert error.value.http_status == 403
     else:
-        changed = services.order_status_change(order=order, actor=actor, status=target, note="ok")
+        changed = transitions.order_status_change(order=order, actor=actor, status=target, note="ok")
         assert changed.status == target
         order.refresh_from_db()
         assert (order.status, order.payment_status) == (target, PAYMENT.get(target, "pending"))
@@ -152,7 +152,7 @@ def test_the_invalid_transition_message_names_the_current_status_and_the_next_on
     order = OrderFactory(status="accepted", fulfilment="pickup")
 
     with pytest.raises(InvalidTransition) as error:
-        services.order_status_change(order=order, actor=manager, status="delivered")
+        transitions.order_status_change(order=order, actor=manager, status="delivered")
 
     assert error.value.message == (
         f"Order #{order.pk} is accepted: it cannot become delivered. Allowed next: preparing, cancelled."
@@ -164,28 +164,28 @@ def test_a_finished_order_goes_nowhere(manager):
     order = OrderFactory(status="delivered")
 
     with pytest.raises(InvalidTransition, match="Allowed next: none: the order is finished"):
-        services.order_status_change(order=order, actor=manager, status="cancelled")
+        transitions.order_status_change(order=order, actor=manager, status="cancelled")
 
 
 def test_the_forbidden_message_says_who_may(customer):
     order = OrderFactory(status="accepted", customer=customer)
 
     with pytest.raises(TransitionForbidden, match="Only a manager may cancel an order that is accepted."):
-        services.order_status_change(order=order, actor=customer, status="cancelled")
+        transitions.order_status_change(order=order, actor=customer, status="cancelled")
 
 
 def test_an_unknown_status_is_invalid_input(manager):
     order = OrderFactory()
 
     with pytest.raises(InvalidInput, match="'shipped' is not an order status"):
-        services.order_status_change(order=order, actor=manager, status="shipped")
+        transitions.order_status_change(order=order, actor=manager, status="shipped")
 
 
 def test_out_for_delivery_needs_a_driver(manager):
     order = OrderFactory(status="ready", delivery_crew=None)
 
     with pytest.raises(DeliveryCrewRequired):
-        services.order_status_change(order=order, actor=manager, status="out_for_delivery")
+        transitions.order_status_change(order=order, actor=manager, status="out_for_delivery")
 
     assert transitions_for(order, manager) == ["cancelled"]
     order.refresh_from_db()
@@ -195,10 +195,10 @@ def test_out_for_delivery_needs_a_driver(manager):
 def test_the_decision_uses_the_locked_row_not_the_callers_copy(manager):
     order = OrderFactory(status="placed")
     stale = Order.objects.get(pk=order.pk)
-    services.order_status_change(order=order, actor=manager, status="rejected")
+    transitions.order_status_change(order=order, actor=manager, status="rejected")
 
     with pytest.raises(InvalidTransition):
-        services.order_status_change(order=stale, actor=manager, status="accepted")
+        transitions.order_status_change(order=stale, actor=manager, status="accepted")
 
 
 class TestAssign:
@@ -209,8 +209,8 @@ class TestAssign:
             UserFactory(roles=["delivery-crew"], first_name="Dimitri", last_name="Driver"),
         )
 
-        services.order_assign(order=order, actor=manager, delivery_crew=first, note="Dispatch A")
-        services.order_assign(order=order, actor=manager, delivery_crew=second)
+        transitions.order_assign(order=order, actor=manager, delivery_crew=first, note="Dispatch A")
+        transitions.order_assign(order=order, actor=manager, delivery_crew=second)
 
         order.refresh_from_db()
         assert order.delivery_crew == second
@@ -234,7 +234,7 @@ class TestAssign:
         crew = UserFactory(roles=["delivery-crew"])
         order = OrderFactory(delivery_crew=crew)
 
-        services.order_assign(order=order, actor=manager, delivery_crew=crew)
+        transitions.order_assign(order=order, actor=manager, delivery_crew=crew)
 
         assert not OrderEvent.objects.filter(kind="assigned").exists()
         assert not OutboxEvent.objects.exists()
@@ -245,7 +245,7 @@ class TestAssign:
         order = OrderFactory()
 
         with pytest.raises(PermissionDenied):
-            services.order_assign(order=order, actor=actor, delivery_crew=UserFactory(roles=["delivery-crew"]))
+            transitions.order_assign(order=order, actor=actor, delivery_crew=UserFactory(roles=["delivery-crew"]))
 
         order.refresh_from_db()
         assert order.delivery_crew is None
@@ -255,7 +255,7 @@ class TestAssign:
         order = OrderFactory()
 
         with pytest.raises(NotDeliveryCrew) as error:
-            services.order_assign(order=order, actor=manager, delivery_crew=UserFactory(roles=roles))
+            transitions.order_assign(order=order, actor=manager, delivery_crew=UserFactory(roles=roles))
 
         assert error.value.field == "delivery_crew"
         order.refresh_from_db()
@@ -263,7 +263,7 @@ class TestAssign:
 
     def test_an_inactive_driver_is_refused(self, manager):
         with pytest.raises(NotDeliveryCrew):
-            services.order_assign(
+            transitions.order_assign(
                 order=OrderFactory(), actor=manager, delivery_crew=UserFactory(roles=["delivery-crew"], is_active=False)
             )
 
@@ -271,13 +271,13 @@ class TestAssign:
         order = OrderFactory(fulfilment="pickup")
 
         with pytest.raises(NotADelivery):
-            services.order_assign(order=order, actor=manager, delivery_crew=UserFactory(roles=["delivery-crew"]))
+            transitions.order_assign(order=order, actor=manager, delivery_crew=UserFactory(roles=["delivery-crew"]))
 
     @pytest.mark.parametrize("status", ["placed", "accepted", "preparing", "ready"])
     def test_allowed_until_out_for_delivery(self, manager, status):
         crew = UserFactory(roles=["delivery-crew"])
 
-        order = services.order_assign(order=OrderFactory(status=status), actor=manager, delivery_crew=crew)
+        order = transitions.order_assign(order=OrderFactory(status=status), actor=manager, delivery_crew=crew)
 
         assert order.delivery_crew == crew
 
@@ -286,7 +286,7 @@ class TestAssign:
         order = OrderFactory(status=status, delivery_crew=UserFactory(roles=["delivery-crew"]))
 
         with pytest.raises(AssignmentClosed) as error:
-            services.order_assign(order=order, actor=manager, delivery_crew=UserFactory(roles=["delivery-crew"]))
+            transitions.order_assign(order=order, actor=manager, delivery_crew=UserFactory(roles=["delivery-crew"]))
 
         assert error.value.http_status == 409
         assert error.value.extra["current_status"] == status
@@ -296,9 +296,9 @@ def test_an_overlong_note_is_invalid_input_not_a_database_error(manager):
     order = OrderFactory()
 
     with pytest.raises(InvalidInput, match="at most 500"):
-        services.order_status_change(order=order, actor=manager, status="accepted", note="n" * 501)
+        transitions.order_status_change(order=order, actor=manager, status="accepted", note="n" * 501)
     with pytest.raises(InvalidInput, match="at most 500"):
-        services.order_assign(
+        transitions.order_assign(
             order=order, actor=manager, delivery_crew=UserFactory(roles=["delivery-crew"]), note="n" * 501
         )
 
@@ -308,4 +308,4 @@ def test_an_overlong_note_is_invalid_input_not_a_database_error(manager):
 
 def test_an_unknown_order_is_not_found(manager):
     with pytest.raises(OrderNotFound):
-        services.order_status_change(order=10**6, actor=manager, status="accepted")
+        transitions.order_status_change(order=10**6, actor=manager, status="accepted")

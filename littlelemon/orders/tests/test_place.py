@@ -13,7 +13,7 @@ from littlelemon.cart.tests.factories import CartLineFactory
 from littlelemon.core.exceptions import InvalidInput
 from littlelemon.events.models import OutboxEvent
 from littlelemon.menu.tests.factories import MenuItemFactory
-from littlelemon.orders import services
+from littlelemon.orders import placement, pricing
 from littlelemon.orders.enums import Fulfilment
 from littlelemon.orders.exceptions import (
     BelowMinimum,
@@ -45,7 +45,7 @@ def configure(**values) -> None:
 
 def place(customer, **kwargs):
     kwargs.setdefault("fulfilment", Fulfilment.PICKUP)
-    return services.order_place(customer=customer, **kwargs)
+    return placement.order_place(customer=customer, **kwargs)
 
 
 def nothing_written() -> bool:
@@ -121,7 +121,7 @@ class TestTotals:
         settings = restaurant_settings_get()
         settings.delivery_fee, settings.tax_rate = Decimal(fee), Decimal(rate)
 
-        totals = services.order_totals(line_prices=prices, fulfilment=fulfilment, tip=Decimal(tip), settings=settings)
+        totals = pricing.order_totals(line_prices=prices, fulfilment=fulfilment, tip=Decimal(tip), settings=settings)
 
         assert (totals.subtotal, totals.delivery_fee, totals.tax, totals.tip, totals.total) == tuple(
             map(Decimal, expected)
@@ -329,12 +329,12 @@ class TestIdempotency:
             "payment_method": "cash",
         }
 
-        same = services.request_fingerprint(
+        same = placement.request_fingerprint(
             **base | {"tip": Decimal("1.00"), "scheduled_for": moment.astimezone(ZoneInfo("UTC"))}
         )
-        different = services.request_fingerprint(**base | {"scheduled_for": moment + timedelta(minutes=15)})
+        different = placement.request_fingerprint(**base | {"scheduled_for": moment + timedelta(minutes=15)})
 
-        assert services.request_fingerprint(**base) == same != different
+        assert placement.request_fingerprint(**base) == same != different
 
 
 class TestScheduling:

@@ -1,7 +1,6 @@
-"""The 201 body of `POST /api/v1/orders/` is built from the order the service just made (its items
-attached in memory, nothing read back): it must equal what `GET /api/v1/orders/<id>/` shows the
-same person right after, whatever the order and whoever places it. And placing reads the
-restaurant's rules from memory (`restaurant_rules_get`) only while nothing changed them."""
+"""The 201 body of `POST /api/v1/orders/` is built from the order the service just made: it must
+equal what `GET /api/v1/orders/<id>/` shows the same person right after, whatever the order and
+whoever places it. And each placement judges the cart by the restaurant's rules as they are then."""
 
 from datetime import timedelta
 from datetime import timezone as dt_timezone
@@ -16,25 +15,15 @@ from littlelemon.cart.tests.factories import CartLineFactory
 from littlelemon.events.models import OutboxEvent
 from littlelemon.menu.tests.factories import MenuItemFactory
 from littlelemon.orders.models import Order, OrderEvent, OrderItem
-from littlelemon.restaurant import selectors as restaurant_selectors
 from littlelemon.restaurant.models import Closure, RestaurantSettings
 from littlelemon.restaurant.selectors import restaurant_today
 from littlelemon.restaurant.services import restaurant_settings_update
 
-from .counting import cart_lock, savepoints
+from .counting import savepoints
 
 pytestmark = pytest.mark.django_db
 
 ORDERS = "/api/v1/orders/"
-
-
-@pytest.fixture(autouse=True)
-def _rules_forgotten():
-    """Rules kept in this process by earlier tests never answer this one (and query counts do
-    not depend on test order)."""
-    restaurant_selectors._rules.clear()
-    yield
-    restaurant_selectors._rules.clear()
 
 
 def fill_cart(user, *prices_and_quantities) -> list[CartLine]:
@@ -196,16 +185,12 @@ class TestQueries:
     def test_placing_without_a_key_is_a_fixed_number_of_queries(self, client_as, customer, django_assert_num_queries):
         lines = fill_cart(customer, ("12.99", 3), ("0.50", 1), ("7.25", 7))
         client = client_as(customer)
-        locks = cart_lock()
 
-        # The user (JWT). Priced ahead, outside the transaction: the stamps of the cart, the
-        # restaurant and the menu (one query, which also serves the rules); the cart lines with
-        # their dishes; the rules (not kept yet): the settings, the hours, the closures. Inside
-        # [SAVEPOINT]: where rows can be locked (PostgreSQL), lock the cart lines; the stamps
-        # again (unchanged: nothing priced again); insert the order; its items (one bulk
-        # insert); its event; empty the cart (one delete); the outbox [RELEASE]. Then the
-        # answer: the user's roles (allowed_transitions). The order is not read back.
-        with django_assert_num_queries(13 + locks + savepoints(1)):
+        # The user (JWT). Inside [SAVEPOINT]: the cart lines with their dishes (locked where rows
+        # can be locked: PostgreSQL); the settings; the hours; the closures; insert the order;
+        # its items (one bulk insert); its event; empty the cart (one delete); the outbox
+        # [RELEASE]. Then the answer: the user's roles (allowed_transitions), the order's items.
+        with django_assert_num_queries(12 + savepoints(1)):
             response = client.post(ORDERS, {"fulfilment": "pickup"})
 
         assert response.status_code == 201, response.json()
@@ -218,20 +203,19 @@ class TestQueries:
         assert OutboxEvent.objects.filter(type="order.placed").count() == 1
         assert not CartLine.objects.filter(user=customer).exists()
 
-        # Placed again with the rules kept: not settings, hours and closures.
+        # Placed again: the same queries (nothing is kept between placements).
         fill_cart(customer, ("4.00", 1))
-        with django_assert_num_queries(10 + locks + savepoints(1)):
+        with django_assert_num_queries(12 + savepoints(1)):
             again = client.post(ORDERS, {"fulfilment": "pickup"})
         assert again.status_code == 201, again.json()
         assert Order.objects.count() == 2
 
 
-class TestKeptRulesStillHonourChanges:
-    def test_a_minimum_raised_and_a_closure_added_after_the_rules_were_kept(self, client_as, customer):
+class TestRuleChangesBetweenPlacements:
+    def test_a_minimum_raised_and_a_closure_added_between_placements(self, client_as, customer):
         client = client_as(customer)
         fill_cart(customer, ("10.00", 1))
         assert client.post(ORDERS, {"fulfilment": "pickup"}).status_code == 201
-        assert restaurant_selectors._rules, "the first placement keeps the rules in memory"
 
         # A minimum above the cart's subtotal, through the ORM (no service, no API).
         RestaurantSettings.objects.filter(pk=1).update(minimum_order=Decimal("25.00"))
@@ -249,7 +233,7 @@ class TestKeptRulesStillHonourChanges:
         assert Order.objects.count() == 1
         assert CartLine.objects.filter(user=customer).count() == 1
 
-        # The minimum lowered again (this placement keeps the rules anew), then closed today.
+        # The minimum lowered again, then closed today.
         settings = RestaurantSettings.objects.get(pk=1)
         settings.minimum_order = Decimal("0.00")
         settings.save()

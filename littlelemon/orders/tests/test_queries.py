@@ -10,7 +10,7 @@ from littlelemon.cart.tests.factories import CartLineFactory
 from littlelemon.menu.tests.factories import MenuItemFactory
 from littlelemon.orders.models import Order
 
-from .counting import cart_lock, savepoints
+from .counting import savepoints
 from .factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,16 +28,21 @@ def test_the_order_list_is_a_fixed_number_of_queries(client_as, django_assert_nu
         OrderFactory(customer=user if role == "customer" else UserFactory(), delivery_crew=crew, items=5)
     client = client_as(user)
 
-    with django_assert_num_queries(LIST_QUERIES - (role == "kitchen")):  # the kitchen's list is never kept
+    with django_assert_num_queries(LIST_QUERIES - (role == "kitchen")):  # the kitchen's has no ETag
         response = client.get("/api/v1/orders/", {"page_size": 50})
-    # Asked again with nothing changed: only the stamps, from memory (not the kitchen's: it depends on the clock).
-    with django_assert_num_queries(LIST_QUERIES - 1 if role == "kitchen" else 1):
-        again = client.get("/api/v1/orders/", {"page_size": 50})
+    # Revalidated with nothing changed: a 304 after the user, their roles and the stamps (the
+    # kitchen's list depends on the clock: rendered again).
+    etag = response.get("ETag", '"none"')
+    with django_assert_num_queries(LIST_QUERIES - 1 if role == "kitchen" else 3):
+        again = client.get("/api/v1/orders/", {"page_size": 50}, HTTP_IF_NONE_MATCH=etag)
 
     assert response.status_code == 200
     assert len(response.json()["results"]) == size
     assert all(len(order["items"]) == 5 for order in response.json()["results"])
-    assert again.content == response.content
+    if role == "kitchen":
+        assert "ETag" not in response and again.content == response.content
+    else:
+        assert (again.status_code, again.content, again["ETag"]) == (304, b"", etag)
 
 
 @pytest.mark.parametrize("size", [1, 30])
@@ -45,8 +50,12 @@ def test_an_order_and_its_timeline_are_a_fixed_number_of_queries(client_as, cust
     order = OrderFactory(customer=customer, items=size)
     client = client_as(customer)
 
-    with django_assert_num_queries(4):  # user, roles, the order, its items
-        client.get(f"/api/v1/orders/{order.pk}/")
+    with django_assert_num_queries(5):  # user, roles, the stamps, the order, its items
+        response = client.get(f"/api/v1/orders/{order.pk}/")
+    with django_assert_num_queries(3):  # user, roles, the stamps: unchanged, a 304
+        again = client.get(f"/api/v1/orders/{order.pk}/", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert (response.status_code, again.status_code) == (200, 304)
+    assert len(response.json()["items"]) == size
     with django_assert_num_queries(4):  # user, roles, may they see it, the events
         client.get(f"/api/v1/orders/{order.pk}/events/")
 
@@ -57,13 +66,11 @@ def test_placing_an_order_is_a_fixed_number_of_queries(client_as, customer, djan
         CartLineFactory(user=customer, menuitem=MenuItemFactory(price=Decimal("20.00")))
     client = client_as(customer)
 
-    # user; before the transaction: the stamps of the cart, menu and rules, the lines (with
-    # dishes), the rules (settings, hours, closures: kept after this first time); inside: the
-    # idempotency key, the stamps again (unchanged: nothing is read again), the order (in its
-    # own savepoint), its items (one bulk insert), its event, empty the cart (one delete), the
-    # outbox; then the answer: roles (the order is shown as it was written). On PostgreSQL the
-    # cart lines are locked first, inside the transaction.
-    with django_assert_num_queries(14 + cart_lock() + savepoints(2)):
+    # user; inside the transaction: the cart lines with their dishes (locked on PostgreSQL),
+    # the idempotency key, the settings, the hours, the closures, the order (in its own
+    # savepoint), its items (one bulk insert), its event, empty the cart (one delete), the
+    # outbox; then the answer: roles, the order's items.
+    with django_assert_num_queries(13 + savepoints(2)):
         response = client.post("/api/v1/orders/", {"fulfilment": "pickup"}, HTTP_IDEMPOTENCY_KEY=f"size-{size}")
 
     assert response.status_code == 201

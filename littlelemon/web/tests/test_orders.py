@@ -3,11 +3,13 @@
 import pytest
 from django.urls import reverse
 
+from littlelemon.api.tests.conditional import PRIVATE, WEAK
 from littlelemon.cart.tests.factories import CartLineFactory
 from littlelemon.menu.tests.factories import MenuItemFactory
 from littlelemon.orders.enums import OrderStatus
 from littlelemon.orders.models import Order
-from littlelemon.orders.services import order_place, order_status_change
+from littlelemon.orders.placement import order_place
+from littlelemon.orders.transitions import order_status_change
 
 from .htmltext import text, texts
 
@@ -25,8 +27,8 @@ def place(customer, *, dishes=1, **options) -> Order:
     return order
 
 
-def poll(client, order, since):
-    return client.get(reverse("web:order_status", args=[order.pk]), {"since": since}, headers=HTMX)
+def poll(client, order, since, **extra):
+    return client.get(reverse("web:order_status", args=[order.pk]), {"since": since}, headers=HTMX, **extra)
 
 
 class TestOrderPage:
@@ -138,10 +140,50 @@ def test_order_pages_run_fixed_queries(client, customer, manager, size, django_a
     # session, user, roles, the order, its items, its events, settings, the cart badge, hours, closures
     with django_assert_num_queries(10):
         client.get(reverse("web:order", args=[order.pk]))
-    # session, user, roles, the order, its events
-    with django_assert_num_queries(5):
-        assert poll(client, order, 0).status_code == 200
+    # session, user, roles, the stamps, the order, its events
+    with django_assert_num_queries(6):
+        polled = poll(client, order, 0)
+    assert polled.status_code == 200
+    # session, user, roles, the stamps: nothing changed, a 304
+    with django_assert_num_queries(4):
+        assert poll(client, order, 0, HTTP_IF_NONE_MATCH=polled["ETag"]).status_code == 304
     # session, user, roles, count, orders, their items, settings, the cart badge, hours, closures
     with django_assert_num_queries(10):
         response = client.get(reverse("web:orders"))
     assert len(texts(response.content, css_class="order-card__title")) == size
+
+
+class TestStatusPollEtag:
+    """The polled fragment carries a weak ETag (it holds a CSRF token) built from the user and
+    their orders' stamps; a poll that sends it back is a 304 until the order moves."""
+
+    def test_a_weak_private_etag_a_304_then_a_new_one_when_the_order_moves(self, client, customer, manager):
+        order = place(customer)
+        client.force_login(customer)
+        first = poll(client, order, 0)
+        nothing_new = poll(client, order, first.wsgi_request.GET["since"], HTTP_IF_NONE_MATCH=first["ETag"])
+
+        assert first.status_code == 200 and WEAK.match(first["ETag"])
+        assert first["Cache-Control"] == PRIVATE
+        assert (nothing_new.status_code, nothing_new.content, nothing_new["ETag"]) == (304, b"", first["ETag"])
+
+        since = order.events.order_by("-id").first().pk
+        quiet = poll(client, order, since)
+        assert quiet.status_code == 204 and WEAK.match(quiet["ETag"])
+        assert poll(client, order, since, HTTP_IF_NONE_MATCH=quiet["ETag"]).status_code == 304
+
+        order_status_change(order=order, actor=manager, status=OrderStatus.ACCEPTED)
+        moved = poll(client, order, since, HTTP_IF_NONE_MATCH=quiet["ETag"])
+
+        assert moved.status_code == 200
+        assert moved["ETag"] != quiet["ETag"]
+        assert "Accepted" in moved.content.decode()
+
+    def test_another_user_never_gets_a_304_for_my_poll(self, client, customer, other_customer):
+        order = place(customer)
+        client.force_login(customer)
+        mine = poll(client, order, 0)["ETag"]
+
+        client.force_login(other_customer)
+
+        assert poll(client, order, 0, HTTP_IF_NONE_MATCH=mine).status_code == 404

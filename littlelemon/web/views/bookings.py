@@ -7,7 +7,8 @@ or party size does. A time taken a moment ago is refused by the service (it re-c
 transaction); the page then says so and lists the times still free, keeping the notes.
 
 Changing a booking is the same page for that booking (`booking_update`; its own table counts as
-free), until the cancellation cut-off (`booking_change_deadline`), as is cancelling it.
+free), while the booking rules let the customer change it (`booking_changeable_by_customer`,
+the rule the services enforce), as is cancelling it.
 """
 
 from datetime import date, timedelta
@@ -22,10 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from littlelemon.bookings import selectors as booking_selectors
 from littlelemon.bookings import services as booking_services
-from littlelemon.bookings.enums import ACTIVE_STATUSES, BookingStatus
+from littlelemon.bookings.enums import ACTIVE_STATUSES
 from littlelemon.bookings.exceptions import PartyTooLarge, TableUnavailable
 from littlelemon.bookings.models import Booking
-from littlelemon.bookings.selectors import BookingRules
+from littlelemon.bookings.rules import BookingRules, booking_changeable_by_customer
 from littlelemon.core.exceptions import ApplicationError
 
 from ..forms import BookingForm, BookingSearchForm, add_application_error, day_label, time_label, when_label
@@ -36,7 +37,7 @@ DEFAULT_PARTY_SIZE = 2
 EARLIER_BOOKINGS_SHOWN = 10
 
 
-def _rules(request: HttpRequest) -> BookingRules:
+def _booking_rules(request: HttpRequest) -> BookingRules:
     """The booking rules from what the page already read (settings, schedule): no query."""
     info = restaurant_info_for(request)
     return BookingRules(settings=info.settings, schedule=info.schedule, now=info.now)
@@ -129,7 +130,7 @@ def _submit(request: HttpRequest, rules: BookingRules, *, booking: Booking | Non
 
 @require_http_methods(["GET", "POST"])
 def booking(request: HttpRequest) -> HttpResponse:
-    rules = _rules(request)
+    rules = _booking_rules(request)
     if request.method == "POST":
         if not request.user.is_authenticated:
             messages.info(request, "Log in or sign up to book a table.")
@@ -155,7 +156,7 @@ def _own_booking(request: HttpRequest, booking_id: int) -> Booking:
 @require_http_methods(["GET", "POST"])
 def booking_change(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = _own_booking(request, booking_id)
-    rules = _rules(request)
+    rules = _booking_rules(request)
     if request.method == "POST":
         return _submit(request, rules, booking=booking)
     local_start = timezone.localtime(booking.start)
@@ -175,7 +176,7 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        when = when_label(booking.start, _rules(request).today)
+        when = when_label(booking.start, _booking_rules(request).today)
         messages.success(request, f"Your booking for {when} is cancelled.")
     return redirect("web:bookings")
 
@@ -184,14 +185,13 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
 @require_GET
 def bookings(request: HttpRequest) -> HttpResponse:
     """The customer's own bookings: those to come (change, cancel), then the latest earlier ones."""
-    rules = _rules(request)
+    rules = _booking_rules(request)
     mine = booking_selectors.booking_list_visible_to(user=request.user).filter(customer=request.user)
     upcoming = list(mine.filter(status__in=ACTIVE_STATUSES, end__gt=rules.now))
     earlier = mine.exclude(status__in=ACTIVE_STATUSES, end__gt=rules.now).order_by("-start", "-id")
     earlier = earlier[:EARLIER_BOOKINGS_SHOWN]
     for item in upcoming:
-        deadline = booking_selectors.booking_change_deadline(booking=item, settings=rules.settings)
-        item.changeable = item.status == BookingStatus.CONFIRMED and rules.now <= deadline
+        item.changeable = booking_changeable_by_customer(booking=item, settings=rules.settings, now=rules.now)
     return render(
         request,
         "web/bookings.html",

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from littlelemon.core.exceptions import ApplicationError
 from littlelemon.orders.enums import Fulfilment
-from littlelemon.orders.services import order_quote
+from littlelemon.orders.pricing import order_quote
 
 from ..cart import cart_for
 from ..forms import CartAddForm, CartLineForm

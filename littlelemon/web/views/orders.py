@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from littlelemon.core.conditional import etag_for, etag_version, not_modified, set_cache_headers
 from littlelemon.core.exceptions import ApplicationError
+from littlelemon.orders import placement, pricing, transitions
 from littlelemon.orders import selectors as order_selectors
-from littlelemon.orders import services as order_services
 from littlelemon.orders.enums import OrderStatus
 from littlelemon.orders.exceptions import IdempotencyKeyReused, OrderNotFound
 from littlelemon.orders.lifecycle import transitions_for
@@ -44,7 +44,7 @@ POLL_SECONDS = 3
 
 def _summary_context(request: HttpRequest, *, fulfilment: str, tip) -> dict:
     cart = cart_for(request)
-    quote = order_services.order_quote(
+    quote = pricing.order_quote(
         lines=cart.lines, fulfilment=fulfilment, tip=tip, settings=restaurant_info_for(request).settings
     )
     return {"cart": cart, "quote": quote, "fulfilment": fulfilment}
@@ -67,7 +67,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         form = CheckoutForm(request.POST, **form_options)
         if form.is_valid():
             try:
-                order, created = order_services.order_place(customer=request.user, **form.order_data())
+                order, created = placement.order_place(customer=request.user, **form.order_data())
             except IdempotencyKeyReused as error:  # this form was sent before, then changed: show that order
                 messages.info(request, "This order was already placed; here it is.")
                 return redirect("web:order", error.extra["order"])
@@ -146,7 +146,7 @@ def _order_status_etag(request: HttpRequest) -> str | None:
 def order_cancel(request: HttpRequest, order_id: int) -> HttpResponse:
     order = _order_or_404(request, order_id, items=False)
     try:
-        order_services.order_status_change(order=order.pk, actor=request.user, status=OrderStatus.CANCELLED)
+        transitions.order_status_change(order=order.pk, actor=request.user, status=OrderStatus.CANCELLED)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:

@@ -1,4 +1,4 @@
-"""`manage.py seed_bench --scale N`: the deterministic benchmark dataset (see demo/benchdata.py).
+"""`manage.py seed_bench --scale N`: the deterministic benchmark dataset (see bench/datasets/).
 
 Empties the tables the dataset parts own (restarting their id sequences) and refills them, so
 running it twice gives the same database. It refuses to touch a database holding users it did
@@ -12,9 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from bench.datasets import Dataset, dataset_parts
 from littlelemon.accounts.models import User
-
-from ...benchdata import Dataset, dataset_parts
 
 BENCH_USERNAME_PREFIX = "bench-"
 SEED = 6  # the default: the benchmark's checks rebuild what a part made from it

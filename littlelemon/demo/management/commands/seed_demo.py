@@ -18,7 +18,7 @@ from littlelemon.cart.models import CartLine
 from littlelemon.core.exceptions import ApplicationError
 from littlelemon.menu import services as menu_services
 from littlelemon.menu.models import Category, MenuItem
-from littlelemon.orders import services as order_services
+from littlelemon.orders import placement, transitions
 from littlelemon.orders.models import Order
 from littlelemon.restaurant import services as restaurant_services
 from littlelemon.restaurant.models import OpeningHours
@@ -161,7 +161,7 @@ class Command(BaseCommand):
                 for title, quantity in dishes:
                     dish = MenuItem.objects.get(title=title)
                     cart_services.cart_item_add(user=customer, menuitem_id=dish.pk, quantity=quantity)
-                order, _ = order_services.order_place(
+                order, _ = placement.order_place(
                     customer=customer,
                     fulfilment=fulfilment,
                     delivery_address=data.DEMO_ADDRESS,
@@ -172,9 +172,9 @@ class Command(BaseCommand):
                 )
                 for who, step in data.ORDER_PATHS[status]:
                     if step == "assign":
-                        order_services.order_assign(order=order, actor=people[who], delivery_crew=people["driver"])
+                        transitions.order_assign(order=order, actor=people[who], delivery_crew=people["driver"])
                     else:
-                        order_services.order_status_change(order=order, actor=people[who], status=step)
+                        transitions.order_status_change(order=order, actor=people[who], status=step)
             except (ApplicationError, MenuItem.DoesNotExist) as error:  # e.g. a dish was sold out by hand
                 self.stderr.write(f"Demo order {key} skipped: {error}")
         cart_services.cart_clear(user=customer)

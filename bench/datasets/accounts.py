@@ -1,14 +1,13 @@
-"""The users part of the benchmark dataset (see littlelemon/demo/benchdata.py)."""
+"""The users part of the benchmark dataset (see bench/datasets/__init__.py)."""
 
 from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
-from littlelemon.demo.benchdata import Dataset, dataset_part
-
-from .enums import Role
-from .models import User
+from bench.datasets import Dataset, dataset_part
+from littlelemon.accounts.enums import Role
+from littlelemon.accounts.models import User
 
 BENCH_PASSWORD = "bench-password"  # noqa: S105 (benchmark data on a throwaway database)
 FIRST_NAMES = ("Ada", "Ben", "Chloe", "Dimitri", "Elena", "Farid", "Grace", "Hugo", "Iris", "Jonas", "Kostas", "Lena")

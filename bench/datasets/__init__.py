@@ -1,11 +1,11 @@
-"""The benchmark dataset: each app contributes its part from its own `bench.py` module.
+"""The benchmark dataset: one part per app, each in its own module of this package.
 
 `manage.py seed_bench --scale N` empties the tables the parts own and refills them
 deterministically: every part draws from its own random generator, seeded with the run's seed
 and the part's name, so adding a part (orders, bookings) never changes what the others make,
 and the same scale always gives the same rows with the same primary keys (sequences are reset).
 
-A part is a function registered with `@dataset_part(...)` in `littlelemon/<app>/bench.py`:
+A part is a function registered with `@dataset_part(...)` in `bench/datasets/<app>.py`:
 
     @dataset_part("orders", models=("orders.Order", "orders.OrderItem"), after=("users", "menu"))
     def seed_orders(dataset: Dataset) -> None:
@@ -24,6 +24,8 @@ going through them would make scale 10 take minutes); it keeps the timestamps th
 computed from `dataset.epoch` so that they too are the same every run.
 """
 
+import importlib
+import pkgutil
 import random
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -33,7 +35,6 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
-from django.utils.module_loading import autodiscover_modules
 
 # "Now" for the dataset: timestamps are computed from it, so two runs make the same rows.
 EPOCH = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
@@ -112,9 +113,15 @@ def dataset_part(
     return register
 
 
+def part_modules_import() -> None:
+    """Import every module of this package, so that each registers its part."""
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+
+
 def dataset_parts() -> list[DatasetPart]:
     """Every registered part, each after the parts it needs (raises on an unknown or circular need)."""
-    autodiscover_modules("bench")
+    part_modules_import()
     ordered: list[DatasetPart] = []
     visiting: set[str] = set()
 

@@ -1,4 +1,4 @@
-"""The menu part of the benchmark dataset (see littlelemon/demo/benchdata.py).
+"""The menu part of the benchmark dataset (see bench/datasets/__init__.py).
 
 Dishes get believable titles and descriptions from word lists, so `search` has something to
 find: "lemon" is in about one dish in eight. Category slugs at scale 1 are the plain names
@@ -10,10 +10,9 @@ from decimal import Decimal
 
 from django.utils.text import slugify
 
-from littlelemon.demo.benchdata import Dataset, dataset_part
-
-from .enums import Allergen
-from .models import Category, MenuItem
+from bench.datasets import Dataset, dataset_part
+from littlelemon.menu.enums import Allergen
+from littlelemon.menu.models import Category, MenuItem
 
 CATEGORIES = ("Starters", "Mezze", "Salads", "Soups", "Mains", "Grill", "Seafood", "Vegetarian", "Desserts", "Drinks")
 ADJECTIVES = ("Lemon", "Grilled", "Roasted", "Smoked", "Crispy", "Spiced", "Braised", "Charred")

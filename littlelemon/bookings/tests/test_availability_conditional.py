@@ -1,12 +1,15 @@
-"""The public availability is served from memory for a minute, and never stale: every write that
-changes the answer (a booking, the hours, a closure, the settings, a table) and the clock's next
-whole minute make the next request render it again. Managers are never served from it."""
+"""The public availability is a public conditional GET computed for a whole minute: its ETag is
+built from the `bookings` and `restaurant` stamps and that minute, its bytes may be kept in
+Django's cache under that ETag, and it is never stale: every write that changes the answer (a
+booking, the hours, a closure, the settings, a table) and the clock's next whole minute give a
+new ETag and a new answer. Managers (who also see the slot under way) get a private answer."""
 
 from datetime import timedelta
 
 import pytest
 
 from littlelemon.accounts.tests.factories import UserFactory
+from littlelemon.api.tests.conditional import PRIVATE, PUBLIC, assert_not_modified
 from littlelemon.bookings.enums import BookingStatus
 from littlelemon.bookings.models import Booking, Table
 from littlelemon.restaurant.models import Closure, OpeningHours, RestaurantSettings
@@ -56,15 +59,19 @@ def rules() -> tuple:
 
 @pytest.fixture
 def cached(api_client, django_assert_num_queries):
-    """`cached(query)`: an anonymous GET, then the same again, which must come from memory (one
-    query, the stamps) with the same bytes. Returns the first response."""
+    """`cached(query)`: an anonymous GET, then the same again, which reads only the stamps (its
+    bytes come from Django's cache), then the same with its ETag: a 304 for the same one query.
+    Returns the first response."""
 
     def get(query):
         first = api_client.get(AVAILABILITY, query)
         with django_assert_num_queries(1):
             again = api_client.get(AVAILABILITY, query)
+        with django_assert_num_queries(1):
+            not_modified = api_client.get(AVAILABILITY, query, HTTP_IF_NONE_MATCH=first["ETag"])
         assert first.status_code == again.status_code == 200
-        assert again.content == first.content
+        assert (again.content, again["ETag"]) == (first.content, first["ETag"])
+        assert_not_modified(not_modified, first["ETag"], PUBLIC)
         return first
 
     return get
@@ -198,7 +205,7 @@ class TestTheClock:
         assert same["ETag"] == first["ETag"]
 
         freeze(local(TODAY, 10, 30) + timedelta(microseconds=1))  # 10:31: 11:30 is now under the lead time
-        with django_assert_num_queries(6):  # the stamps (the middleware finds the entry stale); the five reads
+        with django_assert_num_queries(6):  # the stamps; a new minute, a new ETag: the five reads
             later = api_client.get(AVAILABILITY, MONDAY)
         assert list(slots(later)) == grid(TODAY, (11, 45), (13, 0)) + grid(TODAY, (17, 0), (20, 30))
 
@@ -256,21 +263,23 @@ class TestManagers:
         signed_in = client_as(customer).get(AVAILABILITY, MONDAY)
 
         assert list(slots(staff)) == list(slots(again)) == walk_in
-        assert "public" not in staff.get("Cache-Control", "")
+        assert staff["Cache-Control"] == PRIVATE
+        assert staff["ETag"] == again["ETag"] != visitor["ETag"] == signed_in["ETag"]
+        assert client_as(manager).get(AVAILABILITY, MONDAY, HTTP_IF_NONE_MATCH=visitor["ETag"]).status_code == 200
         assert visitor_again.content == visitor.content
         assert signed_in.content == visitor.content
-        assert visitor_again["Cache-Control"] == "public, no-cache"
+        assert visitor_again["Cache-Control"] == PUBLIC
 
 
 class TestConditionalRequests:
-    def test_public_no_cache_with_an_etag_and_a_304_for_it_until_the_answer_changes(
+    def test_public_with_an_etag_and_a_304_for_it_until_the_answer_changes(
         self, api_client, client_as, customer, now, lunch_and_dinner
     ):
         TableFactory()
         first = api_client.get(AVAILABILITY, TUESDAY)
         etag = first["ETag"]
 
-        assert first["Cache-Control"] == "public, no-cache"
+        assert first["Cache-Control"] == PUBLIC
         assert etag.startswith('"') and etag.endswith('"') and len(etag) == 34
         assert slots(first)
 
@@ -279,7 +288,7 @@ class TestConditionalRequests:
             assert not_modified.status_code == 304
             assert not_modified.content == b""
             assert not_modified["ETag"] == etag
-            assert not_modified["Cache-Control"] == "public, no-cache"
+            assert not_modified["Cache-Control"] == PUBLIC
         weak = api_client.get(AVAILABILITY, TUESDAY, HTTP_IF_NONE_MATCH=f'"other", W/{etag}')
         assert (weak.status_code, weak.content) == (304, b"")
 

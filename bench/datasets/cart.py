@@ -1,13 +1,12 @@
-"""The cart part of the benchmark dataset (see littlelemon/demo/benchdata.py).
+"""The cart part of the benchmark dataset (see bench/datasets/__init__.py).
 
 `bench-customer-00002` has a 5-line cart (the `cart` scenario); customers 3 to 100 have carts
 of 1 to 5 lines, so the table holds other people's lines too. Every dish in a cart is on sale.
 """
 
-from littlelemon.demo.benchdata import Dataset, dataset_part
+from bench.datasets import Dataset, dataset_part
+from littlelemon.cart.models import CartLine
 from littlelemon.menu.models import MenuItem
-
-from .models import CartLine
 
 CART_CUSTOMER = 2  # bench-customer-00002: 5 lines
 

@@ -1,4 +1,4 @@
-"""The bookings part of the benchmark dataset (see littlelemon/demo/benchdata.py).
+"""The bookings part of the benchmark dataset (see bench/datasets/__init__.py).
 
 30 tables (the floor does not grow with the scale: a restaurant's history does) and about 60
 bookings a day on them: 10,000 a scale in the past (scale 10 is four and a half years of
@@ -17,11 +17,10 @@ who have no bookings here, in 90-minute windows on days `BOOKING_CREATE_DAYS` ah
 
 from datetime import UTC, datetime, time, timedelta
 
-from littlelemon.demo.benchdata import Dataset, dataset_part
+from bench.datasets import Dataset, dataset_part
+from littlelemon.bookings.enums import BookingStatus
+from littlelemon.bookings.models import Booking, Table
 from littlelemon.restaurant.selectors import restaurant_today, restaurant_tz
-
-from .enums import BookingStatus
-from .models import Booking, Table
 
 SEATS = (2,) * 8 + (4,) * 12 + (6,) * 6 + (8,) * 4
 PER_DAY = 60

@@ -1,4 +1,4 @@
-"""The restaurant part of the benchmark dataset (see littlelemon/demo/benchdata.py).
+"""The restaurant part of the benchmark dataset (see bench/datasets/__init__.py).
 
 No opening hours and no closures: the restaurant is open around the clock, so the benchmark
 can place ASAP orders and book tables whatever the time of day it runs (a restaurant with no
@@ -8,9 +8,8 @@ and a delivery fee, so that totals are computed as a real restaurant's are.
 
 from decimal import Decimal
 
-from littlelemon.demo.benchdata import Dataset, dataset_part
-
-from .models import RestaurantSettings
+from bench.datasets import Dataset, dataset_part
+from littlelemon.restaurant.models import RestaurantSettings
 
 TAX_RATE = Decimal("8.250")
 DELIVERY_FEE = Decimal("3.50")

@@ -1,9 +1,9 @@
-"""The orders part of the benchmark dataset (see littlelemon/demo/benchdata.py).
+"""The orders part of the benchmark dataset (see bench/datasets/__init__.py).
 
 20,000 orders a scale of 1 to 6 dishes each, placed over the year before `dataset.epoch`,
 mostly finished (delivered, collected, a few cancelled or rejected) and the latest few hundred
 still open, a third of the deliveries with a driver assigned. Totals are computed as
-`services.order_place` computes them, so the database's checks hold.
+`placement.order_place` computes them, so the database's checks hold.
 
 What the scenarios rely on:
 - `bench-customer-00001` has exactly 50 orders (the `orders_customer` scenario);
@@ -16,14 +16,13 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
+from bench.datasets import Dataset, dataset_part
 from littlelemon.accounts.models import User
 from littlelemon.cart.models import CartLine
 from littlelemon.core.money import ZERO, percent_of, to_money
-from littlelemon.demo.benchdata import Dataset, dataset_part
 from littlelemon.menu.models import MenuItem
-
-from .enums import Fulfilment, OrderStatus, PaymentMethod, PaymentStatus
-from .models import Order, OrderItem
+from littlelemon.orders.enums import Fulfilment, OrderStatus, PaymentMethod, PaymentStatus
+from littlelemon.orders.models import Order, OrderItem
 
 ORDERS_CUSTOMER = 1  # bench-customer-00001: 50 orders
 ORDERS_CUSTOMER_COUNT = 50

@@ -1,0 +1,310 @@
+"""Placing an order: the customer's cart becomes an order, once.
+
+`order_place` runs one transaction: it locks the customer's cart lines and reads them with their
+dishes, reads the restaurant's settings and opening schedule, prices the cart and checks it
+against them, creates the order, its items (one bulk insert, titles and prices snapshotted) and
+its first timeline event, empties the cart and records `order.placed` in the outbox. Racing
+placements of one cart queue on the lock (on SQLite the IMMEDIATE transaction holds the
+database's write lock instead): the first makes the order and the others find the cart empty.
+
+An `Idempotency-Key` makes a retried request return the order the first one made. A unique
+constraint on (customer, key) stands behind the lookup.
+
+Placing an order is not recorded in the audit trail: the order itself, its first OrderEvent and
+`order.placed` are its record.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from littlelemon.accounts.models import User
+from littlelemon.cart.models import CartLine
+from littlelemon.core.exceptions import InvalidInput
+from littlelemon.core.money import ZERO, to_money
+from littlelemon.events.services import event_record
+from littlelemon.restaurant.selectors import restaurant_settings_get
+
+from .enums import EventKind, Fulfilment, PaymentMethod
+from .exceptions import CartEmpty, DeliveryAddressRequired, IdempotencyKeyReused
+from .models import Order, OrderEvent, OrderItem
+from .pricing import Quote, order_quote
+from .scheduling import order_schedule_load, order_time_check
+
+MAX_TIP = Decimal("9999.99")
+MAX_IDEMPOTENCY_KEY_LENGTH = 255
+
+
+@dataclass(frozen=True)
+class PlacementRequest:
+    """What the customer asked for, checked and normalised (no query yet)."""
+
+    fulfilment: Fulfilment
+    delivery_address: str
+    scheduled_for: datetime | None
+    tip: Decimal
+    notes: str
+    payment_method: PaymentMethod
+    idempotency_key: str
+
+    @property
+    def fingerprint(self) -> str:
+        return request_fingerprint(
+            fulfilment=self.fulfilment,
+            delivery_address=self.delivery_address,
+            scheduled_for=self.scheduled_for,
+            tip=self.tip,
+            notes=self.notes,
+            payment_method=self.payment_method,
+        )
+
+
+def request_fingerprint(
+    *,
+    fulfilment: str,
+    delivery_address: str,
+    scheduled_for: datetime | None,
+    tip: Decimal,
+    notes: str,
+    payment_method: str,
+) -> str:
+    """A hash of the normalised placement request: same meaning, same fingerprint."""
+    canonical = {
+        "fulfilment": str(fulfilment),
+        "delivery_address": delivery_address,
+        "scheduled_for": scheduled_for.astimezone(UTC).isoformat() if scheduled_for else None,
+        "tip": str(to_money(tip)),
+        "notes": notes,
+        "payment_method": str(payment_method),
+    }
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
+
+
+def _parse_choice(choices: type[Any], value: str, *, field: str) -> Any:
+    try:
+        return choices(value)
+    except ValueError:
+        raise InvalidInput(f"'{value}' is not one of {', '.join(choices.values)}.", field=field) from None
+
+
+def _placement_request_checked(
+    *,
+    fulfilment: str,
+    delivery_address: str,
+    scheduled_for: datetime | None,
+    tip: Decimal,
+    notes: str,
+    payment_method: str,
+    idempotency_key: str,
+) -> PlacementRequest:
+    """Raises InvalidInput (an unknown fulfilment or payment method, a tip outside 0..MAX_TIP,
+    an overlong key) or DeliveryAddressRequired. A pickup order keeps no address."""
+    fulfilment = _parse_choice(Fulfilment, fulfilment, field="fulfilment")
+    payment_method = _parse_choice(PaymentMethod, payment_method, field="payment_method")
+    delivery_address = delivery_address.strip() if fulfilment == Fulfilment.DELIVERY else ""
+    if fulfilment == Fulfilment.DELIVERY and not delivery_address:
+        raise DeliveryAddressRequired(field="delivery_address")
+    if not ZERO <= tip <= MAX_TIP:
+        raise InvalidInput(f"A tip is between 0 and {MAX_TIP}.", field="tip")
+    if len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
+        raise InvalidInput(
+            f"An Idempotency-Key has at most {MAX_IDEMPOTENCY_KEY_LENGTH} characters.", field="Idempotency-Key"
+        )
+    return PlacementRequest(
+        fulfilment=fulfilment,
+        delivery_address=delivery_address,
+        scheduled_for=scheduled_for,
+        tip=tip,
+        notes=notes.strip(),
+        payment_method=payment_method,
+        idempotency_key=idempotency_key,
+    )
+
+
+def order_place(
+    *,
+    customer: User,
+    fulfilment: str,
+    delivery_address: str = "",
+    scheduled_for: datetime | None = None,
+    tip: Decimal = ZERO,
+    notes: str = "",
+    payment_method: str = PaymentMethod.CASH,
+    idempotency_key: str = "",
+    now: datetime | None = None,
+) -> tuple[Order, bool]:
+    """Turn the customer's cart into an order, at its dishes' current prices. Returns (order, created).
+
+    One transaction. Locks the customer's cart lines (`SELECT ... FOR UPDATE`, in pk order,
+    dishes joined but not locked), then decides on what it read under the lock.
+
+    With an `idempotency_key`, a repeat of the same request returns the order it made
+    (created=False) instead of placing another; the same key with a different request raises
+    IdempotencyKeyReused (409).
+
+    Raises InvalidInput (fulfilment, payment method, tip, key), DeliveryAddressRequired,
+    CartEmpty, ItemUnavailable, BelowMinimum, RestaurantClosed (ASAP while not taking orders),
+    InvalidSchedule; nothing is written then. `now` is the moment the opening hours are judged
+    at (tests pass one); it defaults to the current time. Timestamps are always the real time.
+    """
+    now = now or timezone.now()
+    request = _placement_request_checked(
+        fulfilment=fulfilment,
+        delivery_address=delivery_address,
+        scheduled_for=scheduled_for,
+        tip=tip,
+        notes=notes,
+        payment_method=payment_method,
+        idempotency_key=idempotency_key,
+    )
+    with transaction.atomic():
+        lines = _cart_lines_locked(customer)
+        # After the lock: a racing request with the same key has committed its order by now.
+        existing = _order_with_key(customer, request.idempotency_key)
+        if existing is not None:
+            return _replayed(existing, request), False
+        if not lines:
+            raise CartEmpty()
+        quote = _quote_checked(lines, request, now=now)
+        order, created = _order_insert(customer, request, quote)
+        if not created:  # a racing request with the same key won
+            return _replayed(order, request), False
+        items = _items_insert(order, lines, quote)
+        OrderEvent.objects.create(
+            order=order, kind=EventKind.PLACED, from_status="", to_status=order.status, actor=customer, at=order.created
+        )
+        CartLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
+        _placed_event_record(order, items, quote)
+    return order, True
+
+
+def _cart_lines_locked(customer: User) -> list[CartLine]:
+    """The customer's cart lines with their dishes, locked (where rows can be locked: PostgreSQL)
+    in pk order, so that racing placements of one cart queue here. Only the lines are locked:
+    placements of other carts holding the same dish do not wait on each other."""
+    return list(
+        CartLine.objects.select_for_update(of=("self",))
+        .filter(user=customer)
+        .select_related("menuitem")
+        .only("id", "quantity", "menuitem__id", "menuitem__title", "menuitem__price", "menuitem__available")
+        .order_by("pk")
+    )
+
+
+def _order_with_key(customer: User, idempotency_key: str) -> Order | None:
+    if not idempotency_key:
+        return None
+    return Order.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
+
+
+def _replayed(order: Order, request: PlacementRequest) -> Order:
+    """The order a key made, if the request is the same one; raises IdempotencyKeyReused if not."""
+    if order.request_fingerprint != request.fingerprint:
+        raise IdempotencyKeyReused(
+            f"This Idempotency-Key was already used for order #{order.pk} with different details; "
+            "use a new key for a new order.",
+            extra={"order": order.pk},
+        )
+    return order
+
+
+def _quote_checked(lines: list[CartLine], request: PlacementRequest, *, now: datetime) -> Quote:
+    """The cart priced under the restaurant's current rules. Raises ItemUnavailable,
+    BelowMinimum, RestaurantClosed or InvalidSchedule."""
+    settings = restaurant_settings_get()
+    quote = order_quote(lines=lines, fulfilment=request.fulfilment, tip=request.tip, settings=settings)
+    quote.check()
+    order_time_check(
+        scheduled_for=request.scheduled_for, now=now, settings=settings, schedule=order_schedule_load(now=now)
+    )
+    return quote
+
+
+def _order_insert(customer: User, request: PlacementRequest, quote: Quote) -> tuple[Order, bool]:
+    """Insert the order row: (the new order, True), or (the order that already holds its
+    idempotency key, False) when the key's unique constraint refuses it."""
+    totals = quote.totals
+    order = Order(
+        customer=customer,
+        fulfilment=request.fulfilment,
+        delivery_address=request.delivery_address,
+        scheduled_for=request.scheduled_for,
+        notes=request.notes,
+        subtotal=totals.subtotal,
+        delivery_fee=totals.delivery_fee,
+        tax=totals.tax,
+        tip=totals.tip,
+        total=totals.total,
+        payment_method=request.payment_method,
+        idempotency_key=request.idempotency_key,
+        request_fingerprint=request.fingerprint,
+    )
+    if not request.idempotency_key:
+        order.save(force_insert=True)
+        return order, True
+    try:
+        with transaction.atomic():  # a savepoint: the key's unique constraint may refuse it
+            order.save(force_insert=True)
+    except IntegrityError:
+        existing = _order_with_key(customer, request.idempotency_key)
+        if existing is None:
+            raise
+        return existing, False
+    return order, True
+
+
+def _items_insert(order: Order, lines: list[CartLine], quote: Quote) -> list[OrderItem]:
+    """The order's items, one bulk insert, each with its dish's title and price as they are now."""
+    return OrderItem.objects.bulk_create(
+        OrderItem(
+            order=order,
+            menuitem=line.menuitem,
+            title=line.menuitem.title,
+            unit_price=line.menuitem.price,
+            quantity=line.quantity,
+            price=price,
+        )
+        for line, price in zip(lines, quote.line_prices, strict=True)
+    )
+
+
+def _placed_event_record(order: Order, items: list[OrderItem], quote: Quote) -> None:
+    totals = quote.totals
+    event_record(
+        type="order.placed",
+        aggregate="order",
+        aggregate_id=order.pk,
+        payload={
+            "order_id": order.pk,
+            "customer_id": order.customer_id,
+            "status": order.status,
+            "fulfilment": order.fulfilment,
+            "scheduled_for": order.scheduled_for,
+            "delivery_address": order.delivery_address,
+            "payment_method": order.payment_method,
+            "payment_status": order.payment_status,
+            "currency": quote.currency,
+            "subtotal": totals.subtotal,
+            "delivery_fee": totals.delivery_fee,
+            "tax": totals.tax,
+            "tip": totals.tip,
+            "total": totals.total,
+            "items": [
+                {
+                    "menuitem_id": item.menuitem_id,
+                    "title": item.title,
+                    "quantity": item.quantity,
+                    "unit_price": item.unit_price,
+                    "price": item.price,
+                }
+                for item in items
+            ],
+            "placed_at": order.created,
+        },
+    )

@@ -1,0 +1,248 @@
+"""Moving an order through its lifecycle and giving it a driver: the only writers of an order's
+status and delivery crew.
+
+Each function checks its rule against the lifecycle table (`lifecycle.ALLOWED`), whoever calls
+it (API, staff pages, demo data, shell), in one transaction: it locks the order row, re-reads
+it, writes the change, the order's timeline (`OrderEvent`), the audit trail and a domain event in
+the outbox:
+
+| outbox type            | when                                   | payload                                   |
+|------------------------|----------------------------------------|-------------------------------------------|
+| `order.status_changed` | `order_status_change` (every status)   | `from_status`, `to_status`, actor, note   |
+| `order.assigned`       | `order_assign` set or changed a driver | the driver, the previous one, actor       |
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from littlelemon.accounts.models import User
+from littlelemon.audit.services import audit_record
+from littlelemon.core.exceptions import InvalidInput, PermissionDenied
+from littlelemon.events.services import event_record
+
+from . import lifecycle
+from .enums import TERMINAL_STATUSES, EventKind, Fulfilment, OrderStatus, PaymentStatus
+from .exceptions import (
+    AssignmentClosed,
+    DeliveryCrewRequired,
+    InvalidTransition,
+    NotADelivery,
+    NotDeliveryCrew,
+    OrderNotFound,
+    TransitionForbidden,
+)
+from .models import Order, OrderEvent
+
+MAX_NOTE_LENGTH = 500  # OrderEvent.note
+
+PAYMENT_AFTER = {
+    OrderStatus.DELIVERED: PaymentStatus.PAID,
+    OrderStatus.COLLECTED: PaymentStatus.PAID,
+    OrderStatus.CANCELLED: PaymentStatus.VOID,
+    OrderStatus.REJECTED: PaymentStatus.VOID,
+}
+
+ACTOR_NAMES = {
+    lifecycle.Actor.CUSTOMER: "the customer",
+    lifecycle.Actor.KITCHEN: "the kitchen",
+    lifecycle.Actor.ASSIGNED_CREW: "the assigned delivery crew",
+    lifecycle.Actor.MANAGER: "a manager",
+}
+
+
+def _check_note(note: str) -> str:
+    if len(note) > MAX_NOTE_LENGTH:
+        raise InvalidInput(f"A note has at most {MAX_NOTE_LENGTH} characters.", field="note")
+    return note
+
+
+def _actor_names(actors: frozenset[lifecycle.Actor]) -> str:
+    """ "the kitchen or a manager", in the table's order."""
+    names = [ACTOR_NAMES[actor] for actor in lifecycle.Actor if actor in actors]
+    return " or ".join(names) if names else "nobody"
+
+
+def _order_locked(order: Order | int) -> Order:
+    """The order row, locked (`SELECT ... FOR UPDATE`) and read afresh. Raises OrderNotFound."""
+    locked = Order.objects.select_for_update().filter(pk=order if isinstance(order, int) else order.pk).first()
+    if locked is None:
+        raise OrderNotFound()
+    return locked
+
+
+def _status_and_next(order: Order) -> dict[str, Any]:
+    """The error body's `current_status` and `allowed` next statuses."""
+    return {"current_status": order.status, "allowed": [str(status) for status in lifecycle.next_statuses(order)]}
+
+
+@transaction.atomic
+def order_status_change(*, order: Order | int, actor: User, status: str, note: str = "") -> Order:
+    """Move an order to `status`, as the lifecycle table (`lifecycle.ALLOWED`) allows `actor`.
+
+    Locks the order row, then re-reads it, so two people acting at once are judged one after
+    the other against the real current status. Writes an OrderEvent and `order.status_changed`;
+    a delivered or collected order is paid, a cancelled or rejected one void.
+
+    Raises InvalidInput (no such status), InvalidTransition (409: that step does not exist from
+    the current status; names it and the allowed next ones), TransitionForbidden (403: the step
+    exists but not for this actor), DeliveryCrewRequired (409: out for delivery with no driver).
+    Recorded in the audit trail (`order.status_change`).
+    """
+    try:
+        target = OrderStatus(status)
+    except ValueError:
+        raise InvalidInput(f"'{status}' is not an order status.", field="status") from None
+    note = _check_note(note)
+    order = _order_locked(order)
+    _transition_check(order, actor=actor, target=target)
+
+    now = timezone.now()
+    previous, previous_payment = order.status, order.payment_status
+    order.status = target
+    order.payment_status = PAYMENT_AFTER.get(target, order.payment_status)
+    if target in TERMINAL_STATUSES:
+        order.finished_at = now
+    order.updated = now
+    order.save(update_fields=["status", "payment_status", "finished_at", "updated"])
+    _status_change_record(order, actor=actor, previous=previous, previous_payment=previous_payment, note=note, at=now)
+    return order
+
+
+def _transition_check(order: Order, *, actor: User, target: OrderStatus) -> None:
+    """Raises InvalidTransition, TransitionForbidden or DeliveryCrewRequired (see `order_status_change`)."""
+    allowed = lifecycle.next_statuses(order)
+    if target not in allowed:
+        current = OrderStatus(order.status).label.lower()
+        options = ", ".join(str(s) for s in allowed) if allowed else "none: the order is finished"
+        raise InvalidTransition(
+            f"Order #{order.pk} is {current}: it cannot become {target.label.lower()}. Allowed next: {options}.",
+            extra=_status_and_next(order),
+        )
+    who = lifecycle.who_may(order, target)
+    if not lifecycle.actors_for(order, actor) & who:
+        raise TransitionForbidden(
+            f"Only {_actor_names(who)} may {lifecycle.TRANSITION_NAMES[target]} an order that is "
+            f"{OrderStatus(order.status).label.lower()}."
+        )
+    if target == OrderStatus.OUT_FOR_DELIVERY and order.delivery_crew_id is None:
+        raise DeliveryCrewRequired(extra=_status_and_next(order))
+
+
+def _status_change_record(
+    order: Order, *, actor: User, previous: str, previous_payment: str, note: str, at: datetime
+) -> None:
+    """The audit entry, the timeline event and `order.status_changed` of a status change just saved."""
+    changes = {"status": {"before": previous, "after": str(order.status)}}
+    if order.payment_status != previous_payment:
+        changes["payment_status"] = {"before": previous_payment, "after": str(order.payment_status)}
+    if note:
+        changes["note"] = {"before": None, "after": note}
+    audit_record(actor=actor, action="order.status_change", target=order, changes=changes)
+    OrderEvent.objects.create(
+        order=order,
+        kind=EventKind.STATUS_CHANGED,
+        from_status=previous,
+        to_status=order.status,
+        actor=actor,
+        at=at,
+        note=note,
+    )
+    event_record(
+        type="order.status_changed",
+        aggregate="order",
+        aggregate_id=order.pk,
+        payload={
+            "order_id": order.pk,
+            "customer_id": order.customer_id,
+            "from_status": previous,
+            "to_status": str(order.status),
+            "actor_id": actor.pk,
+            "note": note,
+            "fulfilment": order.fulfilment,
+            "delivery_crew_id": order.delivery_crew_id,
+            "payment_status": order.payment_status,
+            "total": order.total,
+            "changed_at": at,
+        },
+    )
+
+
+@transaction.atomic
+def order_assign(*, order: Order | int, actor: User, delivery_crew: User, note: str = "") -> Order:
+    """Give a delivery order to a member of the delivery crew (or hand it to another one).
+
+    Managers only; allowed until the order is out for delivery. Locks the order row. Assigning
+    the driver it already has changes nothing. Writes an OrderEvent and `order.assigned`.
+
+    Raises PermissionDenied (not a manager), NotADelivery (a pickup order), AssignmentClosed
+    (409: out for delivery or finished), NotDeliveryCrew (the user is not active delivery crew).
+    Recorded in the audit trail (`order.assign`, the drivers by username).
+    """
+    if not actor.is_manager:
+        raise PermissionDenied("Only a manager may assign delivery crew.")
+    note = _check_note(note)
+    order = _order_locked(order)
+    _assignment_check(order, delivery_crew=delivery_crew)
+    if order.delivery_crew_id == delivery_crew.pk:
+        return order
+
+    now = timezone.now()
+    previous = order.delivery_crew_id
+    previous_name = User.objects.filter(pk=previous).values_list("username", flat=True).first() if previous else None
+    order.delivery_crew = delivery_crew
+    order.updated = now
+    order.save(update_fields=["delivery_crew", "updated"])
+    audit_record(
+        actor=actor,
+        action="order.assign",
+        target=order,
+        changes={"delivery_crew": {"before": previous_name, "after": delivery_crew.username}},
+    )
+    _assignment_record(order, actor=actor, previous=previous, note=note, at=now)
+    return order
+
+
+def _assignment_check(order: Order, *, delivery_crew: User) -> None:
+    """Raises NotADelivery, AssignmentClosed or NotDeliveryCrew (see `order_assign`)."""
+    if order.fulfilment != Fulfilment.DELIVERY:
+        raise NotADelivery(f"Order #{order.pk} is a pickup order: it has no delivery crew.", field="delivery_crew")
+    if order.status not in lifecycle.ASSIGNABLE_STATUSES:
+        raise AssignmentClosed(
+            f"Order #{order.pk} is {OrderStatus(order.status).label.lower()}: its delivery crew can no longer change.",
+            extra=_status_and_next(order),
+        )
+    if not (delivery_crew.is_active and delivery_crew.is_delivery_crew):
+        raise NotDeliveryCrew(f"User {delivery_crew.pk} is not in the delivery crew.", field="delivery_crew")
+
+
+def _assignment_record(order: Order, *, actor: User, previous: int | None, note: str, at: datetime) -> None:
+    """The timeline event and `order.assigned` of an assignment just saved."""
+    delivery_crew = order.delivery_crew
+    name = delivery_crew.get_full_name() or delivery_crew.username
+    OrderEvent.objects.create(
+        order=order,
+        kind=EventKind.ASSIGNED,
+        from_status=order.status,
+        to_status=order.status,
+        actor=actor,
+        at=at,
+        note=note or f"Assigned to {name}" + (" (reassigned)" if previous else "") + ".",
+    )
+    event_record(
+        type="order.assigned",
+        aggregate="order",
+        aggregate_id=order.pk,
+        payload={
+            "order_id": order.pk,
+            "customer_id": order.customer_id,
+            "status": order.status,
+            "delivery_crew_id": delivery_crew.pk,
+            "previous_delivery_crew_id": previous,
+            "actor_id": actor.pk,
+            "note": note,
+            "assigned_at": at,
+        },
+    )
