@@ -660,13 +660,13 @@ def table(results: dict, details: dict) -> str:
     """The results as text: queries are warm (as under load) / cold (nothing cached)."""
     scenarios = {s.name: s for s in all_scenarios()}
     header = (
-        f"{'':<21} {'via':<6} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'queries':>7}  "
+        f"{'':<21} {'via':<10} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'queries':>7}  "
         f"{'vs':<16} {'ratio':>5}  target"
     )
     rows = [header]
     for name, result in results["baselines"].items():
         via = "nginx" if name.endswith("_nginx") else "app"
-        rows.append(f"{name:<21} {via:<6} {result['rps']:>9.1f} {result['p50_ms']:>7.2f} {result['p99_ms']:>7.2f}")
+        rows.append(f"{name:<21} {via:<10} {result['rps']:>9.1f} {result['p50_ms']:>7.2f} {result['p99_ms']:>7.2f}")
     for name, result in results["scenarios"].items():
         scenario = scenarios[name]
         if scenario.target is None:
@@ -678,17 +678,17 @@ def table(results: dict, details: dict) -> str:
         if "duplicates" in result:
             goal += f"; {result['duplicates']} duplicates, {result['lost']} lost"
         rows.append(
-            f"{name:<21} {result['via']:<6} {result['rps']:>9.1f} {result['p50_ms']:>7.2f} {result['p99_ms']:>7.2f} "
+            f"{name:<21} {result['via']:<10} {result['rps']:>9.1f} {result['p50_ms']:>7.2f} {result['p99_ms']:>7.2f} "
             f"{result['errors']:>6} {str(result['queries']) + '/' + str(details['queries_cold'][name]):>7}  "
             f"{result['vs']:<16} {result['ratio']:>5.2f}  {goal}"
         )
     small, large = results["settings"]["scales"]
     rows.append("")
-    rows.append(f"{'scale ' + str(large) + ' vs ' + str(small):<21} {'small':>9} {'large':>9} {'ratio':>5}  target")
+    rows.append(f"{'scale ' + str(large) + ' vs ' + str(small):<32} {'small':>9} {'large':>9} {'ratio':>5}  target")
     for name, result in results["scale"].items():
         verdict = "met" if result["ratio"] >= 0.8 else "MISSED"
         rows.append(
-            f"{name:<21} {result['rps_small']:>9.1f} {result['rps_large']:>9.1f} {result['ratio']:>5.2f}"
+            f"{name:<32} {result['rps_small']:>9.1f} {result['rps_large']:>9.1f} {result['ratio']:>5.2f}"
             f"  >= 0.8 {verdict}"
         )
     s = results["settings"]
