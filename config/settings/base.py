@@ -151,6 +151,7 @@ else:
         },
     }
 
+
 # --- HTTP caching (littlelemon/core/conditional.py) ---------------------------------------
 def _project_version() -> str:
     with open(BASE_DIR / "pyproject.toml", "rb") as file:

@@ -37,7 +37,11 @@ class ConditionalGetMixin:
         the same bytes for every caller; else the user's id is in the ETag. `bucket`: what
         else the answer depends on (the minute it was computed for)."""
         request = self.request
-        if request.method not in ("GET", "HEAD") or stamps is None or request.accepted_media_type == "text/html":
+        if (
+            request.method not in ("GET", "HEAD")
+            or stamps is None
+            or request.accepted_renderer.media_type == "text/html"
+        ):
             return render()
         user_id = None if public else request.user.pk
         version = etag_version(stamps, user_id=user_id)

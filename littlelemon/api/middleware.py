@@ -101,4 +101,3 @@ class ServerErrorMiddleware:
             exception=exception,
         )
         return response
-

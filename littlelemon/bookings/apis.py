@@ -101,9 +101,7 @@ class BookingViewSet(
         return self.conditional_response(lambda: super(BookingViewSet, self).list(request, *args, **kwargs), **LIST)
 
     def retrieve(self, request, *args, **kwargs):
-        return self.conditional_response(
-            lambda: super(BookingViewSet, self).retrieve(request, *args, **kwargs), **LIST
-        )
+        return self.conditional_response(lambda: super(BookingViewSet, self).retrieve(request, *args, **kwargs), **LIST)
 
     def _render(self, booking, status_code=status.HTTP_200_OK) -> Response:
         booking = self.get_queryset().get(pk=booking.pk)  # joined, as the list shows it

@@ -59,4 +59,3 @@ class MenuItemAdmin(admin.ModelAdmin):
         ("On the menu", {"fields": ("available", "featured")}),
         ("Dietary", {"fields": ("vegetarian", "vegan", "gluten_free", "dairy_free", "nut_free", "allergens")}),
     )
-

@@ -20,9 +20,7 @@ class MenuReadMixin(ConditionalGetMixin):
         return self.conditional_response(lambda: super(MenuReadMixin, self).list(request, *args, **kwargs), **MENU)
 
     def retrieve(self, request, *args, **kwargs):
-        return self.conditional_response(
-            lambda: super(MenuReadMixin, self).retrieve(request, *args, **kwargs), **MENU
-        )
+        return self.conditional_response(lambda: super(MenuReadMixin, self).retrieve(request, *args, **kwargs), **MENU)
 
 
 MENU = {"stamps": (MENU_STAMP,), "public": True}

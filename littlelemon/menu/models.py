@@ -70,4 +70,3 @@ class MenuItem(TimeStampedModel):
     @property
     def dietary(self) -> list[str]:
         return [tag.value for tag in DietaryTag if getattr(self, tag.field_name)]
-

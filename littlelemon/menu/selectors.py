@@ -15,4 +15,3 @@ def menu_item_list() -> QuerySet[MenuItem]:
 def menu_item_list_by_category() -> QuerySet[MenuItem]:
     """Every dish as the printed menu lists them: category by category, then by position."""
     return menu_item_list().order_by("category__position", "category__title", "category_id", "position", "id")
-

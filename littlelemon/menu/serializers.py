@@ -85,4 +85,3 @@ class MenuItemSerializer(serializers.ModelSerializer):
         if "image" in attrs and attrs["image"] is None:
             attrs["image"] = ""
         return attrs
-

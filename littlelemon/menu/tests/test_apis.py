@@ -285,9 +285,9 @@ class TestWrite:
 def test_menu_list_query_count_does_not_grow_with_the_menu(api_client, django_assert_num_queries, count):
     MenuItemFactory.create_batch(count)
 
-    with django_assert_num_queries(3):  # the menu version, COUNT(*) and one joined SELECT
+    with django_assert_num_queries(3):  # the menu stamp, COUNT(*) and one joined SELECT
         response = api_client.get(f"{ITEMS}?page_size=100")
-    with django_assert_num_queries(1):  # then answered from memory: the menu version only
+    with django_assert_num_queries(1):  # then the bytes kept under its ETag: the menu stamp only
         again = api_client.get(f"{ITEMS}?page_size=100")
 
     assert len(response.json()["results"]) == count
@@ -295,10 +295,10 @@ def test_menu_list_query_count_does_not_grow_with_the_menu(api_client, django_as
 
 
 @pytest.mark.parametrize("count", [1, 100])
-def test_menu_item_is_one_query_then_cached(api_client, django_assert_num_queries, count):
+def test_menu_item_is_one_query_and_the_stamp_then_kept(api_client, django_assert_num_queries, count):
     item = MenuItemFactory.create_batch(count)[-1]
 
-    with django_assert_num_queries(2):  # the menu version, the dish with its category
+    with django_assert_num_queries(2):  # the menu stamp, the dish with its category
         response = api_client.get(f"{ITEMS}{item.pk}/")
     with django_assert_num_queries(1):
         again = api_client.get(f"{ITEMS}{item.pk}/")
@@ -318,7 +318,7 @@ def test_category_list_query_count_is_fixed(api_client, django_assert_num_querie
     for _ in range(count):
         MenuItemFactory(category=CategoryFactory())
 
-    with django_assert_num_queries(3):  # the menu version, COUNT(*), the categories with their counts
+    with django_assert_num_queries(3):  # the menu stamp, COUNT(*), the categories with their counts
         response = api_client.get(f"{CATEGORIES}?page_size=100")
 
     assert len(response.json()["results"]) == count
