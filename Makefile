@@ -72,10 +72,10 @@ run: demo  ## Serve the demo restaurant on http://127.0.0.1:8000 (HOST=, PORT= t
 test: install chromium nginx redis  ## Run the whole test suite (browser, through-nginx and deployment stack tests included)
 	CHROMIUM=$(CHROMIUM) NGINX=$(NGINX) $(BIN)/pytest -n auto $(PYTEST_ARGS)
 
-bench: install  ## Benchmarks vs bare Django (QUICK=1: 1 s each; DATABASE_URL=postgres://... for PostgreSQL)
+bench: install nginx  ## Benchmarks: the product behind nginx and direct vs bare Django (QUICK=1: 1 s each; DATABASE_URL=postgres://...)
 	@command -v wrk >/dev/null 2>&1 || { echo "wrk is missing: installing it with apt-get"; \
 		$(SUDO) apt-get install -y -q wrk || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q wrk; }; }
-	$(BIN)/python -m bench --duration $(BENCH_DURATION) --threads $(BENCH_THREADS) \
+	NGINX=$(NGINX) $(BIN)/python -m bench --duration $(BENCH_DURATION) --threads $(BENCH_THREADS) \
 		--connections $(BENCH_CONNECTIONS) --scales $(BENCH_SCALES) $(if $(QUICK),--quick)
 
 bench-postgres: install  ## make bench on a throwaway PostgreSQL cluster (.ci/postgres.sh)

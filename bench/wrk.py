@@ -11,6 +11,10 @@ run, an upper bound: a write scenario can make every request of the whole benchm
 and `counters`, a list of global names: `done()` sums those globals over the threads (takes
 the largest for a name starting `max_`) and reports them (say, the placements that answered
 201). A `max_span` counter tells the driver how far the next run's `bench_offset` must move.
+
+A read's script comes from `read_lua`: each thread builds a ring of requests in `init()` and
+sends them in turn, each with its own client address (the throttles stay on) and, when the
+read has a pool of users, the next user's headers.
 """
 
 import json
@@ -48,6 +52,46 @@ end
 """
 
 
+READ = r"""
+local ring, ring_size, sent = {}, 16384, 0
+init = function(args)
+  local variants = #BENCH_VARIANTS
+  for i = 0, ring_size - 1 do
+    local headers = {}
+    for name, value in pairs(wrk.headers) do headers[name] = value end
+    local path = wrk.path
+    if variants > 0 then
+      for name, value in pairs(BENCH_VARIANTS[(i + thread_id * 7) % variants + 1]) do
+        if name == ":path" then path = value else headers[name] = value end
+      end
+    end
+    if BENCH_ADDRESS_HEADER ~= "" then
+      headers[BENCH_ADDRESS_HEADER] = string.format("10.%d.%d.%d",
+        (BENCH_ADDRESS_PREFIX + thread_id) % 256, math.floor(i / 256), i % 256)
+    end
+    ring[i + 1] = wrk.format(wrk.method, path, headers, wrk.body)
+  end
+end
+request = function()
+  sent = sent + 1
+  return ring[(sent - 1) % ring_size + 1]
+end
+"""
+
+
+def read_lua(variants: list[dict[str, str]], address_header: str, address_prefix: int) -> str:
+    """A read's script: a ring of 16,384 requests a thread, each from its own address
+    `10.<prefix + thread>.x.y` in `address_header` (none if empty), rotating through `variants`."""
+    rows = ",\n".join(
+        "{" + ", ".join(f"[ {lua_string(name)} ] = {lua_string(value)}" for name, value in variant.items()) + "}"
+        for variant in variants
+    )
+    return (
+        f"BENCH_VARIANTS = {{\n{rows}\n}}\nBENCH_ADDRESS_HEADER = {lua_string(address_header)}\n"
+        f"BENCH_ADDRESS_PREFIX = {address_prefix}\n" + READ
+    )
+
+
 def lua_string(text: str) -> str:
     level = 0
     while f"]{'=' * level}]" in text:
@@ -61,6 +105,8 @@ def script(request: dict, offset: int = 0, threads: int = 1) -> str:
         f"bench_offset = {offset}",
         f"thread_count = {threads}",
         f"wrk.method = {lua_string(request['method'])}",
+        # The host the probe used and nginx passes on ($host): the same page links alike.
+        'wrk.headers["Host"] = "127.0.0.1"',
     ]
     for name, value in request["headers"].items():
         lines.append(f"wrk.headers[ {lua_string(name)} ] = {lua_string(value)}")
