@@ -41,6 +41,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -170,7 +171,9 @@ def gunicorn_settings(env: dict[str, str]) -> dict:
     saved = os.environ.copy()
     try:
         os.environ.update(env)
-        conf = runpy.run_path(str(GUNICORN_CONF))
+        with tempfile.TemporaryDirectory() as metrics:  # the file empties its metrics' directory
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics
+            conf = runpy.run_path(str(GUNICORN_CONF))
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -215,6 +218,7 @@ def manage(env: dict[str, str], *args: str) -> None:
 @contextmanager
 def gunicorn(name: str, app: str, port: int, env: dict[str, str], ready_path: str, log_dir: Path):
     log = (log_dir / f"gunicorn-{name}.log").open("w")
+    env = {**env, "PROMETHEUS_MULTIPROC_DIR": str(log_dir / f"prometheus-{name}")}  # one per server
     process = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "--bind", f"127.0.0.1:{port}", app],
         cwd=ROOT,

@@ -58,20 +58,16 @@ def post_request(worker, req, environ, resp):
 
 # --- Prometheus metrics across workers (littlelemon/observability/metrics.py) ---------------
 # Each worker writes its metrics to files in PROMETHEUS_MULTIPROC_DIR and a scrape of /metrics,
-# answered by any worker, adds them all up. The directory must be set before prometheus_client
-# is imported (here, before the app is loaded) and emptied when the server starts, or the
-# previous run's counts would be added to this one's.
+# answered by any worker, adds them all up. The directory must exist before prometheus_client
+# is imported (the app is preloaded right after this file is read) and start empty, or the
+# previous run's counts would be added to this one's: one directory per server.
 os.environ.setdefault(
     "PROMETHEUS_MULTIPROC_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "prometheus")
 )
-
-
-def on_starting(server):
-    directory = os.environ["PROMETHEUS_MULTIPROC_DIR"]
-    os.makedirs(directory, exist_ok=True)
-    for name in os.listdir(directory):
-        if name.endswith(".db"):
-            os.remove(os.path.join(directory, name))
+os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+for _name in os.listdir(os.environ["PROMETHEUS_MULTIPROC_DIR"]):
+    if _name.endswith(".db"):
+        os.remove(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], _name))
 
 
 def post_fork(server, worker):

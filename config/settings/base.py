@@ -365,17 +365,22 @@ LOGGING = logging_config(log_format=LOG_FORMAT, level=env.str("LOG_LEVEL", defau
 
 # --- AWS Lambda (config/lambda_handler.py): only /tmp is writable and there is no Redis --------
 # Lambda sets AWS_LAMBDA_FUNCTION_NAME. There the cache, the throttle counters and the sessions
-# live in the database (CACHE_IN_DATABASE; `manage.py createcachetable` makes its two tables, the
+# live in the database (CACHE_IN_DATABASE; `manage.py createcachetable` makes the cache's table, the
 # handler's `{"manage": ["createcachetable"]}` event runs it), media and static files on S3
 # (below), and nothing is written beside the code. CACHE_IN_DATABASE works anywhere else too.
 ON_LAMBDA = bool(env.str("AWS_LAMBDA_FUNCTION_NAME", default=""))
-if ON_LAMBDA and DATABASES["default"]["ENGINE"] == "littlelemon.core.sqlite":
+if ON_LAMBDA and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     raise ImproperlyConfigured("On AWS Lambda set DATABASE_URL (PostgreSQL): a SQLite file would not outlive /tmp.")
 CACHE_IN_DATABASE = env.bool("CACHE_IN_DATABASE", default=ON_LAMBDA and not REDIS_URL)
 if CACHE_IN_DATABASE:
+    # The throttle counters are already the database's without Redis (the `throttle_cache` table).
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "littlelemon_cache"},
-        "throttle": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "littlelemon_throttle"},
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "throttle_cache",
+            "OPTIONS": {"MAX_ENTRIES": THROTTLE_CACHE_MAX_ENTRIES},
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

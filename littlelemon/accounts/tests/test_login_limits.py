@@ -55,6 +55,7 @@ def assert_refused(response):
         assert response.json() == {
             "detail": f"Request was throttled. Expected available in {response['Retry-After']} seconds.",
             "code": "throttled",
+            "request_id": response["X-Request-ID"],
         }
     else:
         html = response.content.decode()

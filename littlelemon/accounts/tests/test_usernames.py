@@ -73,6 +73,7 @@ class TestSignUp:
             "detail": TAKEN,
             "code": "username_taken",
             "fields": {"username": [TAKEN]},
+            "request_id": response["X-Request-ID"],
         }
         assert list(User.objects.values_list("username", flat=True)) == ["manager"]
 

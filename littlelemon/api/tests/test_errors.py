@@ -83,7 +83,7 @@ def test_an_unknown_api_url_is_the_json_404_with_debug_on_too(client, settings, 
         response = getattr(client, method)(path)
 
         assert (response.status_code, response["Content-Type"]) == (404, "application/json"), method
-        assert response.json() == {"detail": "Not found.", "code": "not_found"}
+        assert response.json() == {"detail": "Not found.", "code": "not_found", "request_id": response["X-Request-ID"]}
 
 
 @pytest.mark.parametrize("debug", [False, True])

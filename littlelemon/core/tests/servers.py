@@ -130,6 +130,8 @@ def gunicorn(
     shipped settings (config/gunicorn.conf.py: gthread workers, keep-alive, its hooks)."""
     port = _free_port()
     log = tmp_path / f"gunicorn-{port}.log"
+    if deployed:  # the metrics' files: one directory per server (config/gunicorn.conf.py empties it)
+        env = {"PROMETHEUS_MULTIPROC_DIR": str(tmp_path / f"prometheus-{port}"), **env}
     with open(log, "wb") as output:
         process = subprocess.Popen(
             [

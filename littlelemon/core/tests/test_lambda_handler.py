@@ -26,7 +26,7 @@ HOST = "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com"
 SOURCE_IP = "203.0.113.9"
 DATABASE_CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "littlelemon_cache"},
-    "throttle": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "littlelemon_throttle"},
+    "throttle": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "throttle_cache"},
 }
 PASSWORD = "lemon-tart-and-olive-oil-7"
 
@@ -229,7 +229,7 @@ def test_a_whole_order_from_the_menu_to_the_kitchen(on_lambda):
 
     # The throttle counters and the sessions lived in the database, as on Lambda.
     with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM littlelemon_throttle")
+        cursor.execute("SELECT COUNT(*) FROM throttle_cache")
         assert cursor.fetchone()[0] > 0
     assert User.objects.get(username="marta").last_login is not None
 

@@ -147,6 +147,7 @@ class TestFilters:
             "detail": "dietary: Separate the values with single commas; there is an empty one.",
             "code": "invalid",
             "fields": {"dietary": ["Separate the values with single commas; there is an empty one."]},
+            "request_id": response["X-Request-ID"],
         }
 
     def test_a_dietary_tag_named_twice_counts_once(self, api_client, menu):
