@@ -23,9 +23,10 @@ from django.http import HttpRequest, HttpResponseBase
 from littlelemon.core.http import client_address
 
 HEADER = "X-Request-ID"
-#: What an upstream id may look like: nginx's 32 hex digits, a UUID, AWS's ids; nothing that
-#: could break a log line or a response header.
-_VALID_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@+=/-]{0,127}$")
+#: What an upstream id may look like: nginx's 32 hex digits, a UUID, AWS's ids (API Gateway's
+#: are base64, so they may start with "+" or "/"); nothing that could break a log line or a
+#: response header, nor start like an option ("-").
+_VALID_ID = re.compile(r"^[A-Za-z0-9+/][A-Za-z0-9._:@+=/-]{0,127}$")
 
 _current_request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 

@@ -243,6 +243,30 @@ class Proxy(Server):
         return (self.root / "error.log").read_text()
 
 
+def nginx_command(root: Path, conf: Path) -> list[str]:
+    """nginx in the foreground with its prefix, pid and error log under `root` and `conf`'s
+    nginx.conf; as root (a container) the workers run as the test's user too, to read the
+    temporary files."""
+    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};" if os.geteuid() == 0 else ""
+    return [
+        str(NGINX),
+        "-p",
+        f"{root}/",
+        "-c",
+        str(conf / "nginx.conf"),
+        "-e",
+        str(root / "error.log"),
+        "-g",
+        f"daemon off; pid {root / 'nginx.pid'}; {user}",
+    ]
+
+
+def nginx_env() -> dict[str, str]:
+    """The environment without `NGINX` (make's path to the binary), which nginx would read as
+    sockets handed over by a binary upgrade."""
+    return {name: value for name, value in os.environ.items() if name != "NGINX"}
+
+
 @contextmanager
 def nginx(upstream: Server, tmp_path: Path, **values: str) -> Iterator[Proxy]:
     """deploy/nginx/nginx.conf and the rendered default.conf.template in front of `upstream`, on a
@@ -273,21 +297,8 @@ def nginx(upstream: Server, tmp_path: Path, **values: str) -> Iterator[Proxy]:
         **values,
     }
     (conf / "conf.d" / "littlelemon.conf").write_text(_renderer().render(variables))
-    # As root (a container), the workers run as the test's user too, to read the temporary files.
-    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};" if os.geteuid() == 0 else ""
-    command = [
-        str(NGINX),
-        "-p",
-        f"{root}/",
-        "-c",
-        str(conf / "nginx.conf"),
-        "-e",
-        str(root / "error.log"),
-        "-g",
-        f"daemon off; pid {root / 'nginx.pid'}; {user}",
-    ]
     with open(root / "stderr.log", "wb") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(nginx_command(root, conf), stdout=output, stderr=subprocess.STDOUT, env=nginx_env())
     proxy = Proxy(f"http://127.0.0.1:{port}", root=root)
     try:
         for _ in range(150):  # start-up, not an assertion on speed

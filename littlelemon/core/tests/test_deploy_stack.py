@@ -310,19 +310,7 @@ def _nginx(tmp: Path, web_port: int, https_port: int, http_port: int, host: str,
     renderer = servers._renderer()
     for template in sorted(servers.DEPLOY_NGINX.glob("*.template")):
         (conf / "conf.d" / template.name.removesuffix(".template")).write_text(renderer.render(values, template))
-    user = f"user {servers.pwd.getpwuid(os.geteuid()).pw_name};" if os.geteuid() == 0 else ""
-    command = [
-        str(servers.NGINX),
-        "-p",
-        f"{root}/",
-        "-c",
-        str(conf / "nginx.conf"),
-        "-e",
-        str(root / "error.log"),
-        "-g",
-        f"daemon off; pid {root / 'nginx.pid'}; {user}",
-    ]
-    with _process(command, os.environ.copy(), root / "stderr.log") as process:
+    with _process(servers.nginx_command(root, conf), servers.nginx_env(), root / "stderr.log") as process:
         yield process, root
 
 

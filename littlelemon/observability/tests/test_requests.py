@@ -121,6 +121,16 @@ class TestTheRequestId:
         assert response["X-Request-ID"] == "0af7651916cd43dd8448eb211c80319c"
         assert request_lines(json_lines())[0]["request_id"] == "0af7651916cd43dd8448eb211c80319c"
 
+    @pytest.mark.parametrize(
+        "upstream", ["+0LTxGBM+tQmXA==", "/a1b2c3d4e5f6g7A=", "5a1e5c1b-2f1e-4a3b-9c8d-0123456789ab"]
+    )
+    def test_base64_and_uuid_ids_from_the_proxy_are_kept(self, api_client, settings, upstream):
+        settings.TRUSTED_PROXIES = 1
+
+        response = api_client.get("/health", HTTP_X_REQUEST_ID=upstream)
+
+        assert response["X-Request-ID"] == upstream
+
     @pytest.mark.parametrize("bad", ["two words", "x" * 200, "-leading-dash", "semi;colon", ""])
     def test_a_malformed_id_from_the_proxy_is_replaced(self, api_client, settings, bad):
         settings.TRUSTED_PROXIES = 1
