@@ -70,9 +70,22 @@ class Schedule:
         ]
 
     def range_at(self, moment: datetime) -> tuple[datetime, datetime] | None:
-        """The opening range containing `moment` (aware), or None when closed then."""
+        """The opening range containing `moment` (aware), or None when closed then.
+
+        A range that ends at midnight where the next day's begins goes on into it (open all
+        day, or 18:00-24:00 then 00:00-02:00): the restaurant does not close at midnight, so
+        the order cut-off and "closes at" look past it, up to a week ahead."""
         day = moment.astimezone(self.tz).date()
-        return next(((start, end) for start, end in self.ranges_on(day) if start <= moment < end), None)
+        opening = next(((start, end) for start, end in self.ranges_on(day) if start <= moment < end), None)
+        if opening is None:
+            return None
+        start, end = opening
+        for _ in range(7):
+            following = next((r for r in self.ranges_on(end.astimezone(self.tz).date()) if r[0] == end), None)
+            if following is None:
+                break
+            end = following[1]
+        return start, end
 
     def is_open_at(self, moment: datetime) -> bool:
         return self.range_at(moment) is not None

@@ -69,6 +69,35 @@ def test_order_cutoff_before_closing():
     assert not schedule.accepts_orders_at(at(MONDAY, 10), cutoff_minutes=0)
 
 
+def test_no_cut_off_at_midnight_when_the_restaurant_stays_open_past_it():
+    # Friday 18:00-24:00 and Saturday 00:00-02:00: one evening, closing at 02:00 on Saturday.
+    friday = MONDAY + timedelta(days=4)
+    OpeningHoursFactory(weekday=4, opens=time(18), closes=time(0))
+    OpeningHoursFactory(weekday=5, opens=time(0), closes=time(2))
+    schedule = schedule_load()
+
+    assert schedule.range_at(at(friday, 23, 50)) == (at(friday, 18), at(friday + timedelta(days=1), 2))
+    assert schedule.accepts_orders_at(at(friday, 23, 50), cutoff_minutes=15)
+    assert schedule.accepts_orders_at(at(friday + timedelta(days=1), 1, 45), cutoff_minutes=15)
+    assert not schedule.accepts_orders_at(at(friday + timedelta(days=1), 1, 46), cutoff_minutes=15)
+
+
+def test_closing_at_midnight_with_nothing_after_it_keeps_the_cut_off():
+    OpeningHoursFactory(weekday=4, opens=time(18), closes=time(0))
+    friday = MONDAY + timedelta(days=4)
+    schedule = schedule_load()
+
+    assert schedule.accepts_orders_at(at(friday, 23, 45), cutoff_minutes=15)
+    assert not schedule.accepts_orders_at(at(friday, 23, 50), cutoff_minutes=15)
+
+
+def test_with_no_hours_configured_orders_are_taken_at_any_minute_of_the_day():
+    schedule = schedule_load()
+
+    for minute in (at(MONDAY, 23, 50), at(MONDAY, 23, 59), at(MONDAY, 0, 0), at(MONDAY, 12)):
+        assert schedule.accepts_orders_at(minute, cutoff_minutes=15), minute
+
+
 def test_a_moment_given_in_utc_is_judged_in_the_restaurant_time_zone():
     OpeningHoursFactory(weekday=0, opens=time(11), closes=time(22))
     schedule = schedule_load()
