@@ -67,8 +67,9 @@ def _values(upstream: str, port: int, directory: Path, env: dict[str, str]) -> d
         "MEDIA_ROOT": env.get("MEDIA_ROOT", str(ROOT / "var" / "media")),
         "NGINX_CACHE_DIR": str(directory / "cache"),
         "NGINX_TEMP_DIR": str(directory / "temp"),
-        # No access log: a line written per request would be the disk's, not nginx's, cost.
-        "NGINX_ACCESS_LOG": "off",
+        # No access log kept: a line written to disk per request would be the disk's, not nginx's,
+        # cost (the format needs a path; /dev/null takes the write and keeps nothing).
+        "NGINX_ACCESS_LOG": "/dev/null",
         "UPLOAD_MAX_BYTES": env.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)),
     }
 
