@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import InterfaceError, OperationalError
+from django.test import Client
 from rest_framework.test import APIClient
 
 from littlelemon.api.middleware import ServerErrorMiddleware
@@ -84,6 +85,19 @@ def test_an_unknown_api_url_is_the_json_404_with_debug_on_too(client, settings, 
 
         assert (response.status_code, response["Content-Type"]) == (404, "application/json"), method
         assert response.json() == {"detail": "Not found.", "code": "not_found", "request_id": response["X-Request-ID"]}
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_a_write_to_no_route_is_the_json_404_not_the_csrf_page(method):
+    """With CSRF enforced as for a browser (no token, no cookie): the catch-all route under /api/
+    changes nothing, so it is exempt (schemathesis found DELETE /api/v1/bookings/-0.99999/ a 403
+    HTML page)."""
+    client = Client(enforce_csrf_checks=True)
+
+    response = getattr(client, method)("/api/v1/bookings/-0.99999/?format=xml")
+
+    assert (response.status_code, response["Content-Type"]) == (404, "application/json")
+    assert response.json() == {"detail": "Not found.", "code": "not_found", "request_id": response["X-Request-ID"]}
 
 
 @pytest.mark.parametrize("debug", [False, True])
