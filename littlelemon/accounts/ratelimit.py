@@ -152,35 +152,30 @@ def too_many_response(request: HttpRequest, wait: float, what: str) -> HttpRespo
     return response
 
 
-def login_limited(view):
-    """A log-in form view (the web page, the admin's) behind the log-in limits: a POST over them
-    is answered 429 before the form runs."""
+def _limited(view, *, wait_for, field: str, what: str):
+    """`view` behind a limit: a POST for which `wait_for(request, <the form's field>)` gives a
+    wait is answered 429 ("too many <what>") before the form runs."""
 
     @functools.wraps(view)
     def limited(request, *args, **kwargs):
         if request.method == "POST":
-            wait = login_wait(request, request.POST.get("username", ""))
+            wait = wait_for(request, request.POST.get(field, ""))
             if wait is not None:
-                return too_many_response(request, wait, "log-in attempts")
+                return too_many_response(request, wait, what)
         return view(request, *args, **kwargs)
 
     limited.login_limited = True
     return limited
+
+
+def login_limited(view):
+    """A log-in form view (the web page, the admin's) behind the log-in limits."""
+    return _limited(view, wait_for=login_wait, field="username", what="log-in attempts")
 
 
 def password_reset_limited(view):
     """A password reset request form behind the same limits (per address, per e-mail address)."""
-
-    @functools.wraps(view)
-    def limited(request, *args, **kwargs):
-        if request.method == "POST":
-            wait = password_reset_wait(request, request.POST.get("email", ""))
-            if wait is not None:
-                return too_many_response(request, wait, "password reset requests")
-        return view(request, *args, **kwargs)
-
-    limited.login_limited = True
-    return limited
+    return _limited(view, wait_for=password_reset_wait, field="email", what="password reset requests")
 
 
 # --- the API's throttle classes (DRF answers their refusals with its throttled JSON) ----------

@@ -3,12 +3,11 @@ Greek letters drawn like Latin ones), refused with the same "taken" error on the
 web page, settled by the database when sign-ups race, and checked on existing rows by the
 migration that introduced the key."""
 
-import threading
 from collections import Counter
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection, connections
+from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from rest_framework.test import APIClient
@@ -16,6 +15,7 @@ from rest_framework.test import APIClient
 from littlelemon.accounts.enums import Role
 from littlelemon.accounts.models import User
 from littlelemon.accounts.usernames import username_key, username_script_problem
+from littlelemon.core.tests.concurrency import race
 
 from .factories import PASSWORD, UserFactory
 
@@ -122,27 +122,6 @@ class TestSignUp:
         assert response.status_code == 200
         assert response.context["adminform"].form.errors["username"] == [TAKEN]
         assert not User.objects.filter(username="MANAGER").exists()
-
-
-def race(calls) -> list:
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except BaseException as error:  # returned to the test, which fails on it
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.mark.concurrency

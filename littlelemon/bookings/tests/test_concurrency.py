@@ -1,13 +1,9 @@
 """Races with real threads on one database (SQLite file or PostgreSQL): no sequence or race of
 requests puts two parties at one table at the same time, and nobody gets a 500."""
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from django.db import connection
 
 from conftest import api_client_for
 from littlelemon.accounts.tests.factories import UserFactory
@@ -15,34 +11,13 @@ from littlelemon.bookings import services
 from littlelemon.bookings.enums import ACTIVE_STATUSES
 from littlelemon.bookings.exceptions import TableUnavailable
 from littlelemon.bookings.models import Booking
+from littlelemon.core.tests.concurrency import race
 from littlelemon.events.models import OutboxEvent
 
 from .clock import TOMORROW, iso, local
 from .factories import BookingFactory, TableFactory
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
-
-
-def race(jobs: list[Callable[[], Any]]) -> list[Any]:
-    """Run the jobs in threads released together; each returns its result or the exception it raised."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-
-    def run(index: int, job: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as error:  # handed to the test, which fails on anything unexpected
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_four_customers_racing_for_the_last_table(now):

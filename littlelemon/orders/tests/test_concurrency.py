@@ -4,13 +4,12 @@ Each thread has its own database connection and closes it at the end; a barrier 
 together. Nothing here measures time: the assertions are about what was written.
 """
 
-import threading
 from collections import Counter
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from conftest import api_client_for
@@ -18,6 +17,7 @@ from littlelemon.accounts.enums import Role
 from littlelemon.accounts.tests.factories import UserFactory
 from littlelemon.cart.models import CartLine
 from littlelemon.cart.tests.factories import CartLineFactory
+from littlelemon.core.tests.concurrency import race
 from littlelemon.events.models import OutboxEvent
 from littlelemon.menu.models import MenuItem
 from littlelemon.menu.tests.factories import MenuItemFactory
@@ -40,29 +40,6 @@ def _roles():
 @pytest.fixture(autouse=True)
 def _no_order_throttle(throttle_rates):
     throttle_rates(order="1000/min")
-
-
-def race(calls) -> list:
-    """Run each zero-argument call in its own thread, all released at once; return the results
-    (or the exception a call raised) in the order of `calls`."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except BaseException as error:  # returned to the test, which fails on it
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def fill_cart(user, lines=3):
