@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "littlelemon.core",
     "littlelemon.api",
     "littlelemon.accounts",
@@ -221,6 +223,26 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Little Lemon <orders@littlelemon.localhost>")
+
+# --- background work: the Tasks API (django-tasks, Django 6's django.tasks) --------------
+# The queue lives in the database (django-tasks-db); `manage.py worker` runs it and the periodic
+# jobs (docs/deploy.md). TASKS_IMMEDIATE=true runs each task inside the request that enqueued it
+# instead: no worker needed, slower requests (tests of a single flow, tiny setups).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if env.bool("TASKS_IMMEDIATE", default=False)
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
+PERIODIC_TICK_SECONDS = env.int("PERIODIC_TICK_SECONDS", default=60)
+# The outbox relay (littlelemon/events/relay.py).
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)  # then the delivery is dead-lettered
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)  # doubles each attempt
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=3600)
+# A worker's claim on a delivery it is sending; past it, another worker sends it again (same id).
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)  # delivered events are purged after
 
 # --- HTTPS and proxies: on by default when DEBUG is off ----------------------------------
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)

@@ -30,3 +30,14 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.stamp}"
+
+
+class PeriodicJob(models.Model):
+    """When the scheduler last enqueued a periodic job (core/periodic.py). One row per job; the
+    conditional UPDATE on it is what lets many workers tick at once and enqueue a job once."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    last_enqueued_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.last_enqueued_at:%Y-%m-%d %H:%M}"

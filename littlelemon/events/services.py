@@ -3,6 +3,7 @@ from typing import Any
 from django.db import transaction
 
 from .models import OutboxEvent
+from .relay import relay_enqueue
 
 
 def event_record(*, type: str, aggregate: str, aggregate_id: int | str, payload: dict[str, Any]) -> OutboxEvent:
@@ -10,8 +11,11 @@ def event_record(*, type: str, aggregate: str, aggregate_id: int | str, payload:
 
     Call it from the service that makes the change, within that service's `transaction.atomic`,
     so the event exists if and only if the change does. Payload values may be Decimal, dates
-    and UUIDs (stored with DjangoJSONEncoder).
+    and UUIDs (stored with DjangoJSONEncoder). Once the transaction commits, a worker is asked to
+    run the relay.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("event_record() must run inside the transaction that makes the change")
-    return OutboxEvent.objects.create(type=type, aggregate=aggregate, aggregate_id=str(aggregate_id), payload=payload)
+    event = OutboxEvent.objects.create(type=type, aggregate=aggregate, aggregate_id=str(aggregate_id), payload=payload)
+    transaction.on_commit(relay_enqueue)
+    return event
