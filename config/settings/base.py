@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "littlelemon.restaurant",
     "littlelemon.bookings",
     "littlelemon.events",
+    "littlelemon.notifications",
     "littlelemon.cart",
     "littlelemon.orders",
     "littlelemon.audit",

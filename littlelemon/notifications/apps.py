@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    """E-mails and outgoing webhooks: the handlers the outbox relay delivers events to."""
+
+    name = "littlelemon.notifications"
+    label = "notifications"
+    verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        from littlelemon.events.handlers import handler_register  # noqa: F401 (each handler registers below)
