@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import caches
+from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
@@ -24,6 +25,17 @@ def _clear_caches():
     for alias in ("default", "throttle"):
         caches[alias].clear()
     yield
+
+
+@pytest.fixture
+def freeze(monkeypatch):
+    """`freeze(moment)` stops the clock: the API, services, selectors and jobs read `timezone.now()`."""
+
+    def stop(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return moment
+
+    return stop
 
 
 def api_client_for(user=None) -> APIClient:

@@ -3,9 +3,12 @@
 ```
 placed ─► accepted ─► preparing ─► ready ─► out_for_delivery ─► delivered   (delivery)
    │          │            │          └──────────────────────► collected   (pickup)
-   ├─► rejected (manager)  │
+   ├─► rejected (manager; or the system when nobody accepts it in time)
    └─► cancelled (customer while placed; manager until out_for_delivery)
 ```
+
+The system (`Actor.SYSTEM`, an `actor` of None) is the restaurant's own scheduled jobs
+(`orders/tasks.py`); `actors_for` never gives it to a person.
 
 `transitions.order_status_change` is the only writer and enforces this table; the API and the
 pages read `transitions_for` to show what a person may do next. Pure functions: no queries.
@@ -26,6 +29,7 @@ class Actor(StrEnum):
     KITCHEN = "kitchen"
     ASSIGNED_CREW = "assigned_crew"  # the delivery crew member assigned to this order
     MANAGER = "manager"  # managers and admins
+    SYSTEM = "system"  # the restaurant's own scheduled jobs (actor None): never a person
 
 
 A = Actor
@@ -33,7 +37,7 @@ A = Actor
 ALLOWED: dict[OrderStatus, dict[OrderStatus, frozenset[Actor]]] = {
     S.PLACED: {
         S.ACCEPTED: frozenset({A.MANAGER}),
-        S.REJECTED: frozenset({A.MANAGER}),
+        S.REJECTED: frozenset({A.MANAGER, A.SYSTEM}),
         S.CANCELLED: frozenset({A.CUSTOMER, A.MANAGER}),
     },
     S.ACCEPTED: {

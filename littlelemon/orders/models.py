@@ -47,6 +47,11 @@ class Order(TimeStampedModel):
     total = models.DecimalField(**ORDER_MONEY)
     payment_method = models.CharField(max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.CASH)
     payment_status = models.CharField(max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.PENDING)
+    estimated_ready_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The manager's estimate on accepting: ready to collect (pickup) or at the door (delivery).",
+    )
     finished_at = models.DateTimeField(
         null=True, blank=True, help_text="When it was delivered, collected, cancelled or rejected."
     )

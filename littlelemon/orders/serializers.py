@@ -12,6 +12,7 @@ from . import lifecycle
 from .enums import Fulfilment, OrderStatus, PaymentMethod
 from .models import Order, OrderEvent, OrderItem
 from .placement import MAX_TIP
+from .transitions import ESTIMATED_MINUTES_MAX, ESTIMATED_MINUTES_MIN
 
 MONEY = {"max_digits": None, "decimal_places": 2, "read_only": True}
 
@@ -82,6 +83,14 @@ class OrderSerializer(serializers.ModelSerializer):
     allowed_transitions = serializers.SerializerMethodField(
         help_text="The statuses you may move this order to now (POST them to `status/`)."
     )
+    estimated_ready_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "The restaurant's estimate, given on accepting: when the order is ready to collect (pickup) or "
+            "at the door (delivery). Null until then, or when none was given."
+        ),
+    )
 
     class Meta:
         model = Order
@@ -91,6 +100,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "fulfilment",
             "delivery_address",
             "scheduled_for",
+            "estimated_ready_at",
             "notes",
             "items",
             "subtotal",
@@ -129,6 +139,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "fulfilment": order.fulfilment,
             "delivery_address": order.delivery_address,
             "scheduled_for": _when(order.scheduled_for),
+            "estimated_ready_at": _when(order.estimated_ready_at),
             "notes": order.notes,
             "items": [
                 {
@@ -190,7 +201,17 @@ class OrderPlaceSerializer(serializers.Serializer):
 
 class OrderStatusChangeSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=OrderStatus.choices)
-    note = serializers.CharField(max_length=500, **TEXT)
+    note = serializers.CharField(max_length=500, help_text="Shown to the customer, e.g. why it was rejected.", **TEXT)
+    estimated_minutes = serializers.IntegerField(
+        min_value=ESTIMATED_MINUTES_MIN,
+        max_value=ESTIMATED_MINUTES_MAX,
+        required=False,
+        allow_null=True,
+        help_text=(
+            "Only with `accepted`: minutes from now until the order is ready to collect or at the door. "
+            "Sets the order's `estimated_ready_at`, which the customer sees."
+        ),
+    )
 
 
 class OrderAssignSerializer(serializers.Serializer):

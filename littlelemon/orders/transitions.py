@@ -8,11 +8,12 @@ the outbox:
 
 | outbox type            | when                                   | payload                                   |
 |------------------------|----------------------------------------|-------------------------------------------|
-| `order.status_changed` | `order_status_change` (every status)   | `from_status`, `to_status`, actor, note   |
+| `order.status_changed` | `order_status_change` (every status)   | `from_status`, `to_status`, actor, note,  |
+|                        |                                        | `estimated_ready_at` (set on accepting)   |
 | `order.assigned`       | `order_assign` set or changed a driver | the driver, the previous one, actor       |
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -37,6 +38,10 @@ from .exceptions import (
 from .models import Order, OrderEvent
 
 MAX_NOTE_LENGTH = 500  # OrderEvent.note
+# The estimate a manager may give on accepting: minutes from now until the order is ready to
+# collect or at the customer's door.
+ESTIMATED_MINUTES_MIN = 1
+ESTIMATED_MINUTES_MAX = 240
 
 PAYMENT_AFTER = {
     OrderStatus.DELIVERED: PaymentStatus.PAID,
@@ -50,6 +55,7 @@ ACTOR_NAMES = {
     lifecycle.Actor.KITCHEN: "the kitchen",
     lifecycle.Actor.ASSIGNED_CREW: "the assigned delivery crew",
     lifecycle.Actor.MANAGER: "a manager",
+    lifecycle.Actor.SYSTEM: "the restaurant's scheduled jobs",
 }
 
 
@@ -61,7 +67,8 @@ def _check_note(note: str) -> str:
 
 def _actor_names(actors: frozenset[lifecycle.Actor]) -> str:
     """ "the kitchen or a manager", in the table's order."""
-    names = [ACTOR_NAMES[actor] for actor in lifecycle.Actor if actor in actors]
+    people = actors - {lifecycle.Actor.SYSTEM}  # a person is never told "only the system may"
+    names = [ACTOR_NAMES[actor] for actor in lifecycle.Actor if actor in people]
     return " or ".join(names) if names else "nobody"
 
 
@@ -78,17 +85,39 @@ def _status_and_next(order: Order) -> dict[str, Any]:
     return {"current_status": order.status, "allowed": [str(status) for status in lifecycle.next_statuses(order)]}
 
 
+def _check_estimate(estimated_minutes: int | None, target: OrderStatus) -> timedelta | None:
+    if estimated_minutes is None:
+        return None
+    if target != OrderStatus.ACCEPTED:
+        raise InvalidInput("An estimated time is given only when accepting an order.", field="estimated_minutes")
+    if isinstance(estimated_minutes, bool) or not isinstance(estimated_minutes, int):
+        raise InvalidInput("The estimate is a whole number of minutes.", field="estimated_minutes")
+    if not ESTIMATED_MINUTES_MIN <= estimated_minutes <= ESTIMATED_MINUTES_MAX:
+        raise InvalidInput(
+            f"The estimate is {ESTIMATED_MINUTES_MIN} to {ESTIMATED_MINUTES_MAX} minutes from now.",
+            field="estimated_minutes",
+        )
+    return timedelta(minutes=estimated_minutes)
+
+
 @transaction.atomic
-def order_status_change(*, order: Order | int, actor: User, status: str, note: str = "") -> Order:
+def order_status_change(
+    *, order: Order | int, actor: User | None, status: str, note: str = "", estimated_minutes: int | None = None
+) -> Order:
     """Move an order to `status`, as the lifecycle table (`lifecycle.ALLOWED`) allows `actor`.
+
+    `actor` None is the restaurant's own scheduled jobs (`lifecycle.Actor.SYSTEM`: rejecting an
+    order nobody accepted in time). On accepting, `estimated_minutes` (1 to 240) sets the
+    order's `estimated_ready_at`: ready to collect, or at the door for a delivery.
 
     Locks the order row, then re-reads it, so two people acting at once are judged one after
     the other against the real current status. Writes an OrderEvent and `order.status_changed`;
     a delivered or collected order is paid, a cancelled or rejected one void.
 
-    Raises InvalidInput (no such status), InvalidTransition (409: that step does not exist from
-    the current status; names it and the allowed next ones), TransitionForbidden (403: the step
-    exists but not for this actor), DeliveryCrewRequired (409: out for delivery with no driver).
+    Raises InvalidInput (no such status; an estimate out of range or not on accepting),
+    InvalidTransition (409: that step does not exist from the current status; names it and the
+    allowed next ones), TransitionForbidden (403: the step exists but not for this actor),
+    DeliveryCrewRequired (409: out for delivery with no driver).
     Recorded in the audit trail (`order.status_change`).
     """
     try:
@@ -96,6 +125,7 @@ def order_status_change(*, order: Order | int, actor: User, status: str, note: s
     except ValueError:
         raise InvalidInput(f"'{status}' is not an order status.", field="status") from None
     note = _check_note(note)
+    estimate = _check_estimate(estimated_minutes, target)
     order = _order_locked(order)
     _transition_check(order, actor=actor, target=target)
 
@@ -105,13 +135,15 @@ def order_status_change(*, order: Order | int, actor: User, status: str, note: s
     order.payment_status = PAYMENT_AFTER.get(target, order.payment_status)
     if target in TERMINAL_STATUSES:
         order.finished_at = now
+    if estimate is not None:
+        order.estimated_ready_at = now + estimate
     order.updated = now
-    order.save(update_fields=["status", "payment_status", "finished_at", "updated"])
+    order.save(update_fields=["status", "payment_status", "finished_at", "estimated_ready_at", "updated"])
     _status_change_record(order, actor=actor, previous=previous, previous_payment=previous_payment, note=note, at=now)
     return order
 
 
-def _transition_check(order: Order, *, actor: User, target: OrderStatus) -> None:
+def _transition_check(order: Order, *, actor: User | None, target: OrderStatus) -> None:
     """Raises InvalidTransition, TransitionForbidden or DeliveryCrewRequired (see `order_status_change`)."""
     allowed = lifecycle.next_statuses(order)
     if target not in allowed:
@@ -122,7 +154,8 @@ def _transition_check(order: Order, *, actor: User, target: OrderStatus) -> None
             extra=_status_and_next(order),
         )
     who = lifecycle.who_may(order, target)
-    if not lifecycle.actors_for(order, actor) & who:
+    actors = frozenset({lifecycle.Actor.SYSTEM}) if actor is None else lifecycle.actors_for(order, actor)
+    if not actors & who:
         raise TransitionForbidden(
             f"Only {_actor_names(who)} may {lifecycle.TRANSITION_NAMES[target]} an order that is "
             f"{OrderStatus(order.status).label.lower()}."
@@ -132,7 +165,7 @@ def _transition_check(order: Order, *, actor: User, target: OrderStatus) -> None
 
 
 def _status_change_record(
-    order: Order, *, actor: User, previous: str, previous_payment: str, note: str, at: datetime
+    order: Order, *, actor: User | None, previous: str, previous_payment: str, note: str, at: datetime
 ) -> None:
     """The audit entry, the timeline event and `order.status_changed` of a status change just saved."""
     changes = {"status": {"before": previous, "after": str(order.status)}}
@@ -140,6 +173,8 @@ def _status_change_record(
         changes["payment_status"] = {"before": previous_payment, "after": str(order.payment_status)}
     if note:
         changes["note"] = {"before": None, "after": note}
+    if order.status == OrderStatus.ACCEPTED and order.estimated_ready_at is not None:
+        changes["estimated_ready_at"] = {"before": None, "after": order.estimated_ready_at.isoformat()}
     audit_record(actor=actor, action="order.status_change", target=order, changes=changes)
     OrderEvent.objects.create(
         order=order,
@@ -159,8 +194,9 @@ def _status_change_record(
             "customer_id": order.customer_id,
             "from_status": previous,
             "to_status": str(order.status),
-            "actor_id": actor.pk,
+            "actor_id": getattr(actor, "pk", None),
             "note": note,
+            "estimated_ready_at": order.estimated_ready_at,
             "fulfilment": order.fulfilment,
             "delivery_crew_id": order.delivery_crew_id,
             "payment_status": order.payment_status,

@@ -1,22 +1,10 @@
 from datetime import time
 
 import pytest
-from django.utils import timezone
 
 from littlelemon.restaurant.tests.factories import OpeningHoursFactory
 
 from .clock import NOW
-
-
-@pytest.fixture
-def freeze(monkeypatch):
-    """`freeze(moment)` stops the clock: the API, services and selectors read `timezone.now()`."""
-
-    def stop(moment):
-        monkeypatch.setattr(timezone, "now", lambda: moment)
-        return moment
-
-    return stop
 
 
 @pytest.fixture

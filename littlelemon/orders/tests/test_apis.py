@@ -56,6 +56,7 @@ class TestPlace:
             "fulfilment": "delivery",
             "delivery_address": "1 Lemon St",
             "scheduled_for": None,
+            "estimated_ready_at": None,
             "notes": "",
             "items": [
                 {

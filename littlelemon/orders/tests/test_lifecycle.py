@@ -123,6 +123,7 @@ def test_every_transition_for_every_person(fulfilment, source, target, who):
             "to_status": target,
             "actor_id": actor.pk,
             "note": "ok",
+            "estimated_ready_at": None,
             "fulfilment": fulfilment,
             "delivery_crew_id": order.delivery_crew_id,
             "payment_status": PAYMENT.get(target, "pending"),
