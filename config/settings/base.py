@@ -224,6 +224,10 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Little Lemon <orders@littlelemon.localhost>")
+# The customer e-mails (littlelemon/notifications/emails, docs/emails.md): sent by the outbox relay in
+# the restaurant's name, with links back to the site at SITE_URL (scheme and host, no path).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+BOOKING_REMINDER_HOURS = env.int("BOOKING_REMINDER_HOURS", default=3)  # 0: no reminders
 
 # --- background work: the Tasks API (django-tasks, Django 6's django.tasks) --------------
 # The queue lives in the database (django-tasks-db); `manage.py worker` runs it and the periodic
@@ -244,6 +248,13 @@ OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=3600)
 # A worker's claim on a delivery it is sending; past it, another worker sends it again (same id).
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)  # delivered events are purged after
+# Periodic jobs of the orders (littlelemon/orders/tasks.py): an order nobody accepts within
+# ORDER_ACCEPT_TIMEOUT_MINUTES of becoming due is rejected (0: never). An order for as soon as
+# possible is due when placed; a scheduled one ORDER_SCHEDULED_DUE_MINUTES before its time (or when
+# placed, if later). Idempotency keys are forgotten IDEMPOTENCY_KEY_TTL_HOURS after the order.
+ORDER_ACCEPT_TIMEOUT_MINUTES = env.int("ORDER_ACCEPT_TIMEOUT_MINUTES", default=15)
+ORDER_SCHEDULED_DUE_MINUTES = env.int("ORDER_SCHEDULED_DUE_MINUTES", default=60)
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 
 # --- HTTPS and proxies: on by default when DEBUG is off ----------------------------------
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)

@@ -57,6 +57,11 @@ class Booking(TimeStampedModel):
         related_name="+",
         help_text="Who entered it: the customer, or the manager who took it.",
     )
+    reminder_sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When its reminder went out (bookings/reminders.py); cleared when the booking moves.",
+    )
 
     class Meta:
         ordering = ["start", "id"]

@@ -425,6 +425,8 @@ def _time_party_and_table_apply(
     if chosen.pk != booking.table_id:
         changes["table"] = [booking.table.label, chosen.label]
     booking.start, booking.end, booking.party_size, booking.table = start, end, party_size, chosen
+    if moved:
+        booking.reminder_sent_at = None  # a new time deserves its own reminder
     return changes
 
 

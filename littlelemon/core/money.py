@@ -14,3 +14,26 @@ def to_money(value: Decimal | int | str) -> Decimal:
 def percent_of(amount: Decimal, percent: Decimal) -> Decimal:
     """`percent`% of `amount`, rounded to cents half up."""
     return to_money(amount * percent / Decimal(100))
+
+
+CURRENCY_SYMBOLS = {
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "CAD": "CA$",
+    "AUD": "A$",
+    "NZD": "NZ$",
+    "JPY": "¥",
+    "INR": "₹",
+    "MXN": "MX$",
+    "BRL": "R$",
+}
+
+
+def format_money(amount: Decimal | int | str, currency: str) -> str:
+    """`$1,234.50` for a known currency symbol, `1,234.50 CHF` otherwise; never float."""
+    amount = to_money(amount)
+    number = f"{abs(amount):,.2f}"
+    symbol = CURRENCY_SYMBOLS.get(currency.upper())
+    text = f"{symbol}{number}" if symbol else f"{number}\N{NO-BREAK SPACE}{currency.upper()}"
+    return f"\N{MINUS SIGN}{text}" if amount < 0 else text
