@@ -60,7 +60,8 @@ def local_time_label(moment: datetime | str | None) -> str:
 def message_id_for(delivery: Delivery) -> str:
     """`<delivery id@domain>`: the same for every send of one delivery, so a copy sent again after
     a crash can be dropped. The domain is the sender's (DEFAULT_FROM_EMAIL), else SITE_URL's host."""
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or urlsplit(settings.SITE_URL).hostname
+    _, at, domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")
+    domain = (at and domain) or urlsplit(settings.SITE_URL).hostname
     return f"<{delivery.id}@{domain or 'localhost'}>"
 
 
