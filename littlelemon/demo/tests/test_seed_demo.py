@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.utils import timezone
 
 from config.env import BASE_DIR
@@ -184,3 +185,58 @@ def test_make_run_serves_and_prints_links_for_its_host_and_port(variables, addre
         f"seed_demo --url http://{address}",
         f"runserver {address}",
     ]
+
+
+def test_seed_demo_settles_its_events_so_the_worker_mails_nobody(settings, mailoutbox):
+    """The demo's orders and bookings are history: the relay routes none of their events (no
+    e-mail to the demo customer about an order "placed" long ago); later events go out as usual."""
+    from littlelemon.events.models import Delivery
+    from littlelemon.events.relay import relay_run
+    from littlelemon.orders.models import Order
+    from littlelemon.orders.transitions import order_status_change
+
+    settings.DEBUG = True
+    with transaction.atomic():
+        from littlelemon.events.services import event_record
+
+        earlier = event_record(type="order.placed", aggregate="order", aggregate_id=999, payload={"customer_id": None})
+    call_command("seed_demo", "--quiet-logins")
+
+    written = OutboxEvent.objects.exclude(pk=earlier.pk)
+    assert written.filter(type="order.placed").count() == len(data.ORDERS)
+    assert written.filter(type="booking.created").exists()
+    assert not written.filter(routed_at__isnull=True).exists()
+    assert not written.filter(delivered_at__isnull=True).exists()
+    earlier.refresh_from_db()
+    assert earlier.routed_at is None  # not the demo's: left to the relay
+
+    report = relay_run()
+
+    assert (report.delivered, report.failed, report.dead) == (0, 0, 0)
+    assert mailoutbox == []
+    assert not Delivery.objects.exists()
+
+    # What happens after the seed is news: the demo customer hears of it.
+    placed = Order.objects.get(idempotency_key="demo-order-6")
+    order_status_change(
+        order=placed, actor=User.objects.get(username="manager"), status="accepted", estimated_minutes=30
+    )
+    relay_run()
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].subject.startswith(f"Order #{placed.pk} is accepted: with you around ")
+    assert mailoutbox[0].to == [User.objects.get(username="customer").email]
+
+
+def test_seed_demo_does_not_make_its_orders_again_once_their_keys_expired(settings):
+    from littlelemon.orders.housekeeping import idempotency_keys_purge
+    from littlelemon.orders.models import Order
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--quiet-logins")
+    count = Order.objects.count()
+    idempotency_keys_purge(now=timezone.now() + timedelta(days=2))
+    assert not Order.objects.exclude(idempotency_key="").exists()
+
+    call_command("seed_demo", "--quiet-logins")
+
+    assert Order.objects.count() == count
