@@ -101,7 +101,7 @@ lock: install  ## Re-pin requirements*.txt from requirements*.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
 
-screenshots: install chromium  ## PNGs of the main pages (desktop, phone) from a seeded demo, into docs/screenshots/
+screenshots: install chromium  ## PNGs of the main pages (desktop, phone) and the order e-mail from a seeded demo, into docs/screenshots/
 	CHROMIUM=$(CHROMIUM) $(BIN)/python scripts/screenshots.py
 
 clean:  ## Remove the virtual environment and local data (var/)

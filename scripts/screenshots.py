@@ -1,8 +1,10 @@
-"""`make screenshots`: PNGs of the customer site's main pages, desktop and phone, for the README.
+"""`make screenshots`: PNGs of the customer site's main pages, desktop and phone, for the README,
+and of the "order placed" e-mail (docs/emails.md) as a mail program shows its HTML.
 
 By default it serves its own demo: a throwaway SQLite database, migrated and seeded with
 `seed_demo`, behind `manage.py runserver` on a free loopback port, so your `var/db.sqlite3` is
-left alone. `--url http://127.0.0.1:8000` photographs a demo you already run instead.
+left alone. `--url http://127.0.0.1:8000` photographs a demo you already run instead (the e-mail
+is rendered from the demo's database, so only without `--url`); `--email-only` just the e-mail.
 
 Drives Debian's Chromium (`/usr/bin/chromium`, or $CHROMIUM) with Playwright; PNGs are reduced
 to a 256-colour palette so that they stay small in the repository.
@@ -56,6 +58,18 @@ CUSTOMER_PAGES = [
     ("bookings", "/bookings/"),
 ]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+EMAIL_VIEWPORT = {"width": 720, "height": 900}
+# Run in the demo's database by `manage.py shell`: the HTML of the first demo order's receipt,
+# rendered by the e-mail handler's own code, written to the file named by EMAIL_HTML.
+RENDER_EMAIL = """
+import os
+from littlelemon.events.models import Delivery, OutboxEvent
+from littlelemon.notifications.emails.compose import email_compose, email_message
+event = OutboxEvent.objects.filter(type="order.placed").order_by("pk").first()
+message = email_message(delivery=Delivery(event=event), composed=email_compose(event))
+with open(os.environ["EMAIL_HTML"], "w", encoding="utf-8") as file:
+    file.write(message.alternatives[0][0])
+"""
 
 
 def free_port() -> int:
@@ -78,7 +92,8 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
 
 @contextmanager
 def demo_server():
-    """A seeded demo on a free port, in a temporary folder; stopped and removed afterwards."""
+    """A seeded demo on a free port, in a temporary folder, and the HTML of its "order placed"
+    e-mail: yields (url, html); the server is stopped and the folder removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="littlelemon-screenshots-") as folder:
         env = {
             **os.environ,
@@ -90,6 +105,10 @@ def demo_server():
         manage = [sys.executable, str(ROOT / "manage.py")]
         subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
         subprocess.run([*manage, "seed_demo", "--quiet-logins"], env=env, check=True, cwd=ROOT)
+        email_html = Path(folder) / "email.html"
+        subprocess.run(
+            [*manage, "shell", "-c", RENDER_EMAIL], env={**env, "EMAIL_HTML": str(email_html)}, check=True, cwd=ROOT
+        )
         port = free_port()
         server = subprocess.Popen(
             [*manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
@@ -101,7 +120,7 @@ def demo_server():
         url = f"http://127.0.0.1:{port}"
         try:
             wait_until_up(url)
-            yield url
+            yield url, email_html.read_text(encoding="utf-8")
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -125,6 +144,20 @@ def log_in_and_fill_the_cart(page, url: str, *, fill: bool) -> None:
             card = page.locator("#menu-results article").filter(has=page.get_by_role("link", name=title, exact=True))
             card.get_by_role("button", name="Add to cart").click()
             card.locator(".add-to-cart__status").get_by_text("is in your cart").wait_for()
+
+
+def photograph_email(html: str, out: Path) -> Path:
+    """The e-mail's HTML as a mail program shows it: loaded with `set_content`, no site around it."""
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / "email-order-placed.png"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport=EMAIL_VIEWPORT)
+        page.set_content(html)
+        page.screenshot(path=str(target), full_page=True)
+        browser.close()
+    shrink(target)
+    return target
 
 
 def photograph(url: str, out: Path) -> list[Path]:
@@ -165,12 +198,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", help="photograph this running site instead of starting a demo")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--email-only", action="store_true", help="only the e-mail (from a demo of its own)")
     args = parser.parse_args()
     if args.url:
         written = photograph(args.url.rstrip("/"), args.out)
     else:
-        with demo_server() as url:
-            written = photograph(url, args.out)
+        with demo_server() as (url, email_html):
+            written = [] if args.email_only else photograph(url, args.out)
+            written.append(photograph_email(email_html, args.out))
     for path in written:
         print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}  {path.stat().st_size // 1024} KB")
 
