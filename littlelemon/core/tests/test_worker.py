@@ -1,0 +1,199 @@
+"""`manage.py worker`: the batch mode ticks the scheduler once and runs the queue, the scheduler
+enqueues a job once per interval whoever ticks, and the long-running worker is a real process
+that runs what is enqueued and stops cleanly on SIGTERM."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils import timezone
+from django_tasks import task
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from littlelemon.core import periodic
+from littlelemon.core.models import PeriodicJob
+from littlelemon.core.periodic import periodic_register, periodic_tick
+from littlelemon.events.models import OutboxEvent
+from littlelemon.events.services import event_record
+
+from .concurrency import race
+from .servers import ROOT
+
+
+@task()
+def report_process(label: str) -> dict:
+    """Says which process ran it (a test task, importable by the worker process too)."""
+    return {"label": label, "pid": os.getpid()}
+
+
+@task()
+def count_runs() -> int:
+    return 1
+
+
+@pytest.fixture
+def only_the_test_job(monkeypatch):
+    """The scheduler with one job of the test's own (the apps' jobs set aside)."""
+    monkeypatch.setattr(periodic, "_jobs", {})
+    periodic_register(count_runs, every=timedelta(minutes=5), name="count-runs")
+
+
+def _results(task_obj) -> list[DBTaskResult]:
+    return list(DBTaskResult.objects.filter(task_path=task_obj.module_path).order_by("enqueued_at"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batch_ticks_the_periodic_jobs_once_runs_the_queue_and_exits():
+    # Given a queued task and an event nobody has relayed yet
+    queued = report_process.enqueue("queued before the run")
+    with transaction.atomic():
+        event = event_record(type="worker.test", aggregate="test", aggregate_id=1, payload={})
+
+    # When the batch worker runs
+    call_command("worker", batch=True, verbosity=0)
+
+    # Then every registered periodic job was enqueued once and every task ran, in this process
+    jobs = {job.name for job in periodic.periodic_jobs()}
+    assert {"littlelemon.events.tasks.relay_outbox", "littlelemon.events.tasks.outbox_purge"} <= jobs
+    assert set(PeriodicJob.objects.values_list("name", flat=True)) == jobs
+    assert DBTaskResult.objects.exclude(status=TaskResultStatus.SUCCESSFUL).count() == 0
+    result = DBTaskResult.objects.get(pk=queued.id)
+    assert result.return_value == {"label": "queued before the run", "pid": os.getpid()}
+    # The relay ran (once after the event's commit, once as the periodic job) and the event is out.
+    from littlelemon.events.tasks import relay_outbox
+
+    assert len(_results(relay_outbox)) == 2
+    event.refresh_from_db()
+    assert event.routed_at is not None
+
+    # And a second batch right after enqueues no periodic job again: nothing is due.
+    tasks_before = DBTaskResult.objects.count()
+    call_command("worker", batch=True, verbosity=0)
+    assert DBTaskResult.objects.count() == tasks_before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batch_with_max_seconds_takes_no_new_task_after_the_deadline(only_the_test_job):
+    for number in range(3):
+        report_process.enqueue(f"task {number}")
+
+    call_command("worker", batch=True, max_seconds=0, verbosity=0)
+
+    # The deadline had passed when the first task ended: one ran, the others wait for the next run.
+    statuses = sorted(result.status for result in _results(report_process))
+    assert statuses == [TaskResultStatus.READY, TaskResultStatus.READY, TaskResultStatus.SUCCESSFUL]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_scheduler_enqueues_a_job_once_per_interval_whoever_ticks(only_the_test_job):
+    start = timezone.now()
+
+    first = periodic_tick(now=start)
+    second_caller = periodic_tick(now=start)  # another worker, the same moment
+    a_minute_later = periodic_tick(now=start + timedelta(minutes=1))
+    due_again = periodic_tick(now=start + timedelta(minutes=5))
+    twice_more = [periodic_tick(now=start + timedelta(minutes=5, seconds=s)) for s in (0, 30)]
+
+    assert (first, second_caller, a_minute_later, due_again, twice_more) == (
+        ["count-runs"],
+        [],
+        [],
+        ["count-runs"],
+        [[], []],
+    )
+    assert len(_results(count_runs)) == 2
+    assert PeriodicJob.objects.get(name="count-runs").last_enqueued_at == start + timedelta(minutes=5)
+
+
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_ticking_at_once_enqueue_the_job_once(only_the_test_job):
+    start = timezone.now()
+
+    results = race([lambda: periodic_tick(now=start)] * 2)
+
+    assert sorted(results, key=len) == [[], ["count-runs"]]
+    assert len(_results(count_runs)) == 1
+
+
+# --- the long-running worker as a real process --------------------------------------------------
+
+
+def _test_database_url() -> str:
+    """The URL of the database this test uses (the test run's own SQLite file or PostgreSQL
+    database), for a process started with config.settings.test."""
+    database = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{database['NAME']}"
+    credentials = quote(database["USER"] or "", safe="")
+    if database["PASSWORD"]:
+        credentials += ":" + quote(database["PASSWORD"], safe="")
+    host = database["HOST"] or "localhost"
+    return f"postgres://{credentials}@{host}:{database['PORT'] or 5432}/{database['NAME']}"
+
+
+def _wait_for(condition, process: subprocess.Popen, log: Path, what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds  # a loaded machine, not an assertion on speed
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the worker exited with {process.returncode} before {what}:\n{log.read_text()}")
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"no {what} within {seconds}s:\n{log.read_text()}")
+
+
+@pytest.mark.server
+@pytest.mark.django_db(transaction=True)
+def test_the_long_running_worker_runs_what_is_enqueued_and_stops_on_sigterm(tmp_path):
+    heartbeat = tmp_path / "heartbeat"
+    env = {name: value for name, value in os.environ.items() if name not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    env |= {"DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": _test_database_url()}
+    log = tmp_path / "worker.log"
+    with open(log, "wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "worker", "--interval", "0.2", "--heartbeat", str(heartbeat)],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        # Started: its first pass (the periodic jobs enqueued and run) touched the heartbeat.
+        _wait_for(heartbeat.exists, process, log, "heartbeat")
+
+        result = report_process.enqueue("from the test")
+
+        _wait_for(
+            lambda: DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL,
+            process,
+            log,
+            "finished task",
+        )
+        stopped_at = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        returncode = process.wait(timeout=30)
+        took = time.monotonic() - stopped_at
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+    assert DBTaskResult.objects.get(pk=result.id).return_value == {"label": "from the test", "pid": process.pid}
+    assert returncode == 0, log.read_text()
+    assert took < 10, f"took {took:.1f}s to stop"  # idle: at once; generous for a loaded machine
+    output = log.read_text()
+    assert "stopping after the task in hand" in output and "stopped" in output
+    assert "Traceback" not in output, output
+    # The periodic jobs were enqueued by its first tick and run.
+    assert set(PeriodicJob.objects.values_list("name", flat=True)) == {job.name for job in periodic.periodic_jobs()}
+    assert not OutboxEvent.objects.filter(routed_at__isnull=True).exists()
