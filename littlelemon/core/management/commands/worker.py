@@ -87,8 +87,11 @@ class Command(BaseCommand):
         self.heartbeat = heartbeat
         _quiet_library_logging(verbosity)
         if not batch:
-            for signum in (signal.SIGTERM, signal.SIGINT):
-                signal.signal(signum, self._stop)
+            signal.signal(signal.SIGTERM, self._stop)
+            # Started in the background of a shell (`make run`), it ignores the terminal's Ctrl-C
+            # and hears the shell's SIGTERM instead: one signal, not two.
+            if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+                signal.signal(signal.SIGINT, self._stop)
             logger.info("worker %s started (periodic tick every %ss)", self.worker_id, settings.PERIODIC_TICK_SECONDS)
         last_tick = float("-inf")
         while not self.stopping.is_set():
