@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
+from io import StringIO
 from pathlib import Path
 from urllib.parse import quote
 
@@ -59,7 +60,8 @@ def test_batch_ticks_the_periodic_jobs_once_runs_the_queue_and_exits():
         event = event_record(type="worker.test", aggregate="test", aggregate_id=1, payload={})
 
     # When the batch worker runs
-    call_command("worker", batch=True, verbosity=0)
+    output = StringIO()
+    call_command("worker", batch=True, verbosity=0, stdout=output)
 
     # Then every registered periodic job was enqueued once and every task ran, in this process
     jobs = {job.name for job in periodic.periodic_jobs()}
@@ -74,6 +76,10 @@ def test_batch_ticks_the_periodic_jobs_once_runs_the_queue_and_exits():
     assert len(_results(relay_outbox)) == 2
     event.refresh_from_db()
     assert event.routed_at is not None
+    ran = 1 + 2 + len(jobs) - 1  # the queued task, the relay twice, the other periodic jobs
+    assert output.getvalue() == (
+        f"worker --batch: {len(jobs)} periodic job(s) enqueued, {ran} task(s) run ({ran} successful, 0 failed)\n"
+    )
 
     # And a second batch right after enqueues no periodic job again: nothing is due.
     tasks_before = DBTaskResult.objects.count()

@@ -22,13 +22,14 @@ import signal
 import socket
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from types import FrameType
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, connections
-from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, TASKS_LOGGER
+from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, TASKS_LOGGER, TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -46,8 +47,13 @@ class _TaskRunner(Worker):
 
     deadline: float | None = None
 
+    def __init__(self, *, outcomes: Counter, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.outcomes = outcomes
+
     def run_task(self, db_task_result: DBTaskResult) -> None:
         super().run_task(db_task_result)
+        self.outcomes[db_task_result.status] += 1
         if self.deadline is not None and time.monotonic() >= self.deadline:
             self.running = False
 
@@ -85,6 +91,8 @@ class Command(BaseCommand):
         self.worker_id = f"{socket.gethostname()}-{os.getpid()}"[-64:]
         self.deadline = None if max_seconds is None else time.monotonic() + max_seconds
         self.heartbeat = heartbeat
+        self.outcomes: Counter = Counter()
+        enqueued: list[str] = []
         _quiet_library_logging(verbosity)
         if not batch:
             signal.signal(signal.SIGTERM, self._stop)
@@ -97,7 +105,7 @@ class Command(BaseCommand):
         while not self.stopping.is_set():
             try:
                 if time.monotonic() - last_tick >= settings.PERIODIC_TICK_SECONDS:
-                    periodic_tick()
+                    enqueued = periodic_tick()
                     last_tick = time.monotonic()
                 self._run_queued_tasks()
             except DatabaseError:
@@ -111,13 +119,20 @@ class Command(BaseCommand):
             if batch:
                 break
             self.stopping.wait(interval)
-        if not batch:
+        if batch:
+            self.stdout.write(
+                f"worker --batch: {len(enqueued)} periodic job(s) enqueued, {self.outcomes.total()} task(s) run"
+                f" ({self.outcomes[TaskResultStatus.SUCCESSFUL]} successful,"
+                f" {self.outcomes[TaskResultStatus.FAILED]} failed)"
+            )
+        else:
             logger.info("worker %s stopped", self.worker_id)
 
     def _run_queued_tasks(self) -> None:
         """Every ready task, in the order the backend hands them out, until none is left (or the
         deadline passed, or a signal came)."""
         runner = _TaskRunner(
+            outcomes=self.outcomes,
             queue_names=["*"],
             interval=0,
             batch=True,
