@@ -237,6 +237,8 @@ TASKS = {
     }
 }
 PERIODIC_TICK_SECONDS = env.int("PERIODIC_TICK_SECONDS", default=60)
+# Finished task results (the queue's table) are deleted after this many days (a periodic job).
+TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=7)
 # The outbox relay (littlelemon/events/relay.py).
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)  # then the delivery is dead-lettered
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)  # doubles each attempt

@@ -23,6 +23,7 @@ from django_tasks_db.models import DBTaskResult
 from littlelemon.core import periodic
 from littlelemon.core.models import PeriodicJob
 from littlelemon.core.periodic import periodic_register, periodic_tick
+from littlelemon.core.tasks import task_results_purge
 from littlelemon.events.models import OutboxEvent
 from littlelemon.events.services import event_record
 
@@ -129,6 +130,30 @@ def test_two_workers_ticking_at_once_enqueue_the_job_once(only_the_test_job):
 
     assert sorted(results, key=len) == [[], ["count-runs"]]
     assert len(_results(count_runs)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_finished_task_results_are_purged_after_the_retention_ready_ones_never(settings, only_the_test_job):
+    settings.TASK_RESULT_RETENTION_DAYS = 7
+    now = timezone.now()
+    old_success, old_failure, recent, waiting = (report_process.enqueue(f"task {n}") for n in range(4))
+    DBTaskResult.objects.filter(pk__in=[old_success.id, recent.id]).update(
+        status=TaskResultStatus.SUCCESSFUL, finished_at=now - timedelta(days=8)
+    )
+    failed_long_ago = {"status": TaskResultStatus.FAILED, "finished_at": now - timedelta(days=30)}
+    DBTaskResult.objects.filter(pk=old_failure.id).update(**failed_long_ago)
+    DBTaskResult.objects.filter(pk=recent.id).update(finished_at=now - timedelta(days=6))
+    DBTaskResult.objects.filter(pk=waiting.id).update(enqueued_at=now - timedelta(days=30))  # never run
+
+    purged = task_results_purge(now=now)
+    again = task_results_purge(now=now)
+
+    assert (purged, again) == (2, 0)
+    assert {str(pk) for pk in DBTaskResult.objects.values_list("pk", flat=True)} == {recent.id, waiting.id}
+
+
+def test_the_purge_is_a_periodic_job():
+    assert "littlelemon.core.tasks.finished_tasks_purge" in {job.name for job in periodic.periodic_jobs()}
 
 
 # --- the long-running worker as a real process --------------------------------------------------
