@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -183,9 +185,10 @@ def _wait_for(condition, process: subprocess.Popen, log: Path, what: str, second
     raise AssertionError(f"no {what} within {seconds}s:\n{log.read_text()}")
 
 
-@pytest.mark.server
-@pytest.mark.django_db(transaction=True)
-def test_the_long_running_worker_runs_what_is_enqueued_and_stops_on_sigterm(tmp_path):
+@contextmanager
+def _worker_process(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, Path]]:
+    """`manage.py worker` (long-running) as a process of its own on this test's database, started
+    (its first pass touched the heartbeat); killed at the end if the test did not stop it."""
     heartbeat = tmp_path / "heartbeat"
     env = {name: value for name, value in os.environ.items() if name not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
     env |= {"DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": _test_database_url()}
@@ -199,32 +202,58 @@ def test_the_long_running_worker_runs_what_is_enqueued_and_stops_on_sigterm(tmp_
             stderr=subprocess.STDOUT,
         )
     try:
-        # Started: its first pass (the periodic jobs enqueued and run) touched the heartbeat.
         _wait_for(heartbeat.exists, process, log, "heartbeat")
-
-        result = report_process.enqueue("from the test")
-
-        _wait_for(
-            lambda: DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL,
-            process,
-            log,
-            "finished task",
-        )
-        stopped_at = time.monotonic()
-        process.send_signal(signal.SIGTERM)
-        returncode = process.wait(timeout=30)
-        took = time.monotonic() - stopped_at
+        yield process, log
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def _status(result) -> str:
+    return DBTaskResult.objects.get(pk=result.id).status
+
+
+@pytest.mark.server
+@pytest.mark.django_db(transaction=True)
+def test_the_long_running_worker_runs_what_is_enqueued_and_stops_on_sigterm(tmp_path):
+    with _worker_process(tmp_path) as (process, log):
+        result = report_process.enqueue("from the test")
+
+        _wait_for(lambda: _status(result) == TaskResultStatus.SUCCESSFUL, process, log, "finished task")
+        stopped_at = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        returncode = process.wait(timeout=30)
+        took = time.monotonic() - stopped_at
 
     assert DBTaskResult.objects.get(pk=result.id).return_value == {"label": "from the test", "pid": process.pid}
     assert returncode == 0, log.read_text()
     assert took < 10, f"took {took:.1f}s to stop"  # idle: at once; generous for a loaded machine
     output = log.read_text()
     assert "stopping after the task in hand" in output and "stopped" in output
-    assert "Traceback" not in output, output
     # The periodic jobs were enqueued by its first tick and run.
     assert set(PeriodicJob.objects.values_list("name", flat=True)) == {job.name for job in periodic.periodic_jobs()}
     assert not OutboxEvent.objects.filter(routed_at__isnull=True).exists()
+
+
+@task()
+def take_a_while(seconds: float) -> str:
+    time.sleep(seconds)
+    return "finished"
+
+
+@pytest.mark.server
+@pytest.mark.django_db(transaction=True)
+def test_sigterm_during_a_task_lets_it_finish_then_the_worker_exits_0(tmp_path):
+    with _worker_process(tmp_path) as (process, log):
+        slow = take_a_while.enqueue(2.0)
+        after = report_process.enqueue("queued behind the slow one")
+        _wait_for(lambda: _status(slow) == TaskResultStatus.RUNNING, process, log, "the slow task started")
+
+        process.send_signal(signal.SIGTERM)
+        returncode = process.wait(timeout=60)
+
+    assert returncode == 0, log.read_text()
+    assert DBTaskResult.objects.get(pk=slow.id).return_value == "finished"
+    assert _status(slow) == TaskResultStatus.SUCCESSFUL
+    assert _status(after) == TaskResultStatus.READY  # no new task once asked to stop: the next worker's
