@@ -238,6 +238,8 @@ TASKS = {
 }
 # How often `manage.py worker` enqueues the periodic jobs that are due (no job runs more often).
 PERIODIC_TICK_SECONDS = env.int("PERIODIC_TICK_SECONDS", default=15)
+# Finished task results (the queue's table) are deleted after this many days (a periodic job).
+TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=7)
 # The outbox relay (littlelemon/events/relay.py).
 # The relay runs after every commit that writes an event, and this often besides: retries that
 # came due, deliveries a killed worker left leased, an enqueue that was lost.
