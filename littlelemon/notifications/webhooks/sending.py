@@ -103,6 +103,8 @@ def _post(destination: Destination, *, body: bytes, headers: dict) -> int:
             )
             response.close()  # the answer's body is not read: its status is the answer
             return response.status
+    except urllib3.exceptions.NewConnectionError as error:  # a subclass of the timeout error: first
+        raise DeliveryFailed(f"Could not reach the receiver: {error}") from None
     except urllib3.exceptions.TimeoutError:
         raise DeliveryFailed(f"The receiver did not answer within {seconds:g} seconds.") from None
     except (urllib3.exceptions.HTTPError, OSError) as error:
