@@ -77,7 +77,7 @@ def destination_resolve(url: str) -> Destination:
     if not settings.WEBHOOKS_ALLOW_PRIVATE:
         for address in addresses:
             if reason := address_refusal(address):
-                shown = "" if str(address) == host else f" resolves to {address}, which"
+                shown = "" if _is_literal(host) else f" resolves to {address}, which"
                 raise WebhookUrlRefused(
                     f"{host!r}{shown} is {reason}: webhooks may only be sent to public internet addresses.",
                     field="url",
@@ -103,6 +103,14 @@ def address_refusal(address: IPAddress) -> str:
     if not address.is_global:
         return "not a public address"
     return ""
+
+
+def _is_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def host_addresses(host: str, port: int) -> list[IPAddress]:
