@@ -1,5 +1,6 @@
 """A real HTTP receiver on loopback (http.server in a thread) that records what it is sent."""
 
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -27,6 +28,9 @@ class Receiver:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/hooks/little-lemon?source=test"
 
+    def https_url(self, host: str) -> str:
+        return f"https://{host}:{self.port}/hooks/little-lemon"
+
 
 def _handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
@@ -53,9 +57,13 @@ def _handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
 
 
 class LoopbackServer:
-    def __init__(self) -> None:
+    """`tls`: a server-side SSLContext, to answer https."""
+
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.receiver = Receiver()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self.receiver))
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.server.daemon_threads = True
         self.receiver.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

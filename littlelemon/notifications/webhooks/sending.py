@@ -84,6 +84,7 @@ def _post(destination: Destination, *, body: bytes, headers: dict) -> int:
             destination.address,
             destination.port,
             cert_reqs="CERT_REQUIRED",
+            ca_certs=settings.WEBHOOKS_CA_BUNDLE or None,  # None: the system's certificate authorities
             server_hostname=destination.host,
             assert_hostname=destination.host,
             **options,
