@@ -2,6 +2,7 @@ import json
 from datetime import timedelta
 
 import pytest
+import yaml
 from django.utils import timezone
 
 from littlelemon.audit.models import AuditEntry
@@ -310,3 +311,33 @@ def test_redeliver_while_it_is_being_sent_is_a_409(manager_client):
 def test_an_unknown_endpoint_is_a_404(manager_client):
     assert manager_client.get("/api/v1/webhooks/999/").status_code == 404
     assert manager_client.get("/api/v1/webhooks/99999999999999999999/").status_code == 404
+
+
+@pytest.mark.parametrize("endpoints", [1, 5])
+def test_the_endpoint_list_runs_a_fixed_number_of_queries(manager_client, django_assert_num_queries, endpoints):
+    for _ in range(endpoints):
+        create(manager_client)
+
+    # auth user + groups, count, page
+    with django_assert_num_queries(4):
+        response = manager_client.get("/api/v1/webhooks/")
+
+    assert response.json()["count"] == endpoints
+
+
+def test_the_schema_documents_the_webhook_endpoints(api_client):
+    schema = yaml.safe_load(api_client.get("/api/schema/").content)
+    paths = schema["paths"]
+
+    assert {"201", "400", "401", "403"} <= set(paths["/api/v1/webhooks/"]["post"]["responses"])
+    assert paths["/api/v1/webhooks/"]["post"]["responses"]["201"]["content"]["application/json"]["schema"][
+        "$ref"
+    ].endswith("/WebhookEndpointWithSecret")
+    assert "409" in paths["/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver/"]["post"]["responses"]
+    assert "/api/v1/webhooks/{id}/deliveries/" in paths
+    assert "/api/v1/webhooks/{id}/rotate-secret/" in paths
+    components = schema["components"]["schemas"]
+    with_secret = [name for name, component in components.items() if "secret" in component.get("properties", {})]
+    assert with_secret == ["WebhookEndpointWithSecret"]
+    event_types = components["WebhookEndpointCreateRequest"]["properties"]["event_types"]
+    assert components[event_types["items"]["$ref"].rsplit("/", 1)[1]]["enum"] == list(EVENT_TYPES)
