@@ -71,6 +71,8 @@ PRIVATE_NETWORK = "webhooks may only be sent to public internet addresses."
         ),
         ("https:///x", "webhook_url_refused", "A webhook URL needs a host name."),
         ("https://hooks.example.com:99999/x", "webhook_url_refused", "This is not a valid URL."),
+        ("https://hooks.example.com:0/x", "webhook_url_refused", "This is not a valid URL: port 0."),
+        ("https://[::1/x", "webhook_url_refused", "This is not a valid URL."),
         ("https://127.0.0.1/x", "webhook_url_refused", f"'127.0.0.1' is a loopback address: {PRIVATE_NETWORK}"),
         ("https://10.1.2.3/x", "webhook_url_refused", f"'10.1.2.3' is a private address: {PRIVATE_NETWORK}"),
         (

@@ -106,3 +106,29 @@ def test_retry_in_the_delivery_admin_redelivers_with_the_same_id(admin_client, m
 
     retried = Delivery.objects.get()
     assert (retried.pk, retried.status, retried.attempts) == (delivery.pk, DeliveryStatus.PENDING, 0)
+
+
+def test_changing_an_endpoint_goes_through_the_service(admin_client, make_endpoint, settings):
+    endpoint = make_endpoint()
+    change = f"/admin/notifications/webhookendpoint/{endpoint.pk}/change/"
+    form = {"url": endpoint.url, "description": "Kiosk", "event_types": ["booking.created"], "active": "on"}
+
+    response = admin_client.post(change, form)
+
+    assert response.status_code == 302
+    endpoint.refresh_from_db()
+    assert (endpoint.description, endpoint.event_types) == ("Kiosk", ["booking.created"])
+
+    settings.WEBHOOKS_ALLOW_PRIVATE = False
+    refused = admin_client.post(change, form | {"url": "http://10.0.0.1/x"})
+
+    assert refused.status_code == 200
+    assert "&#x27;10.0.0.1&#x27; is a private address" in refused.content.decode()
+    endpoint.refresh_from_db()
+    assert endpoint.url == "http://127.0.0.1:9/hook"
+
+    admin_client.post(change, {**form, "active": ""})
+
+    endpoint.refresh_from_db()
+    assert endpoint.active is False
+    assert endpoint.disabled_reason.startswith("Deactivated by ")

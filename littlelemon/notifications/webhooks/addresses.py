@@ -58,6 +58,8 @@ def url_parse(url: str) -> SplitResult:
         )
     if not parts.hostname:
         raise WebhookUrlRefused("A webhook URL needs a host name.", field="url")
+    if parts.port == 0:
+        raise WebhookUrlRefused("This is not a valid URL: port 0.", field="url")
     if parts.fragment:
         raise WebhookUrlRefused("A webhook URL must not have a #fragment.", field="url")
     return parts
