@@ -259,3 +259,23 @@ def test_events_recorded_outside_the_catalogue_reach_no_endpoint(make_endpoint):
     events_route()
 
     assert not Delivery.objects.exists()
+
+
+def test_an_order_accepted_by_a_manager_reaches_the_receiver(receiver, make_endpoint, manager):
+    """The whole way: the orders service records the event, the relay delivers it, signed."""
+    from littlelemon.orders.tests.factories import OrderFactory
+    from littlelemon.orders.transitions import order_status_change
+
+    endpoint = make_endpoint(url=receiver.url, event_types=["order.status_changed"])
+    order = OrderFactory(status="placed", items=1)
+
+    order_status_change(order=order.pk, actor=manager, status="accepted")
+    relay_run()
+
+    [request] = receiver.received
+    body = json.loads(request.body)
+    assert request.headers["Little-Lemon-Event"] == "order.status_changed"
+    assert (body["type"], body["data"]["order_id"]) == ("order.status_changed", order.pk)
+    assert (body["data"]["from_status"], body["data"]["to_status"]) == ("placed", "accepted")
+    assert documented_verify()(endpoint.secret, request.body, request.headers["Little-Lemon-Signature"])
+    assert Delivery.objects.get().status == DeliveryStatus.DELIVERED
