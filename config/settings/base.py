@@ -236,8 +236,12 @@ TASKS = {
         else "django_tasks_db.DatabaseBackend"
     }
 }
-PERIODIC_TICK_SECONDS = env.int("PERIODIC_TICK_SECONDS", default=60)
+# How often `manage.py worker` enqueues the periodic jobs that are due (no job runs more often).
+PERIODIC_TICK_SECONDS = env.int("PERIODIC_TICK_SECONDS", default=15)
 # The outbox relay (littlelemon/events/relay.py).
+# The relay runs after every commit that writes an event, and this often besides: retries that
+# came due, deliveries a killed worker left leased, an enqueue that was lost.
+OUTBOX_RELAY_INTERVAL_SECONDS = env.int("OUTBOX_RELAY_INTERVAL_SECONDS", default=30)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)  # then the delivery is dead-lettered
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)  # doubles each attempt
 OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=3600)
