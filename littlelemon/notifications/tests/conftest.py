@@ -4,11 +4,10 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 
+from littlelemon.core.tests.receivers import http_receiver
 from littlelemon.events.models import OutboxEvent
 from littlelemon.events.services import event_record
 from littlelemon.notifications.webhooks import services
-
-from .receiver import LoopbackServer
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "webhooks.md"
 
@@ -23,7 +22,8 @@ def loopback_allowed(settings):
 
 @pytest.fixture
 def receiver(loopback_allowed):
-    with LoopbackServer() as receiver:
+    """A real HTTP receiver on 127.0.0.1 (core/tests/receivers.py)."""
+    with http_receiver() as receiver:
         yield receiver
 
 

@@ -55,12 +55,11 @@ def test_create_shows_the_secret_once_and_never_again(manager_client, manager):
         "/api/v1/webhooks/",
         f"/api/v1/webhooks/{endpoint.pk}/",
         f"/api/v1/webhooks/{endpoint.pk}/deliveries/",
-        "/api/schema/",
     ):
         shown = manager_client.get(path)
         assert shown.status_code == 200, path
         assert secret not in shown.content.decode(), path
-        assert "secret" not in json.dumps(shown.json() if path != "/api/schema/" else {}), path
+        assert "secret" not in json.dumps(shown.json()), path
     patched = manager_client.patch(f"/api/v1/webhooks/{endpoint.pk}/", {"description": "New"}, format="json")
     assert patched.status_code == 200 and "secret" not in patched.json()
     audit = AuditEntry.objects.filter(action__startswith="webhook_endpoint").values_list("changes", flat=True)
@@ -257,8 +256,8 @@ def test_redeliver_sends_a_dead_letter_again_with_the_same_delivery_id(manager_c
     relay_run()
     delivery.refresh_from_db()
     assert (delivery.status, Delivery.objects.count()) == (DeliveryStatus.DELIVERED, 1)
-    assert [r.headers["Little-Lemon-Delivery"] for r in receiver.received] == [str(delivery.pk)] * 2
-    assert [json.loads(r.body)["id"] for r in receiver.received] == [str(delivery.pk)] * 2
+    assert [r.headers["Little-Lemon-Delivery"] for r in receiver.requests] == [str(delivery.pk)] * 2
+    assert [json.loads(r.body)["id"] for r in receiver.requests] == [str(delivery.pk)] * 2
     assert AuditEntry.objects.filter(action="webhook_endpoint.redeliver").count() == 1
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 
+from littlelemon.core.tests.receivers import http_receiver
 from littlelemon.events.models import Delivery, DeliveryAttempt, DeliveryStatus, OutboxEvent
 from littlelemon.events.relay import events_route, relay_run
 from littlelemon.notifications.models import WebhookEndpoint
@@ -15,19 +16,18 @@ from littlelemon.notifications.webhooks import addresses, services
 from littlelemon.notifications.webhooks.catalogue import EVENT_TYPES
 
 from .conftest import documented_verify, record_event
-from .receiver import LoopbackServer
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_receiver_verifies_the_signature_with_the_documented_snippet(receiver, make_endpoint):
-    endpoint = make_endpoint(url=receiver.url, event_types=["order.placed"])
+    endpoint = make_endpoint(url=f"{receiver.url}/little-lemon?source=test", event_types=["order.placed"])
     event = record_event("order.placed", aggregate_id=42, order_id=42, total="31.40", items=[{"title": "Soup"}])
 
     report = relay_run()
 
     assert (report.delivered, report.failed, report.dead) == (1, 0, 0)
-    [request] = receiver.received
+    [request] = receiver.requests
     delivery = Delivery.objects.get()
     verify = documented_verify()
     assert verify(endpoint.secret, request.body, request.headers["Little-Lemon-Signature"]) is True
@@ -82,7 +82,7 @@ def test_a_410_disables_the_endpoint_and_dead_letters_the_delivery(receiver, mak
     record_event(aggregate_id=2)
     assert relay_run().routed == 1
     assert Delivery.objects.count() == 1
-    assert len(receiver.received) == 1
+    assert len(receiver.requests) == 1
 
 
 def test_a_500_is_retried_with_backoff_then_dead_lettered(receiver, make_endpoint, settings):
@@ -109,8 +109,8 @@ def test_a_500_is_retried_with_backoff_then_dead_lettered(receiver, make_endpoin
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.DEAD, 3)
     log = list(DeliveryAttempt.objects.order_by("number").values_list("number", "succeeded", "response_code"))
     assert log == [(1, False, 500), (2, False, 500), (3, False, 500)]
-    assert len(receiver.received) == 3
-    assert len({r.headers["Little-Lemon-Delivery"] for r in receiver.received}) == 1  # the same delivery id
+    assert len(receiver.requests) == 3
+    assert len({r.headers["Little-Lemon-Delivery"] for r in receiver.requests}) == 1  # the same delivery id
     assert WebhookEndpoint.objects.get().active is True  # a 500 does not disable
 
 
@@ -142,11 +142,11 @@ def test_a_redirect_is_not_followed(receiver, make_endpoint):
     delivery = Delivery.objects.get()
     assert delivery.last_error == "The receiver answered 302: redirects are not followed."
     assert DeliveryAttempt.objects.get().response_code == 302
-    assert len(receiver.received) == 1
+    assert len(receiver.requests) == 1
 
 
 def test_a_receiver_that_is_down_fails_the_attempt(make_endpoint):
-    with LoopbackServer() as gone:
+    with http_receiver() as gone:
         url = gone.url
     make_endpoint(url=url)
     record_event()
@@ -182,7 +182,7 @@ def test_a_delivery_for_an_endpoint_disabled_since_fails_for_good(receiver, make
     delivery = Delivery.objects.get()
     assert report.dead == 1
     assert delivery.last_error == f"Not sent: endpoint #{endpoint.pk} is disabled (Replaced by the new POS.)."
-    assert receiver.received == []
+    assert receiver.requests == []
 
 
 def test_the_address_is_checked_again_at_send_time(receiver, make_endpoint, settings, monkeypatch):
@@ -201,7 +201,7 @@ def test_the_address_is_checked_again_at_send_time(receiver, make_endpoint, sett
         "Not sent: 'hooks.example.com' resolves to 127.0.0.1, which is a loopback address: "
         "webhooks may only be sent to public internet addresses."
     )
-    assert receiver.received == []
+    assert receiver.requests == []
 
 
 def test_the_checked_address_is_the_one_connected_to(receiver, make_endpoint, monkeypatch):
@@ -219,7 +219,7 @@ def test_the_checked_address_is_the_one_connected_to(receiver, make_endpoint, mo
     assert relay_run().delivered == 1
 
     assert calls == ["pos.example.invalid", "pos.example.invalid"]  # at registration and at the send
-    assert receiver.received[0].headers["Host"] == f"pos.example.invalid:{receiver.port}"
+    assert receiver.requests[0].headers["Host"] == f"pos.example.invalid:{receiver.port}"
 
 
 def test_a_crash_after_the_send_repeats_it_with_the_same_delivery_id(receiver, make_endpoint):
@@ -231,9 +231,9 @@ def test_a_crash_after_the_send_repeats_it_with_the_same_delivery_id(receiver, m
     services.webhook_redeliver(endpoint=WebhookEndpoint.objects.get(), delivery_id=delivery.pk)
     relay_run()
 
-    ids = [r.headers["Little-Lemon-Delivery"] for r in receiver.received]
+    ids = [r.headers["Little-Lemon-Delivery"] for r in receiver.requests]
     assert ids == [str(delivery.pk), str(delivery.pk)]
-    assert [json.loads(r.body)["id"] for r in receiver.received] == ids
+    assert [json.loads(r.body)["id"] for r in receiver.requests] == ids
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.DELIVERED
 
@@ -272,7 +272,7 @@ def test_an_order_accepted_by_a_manager_reaches_the_receiver(receiver, make_endp
     order_status_change(order=order.pk, actor=manager, status="accepted")
     relay_run()
 
-    [request] = receiver.received
+    [request] = receiver.requests
     body = json.loads(request.body)
     assert request.headers["Little-Lemon-Event"] == "order.status_changed"
     assert (body["type"], body["data"]["order_id"]) == ("order.status_changed", order.pk)

@@ -11,12 +11,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from littlelemon.core.tests.receivers import http_receiver
 from littlelemon.events.models import Delivery, DeliveryStatus
 from littlelemon.events.relay import relay_run
 from littlelemon.notifications.webhooks import addresses
 
 from .conftest import documented_verify, record_event
-from .receiver import LoopbackServer
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def tls_receiver(tmp_path, settings, monkeypatch):
     monkeypatch.setattr(addresses, "host_addresses", lambda host, port: [ipaddress.ip_address("127.0.0.1")])
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_file, key_file)
-    with LoopbackServer(tls=context) as receiver:
+    with http_receiver(tls=context) as receiver:
         yield receiver
 
 
@@ -66,7 +66,7 @@ def test_an_https_delivery_is_verified_against_the_host_name(tls_receiver, make_
     report = relay_run()
 
     assert report.delivered == 1, Delivery.objects.get().last_error
-    [request] = tls_receiver.received
+    [request] = tls_receiver.requests
     assert request.headers["Host"] == f"hooks.test:{tls_receiver.port}"
     assert documented_verify()(endpoint.secret, request.body, request.headers["Little-Lemon-Signature"])
 
@@ -80,4 +80,4 @@ def test_a_certificate_for_another_name_fails_the_delivery(tls_receiver, make_en
     delivery = Delivery.objects.get()
     assert (report.delivered, delivery.status) == (0, DeliveryStatus.PENDING)
     assert delivery.last_error == "Could not reach the receiver: hostname 'pos.example.com' doesn't match 'hooks.test'"
-    assert tls_receiver.received == []
+    assert tls_receiver.requests == []
