@@ -21,7 +21,7 @@ class EventTypesField(serializers.ListField):
 class WebhookEndpointSerializer(serializers.ModelSerializer):
     """An endpoint as read back: never its secret."""
 
-    event_types = EventTypesField()
+    event_types = EventTypesField(read_only=True)
     created_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
