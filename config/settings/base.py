@@ -250,6 +250,12 @@ OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=3600)
 # A worker's claim on a delivery it is sending; past it, another worker sends it again (same id).
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)  # delivered events are purged after
+# Outgoing webhooks (littlelemon/notifications/webhooks, docs/webhooks.md). Plain http only in
+# development; endpoints inside the network (loopback, private, link-local...) only when allowed.
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=DEBUG)
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10.0)  # then the attempt failed
+WEBHOOKS_CA_BUNDLE = env.str("WEBHOOKS_CA_BUNDLE", default="")  # PEM file of CAs to trust instead of the system's
 
 # --- HTTPS and proxies: on by default when DEBUG is off ----------------------------------
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)

@@ -9,4 +9,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        from littlelemon.events.handlers import handler_register  # noqa: F401 (each handler registers below)
+        from littlelemon.events.handlers import handler_register
+
+        from .webhooks.sending import WebhookHandler
+
+        handler_register(WebhookHandler())  # targets "webhook:<endpoint id>"

@@ -4,6 +4,7 @@ server for webhooks. Each keeps what arrived, in order, for the test to read."""
 import email
 import email.policy
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -60,18 +61,28 @@ class Received:
 
 @dataclass
 class HttpReceiver:
+    """`status` answers every request, unless `statuses` still holds answers (used in order);
+    `delay`: seconds before answering (a slow receiver)."""
+
     port: int
     status: int = 200
     delay: float = 0.0
     requests: list[Received] = field(default_factory=list)
+    statuses: list[int] = field(default_factory=list)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/hooks"
 
+    def https_url(self, host: str) -> str:
+        """For a receiver started with `tls`: its URL under the name its certificate holds."""
+        return f"https://{host}:{self.port}/hooks"
+
 
 @contextmanager
-def http_receiver(status: int = 200, delay: float = 0.0) -> Iterator[HttpReceiver]:
+def http_receiver(status: int = 200, delay: float = 0.0, tls: ssl.SSLContext | None = None) -> Iterator[HttpReceiver]:
+    """An HTTP receiver on 127.0.0.1 (https with `tls`, a server-side SSLContext). A 3xx answer
+    carries a Location elsewhere, to show that it is not followed."""
     receiver = HttpReceiver(free_port(), status, delay)
 
     class Handler(BaseHTTPRequestHandler):
@@ -80,14 +91,23 @@ def http_receiver(status: int = 200, delay: float = 0.0) -> Iterator[HttpReceive
             if receiver.delay:
                 time.sleep(receiver.delay)
             receiver.requests.append(Received(self.path, dict(self.headers.items()), body))
-            self.send_response(receiver.status)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            status = receiver.statuses.pop(0) if receiver.statuses else receiver.status
+            try:
+                self.send_response(status)
+                if 300 <= status < 400:
+                    self.send_header("Location", "http://127.0.0.1:1/elsewhere")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            except OSError:  # the sender stopped waiting (a timeout test)
+                return
 
         def log_message(self, format, *args) -> None:  # quiet
             return
 
     server = ThreadingHTTPServer(("127.0.0.1", receiver.port), Handler)
+    server.daemon_threads = True
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
