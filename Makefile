@@ -66,8 +66,8 @@ migrate: install  ## Apply database migrations
 demo: migrate  ## Load the demo restaurant (idempotent)
 	$(BIN)/python manage.py seed_demo --url http://$(ADDRESS)
 
-run: demo  ## Serve the demo restaurant on http://127.0.0.1:8000 (HOST=, PORT= to change; SQLite, dev settings)
-	$(BIN)/python manage.py runserver $(ADDRESS)
+run: demo  ## Serve the demo restaurant on http://127.0.0.1:8000 with the background worker beside it (HOST=, PORT=; SQLite, dev settings)
+	scripts/run.sh "$(BIN)/python" "$(ADDRESS)"
 
 test: install chromium nginx redis  ## Run the whole test suite (browser, through-nginx and deployment stack tests included)
 	CHROMIUM=$(CHROMIUM) NGINX=$(NGINX) $(BIN)/pytest -n auto $(PYTEST_ARGS)

@@ -10,7 +10,8 @@ Besides HTTP events the function takes operator events, `{"manage": ["migrate", 
 for the steps a release needs where there is no shell (migrations, the cache tables) and for
 scheduled work (an EventBridge rule's constant input, e.g. `{"manage": ["clearsessions"]}`).
 API Gateway's events always carry `requestContext`, which these never do, and only the allowed
-commands run.
+commands run. `{"worker": "batch"}` (every minute) runs the background worker's batch mode within
+the invocation's remaining time.
 """
 
 import io
@@ -31,6 +32,10 @@ logger = logging.getLogger(__name__)
 #: The management commands an operator event may run.
 MANAGE_COMMANDS = frozenset({"migrate", "createcachetable", "check", "clearsessions", "showmigrations"})
 
+#: Seconds of the invocation a worker run leaves for the task in hand when it stops taking new
+#: ones: the longest task, the outbox relay, stops itself within about 50 s.
+WORKER_TASK_SECONDS = 60
+
 # Binary bodies (images, compressed files) go back base64-encoded, text as it is.
 _http_handler = make_lambda_handler(application, binary_support=True)
 
@@ -40,7 +45,9 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return _http_handler(event, context)
     if "manage" in event:
         return manage(event["manage"])
-    raise ValueError("Not an API Gateway event nor a {'manage': [...]} event.")
+    if event.get("worker") == "batch":
+        return worker_batch(remaining_seconds=context.get_remaining_time_in_millis() / 1000)
+    raise ValueError("Not an API Gateway event nor a {'manage': [...]} or {'worker': 'batch'} event.")
 
 
 def manage(arguments: Any) -> dict[str, Any]:
@@ -59,3 +66,16 @@ def manage(arguments: Any) -> dict[str, Any]:
         close_old_connections()
     logger.info("manage %s done", " ".join(arguments), extra={"output": output.getvalue()})
     return {"command": arguments, "output": output.getvalue()}
+
+
+def worker_batch(*, remaining_seconds: float) -> dict[str, Any]:
+    """`manage.py worker --batch`: one periodic tick, then the queued tasks, taking no new one once
+    only WORKER_TASK_SECONDS of the invocation are left (at least one task runs)."""
+    budget = max(remaining_seconds - WORKER_TASK_SECONDS, 0.0)
+    output = io.StringIO()
+    try:
+        call_command("worker", batch=True, max_seconds=budget, stdout=output, stderr=output)
+    finally:
+        close_old_connections()
+    logger.info("worker batch done", extra={"max_seconds": budget, "output": output.getvalue()})
+    return {"worker": "batch", "max_seconds": budget, "output": output.getvalue()}

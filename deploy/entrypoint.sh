@@ -6,8 +6,16 @@
 #                                then the database cache's table when a cache uses one; safe to run
 #                                from every replica at once; with STATIC_PUBLISH_DIR set, then copies
 #                                the image's collected static files there (the folder nginx serves)
+#   entrypoint.sh worker [ARGS]  the background worker (manage.py worker): periodic jobs and the tasks
+#                                queue, until SIGTERM; touches WORKER_HEARTBEAT_FILE after every pass
+#   entrypoint.sh worker-batch [ARGS]
+#                                manage.py worker --batch: one tick, the queued tasks, exit (a cron job,
+#                                a Kubernetes CronJob); e.g. --max-seconds 45 to end before the next run
 #   entrypoint.sh manage ARGS    manage.py ARGS (createsuperuser, clearsessions, seed_demo, ...)
 #   entrypoint.sh healthcheck    exit 0 when this container's gunicorn answers /health (Docker's HEALTHCHECK)
+#   entrypoint.sh worker-healthcheck
+#                                exit 0 when this container's worker finished a pass within
+#                                WORKER_HEARTBEAT_MAX_AGE seconds (300: longer than any one task)
 #
 # `python` is the one on PATH (the image's /opt/venv; set PATH or PYTHON to use another).
 set -euo pipefail
@@ -16,7 +24,7 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python}
 
 usage() {
-  echo "usage: $0 {web|migrate|manage ARGS...|healthcheck}" >&2
+  echo "usage: $0 {web|migrate|worker [ARGS...]|worker-batch [ARGS...]|manage ARGS...|healthcheck|worker-healthcheck}" >&2
   exit 64
 }
 
@@ -28,6 +36,8 @@ if [ -n "${PROMETHEUS_MULTIPROC_DIR:-}" ]; then
 fi
 command=$1
 shift
+# Where the worker says it is alive (a container's /tmp: writable even with a read-only root).
+heartbeat=${WORKER_HEARTBEAT_FILE:-/tmp/littlelemon-worker.heartbeat}
 
 case "$command" in
   web)
@@ -47,8 +57,27 @@ case "$command" in
       echo "Static files of this release copied to $STATIC_PUBLISH_DIR"
     fi
     ;;
+  worker)
+    # exec: the worker itself receives the container's SIGTERM and finishes the task in hand.
+    exec "$PYTHON" manage.py worker --heartbeat "$heartbeat" "$@"
+    ;;
+  worker-batch)
+    exec "$PYTHON" manage.py worker --batch "$@"
+    ;;
   manage)
     exec "$PYTHON" manage.py "$@"
+    ;;
+  worker-healthcheck)
+    max_age=${WORKER_HEARTBEAT_MAX_AGE:-300}
+    if [ ! -f "$heartbeat" ]; then
+      echo "worker-healthcheck: no heartbeat yet at $heartbeat" >&2
+      exit 1
+    fi
+    age=$(($(date +%s) - $(stat -c %Y "$heartbeat")))
+    if [ "$age" -gt "$max_age" ]; then
+      echo "worker-healthcheck: the last pass ended ${age}s ago (more than ${max_age}s)" >&2
+      exit 1
+    fi
     ;;
   healthcheck)
     # Ask gunicorn itself, as the proxy in front would: a host name Django allows and the

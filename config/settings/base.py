@@ -240,14 +240,26 @@ TASKS = {
         else "django_tasks_db.DatabaseBackend"
     }
 }
-PERIODIC_TICK_SECONDS = env.int("PERIODIC_TICK_SECONDS", default=60)
+# How often `manage.py worker` enqueues the periodic jobs that are due (no job runs more often).
+PERIODIC_TICK_SECONDS = env.int("PERIODIC_TICK_SECONDS", default=15)
+# Finished task results (the queue's table) are deleted after this many days (a periodic job).
+TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=7)
 # The outbox relay (littlelemon/events/relay.py).
+# The relay runs after every commit that writes an event, and this often besides: retries that
+# came due, deliveries a killed worker left leased, an enqueue that was lost.
+OUTBOX_RELAY_INTERVAL_SECONDS = env.int("OUTBOX_RELAY_INTERVAL_SECONDS", default=30)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)  # then the delivery is dead-lettered
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)  # doubles each attempt
 OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=3600)
 # A worker's claim on a delivery it is sending; past it, another worker sends it again (same id).
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)  # delivered events are purged after
+# Outgoing webhooks (littlelemon/notifications/webhooks, docs/webhooks.md). Plain http only in
+# development; endpoints inside the network (loopback, private, link-local...) only when allowed.
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=DEBUG)
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10.0)  # then the attempt failed
+WEBHOOKS_CA_BUNDLE = env.str("WEBHOOKS_CA_BUNDLE", default="")  # PEM file of CAs to trust instead of the system's
 # Periodic jobs of the orders (littlelemon/orders/tasks.py): an order nobody accepts within
 # ORDER_ACCEPT_TIMEOUT_MINUTES of becoming due is rejected (0: never). An order for as soon as
 # possible is due when placed; a scheduled one ORDER_SCHEDULED_DUE_MINUTES before its time (or when

@@ -12,5 +12,7 @@ class NotificationsConfig(AppConfig):
         from littlelemon.events.handlers import handler_register
 
         from .emails.handler import EmailHandler
+        from .webhooks.sending import WebhookHandler
 
-        handler_register(EmailHandler())
+        handler_register(EmailHandler())  # target "email"
+        handler_register(WebhookHandler())  # targets "webhook:<endpoint id>"

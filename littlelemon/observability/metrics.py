@@ -53,14 +53,14 @@ def _age_seconds(moment, now) -> float:
 
 
 class BusinessCollector(Collector):
-    """The restaurant's state, read from the database at each scrape (three queries)."""
+    """The restaurant's state, read from the database at each scrape (four queries)."""
 
     def collect(self) -> Iterable[GaugeMetricFamily]:
         from django.utils import timezone
 
         from littlelemon.bookings.enums import BookingStatus
         from littlelemon.bookings.selectors import booking_day_summary
-        from littlelemon.events.selectors import outbox_backlog
+        from littlelemon.events.selectors import delivery_backlog, outbox_backlog
         from littlelemon.orders.enums import TERMINAL_STATUSES, OrderStatus
         from littlelemon.orders.selectors import order_status_summary
         from littlelemon.restaurant.selectors import restaurant_today
@@ -103,6 +103,23 @@ class BusinessCollector(Collector):
             "littlelemon_outbox_oldest_age_seconds",
             "Seconds since the oldest undelivered event was written (0: none).",
             value=_age_seconds(since, now),
+        )
+
+        deliveries = delivery_backlog()
+        yield GaugeMetricFamily(
+            "littlelemon_outbox_pending_deliveries",
+            "Deliveries (e-mails, webhooks) still to be made, retries waiting for their backoff included.",
+            value=deliveries.pending,
+        )
+        yield GaugeMetricFamily(
+            "littlelemon_outbox_oldest_pending_delivery_age_seconds",
+            "Seconds since the oldest delivery still to be made was created (0: none).",
+            value=_age_seconds(deliveries.oldest_pending, now),
+        )
+        yield GaugeMetricFamily(
+            "littlelemon_outbox_dead_deliveries",
+            "Deliveries dead-lettered after their last attempt: retry them in the admin.",
+            value=deliveries.dead,
         )
 
 

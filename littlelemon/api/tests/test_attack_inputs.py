@@ -2,7 +2,7 @@
 
 The machinery is in attacks.py; this module declares the endpoints: the menu, settings, hours,
 closures, accounts and roles, the cart, orders (placing, status, assignment) and bookings
-(booking, changing, status) are rows of TARGETS (and LISTS).
+(booking, changing, status) and webhooks (registering, changing) are rows of TARGETS (and LISTS).
 """
 
 import csv
@@ -24,6 +24,8 @@ from littlelemon.cart.tests.factories import CartLineFactory
 from littlelemon.events.models import OutboxEvent
 from littlelemon.menu.models import Category, MenuItem
 from littlelemon.menu.tests.factories import CategoryFactory, MenuItemFactory
+from littlelemon.notifications.models import WebhookEndpoint
+from littlelemon.notifications.webhooks.services import webhook_endpoint_create
 from littlelemon.orders.models import Order, OrderEvent, OrderItem
 from littlelemon.orders.tests.factories import OrderFactory
 from littlelemon.restaurant.models import Closure, OpeningHours, RestaurantSettings
@@ -97,6 +99,14 @@ BOOKING_TABLES = (Booking, Table, OutboxEvent)
 
 def _refresh_token(user) -> dict:
     return {"refresh": str(RefreshToken.for_user(UserFactory()))}
+
+
+# An address literal: public, and checked without a DNS lookup (the tests use no network).
+PUBLIC_WEBHOOK_URL = "https://93.184.215.14/little-lemon"
+
+
+def _webhook(user) -> dict:
+    return {"endpoint": webhook_endpoint_create(url=PUBLIC_WEBHOOK_URL, event_types=["order.placed"]).pk}
 
 
 TARGETS = [
@@ -369,6 +379,29 @@ TARGETS = [
         models=BOOKING_TABLES,
         strings=("status",),
         refusals=frozenset({400, 409}),
+    ),
+    Target(
+        "register a webhook",
+        "POST",
+        "/api/v1/webhooks/",
+        "manager",
+        valid=lambda ctx: {"url": PUBLIC_WEBHOOK_URL, "event_types": ["order.placed"], "description": "POS"},
+        models=(WebhookEndpoint,),
+        text=("description",),
+        strings=("url",),
+        stored=lambda ctx, body: WebhookEndpoint.objects.get(pk=body["id"]),
+    ),
+    Target(
+        "change a webhook",
+        "PATCH",
+        "/api/v1/webhooks/{endpoint}/",
+        "manager",
+        setup=_webhook,
+        valid=lambda ctx: {"url": PUBLIC_WEBHOOK_URL + "/v2", "description": "Kiosk"},
+        models=(WebhookEndpoint,),
+        text=("description",),
+        strings=("url",),
+        stored=lambda ctx, body: WebhookEndpoint.objects.get(pk=ctx["endpoint"]),
     ),
 ]
 

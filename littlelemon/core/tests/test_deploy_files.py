@@ -2,9 +2,11 @@
 is clean under the environment each setup gives the app, and the files keep the promises the docs
 make (gunicorn never published, migrations before web, the database cache on Lambda)."""
 
+import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -92,6 +94,7 @@ def _check_deploy(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedPr
 
 SETUPS = {
     "compose web": lambda: deploy_env.compose_environment("web"),
+    "compose worker": lambda: deploy_env.compose_environment("worker"),
     "compose migrate": lambda: deploy_env.compose_environment("migrate"),
     "kubernetes": deploy_env.kubernetes_environment,
     "aws with a domain and RDS Proxy": deploy_env.lambda_environment,
@@ -121,7 +124,7 @@ def test_compose_publishes_only_nginx_and_starts_web_after_a_successful_migrate(
     assert services["migrate"]["command"] == ["migrate"] and services["migrate"]["restart"] == "no"
     assert services["web"]["command"] == ["web"]
     assert "volumes" in services["postgres"] and "healthcheck" in services["postgres"]
-    assert all("healthcheck" in services[name] for name in ("postgres", "redis", "web", "nginx"))
+    assert all("healthcheck" in services[name] for name in ("postgres", "redis", "web", "worker", "nginx"))
     mounts = services["nginx"]["volumes"]
     assert "./nginx/default.conf.template:/etc/nginx/templates/default.conf.template:ro" in mounts
 
@@ -190,3 +193,94 @@ def test_the_kubernetes_web_pods_migrate_in_an_init_container_and_probe_health_a
     assert web["resources"]["requests"] and web["resources"]["limits"]
     host = {header["name"]: header["value"] for header in web["readinessProbe"]["httpGet"]["httpHeaders"]}["Host"]
     assert host in deploy_env.kubernetes_environment()["ALLOWED_HOSTS"].split(",")
+
+
+def test_compose_runs_the_worker_from_the_same_image_and_environment_after_migrate():
+    services = deploy_env.compose_file()["services"]
+    worker, web = services["worker"], services["web"]
+
+    assert worker["command"] == ["worker"]
+    assert (worker["image"], worker["env_file"]) == (web["image"], web["env_file"])
+    assert deploy_env.compose_environment("worker") == {
+        name: value
+        for name, value in deploy_env.compose_environment("web").items()
+        if name != "PROMETHEUS_MULTIPROC_DIR"  # gunicorn's metric files: no server in the worker
+    }
+    assert worker["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    # Its own liveness (a heartbeat), not the image's HTTP check: the worker serves nothing.
+    assert worker["healthcheck"]["test"] == ["CMD", "/app/deploy/entrypoint.sh", "worker-healthcheck"]
+    assert "ports" not in worker and "expose" not in worker
+    assert worker["stop_grace_period"] == "60s"
+
+
+def _kubernetes(name: str) -> dict:
+    import yaml
+
+    (document,) = yaml.safe_load_all((deploy_env.DEPLOY / "k8s" / name).read_text())
+    return document
+
+
+def test_kubernetes_runs_a_worker_deployment_and_ships_a_suspended_cronjob_as_the_alternative():
+    worker = _kubernetes("worker.yaml")
+    cronjob = _kubernetes("worker-cronjob.yaml")
+    (container,) = worker["spec"]["template"]["spec"]["containers"]
+    job = cronjob["spec"]["jobTemplate"]["spec"]
+    (batch,) = job["template"]["spec"]["containers"]
+
+    assert (worker["kind"], worker["spec"]["replicas"], container["args"]) == ("Deployment", 1, ["worker"])
+    assert container["livenessProbe"]["exec"]["command"] == ["/app/deploy/entrypoint.sh", "worker-healthcheck"]
+    assert "readinessProbe" not in container and "ports" not in container
+    assert worker["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] == 60
+    # /tmp (the heartbeat) is writable under the read-only root filesystem.
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    assert {"name": "tmp", "mountPath": "/tmp"} in container["volumeMounts"]  # noqa: S108 (the pod's emptyDir)
+    for pod_container in (container, batch):
+        assert pod_container["envFrom"] == [
+            {"configMapRef": {"name": "littlelemon-config"}},
+            {"secretRef": {"name": "littlelemon-secrets"}},
+        ]
+    assert (cronjob["kind"], cronjob["spec"]["schedule"], cronjob["spec"]["suspend"]) == ("CronJob", "* * * * *", True)
+    assert cronjob["spec"]["concurrencyPolicy"] == "Forbid"
+    assert batch["args"] == ["worker-batch", "--max-seconds", "45"]
+    assert job["template"]["spec"]["restartPolicy"] == "Never"
+
+
+def test_the_sam_template_runs_the_batch_worker_every_minute_within_its_timeout():
+    resources = deploy_env.sam_template()["Resources"]
+    worker = resources["WorkerFunction"]["Properties"]
+    schedule = worker["Events"]["EveryMinute"]
+
+    assert worker["Handler"] == "config.lambda_handler.handler"
+    assert (schedule["Type"], schedule["Properties"]["ScheduleExpression"]) == ("ScheduleV2", "rate(1 minute)")
+    assert schedule["Properties"]["Input"] == '{"worker": "batch"}'
+    # The handler keeps WORKER_TASK_SECONDS for the task in hand: the timeout leaves time to take tasks.
+    from config.lambda_handler import WORKER_TASK_SECONDS
+
+    assert worker["Timeout"] >= 2 * WORKER_TASK_SECONDS
+    # A late tick is dropped, not queued up behind the next.
+    assert worker["EventInvokeConfig"] == {"MaximumEventAgeInSeconds": 60, "MaximumRetryAttempts": 0}
+    # Not the batch function: its one instance is the release's migration's.
+    assert resources["BatchFunction"]["Properties"]["ReservedConcurrentExecutions"] == 1
+    assert worker["ReservedConcurrentExecutions"] == 2
+    alarmed = [r["Properties"]["Dimensions"] for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
+    assert [{"Name": "FunctionName", "Value": {"Ref": "WorkerFunction"}}] in alarmed
+
+
+def test_the_entrypoint_worker_healthcheck_follows_the_heartbeat(tmp_path):
+    heartbeat = tmp_path / "heartbeat"
+    env = {"PATH": "/usr/bin:/bin", "WORKER_HEARTBEAT_FILE": str(heartbeat), "WORKER_HEARTBEAT_MAX_AGE": "300"}
+
+    def check() -> subprocess.CompletedProcess:
+        command = [str(ROOT / "deploy" / "entrypoint.sh"), "worker-healthcheck"]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=30, check=False)
+
+    missing = check()
+    heartbeat.touch()
+    fresh = check()
+    old = time.time() - 301
+    os.utime(heartbeat, (old, old))
+    stale = check()
+
+    assert (missing.returncode, fresh.returncode, stale.returncode) == (1, 0, 1)
+    assert "no heartbeat yet" in missing.stderr
+    assert "more than 300s" in stale.stderr

@@ -10,10 +10,12 @@ host names, ports and paths to loopback and a temporary folder:
 - migrate: `deploy/entrypoint.sh migrate` (the advisory lock, the static files published);
 - web: `deploy/entrypoint.sh web` (gunicorn with config/gunicorn.conf.py), healthy by the
   entrypoint's own `healthcheck`;
+- worker: `deploy/entrypoint.sh worker`, healthy by its `worker-healthcheck` (started by its test);
 - nginx: deploy/nginx's templates rendered with the service's variables, TLS with a certificate
   made for the test.
 
-Then a customer signs up, logs in, fills a cart and places an order through nginx over HTTPS.
+Then a customer signs up, logs in, fills a cart and places an order through nginx over HTTPS,
+and the worker relays the order's event.
 """
 
 import http.client
@@ -22,6 +24,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import ssl
 import subprocess
 import time
@@ -210,6 +213,7 @@ def stack(tmp_path_factory):
         }
         migrate_env = _process_env(_loopback(image | deploy_env.compose_environment("migrate"), network))
         web_env = _process_env(_loopback(image | deploy_env.compose_environment("web"), network))
+        worker_env = _process_env(_loopback(image | deploy_env.compose_environment("worker"), network))
 
         # redis: the service's own command, on a loopback port.
         redis_command = deploy_env.compose_file()["services"]["redis"]["command"]
@@ -258,6 +262,7 @@ def stack(tmp_path_factory):
                         "database_url": f"postgres://{user}:{postgres['POSTGRES_PASSWORD']}@127.0.0.1:{db_port}/{database}",
                         "migrated": migrated.stdout,
                         "web_env": web_env,
+                        "worker_env": worker_env,
                         "web_log": web_log,
                         "nginx_root": nginx_root,
                         "static_volume": Path(paths["/srv/static"]),
@@ -418,6 +423,56 @@ def test_a_customer_places_an_order_through_nginx(stack):
     # ...which is nginx's own id for it, in its access log line (the app trusts its one proxy).
     assert f"request_id={placed.headers['X-Request-ID']}" in access_log
     assert line["user_id"] == order["customer"]
+
+
+def _placed_event_delivered_at(database_url: str, order_id: int):
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute(
+            "SELECT delivered_at FROM events_outboxevent"
+            " WHERE type = 'order.placed' AND aggregate = 'order' AND aggregate_id = %s",
+            [str(order_id)],
+        ).fetchone()
+    assert row is not None, f"order {order_id} has no order.placed event"
+    return row[0]
+
+
+def _task_statuses(database_url: str) -> dict[str, int]:
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute("SELECT status, COUNT(*) FROM django_tasks_database_dbtaskresult GROUP BY status")
+        return dict(rows.fetchall())
+
+
+def test_the_worker_relays_an_orders_event_and_stops_on_sigterm(stack, tmp_path):
+    """`entrypoint.sh worker` with the compose service's environment: healthy by its heartbeat,
+    it runs the queue the earlier orders left, relays a new order's event, and exits 0 on the
+    SIGTERM `docker compose stop` sends."""
+    site: Site = stack["site"]
+    database_url = stack["database_url"]
+    heartbeat = tmp_path / "worker.heartbeat"
+    env = stack["worker_env"] | {"WORKER_HEARTBEAT_FILE": str(heartbeat)}
+    log = tmp_path / "worker.log"
+    waiting_before = _task_statuses(database_url).get("READY", 0)
+
+    with _process([str(ENTRYPOINT), "worker"], env, log) as worker:
+        _wait(heartbeat.exists, worker, log, "entrypoint.sh worker")
+        healthy = _run(env, str(ENTRYPOINT), "worker-healthcheck")
+        placed, _, _ = _place_order(site, "stack-worker")
+        order_id = placed.json()["id"]
+        _wait(lambda: _placed_event_delivered_at(database_url, order_id) is not None, worker, log, "the relay")
+        _wait(lambda: set(_task_statuses(database_url)) == {"SUCCESSFUL"}, worker, log, "an empty queue")
+        worker.send_signal(signal.SIGTERM)
+        returncode = worker.wait(timeout=60)
+
+    assert healthy.returncode == 0
+    assert waiting_before > 0  # the earlier tests' orders had queued the relay, with no worker yet
+    assert returncode == 0, log.read_text()
+    output = log.read_text()
+    assert "Traceback" not in output and '"level": "error"' not in output, output[-3000:]
+    # JSON log lines, as web's: the relay's task ran in this worker, which said it stopped.
+    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    events = [line["event"] for line in lines]
+    assert any("path=littlelemon.events.tasks.relay_outbox state=SUCCESSFUL" in event for event in events), events
+    assert any(event.startswith("worker") and event.endswith("stopped") for event in events), events
 
 
 def test_backup_wipe_and_restore_give_back_the_same_orders(stack, tmp_path):

@@ -264,3 +264,33 @@ def test_operator_events_run_only_the_allowed_commands(on_lambda):
             handler({"manage": refused}, LambdaContext())
     with pytest.raises(ValueError, match="Not an API Gateway event"):
         handler({"source": "aws.events"}, LambdaContext())
+    with pytest.raises(ValueError, match="Not an API Gateway event"):
+        handler({"worker": "forever"}, LambdaContext())
+
+
+class WorkerContext(LambdaContext):
+    function_name = "littlelemon-worker"
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 119_500  # the worker function's 120 s, just started
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_scheduled_worker_event_ticks_and_runs_the_queue_within_the_invocations_time():
+    from django_tasks_db.models import DBTaskResult
+
+    from littlelemon.core.models import PeriodicJob
+    from littlelemon.core.periodic import periodic_jobs
+    from littlelemon.core.tests.test_worker import report_process
+
+    queued = report_process.enqueue("on lambda")
+
+    result = handler({"worker": "batch"}, WorkerContext())
+
+    # 60 s of the 119.5 left are kept for the task in hand when it stops taking new ones.
+    assert result["max_seconds"] == 59.5
+    assert result["output"].startswith(f"worker --batch: {len(periodic_jobs())} periodic job(s) enqueued")
+    assert DBTaskResult.objects.get(pk=queued.id).status == "SUCCESSFUL"
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+    assert PeriodicJob.objects.count() == len(periodic_jobs())

@@ -1,8 +1,14 @@
-"""A restaurant with a name, an address and a menu, and customers who order and book through
-the real services, so the e-mails are made from real outbox events."""
+"""Fixtures of the notifications' tests.
 
+E-mails: a restaurant with a name, an address and a menu, and customers who order and book
+through the real services, so the e-mails are made from real outbox events. Webhooks: a real
+HTTP receiver on loopback, endpoints, and the documented verification snippet.
+"""
+
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -11,10 +17,56 @@ from littlelemon.accounts.tests.factories import UserFactory
 from littlelemon.bookings import services as booking_services
 from littlelemon.bookings.tests.factories import TableFactory
 from littlelemon.cart.tests.factories import CartLineFactory
+from littlelemon.core.tests.receivers import http_receiver
 from littlelemon.events.models import OutboxEvent
+from littlelemon.events.services import event_record
 from littlelemon.menu.tests.factories import MenuItemFactory
+from littlelemon.notifications.webhooks import services
 from littlelemon.orders import placement
 from littlelemon.restaurant.services import restaurant_settings_update
+
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "webhooks.md"
+
+
+@pytest.fixture
+def loopback_allowed(settings):
+    """Tests reach their receiver on 127.0.0.1 over http: allow both, as the docs say to."""
+    settings.WEBHOOKS_ALLOW_PRIVATE = True
+    settings.WEBHOOKS_ALLOW_HTTP = True
+    return settings
+
+
+@pytest.fixture
+def receiver(loopback_allowed):
+    """A real HTTP receiver on 127.0.0.1 (core/tests/receivers.py)."""
+    with http_receiver() as receiver:
+        yield receiver
+
+
+@pytest.fixture
+def make_endpoint(loopback_allowed, manager):
+    def make(url: str = "http://127.0.0.1:9/hook", event_types=("order.placed",), **kwargs):
+        return services.webhook_endpoint_create(url=url, event_types=list(event_types), actor=manager, **kwargs)
+
+    return make
+
+
+def record_event(type: str = "order.placed", aggregate_id: int = 1, **payload) -> OutboxEvent:
+    with transaction.atomic():
+        return event_record(
+            type=type, aggregate=type.split(".")[0], aggregate_id=aggregate_id, payload=payload or {"order_id": 1}
+        )
+
+
+def documented_verify():
+    """The `verify` function of docs/webhooks.md, executed from the doc itself so it cannot drift."""
+    text = DOCS.read_text()
+    block = re.search(r"<!-- verify-snippet[^>]*-->\s*```python\n(.*?)```", text, re.DOTALL)
+    assert block, "docs/webhooks.md has lost its verification snippet"
+    namespace: dict = {}
+    exec(compile(block.group(1), str(DOCS), "exec"), namespace)  # noqa: S102 (our own documentation)
+    return namespace["verify"]
+
 
 # Monday 1 June 2026, 12:00 in Chicago (CDT, UTC-5): the restaurant is always open (no hours set).
 NOW = datetime(2026, 6, 1, 17, 0, tzinfo=UTC)
@@ -80,7 +132,5 @@ def last_event(type: str) -> OutboxEvent:
 
 
 def record(type: str, **payload) -> OutboxEvent:
-    from littlelemon.events.services import event_record
-
     with transaction.atomic():
         return event_record(type=type, aggregate="test", aggregate_id=1, payload=payload)

@@ -9,7 +9,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from littlelemon.bookings.tests.factories import BookingFactory
 from littlelemon.cart.tests.factories import CartLineFactory
-from littlelemon.events.models import OutboxEvent
+from littlelemon.events.models import Delivery, DeliveryStatus, OutboxEvent
 from littlelemon.menu.tests.factories import MenuItemFactory
 from littlelemon.orders.models import Order
 from littlelemon.restaurant.selectors import restaurant_today, restaurant_tz
@@ -83,6 +83,9 @@ class TestBusinessMetrics:
         assert metrics[("littlelemon_bookings_today", (("status", "confirmed"),))] == 0
         assert metrics[("littlelemon_outbox_backlog_events", ())] == 0
         assert metrics[("littlelemon_outbox_oldest_age_seconds", ())] == 0
+        assert metrics[("littlelemon_outbox_pending_deliveries", ())] == 0
+        assert metrics[("littlelemon_outbox_oldest_pending_delivery_age_seconds", ())] == 0
+        assert metrics[("littlelemon_outbox_dead_deliveries", ())] == 0
 
     def test_orders_by_status_ages_and_placement_durations(
         self, api_client, client_as, customer, other_customer, manager, metrics_token
@@ -143,11 +146,33 @@ class TestBusinessMetrics:
         assert metrics[("littlelemon_booking_covers_today", (("status", "cancelled"),))] == 6
         assert metrics[("littlelemon_bookings_today", (("status", "seated"),))] == 0
 
-    def test_a_scrape_costs_three_queries_whatever_the_data(
+    def test_deliveries_pending_dead_and_the_oldest_pending_age(self, api_client, metrics_token):
+        now = timezone.now()
+        event = OutboxEvent.objects.create(type="order.placed", aggregate="order", aggregate_id="1", payload={})
+        deliveries = {
+            # target: (status, created)
+            "email": (DeliveryStatus.PENDING, now - timedelta(minutes=10)),  # retrying, backoff
+            "webhook:1": (DeliveryStatus.PENDING, now - timedelta(minutes=2)),
+            "webhook:2": (DeliveryStatus.DEAD, now - timedelta(hours=5)),
+            "webhook:3": (DeliveryStatus.DELIVERED, now - timedelta(hours=9)),
+        }
+        for target, (status, created) in deliveries.items():
+            delivery = Delivery.objects.create(
+                event=event, target=target, aggregate="order:1", status=status, next_attempt_at=now
+            )
+            Delivery.objects.filter(pk=delivery.pk).update(created=created)  # auto_now_add on create
+
+        metrics = scrape(api_client)
+
+        assert metrics[("littlelemon_outbox_pending_deliveries", ())] == 2
+        assert metrics[("littlelemon_outbox_dead_deliveries", ())] == 1
+        assert 600 <= metrics[("littlelemon_outbox_oldest_pending_delivery_age_seconds", ())] < 3600
+
+    def test_a_scrape_costs_four_queries_whatever_the_data(
         self, api_client, client_as, customer, metrics_token, django_assert_num_queries
     ):
         place_order(client_as, customer)
         BookingFactory(start=datetime.combine(restaurant_today(), time(13), tzinfo=restaurant_tz()))
 
-        with django_assert_num_queries(3):  # orders by status, today's bookings, the outbox
+        with django_assert_num_queries(4):  # orders by status, today's bookings, events, deliveries
             api_client.get(METRICS, HTTP_AUTHORIZATION=f"Bearer {TOKEN}")

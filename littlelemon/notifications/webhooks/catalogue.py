@@ -1,0 +1,12 @@
+"""The event types an endpoint may subscribe to: every type the domain services record in the
+outbox (`event_record(type=...)`). A test reads the source so that a new type cannot be
+recorded without being listed here."""
+
+EVENT_TYPES: dict[str, str] = {
+    "order.placed": "A customer placed an order: its lines, totals, fulfilment and time.",
+    "order.status_changed": "An order moved along its lifecycle (accepted, ready, delivered, cancelled...).",
+    "order.assigned": "A delivery order was given (or handed over) to a member of the delivery crew.",
+    "booking.created": "A table was booked.",
+    "booking.updated": "A booking's time, party size, table or details changed.",
+    "booking.cancelled": "A booking was cancelled, by the customer or the restaurant.",
+}
