@@ -9,4 +9,5 @@ EVENT_TYPES: dict[str, str] = {
     "booking.created": "A table was booked.",
     "booking.updated": "A booking's time, party size, table or details changed.",
     "booking.cancelled": "A booking was cancelled, by the customer or the restaurant.",
+    "booking.reminder": "A confirmed booking starts within BOOKING_REMINDER_HOURS (once per booking and time).",
 }
