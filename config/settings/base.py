@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "littlelemon.cart",
     "littlelemon.orders",
     "littlelemon.audit",
+    "rest_framework_api_key",  # the abstract model littlelemon.apikeys builds on (its own table stays unused)
+    "littlelemon.apikeys",
     "littlelemon.demo",
     "littlelemon.web",
 ]
@@ -293,9 +295,11 @@ CORS_EXPOSE_HEADERS = ["Retry-After"]
 # --- REST framework ----------------------------------------------------------------------
 REST_FRAMEWORK = {
     # JWT first: an anonymous call to a protected endpoint is a 401 with WWW-Authenticate.
+    # `Api-Key <key>` last: integrations, within their key's scopes (littlelemon/apikeys).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+        "littlelemon.apikeys.authentication.ApiKeyAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [
@@ -316,6 +320,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "littlelemon.api.throttling.AnonRateThrottle",
         "littlelemon.api.throttling.UserRateThrottle",
+        "littlelemon.api.throttling.ApiKeyRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": rate("THROTTLE_ANON_RATE", "20/min"),
@@ -325,6 +330,7 @@ REST_FRAMEWORK = {
         "login_username": rate("THROTTLE_LOGIN_USERNAME_RATE", "10/hour"),
         "signup": rate("THROTTLE_SIGNUP_RATE", "5/min"),
         "order": rate("THROTTLE_ORDER_RATE", "10/min"),
+        "api_key": rate("THROTTLE_API_KEY_RATE", "600/min"),  # per API key, whatever its address
     },
     # The throttles use littlelemon.core.http.client_address (TRUSTED_PROXIES); kept in step.
     "NUM_PROXIES": TRUSTED_PROXIES,

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("littlelemon.bookings.urls")),
     path("", include("littlelemon.cart.urls")),
     path("", include("littlelemon.orders.urls")),
+    path("", include("littlelemon.apikeys.urls")),
 ]
