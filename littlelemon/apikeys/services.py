@@ -60,9 +60,7 @@ def _clean_expiry(expiry_date: datetime | None, *, now: datetime) -> datetime | 
 
 
 @transaction.atomic
-def api_key_issue(
-    *, actor: Any, name: str, scopes: Any, expiry_date: datetime | None = None
-) -> tuple[ApiKey, str]:
+def api_key_issue(*, actor: Any, name: str, scopes: Any, expiry_date: datetime | None = None) -> tuple[ApiKey, str]:
     """Issue a key with `scopes` for the integration `name`; returns the key row and the key
     itself, which is not stored anywhere (only its hash): the caller shows it once.
 
@@ -112,7 +110,6 @@ def api_key_used(*, api_key: ApiKey, now: datetime | None = None) -> None:
     stale_before = now - LAST_USED_RESOLUTION
     if api_key.last_used_at is not None and api_key.last_used_at > stale_before:
         return
-    ApiKey.objects.filter(pk=api_key.pk).filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale_before)).update(
-        last_used_at=now
-    )
+    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale_before)
+    ApiKey.objects.filter(stale, pk=api_key.pk).update(last_used_at=now)
     api_key.last_used_at = now
