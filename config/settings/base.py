@@ -367,7 +367,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Little Lemon API",
     "DESCRIPTION": (
         "Online ordering and table reservations for a restaurant. Authenticate with "
-        "`Authorization: Bearer <access token>` from `/api/v1/auth/jwt/create/`. Errors are "
+        "`Authorization: Bearer <access token>` from `/api/v1/auth/jwt/create/`; integrations with "
+        "`Authorization: Api-Key <key>` (issued at `/api/v1/api-keys/`, within its scopes). Errors are "
         '`{"detail", "code", "fields"}`. Responses are JSON by default; XML, CSV and YAML by '
         "`Accept` or `?format=`."
     ),
