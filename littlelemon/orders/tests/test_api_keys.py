@@ -150,3 +150,18 @@ def test_a_key_never_places_an_order_nor_has_a_cart():
     assert client.post("/api/v1/orders/", {"fulfilment": "pickup"}, format="json").status_code == 403
     assert client.get("/api/v1/cart/").status_code == 403
     assert not Order.objects.exists()
+
+
+def test_each_key_has_its_own_etag_for_what_it_may_do():
+    _, reader = issue_key([ORDERS_READ], name="Reader")
+    _, writer = issue_key([ORDERS_WRITE], name="Writer")
+    OrderFactory(status="placed")
+
+    read = key_client(reader).get("/api/v1/orders/")
+    written = key_client(writer).get("/api/v1/orders/", HTTP_IF_NONE_MATCH=read["ETag"])
+
+    assert read["ETag"] != written.get("ETag")
+    assert written.status_code == 200
+    assert written.data["results"][0]["allowed_transitions"] == ["accepted", "rejected", "cancelled"]
+    assert read.data["results"][0]["allowed_transitions"] == []
+    assert key_client(reader).get("/api/v1/orders/", HTTP_IF_NONE_MATCH=read["ETag"]).status_code == 304
