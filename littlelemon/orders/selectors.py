@@ -86,7 +86,7 @@ def order_with_timeline_get(*, user: User, order_id: int, items: bool = True) ->
     orders = order_list_visible_to(user=user)
     if not items:
         orders = orders.prefetch_related(None)
-    events = OrderEvent.objects.select_related("api_key").order_by("id")
+    events = OrderEvent.objects.order_by("id")
     order = orders.prefetch_related(Prefetch("events", queryset=events)).filter(pk=order_id).first()
     if order is None:
         raise OrderNotFound()
