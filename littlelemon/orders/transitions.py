@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from littlelemon.accounts.models import User
-from littlelemon.accounts.permissions import is_manager_for
+from littlelemon.accounts.permissions import is_integration, is_manager_for
 from littlelemon.apikeys.principal import api_key_of
 from littlelemon.apikeys.scopes import ORDERS_WRITE
 from littlelemon.audit.services import audit_record
@@ -60,7 +60,7 @@ ACTOR_NAMES = {
 
 def _user(actor: Any) -> User | None:
     """The user an OrderEvent links as its actor: None for an integration (the key is linked)."""
-    return actor if isinstance(actor, User) else None
+    return None if is_integration(actor) else actor
 
 
 def _api_key_id(actor: Any) -> int | None:
