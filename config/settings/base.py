@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "littlelemon.cart",
     "littlelemon.orders",
     "littlelemon.audit",
+    "rest_framework_api_key",  # the abstract model littlelemon.apikeys builds on (its own table stays unused)
+    "littlelemon.apikeys",
     "littlelemon.demo",
     "littlelemon.web",
 ]
@@ -316,9 +318,11 @@ CORS_EXPOSE_HEADERS = ["Retry-After"]
 # --- REST framework ----------------------------------------------------------------------
 REST_FRAMEWORK = {
     # JWT first: an anonymous call to a protected endpoint is a 401 with WWW-Authenticate.
+    # `Api-Key <key>` last: integrations, within their key's scopes (littlelemon/apikeys).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+        "littlelemon.apikeys.authentication.ApiKeyAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [
@@ -339,6 +343,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "littlelemon.api.throttling.AnonRateThrottle",
         "littlelemon.api.throttling.UserRateThrottle",
+        "littlelemon.api.throttling.ApiKeyRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": rate("THROTTLE_ANON_RATE", "20/min"),
@@ -348,6 +353,7 @@ REST_FRAMEWORK = {
         "login_username": rate("THROTTLE_LOGIN_USERNAME_RATE", "10/hour"),
         "signup": rate("THROTTLE_SIGNUP_RATE", "5/min"),
         "order": rate("THROTTLE_ORDER_RATE", "10/min"),
+        "api_key": rate("THROTTLE_API_KEY_RATE", "600/min"),  # per API key, whatever its address
     },
     # The throttles use littlelemon.core.http.client_address (TRUSTED_PROXIES); kept in step.
     "NUM_PROXIES": TRUSTED_PROXIES,
@@ -384,7 +390,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Little Lemon API",
     "DESCRIPTION": (
         "Online ordering and table reservations for a restaurant. Authenticate with "
-        "`Authorization: Bearer <access token>` from `/api/v1/auth/jwt/create/`. Errors are "
+        "`Authorization: Bearer <access token>` from `/api/v1/auth/jwt/create/`; integrations with "
+        "`Authorization: Api-Key <key>` (issued at `/api/v1/api-keys/`, within its scopes). Errors are "
         '`{"detail", "code", "fields"}`. Responses are JSON by default; XML, CSV and YAML by '
         "`Accept` or `?format=`."
     ),

@@ -11,6 +11,19 @@ def is_manager(user: Any) -> bool:
     return bool(user and user.is_authenticated and user.is_manager)
 
 
+def is_integration(user: Any) -> bool:
+    """A request made with an API key: the key's integration, never a user (littlelemon.apikeys)."""
+    return bool(getattr(user, "is_integration", False))
+
+
+def is_manager_for(user: Any, scope: str) -> bool:
+    """May act as a manager over what `scope` (e.g. `orders:write`) covers: a manager or an
+    admin, or an integration whose API key grants that scope."""
+    if is_integration(user):
+        return user.has_scope(scope)
+    return is_manager(user)
+
+
 def is_staff_member(user: Any) -> bool:
     return bool(user and user.is_authenticated and user.is_staff_member)
 

@@ -44,6 +44,9 @@ class ConditionalGetMixin:
         ):
             return render()
         user_id = None if public else request.user.pk
+        if not public and getattr(request.user, "is_integration", False):
+            # An API key has no user id: its answers (what it may do next) are the key's own.
+            bucket = (bucket, "api-key", request.user.api_key.pk)
         version = etag_version(stamps, user_id=user_id)
         if version is None:
             return render()

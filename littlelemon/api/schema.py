@@ -9,6 +9,8 @@ every view. A view documents the domain errors only it raises (a 409, say) with
 from drf_spectacular import openapi
 from rest_framework.permissions import AllowAny
 
+from littlelemon.apikeys.authentication import ApiKeyAuthentication
+
 from .serializers import ErrorSerializer
 
 _DESCRIPTIONS = {
@@ -44,8 +46,11 @@ class AutoSchema(openapi.AutoSchema):
         # 414 and 431 come from the proxy in front (deploy/nginx), in this same error shape.
         codes = ["400", "401", "406", "414", "429", "431", "503"]
         public = all(isinstance(permission, AllowAny) for permission in self.view.get_permissions())
-        if not public or self.method not in ("GET", "HEAD", "OPTIONS"):
-            codes.append("403")  # a role check, or CSRF for a session-authenticated write
+        # An API key is refused with a 403 wherever keys are read and it lacks the scope (or
+        # keys are not taken), public reads included (littlelemon.apikeys.authentication).
+        takes_api_keys = any(isinstance(auth, ApiKeyAuthentication) for auth in self.view.get_authenticators())
+        if not public or self.method not in ("GET", "HEAD", "OPTIONS") or takes_api_keys:
+            codes.append("403")  # a role check, CSRF for a session-authenticated write, an API key's scope
         if "{" in self.path or self._is_list_view():
             codes.append("404")  # an unknown id, or a page past the end
         if self.method in ("POST", "PUT", "PATCH"):
@@ -65,6 +70,7 @@ _BOOKING_OPERATIONS = ["bookings_retrieve", "bookings_partial_update", "bookings
 _ORDER_OPERATIONS = ["orders_retrieve", "orders_status_create", "orders_assign_create", "orders_events_list"]
 _CART_LINE_OPERATIONS = ["cart_items_partial_update", "cart_items_destroy"]
 _CLOSURE_OPERATIONS = ["closures_retrieve", "closures_update", "closures_partial_update", "closures_destroy"]
+_API_KEY_OPERATIONS = ["api_keys_retrieve", "api_keys_destroy", "api_keys_revoke_create"]
 LINKS: dict[tuple[str, str, str, str], tuple[str, list[str]]] = {
     ("/api/v1/bookings/", "get", "200", _FIRST): ("id", _BOOKING_OPERATIONS),
     ("/api/v1/bookings/", "post", "201", _CREATED): ("id", _BOOKING_OPERATIONS),
@@ -75,6 +81,8 @@ LINKS: dict[tuple[str, str, str, str], tuple[str, list[str]]] = {
     ("/api/v1/cart/items/", "post", "200", _CREATED): ("id", _CART_LINE_OPERATIONS),
     ("/api/v1/closures/", "get", "200", _FIRST): ("id", _CLOSURE_OPERATIONS),
     ("/api/v1/closures/", "post", "201", _CREATED): ("id", _CLOSURE_OPERATIONS),
+    ("/api/v1/api-keys/", "get", "200", "$response.body#/results/0/prefix"): ("prefix", _API_KEY_OPERATIONS),
+    ("/api/v1/api-keys/", "post", "201", "$response.body#/prefix"): ("prefix", _API_KEY_OPERATIONS),
     **{
         (f"/api/v1/groups/{role}/users/", method, status, where): (
             "user_id",

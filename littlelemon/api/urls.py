@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("littlelemon.cart.urls")),
     path("", include("littlelemon.orders.urls")),
     path("", include("littlelemon.notifications.webhooks.urls")),
+    path("", include("littlelemon.apikeys.urls")),
 ]

@@ -62,7 +62,8 @@ def audit_record(
 ) -> AuditEntry:
     """Write one audit entry, inside the caller's transaction.
 
-    `actor` is the user who made the change (None, or an anonymous user, for scripts).
+    `actor` is the user who made the change (None, or an anonymous user, for scripts), or an
+    integration (littlelemon.apikeys.principal), recorded by name: `api-key:<name> (<prefix>)`.
     `target` fills object_type/object_id/object_repr from a model instance; pass them
     explicitly for something that is not one. The client address and user agent come from
     the current request, when there is one (littlelemon.audit.context).
@@ -77,10 +78,14 @@ def audit_record(
         object_repr = object_repr or str(target)
     if actor is not None and not actor.is_authenticated:
         actor = None
+    # An integration (a request made with an API key) is no user: it is named, not linked.
+    actor_name = actor.get_username() if actor else ""
+    if getattr(actor, "is_integration", False):
+        actor = None
     origin = current_origin()
     return AuditEntry.objects.create(
         actor=actor,
-        actor_name=actor.get_username() if actor else "",
+        actor_name=actor_name,
         action=action,
         object_type=object_type,
         object_id=str(object_id),

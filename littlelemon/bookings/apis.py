@@ -4,9 +4,10 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from littlelemon.accounts.permissions import is_manager
+from littlelemon.accounts.permissions import is_manager_for
 from littlelemon.api.conditional import ConditionalGetMixin
 from littlelemon.api.serializers import ErrorSerializer
+from littlelemon.apikeys.scopes import BOOKINGS_READ, read_only, read_write
 
 from . import selectors, services
 from .filters import BookingFilter
@@ -54,6 +55,7 @@ class TableViewSet(viewsets.ModelViewSet):
 
     permission_classes = [TablePermission]
     serializer_class = TableSerializer
+    api_key_scopes = read_only("bookings")  # an API key reads the floor plan, never changes it
 
     def get_queryset(self):
         return selectors.table_list()
@@ -85,6 +87,7 @@ class BookingViewSet(
 
     serializer_class = BookingSerializer
     filterset_class = BookingFilter
+    api_key_scopes = read_write("bookings")
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_permissions(self):
@@ -170,7 +173,7 @@ class BookingViewSet(
     def availability(self, request, *args, **kwargs):
         query = AvailabilityQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        staff = is_manager(request.user)
+        staff = is_manager_for(request.user, BOOKINGS_READ)
         now = selectors.availability_clock()  # the answer holds for this whole minute
 
         def render() -> Response:

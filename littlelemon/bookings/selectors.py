@@ -12,7 +12,8 @@ from typing import Any
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
-from littlelemon.accounts.permissions import is_manager
+from littlelemon.accounts.permissions import is_integration, is_manager_for
+from littlelemon.apikeys.scopes import BOOKINGS_READ
 from littlelemon.restaurant.models import BOOKING_DURATION_MAX_MINUTES
 from littlelemon.restaurant.selectors import restaurant_tz
 
@@ -115,11 +116,12 @@ def table_bookings_blocking(*, table: Table, seats: int, active: bool, now: date
 
 
 def booking_list_visible_to(*, user: Any) -> QuerySet[Booking]:
-    """Managers and admins see every booking; anyone else only their own. Table and customer joined."""
+    """Managers and admins see every booking, and so do integrations whose API key grants
+    bookings:read; anyone else only their own. Table and customer joined."""
     bookings = Booking.objects.select_related("table", "customer").order_by("start", "id")
-    if is_manager(user):
+    if is_manager_for(user, BOOKINGS_READ):
         return bookings
-    if not (user and user.is_authenticated):
+    if not (user and user.is_authenticated) or is_integration(user):
         return bookings.none()
     return bookings.filter(customer=user)
 

@@ -2,19 +2,23 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
-from littlelemon.accounts.permissions import IsManagerOrReadOnly
 from littlelemon.api.conditional import ConditionalGetMixin
 from littlelemon.api.serializers import ErrorSerializer
+from littlelemon.apikeys.scopes import read_write
 from littlelemon.core.stamps import MENU as MENU_STAMP
 
 from . import selectors, services
 from .filters import MenuItemFilter
+from .permissions import MenuPermission
 from .serializers import CategorySerializer, MenuItemSerializer
 
 
 class MenuReadMixin(ConditionalGetMixin):
     """The menu is the same for everyone, signed in or not: public answers whose ETag is the
-    `menu` stamp's (changed by the database on every write to categories and dishes)."""
+    `menu` stamp's (changed by the database on every write to categories and dishes).
+    An API key reads it with `menu:read` and writes it with `menu:write`."""
+
+    api_key_scopes = read_write("menu")
 
     def list(self, request, *args, **kwargs):
         return self.conditional_response(lambda: super(MenuReadMixin, self).list(request, *args, **kwargs), **MENU)
@@ -33,7 +37,7 @@ class CategoryViewSet(MenuReadMixin, viewsets.ModelViewSet):
     Deleting a category that still has dishes is a 409 (`category_not_empty`).
     """
 
-    permission_classes = [IsManagerOrReadOnly]
+    permission_classes = [MenuPermission]
     serializer_class = CategorySerializer
     lookup_field = "slug"
     filterset_fields = ()
@@ -61,7 +65,7 @@ class CategoryViewSet(MenuReadMixin, viewsets.ModelViewSet):
 class MenuItemViewSet(MenuReadMixin, viewsets.ModelViewSet):
     """Dishes. Anyone reads (sold-out dishes included, `available=false`); managers and admins write."""
 
-    permission_classes = [IsManagerOrReadOnly]
+    permission_classes = [MenuPermission]
     serializer_class = MenuItemSerializer
     filterset_class = MenuItemFilter
 

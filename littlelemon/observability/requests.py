@@ -61,6 +61,8 @@ def _user_id(request: HttpRequest) -> int | str | None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
+    if getattr(user, "is_integration", False):  # a request made with an API key: no user, the key
+        return f"api-key:{user.api_key.prefix}"
     return user.pk
 
 

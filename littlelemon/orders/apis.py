@@ -5,6 +5,7 @@ from rest_framework.response import Response
 
 from littlelemon.api.conditional import ConditionalGetMixin
 from littlelemon.api.throttling import ScopedRateThrottle
+from littlelemon.apikeys.scopes import read_only, write_only
 from littlelemon.core.exceptions import InvalidInput
 from littlelemon.observability.metrics import order_placement_timer
 
@@ -57,6 +58,7 @@ class OrderListApi(ConditionalGetMixin, generics.ListAPIView):
     serializer_class = OrderSerializer
     filterset_class = OrderFilter
     throttle_scope = "order"
+    api_key_scopes = read_only("orders")  # an integration never places orders: that is a customer's
 
     def get_queryset(self):
         return selectors.order_list_visible_to(user=self.request.user)
@@ -110,6 +112,7 @@ class OrderDetailApi(ConditionalGetMixin, generics.RetrieveAPIView):
     """One order (404 if it is not one you may see)."""
 
     serializer_class = OrderSerializer
+    api_key_scopes = read_only("orders")
 
     def retrieve(self, request, *args, **kwargs):
         return self.conditional_response(
@@ -123,6 +126,7 @@ class OrderDetailApi(ConditionalGetMixin, generics.RetrieveAPIView):
 
 class OrderStatusApi(generics.GenericAPIView):
     serializer_class = OrderSerializer
+    api_key_scopes = write_only("orders")
 
     @extend_schema(
         request=OrderStatusChangeSerializer,
@@ -149,6 +153,7 @@ class OrderStatusApi(generics.GenericAPIView):
 
 class OrderAssignApi(generics.GenericAPIView):
     serializer_class = OrderSerializer
+    api_key_scopes = write_only("orders")
 
     @extend_schema(
         request=OrderAssignSerializer,
@@ -174,6 +179,7 @@ class OrderEventListApi(generics.ListAPIView):
     """The order's timeline, oldest first: its placement, each status change and assignment."""
 
     serializer_class = OrderEventSerializer
+    api_key_scopes = read_only("orders")
     pagination_class = None  # a handful of events: always whole
     filterset_class = None
 

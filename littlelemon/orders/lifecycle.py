@@ -17,6 +17,8 @@ pages read `transitions_for` to show what a person may do next. Pure functions: 
 from enum import StrEnum
 from typing import Any
 
+from littlelemon.apikeys.scopes import ORDERS_WRITE
+
 from .enums import Fulfilment, OrderStatus
 
 S = OrderStatus
@@ -28,7 +30,7 @@ class Actor(StrEnum):
     CUSTOMER = "customer"  # the order's own customer
     KITCHEN = "kitchen"
     ASSIGNED_CREW = "assigned_crew"  # the delivery crew member assigned to this order
-    MANAGER = "manager"  # managers and admins
+    MANAGER = "manager"  # managers and admins, and integrations whose API key grants orders:write
     SYSTEM = "system"  # the restaurant's own scheduled jobs (actor None): never a person
 
 
@@ -101,6 +103,8 @@ def actors_for(order: Any, user: Any) -> frozenset[Actor]:
     """The capacities in which `user` may act on `order` (none for an anonymous user)."""
     if not (user and user.is_authenticated):
         return frozenset()
+    if getattr(user, "is_integration", False):  # an API key: a manager's steps with orders:write, else none
+        return frozenset({A.MANAGER}) if user.has_scope(ORDERS_WRITE) else frozenset()
     actors = set()
     if order.customer_id == user.pk:
         actors.add(A.CUSTOMER)

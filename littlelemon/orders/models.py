@@ -137,6 +137,14 @@ class OrderEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    api_key = models.ForeignKey(
+        "apikeys.ApiKey",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The API key of the integration that made the step (then there is no actor).",
+    )
     at = models.DateTimeField(default=timezone.now)
     note = models.CharField(max_length=500, blank=True)
 

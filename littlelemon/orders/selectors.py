@@ -4,7 +4,8 @@ open in one view only: who sees what is decided here, once.
 - a customer (anyone) sees the orders they placed;
 - delivery crew also see the orders assigned to them;
 - the kitchen also sees every open order, and those finished in the last 12 hours;
-- managers and admins see everything.
+- managers and admins see everything, and so do integrations whose API key grants orders:read
+  (littlelemon.apikeys).
 """
 
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from littlelemon.accounts.models import User
+from littlelemon.accounts.permissions import is_integration, is_manager_for
+from littlelemon.apikeys.scopes import ORDERS_READ
 from littlelemon.restaurant.models import RestaurantSettings
 from littlelemon.restaurant.selectors import Schedule, restaurant_settings_get, restaurant_tz, schedule_load
 
@@ -40,8 +43,10 @@ def order_list_visible_to(*, user: User) -> QuerySet[Order]:
     )
     if not (user and user.is_authenticated):
         return orders.none()
-    if user.is_manager:
+    if is_manager_for(user, ORDERS_READ):
         return orders
+    if is_integration(user):  # none of the orders are its own
+        return orders.none()
     visible = Q(customer=user)
     if user.is_delivery_crew:
         visible |= Q(delivery_crew=user)
@@ -57,8 +62,10 @@ def order_list_stamps(user: User) -> tuple[str, ...] | None:
     and the names on them (`people`). Who the user is and their roles are stamped by the ETag
     itself (littlelemon/core/conditional.py). None for the kitchen: what it sees depends on the
     clock."""
-    if user.is_manager:
+    if is_manager_for(user, ORDERS_READ):
         return ("orders", "people")
+    if is_integration(user):
+        return None
     if user.is_kitchen:
         return None
     return (f"orders:{user.pk}", "people")
@@ -79,11 +86,8 @@ def order_with_timeline_get(*, user: User, order_id: int, items: bool = True) ->
     orders = order_list_visible_to(user=user)
     if not items:
         orders = orders.prefetch_related(None)
-    order = (
-        orders.prefetch_related(Prefetch("events", queryset=OrderEvent.objects.order_by("id")))
-        .filter(pk=order_id)
-        .first()
-    )
+    events = OrderEvent.objects.order_by("id")
+    order = orders.prefetch_related(Prefetch("events", queryset=events)).filter(pk=order_id).first()
     if order is None:
         raise OrderNotFound()
     return order
@@ -151,7 +155,7 @@ def order_ensure_visible(*, user: User, order_id: int) -> None:
 def order_event_list(*, user: User, order_id: int) -> QuerySet[OrderEvent]:
     """An order's timeline, oldest first, for someone who may see the order (else OrderNotFound)."""
     order_ensure_visible(user=user, order_id=order_id)
-    return OrderEvent.objects.filter(order_id=order_id).order_by("id")
+    return OrderEvent.objects.filter(order_id=order_id).select_related("api_key").order_by("id")
 
 
 @dataclass(frozen=True)

@@ -230,6 +230,13 @@ class OrderAssignSerializer(serializers.Serializer):
 
 class OrderEventSerializer(serializers.ModelSerializer):
     actor = serializers.IntegerField(source="actor_id", read_only=True, allow_null=True)
+    integration = serializers.CharField(
+        source="api_key.name",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="The integration (API key name) that made this step, if it was one; then `actor` is null.",
+    )
     from_status = serializers.ChoiceField(
         choices=OrderStatus.choices, allow_blank=True, read_only=True, help_text='"" for the placement.'
     )
@@ -237,7 +244,7 @@ class OrderEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OrderEvent
-        fields = ("id", "kind", "from_status", "to_status", "actor", "at", "note")
+        fields = ("id", "kind", "from_status", "to_status", "actor", "integration", "at", "note")
         read_only_fields = fields
 
 

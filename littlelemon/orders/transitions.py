@@ -4,7 +4,9 @@ status and delivery crew.
 Each function checks its rule against the lifecycle table (`lifecycle.ALLOWED`), whoever calls
 it (API, staff pages, demo data, shell), in one transaction: it locks the order row, re-reads
 it, writes the change, the order's timeline (`OrderEvent`), the audit trail and a domain event in
-the outbox:
+the outbox. The actor is a user or an integration (a request made with an API key that grants
+`orders:write`, which acts as a manager): its timeline events name the key (`api_key`), its
+audit entries `api-key:<name> (<prefix>)`, its outbox payloads `api_key_id` (`actor_id` None).
 
 | outbox type            | when                                   | payload                                   |
 |------------------------|----------------------------------------|-------------------------------------------|
@@ -20,6 +22,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from littlelemon.accounts.models import User
+from littlelemon.accounts.permissions import is_integration, is_manager_for
+from littlelemon.apikeys.principal import api_key_of
+from littlelemon.apikeys.scopes import ORDERS_WRITE
 from littlelemon.audit.services import audit_record
 from littlelemon.core.exceptions import InvalidInput, PermissionDenied
 from littlelemon.events.services import event_record
@@ -57,6 +62,16 @@ ACTOR_NAMES = {
     lifecycle.Actor.MANAGER: "a manager",
     lifecycle.Actor.SYSTEM: "the restaurant's scheduled jobs",
 }
+
+
+def _user(actor: Any) -> User | None:
+    """The user an OrderEvent links as its actor: None for an integration (the key is linked)."""
+    return None if is_integration(actor) else actor
+
+
+def _api_key_id(actor: Any) -> int | None:
+    api_key = api_key_of(actor)
+    return api_key.pk if api_key else None
 
 
 def _check_note(note: str) -> str:
@@ -181,7 +196,8 @@ def _status_change_record(
         kind=EventKind.STATUS_CHANGED,
         from_status=previous,
         to_status=order.status,
-        actor=actor,
+        actor=_user(actor),
+        api_key=api_key_of(actor),
         at=at,
         note=note,
     )
@@ -195,6 +211,7 @@ def _status_change_record(
             "from_status": previous,
             "to_status": str(order.status),
             "actor_id": getattr(actor, "pk", None),
+            "api_key_id": _api_key_id(actor),
             "note": note,
             "estimated_ready_at": order.estimated_ready_at,
             "fulfilment": order.fulfilment,
@@ -217,7 +234,7 @@ def order_assign(*, order: Order | int, actor: User, delivery_crew: User, note: 
     (409: out for delivery or finished), NotDeliveryCrew (the user is not active delivery crew).
     Recorded in the audit trail (`order.assign`, the drivers by username).
     """
-    if not actor.is_manager:
+    if not is_manager_for(actor, ORDERS_WRITE):
         raise PermissionDenied("Only a manager may assign delivery crew.")
     note = _check_note(note)
     order = _order_locked(order)
@@ -263,7 +280,8 @@ def _assignment_record(order: Order, *, actor: User, previous: int | None, note:
         kind=EventKind.ASSIGNED,
         from_status=order.status,
         to_status=order.status,
-        actor=actor,
+        actor=_user(actor),
+        api_key=api_key_of(actor),
         at=at,
         note=note or f"Assigned to {name}" + (" (reassigned)" if previous else "") + ".",
     )
@@ -278,6 +296,7 @@ def _assignment_record(order: Order, *, actor: User, previous: int | None, note:
             "delivery_crew_id": delivery_crew.pk,
             "previous_delivery_crew_id": previous,
             "actor_id": actor.pk,
+            "api_key_id": _api_key_id(actor),
             "note": note,
             "assigned_at": at,
         },

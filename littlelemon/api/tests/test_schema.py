@@ -44,7 +44,25 @@ def test_bookings_document_their_conflicts(api_client):
         assert "409" in paths[path][method]["responses"], (method, path)
     availability = paths["/api/v1/bookings/availability/"]["get"]
     assert {p["name"] for p in availability["parameters"] if p.get("required")} == {"date", "party_size"}
-    assert "403" not in availability["responses"]  # public
+    # Public, but an API key without bookings:read is refused (littlelemon.apikeys).
+    assert "403" in availability["responses"]
+
+
+def test_the_api_key_scheme_is_offered_only_where_keys_are_taken(api_client):
+    paths = yaml.safe_load(api_client.get("/api/schema/").content)["paths"]
+
+    def offers_api_key(path, method):
+        return any("apiKeyAuth" in requirement for requirement in paths[path][method].get("security", []))
+
+    assert offers_api_key("/api/v1/orders/{id}/status/", "post")
+    assert offers_api_key("/api/v1/orders/", "get")
+    assert offers_api_key("/api/v1/menu-items/", "post")
+    assert offers_api_key("/api/v1/bookings/availability/", "get")
+    assert not offers_api_key("/api/v1/orders/", "post")  # placing an order is a customer's
+    assert not offers_api_key("/api/v1/cart/", "get")
+    assert not offers_api_key("/api/v1/tables/{id}/", "patch")
+    assert not offers_api_key("/api/v1/api-keys/", "post")
+    assert not offers_api_key("/api/v1/auth/users/me/", "get")
 
 
 @pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])

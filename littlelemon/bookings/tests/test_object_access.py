@@ -23,6 +23,7 @@ from littlelemon.api.tests.matrix import (
     run_object_row,
     signed_in,
 )
+from littlelemon.apikeys.scopes import BOOKINGS_READ, BOOKINGS_WRITE
 from littlelemon.audit.models import AuditEntry
 from littlelemon.bookings.models import Booking
 from littlelemon.events.models import OutboxEvent
@@ -68,6 +69,7 @@ def row(method: str, path: str, expected: dict[str, int], payload=None) -> Objec
         payload=payload,
         may_see=MANAGERS,
         may_change=MANAGERS,
+        scope=BOOKINGS_READ if method == "GET" else BOOKINGS_WRITE,
     )
 
 

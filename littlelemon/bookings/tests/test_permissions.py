@@ -1,4 +1,5 @@
-"""Every new endpoint x every method x all six roles, on one's own bookings and on someone else's."""
+"""Every new endpoint x every method x all six roles and an API key of each scope, on one's own bookings and on
+someone else's."""
 
 from dataclasses import replace
 
@@ -9,6 +10,7 @@ from littlelemon.api.tests.matrix import ADMIN, ANON, CREW, CUSTOMER, KITCHEN, M
 from littlelemon.api.tests.matrix import everyone as everyone_gets
 from littlelemon.api.tests.matrix import managers as managers_get
 from littlelemon.api.tests.matrix import signed_in as signed_in_gets
+from littlelemon.apikeys.scopes import BOOKINGS_READ, BOOKINGS_WRITE
 from littlelemon.bookings.models import Booking
 
 from .clock import TOMORROW, iso
@@ -52,9 +54,9 @@ def _floor(user):
 BOOKING = {"start": iso(TOMORROW, 19), "party_size": 2}
 
 ROWS = [
-    Row("GET", "/api/v1/tables/", staff(200)),
+    Row("GET", "/api/v1/tables/", staff(200), scope=BOOKINGS_READ),
     Row("POST", "/api/v1/tables/", managers_get(201), payload=lambda ctx: {"label": "T9", "seats": 4}),
-    Row("GET", "/api/v1/tables/{table}/", staff(200), setup=_table),
+    Row("GET", "/api/v1/tables/{table}/", staff(200), setup=_table, scope=BOOKINGS_READ),
     Row(
         "PUT",
         "/api/v1/tables/{table}/",
@@ -64,17 +66,41 @@ ROWS = [
     ),
     Row("PATCH", "/api/v1/tables/{table}/", managers_get(200), setup=_table, payload=lambda ctx: {"seats": 2}),
     Row("DELETE", "/api/v1/tables/{table}/", managers_get(204), setup=_table),
-    Row("GET", "/api/v1/bookings/availability/?date=2026-06-02&party_size=2", everyone_gets(200), setup=_floor),
-    Row("GET", "/api/v1/bookings/", signed_in_gets(200)),
-    Row("POST", "/api/v1/bookings/", signed_in_gets(201), setup=_floor, payload=lambda ctx: BOOKING),
-    Row("GET", "/api/v1/bookings/{booking}/", signed_in_gets(200), setup=_own_booking),
-    Row("GET", "/api/v1/bookings/{booking}/", own_or_manager(200), setup=_others_booking),
+    Row(
+        "GET",
+        "/api/v1/bookings/availability/?date=2026-06-02&party_size=2",
+        everyone_gets(200),
+        setup=_floor,
+        scope=BOOKINGS_READ,
+    ),
+    Row("GET", "/api/v1/bookings/", signed_in_gets(200), scope=BOOKINGS_READ),
+    # An integration books for guests only: without a guest's name it is a 400.
+    Row(
+        "POST",
+        "/api/v1/bookings/",
+        signed_in_gets(201),
+        setup=_floor,
+        payload=lambda ctx: BOOKING,
+        scope=BOOKINGS_WRITE,
+        key_status=400,
+    ),
+    Row(
+        "POST",
+        "/api/v1/bookings/",
+        manager_only_action(201),
+        setup=_floor,
+        payload=lambda ctx: BOOKING | {"guest_name": "Ana Lima", "guest_phone": "+1 312 555 0100"},
+        scope=BOOKINGS_WRITE,
+    ),
+    Row("GET", "/api/v1/bookings/{booking}/", signed_in_gets(200), setup=_own_booking, scope=BOOKINGS_READ),
+    Row("GET", "/api/v1/bookings/{booking}/", own_or_manager(200), setup=_others_booking, scope=BOOKINGS_READ),
     Row(
         "PATCH",
         "/api/v1/bookings/{booking}/",
         signed_in_gets(200),
         setup=_own_booking,
         payload=lambda ctx: {"notes": "Hi"},
+        scope=BOOKINGS_WRITE,
     ),
     Row(
         "PATCH",
@@ -82,15 +108,17 @@ ROWS = [
         own_or_manager(200),
         setup=_others_booking,
         payload=lambda ctx: {"notes": "Hi"},
+        scope=BOOKINGS_WRITE,
     ),
-    Row("DELETE", "/api/v1/bookings/{booking}/", signed_in_gets(204), setup=_own_booking),
-    Row("DELETE", "/api/v1/bookings/{booking}/", own_or_manager(204), setup=_others_booking),
+    Row("DELETE", "/api/v1/bookings/{booking}/", signed_in_gets(204), setup=_own_booking, scope=BOOKINGS_WRITE),
+    Row("DELETE", "/api/v1/bookings/{booking}/", own_or_manager(204), setup=_others_booking, scope=BOOKINGS_WRITE),
     Row(
         "POST",
         "/api/v1/bookings/{booking}/status/",
         manager_only_action(200),
         setup=_own_booking,
         payload=lambda ctx: {"status": "seated"},
+        scope=BOOKINGS_WRITE,
     ),
     Row(
         "POST",
@@ -98,6 +126,7 @@ ROWS = [
         manager_only_action(200),
         setup=_others_booking,
         payload=lambda ctx: {"status": "seated"},
+        scope=BOOKINGS_WRITE,
     ),
 ]
 

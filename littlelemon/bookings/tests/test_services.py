@@ -82,6 +82,7 @@ class TestCreate:
             "party_size": 3,
             "notes": "High chair, please",
             "actor": customer.pk,
+            "api_key_id": None,
         }
 
     def test_best_fit_breaks_ties_by_label_and_skips_busy_tables(self, customer, other_customer, lunch_and_dinner):

@@ -122,6 +122,7 @@ def test_every_transition_for_every_person(fulfilment, source, target, who):
             "from_status": source,
             "to_status": target,
             "actor_id": actor.pk,
+            "api_key_id": None,
             "note": "ok",
             "estimated_ready_at": None,
             "fulfilment": fulfilment,

@@ -26,6 +26,7 @@ from littlelemon.api.tests.matrix import (
     run_object_row,
     signed_in,
 )
+from littlelemon.apikeys.scopes import ORDERS_READ, ORDERS_WRITE
 from littlelemon.events.models import OutboxEvent
 from littlelemon.orders.models import Order, OrderEvent
 
@@ -75,6 +76,9 @@ def row(method, path, expected, setup, payload=None, may_see=frozenset(), may_ch
         payload=payload,
         may_see=frozenset(may_see),
         may_change=frozenset(may_change),
+        # An API key reads with orders:read and moves or assigns with orders:write; the order's
+        # detail takes no writes.
+        scope={"GET": ORDERS_READ, "POST": ORDERS_WRITE}.get(method),
     )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from littlelemon.accounts.tests.factories import UserFactory
 from littlelemon.api.tests.matrix import ADMIN, ANON, CREW, CUSTOMER, KITCHEN, MANAGER, Row, cell_ids, cells, run_row
+from littlelemon.apikeys.scopes import ORDERS_READ, ORDERS_WRITE
 from littlelemon.cart.tests.factories import CartLineFactory
 from littlelemon.orders.models import Order, OrderEvent
 
@@ -59,7 +60,7 @@ def status(value):
 
 
 ROWS = [
-    Row("GET", "/api/v1/orders/", expect(customer=200, kitchen=200, crew=200)),
+    Row("GET", "/api/v1/orders/", expect(customer=200, kitchen=200, crew=200), scope=ORDERS_READ),
     Row(
         "POST",
         "/api/v1/orders/",
@@ -68,17 +69,30 @@ ROWS = [
         payload=lambda ctx: {"fulfilment": "pickup"},
     ),
     # reading one's own order, and others'
-    Row("GET", "/api/v1/orders/{order}/", expect(customer=200, kitchen=200, crew=200), setup=_own()),
-    Row("GET", "/api/v1/orders/{order}/events/", expect(customer=200, kitchen=200, crew=200), setup=_own()),
-    Row("GET", "/api/v1/orders/{order}/", expect(kitchen=200), setup=_someone_elses()),
-    Row("GET", "/api/v1/orders/{order}/events/", expect(kitchen=200), setup=_someone_elses()),
-    Row("GET", "/api/v1/orders/{order}/", expect(), setup=_finished_long_ago),
-    Row("GET", "/api/v1/orders/{order}/", expect(kitchen=200, crew=200), setup=_someone_elses(assign_to_crew=True)),
+    Row("GET", "/api/v1/orders/{order}/", expect(customer=200, kitchen=200, crew=200), setup=_own(), scope=ORDERS_READ),
+    Row(
+        "GET",
+        "/api/v1/orders/{order}/events/",
+        expect(customer=200, kitchen=200, crew=200),
+        setup=_own(),
+        scope=ORDERS_READ,
+    ),
+    Row("GET", "/api/v1/orders/{order}/", expect(kitchen=200), setup=_someone_elses(), scope=ORDERS_READ),
+    Row("GET", "/api/v1/orders/{order}/events/", expect(kitchen=200), setup=_someone_elses(), scope=ORDERS_READ),
+    Row("GET", "/api/v1/orders/{order}/", expect(), setup=_finished_long_ago, scope=ORDERS_READ),
+    Row(
+        "GET",
+        "/api/v1/orders/{order}/",
+        expect(kitchen=200, crew=200),
+        setup=_someone_elses(assign_to_crew=True),
+        scope=ORDERS_READ,
+    ),
     Row(
         "GET",
         "/api/v1/orders/{order}/events/",
         expect(kitchen=200, crew=200),
         setup=_someone_elses(assign_to_crew=True),
+        scope=ORDERS_READ,
     ),
     # the lifecycle on someone else's order
     Row(
@@ -87,6 +101,7 @@ ROWS = [
         expect(kitchen=403),
         setup=_someone_elses(),
         payload=status("accepted"),
+        scope=ORDERS_WRITE,
     ),
     Row(
         "POST",
@@ -94,6 +109,7 @@ ROWS = [
         expect(kitchen=403),
         setup=_someone_elses(),
         payload=status("rejected"),
+        scope=ORDERS_WRITE,
     ),
     Row(
         "POST",
@@ -101,6 +117,7 @@ ROWS = [
         expect(kitchen=403),
         setup=_someone_elses(),
         payload=status("cancelled"),
+        scope=ORDERS_WRITE,
     ),
     Row(
         "POST",
@@ -108,6 +125,7 @@ ROWS = [
         expect(kitchen=200),
         setup=_someone_elses("accepted"),
         payload=status("preparing"),
+        scope=ORDERS_WRITE,
     ),
     Row(
         "POST",
@@ -115,6 +133,7 @@ ROWS = [
         expect(kitchen=200),
         setup=_someone_elses("preparing"),
         payload=status("ready"),
+        scope=ORDERS_WRITE,
     ),
     Row(
         "POST",
@@ -122,6 +141,7 @@ ROWS = [
         expect(kitchen=403, crew=200),
         setup=_someone_elses("ready", assign_to_crew=True),
         payload=status("out_for_delivery"),
+        scope=ORDERS_WRITE,
     ),
     Row(
         "POST",
@@ -129,6 +149,7 @@ ROWS = [
         expect(kitchen=403, crew=200),  # the kitchen sees open orders, but this step is the driver's
         setup=_someone_elses("out_for_delivery", assign_to_crew=True),
         payload=status("delivered"),
+        scope=ORDERS_WRITE,
     ),
     Row(
         "POST",
@@ -136,6 +157,7 @@ ROWS = [
         expect(kitchen=200),
         setup=_someone_elses("ready", fulfilment="pickup"),
         payload=status("collected"),
+        scope=ORDERS_WRITE,
     ),
     Row(
         "POST",
@@ -143,6 +165,7 @@ ROWS = [
         expect(kitchen=409, manager=409, admin=409),
         setup=_someone_elses("preparing"),
         payload=status("delivered"),
+        scope=ORDERS_WRITE,
     ),
     # the lifecycle on one's own order
     Row(
@@ -151,6 +174,7 @@ ROWS = [
         expect(customer=200, kitchen=200, crew=200),
         setup=_own(),
         payload=status("cancelled"),
+        scope=ORDERS_WRITE,
     ),
     Row(
         "POST",
@@ -158,6 +182,7 @@ ROWS = [
         expect(customer=403, kitchen=403, crew=403),
         setup=_own(),
         payload=status("accepted"),
+        scope=ORDERS_WRITE,
     ),
     Row(
         "POST",
@@ -165,6 +190,7 @@ ROWS = [
         expect(customer=403, kitchen=403, crew=403),
         setup=_own("accepted"),
         payload=status("cancelled"),
+        scope=ORDERS_WRITE,
     ),
     # assignment
     Row(
@@ -173,6 +199,7 @@ ROWS = [
         expect(kitchen=403),
         setup=_someone_elses(),
         payload=lambda ctx: {"delivery_crew": ctx["crew"]},
+        scope=ORDERS_WRITE,
     ),
     Row(
         "POST",
@@ -180,6 +207,7 @@ ROWS = [
         expect(kitchen=403, crew=403),
         setup=_someone_elses(assign_to_crew=True),
         payload=lambda ctx: {"delivery_crew": ctx["crew"]},
+        scope=ORDERS_WRITE,
     ),
     Row(
         "POST",
@@ -187,6 +215,7 @@ ROWS = [
         expect(customer=403, kitchen=403, crew=403),
         setup=lambda user: _own()(user) | {"crew": UserFactory(roles=["delivery-crew"]).pk},
         payload=lambda ctx: {"delivery_crew": ctx["crew"]},
+        scope=ORDERS_WRITE,
     ),
 ]
 
