@@ -181,10 +181,11 @@ def test_make_run_serves_and_prints_links_for_its_host_and_port(variables, addre
         check=True,
     ).stdout.splitlines()
 
-    assert [line.split("manage.py ", 1)[1] for line in commands if "seed_demo" in line or "runserver" in line] == [
-        f"seed_demo --url http://{address}",
-        f"runserver {address}",
-    ]
+    seeds = [line.split("manage.py ", 1)[1] for line in commands if "seed_demo" in line]
+    runs = [line for line in commands if "scripts/run.sh" in line]
+    assert seeds == [f"seed_demo --url http://{address}"]
+    assert len(runs) == 1 and runs[0].endswith(f'"{address}"')  # run.sh serves runserver on its ADDRESS
+    assert 'manage.py runserver "$address"' in (BASE_DIR / "scripts" / "run.sh").read_text()
 
 
 def test_seed_demo_settles_its_events_so_the_worker_mails_nobody(settings, mailoutbox):
