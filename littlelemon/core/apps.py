@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,9 @@ class CoreConfig(AppConfig):
     name = "littlelemon.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from .periodic import periodic_register
+        from .tasks import cache_tables_purge
+
+        periodic_register(cache_tables_purge, every=timedelta(minutes=5))
