@@ -15,7 +15,8 @@ reads, or re-seed after. Prints the call tree; --html writes pyinstrument's page
 reads the settings serve), the CPU time (time.process_time) and the queries a request takes,
 sent N times in rounds through the scenario's pool of users (as wrk rotates them, so that no
 user meets its rate), after a warm-up; the smallest of the rounds' per-request figures (on a
-shared machine the other processes only ever add to it). The log
+shared machine the other processes only ever add to it); and the Python function calls a
+request makes (counted by cProfile: a figure a busy machine does not blur). The log
 lines go to stderr as on a server: send it to /dev/null.
 
     python -m bench.profile orders_customer,orders_manager,cart --cpu -n 300 2>/dev/null
@@ -74,7 +75,7 @@ def measure(names: str, n: int, rounds: int) -> int:
     from bench.scenarios import Request, all_scenarios
 
     scenarios = {s.name: s for s in all_scenarios()}
-    print(f"{'scenario':<22} {'status':>6} {'bytes':>7} {'queries':>7} {'cpu ms':>7} {'wall ms':>7}")
+    print(f"{'scenario':<22} {'status':>6} {'bytes':>7} {'queries':>7} {'cpu ms':>7} {'wall ms':>7} {'calls':>7}")
     for name in [name for name in names.split(",") if name]:
         ctx = Context("127.0.0.1")
         if name == "health":  # the fixed cost: the whole middleware stack, no view work
@@ -83,8 +84,23 @@ def measure(names: str, n: int, rounds: int) -> int:
             request, expect = scenarios[name].prepare(ctx), scenarios[name].expect
         status, size, count, cpu, wall = _measure_one(ctx, request, n, rounds)
         assert status == expect, f"{name}: {status}, not {expect}"
-        print(f"{name:<22} {status:>6} {size:>7} {count:>7} {cpu:>7.2f} {wall:>7.2f}", flush=True)
+        calls = _calls(ctx, request)
+        print(f"{name:<22} {status:>6} {size:>7} {count:>7} {cpu:>7.2f} {wall:>7.2f} {calls:>7.0f}", flush=True)
     return 0
+
+
+def _calls(ctx, request, n: int = 20) -> float:
+    """Python function calls a request makes (cProfile's count): unlike time, the same on a busy
+    machine as on a quiet one, so a change's effect shows whatever else runs."""
+    import cProfile
+    import pstats
+
+    variants = list(request.variants) or [None]
+    profiler = cProfile.Profile()
+    with profiler:
+        for sent in range(n):
+            ctx.send(request, variants[sent % len(variants)])
+    return pstats.Stats(profiler).total_calls / n
 
 
 def _measure_one(ctx, request, n: int, rounds: int) -> tuple[int, int, int, float, float]:

@@ -318,7 +318,7 @@ REST_FRAMEWORK = {
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "littlelemon.api.negotiation.ContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "littlelemon.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["littlelemon.api.filters.FilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
         "littlelemon.api.throttling.AnonRateThrottle",
         "littlelemon.api.throttling.UserRateThrottle",
