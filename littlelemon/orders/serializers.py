@@ -131,6 +131,15 @@ class OrderSerializer(serializers.ModelSerializer):
     def _time_zone(self) -> tzinfo:
         return timezone.get_current_timezone()
 
+    def _item_rows(self, order: Order) -> list[tuple]:
+        """The order's items as `selectors.order_item_rows` gives them: from the rows the view
+        read for its page (context `item_rows`), else from the prefetched items."""
+        rows = self.context.get("item_rows")
+        if rows is not None:
+            return rows[order.pk]
+        items = order.items.all()
+        return [(item.menuitem_id, item.title, item.quantity, item.unit_price, item.price) for item in items]
+
     def to_representation(self, order: Order) -> dict:
         time_zone = self._time_zone
         return {
@@ -142,13 +151,13 @@ class OrderSerializer(serializers.ModelSerializer):
             "notes": order.notes,
             "items": [
                 {
-                    "menuitem": item.menuitem_id,
-                    "title": item.title,
-                    "quantity": item.quantity,
-                    "unit_price": _money(item.unit_price),
-                    "price": _money(item.price),
+                    "menuitem": menuitem,
+                    "title": title,
+                    "quantity": quantity,
+                    "unit_price": _money(unit_price),
+                    "price": _money(price),
                 }
-                for item in order.items.all()
+                for menuitem, title, quantity, unit_price, price in self._item_rows(order)
             ],
             "subtotal": _money(order.subtotal),
             "delivery_fee": _money(order.delivery_fee),
