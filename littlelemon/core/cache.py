@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
@@ -76,6 +76,9 @@ class UpsertDatabaseCache(BaseCache):
     between two purges, default 1000), DATABASE (the connection's alias, default "default")."""
 
     pickle_protocol = pickle.HIGHEST_PROTOCOL
+    #: Writes so far in this process, per (database alias, table). Django makes a cache object
+    #: per thread (under ASGI per request), so the count that decides when to purge is kept here.
+    write_counts: ClassVar[dict[tuple[str, str], "itertools.count[int]"]] = {}
 
     def __init__(self, table: str, params: dict[str, Any]):
         super().__init__(params)
@@ -84,7 +87,6 @@ class UpsertDatabaseCache(BaseCache):
         self.max_entries = int(options.get("MAX_ENTRIES", 300))
         self.cull_every = max(1, int(options.get("CULL_EVERY", 1000)))
         self.alias = options.get("DATABASE", DEFAULT_DB_ALIAS)
-        self._writes = itertools.count(1)
 
     # --- reads --------------------------------------------------------------------------------
 
@@ -171,7 +173,8 @@ class UpsertDatabaseCache(BaseCache):
     def _counted_write(self) -> None:
         """Every CULL_EVERY-th write of this process purges the table: it stays bounded even
         where no worker runs the periodic purge."""
-        if next(self._writes) % self.cull_every == 0:
+        writes = self.write_counts.setdefault((self.alias, self.table), itertools.count(1))
+        if next(writes) % self.cull_every == 0:
             try:
                 self.purge()
             except DatabaseError:

@@ -198,7 +198,8 @@ def test_purge_past_max_entries_deletes_those_that_expire_soonest():
     assert cache.get_many([f"key{number}" for number in range(6)]) == {"key3": 3, "key4": 4, "key5": 5}
 
 
-def test_every_cull_every_th_write_purges_so_the_table_stays_bounded():
+def test_every_cull_every_th_write_purges_so_the_table_stays_bounded(monkeypatch):
+    monkeypatch.setattr(UpsertDatabaseCache, "write_counts", {})  # this process's count from zero
     cache = make_cache(MAX_ENTRIES=5, CULL_EVERY=4)
     for number in range(1, 12):
         cache.set(f"key{number}", number, 60 + number)
@@ -241,3 +242,14 @@ def test_inside_a_transaction_the_write_joins_it(cache):
         transaction.set_rollback(True)
 
     assert cache.get("key") is None
+
+
+def test_the_count_of_writes_is_the_process_s_not_one_cache_object_s(monkeypatch):
+    """Django makes a cache object per thread (per request under ASGI): the purge still comes
+    every CULL_EVERY writes of the process."""
+    monkeypatch.setattr(UpsertDatabaseCache, "write_counts", {})
+    make_cache()  # an empty table
+    for number in range(1, 6):
+        UpsertDatabaseCache(TABLE, {"OPTIONS": {"MAX_ENTRIES": 2, "CULL_EVERY": 3}}).set(f"key{number}", number, 60)
+
+    assert rows() == 2 + 2  # purged to 2 at the 3rd write, then 2 more
