@@ -11,8 +11,8 @@ past the user rate, 100 a minute by default, set THROTTLE_USER_RATE=off to profi
 (`make bench` leaves var/bench-scale*.sqlite3 behind.) Writes go to that database: profile
 reads, or re-seed after. Prints the call tree; --html writes pyinstrument's page instead.
 
-`--cpu` measures instead of profiling: for each scenario named (comma-separated, or `all` the
-reads the settings serve), the CPU time (time.process_time) and the queries a request takes,
+`--cpu` measures instead of profiling: for each scenario named (comma-separated; `health` is
+GET /health, the middleware stack alone), the CPU time (time.process_time) and the queries a request takes,
 sent N times in rounds through the scenario's pool of users (as wrk rotates them, so that no
 user meets its rate), after a warm-up; the smallest of the rounds' per-request figures (on a
 shared machine the other processes only ever add to it); and the Python function calls a
