@@ -137,8 +137,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # --- cache: local memory by default, Redis when REDIS_URL is set -------------------------
 # Throttle counters (and the log-in limits' records) must be shared by every server process, so
 # that more workers do not multiply the limits, and must be kept until they expire: Redis when
-# configured, else the database (table `throttle_cache`, created by migration core 0003). Its
-# MAX_ENTRIES only bounds the table: past it Django deletes the expired entries first.
+# configured, else the database (table `throttle_cache`, created by core migration 0004) through
+# littlelemon.core.cache: one upsert a write, one SELECT a read. The periodic job
+# `cache_tables_purge` deletes expired entries; MAX_ENTRIES bounds the table (past it, the
+# entries that expire soonest go), checked also every CULL_EVERY writes of a process.
 REDIS_URL = env.str("REDIS_URL", default="")
 THROTTLE_CACHE_MAX_ENTRIES = env.int("THROTTLE_CACHE_MAX_ENTRIES", default=100_000)
 if REDIS_URL:
@@ -155,7 +157,7 @@ else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "littlelemon"},
         "throttle": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "littlelemon.core.cache.UpsertDatabaseCache",
             "LOCATION": "throttle_cache",
             "OPTIONS": {"MAX_ENTRIES": THROTTLE_CACHE_MAX_ENTRIES},
         },
@@ -339,7 +341,7 @@ REST_FRAMEWORK = {
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "littlelemon.api.negotiation.ContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "littlelemon.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["littlelemon.api.filters.FilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
         "littlelemon.api.throttling.AnonRateThrottle",
         "littlelemon.api.throttling.UserRateThrottle",
@@ -430,7 +432,7 @@ if CACHE_IN_DATABASE:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "littlelemon_cache"},
         "throttle": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "littlelemon.core.cache.UpsertDatabaseCache",
             "LOCATION": "throttle_cache",
             "OPTIONS": {"MAX_ENTRIES": THROTTLE_CACHE_MAX_ENTRIES},
         },

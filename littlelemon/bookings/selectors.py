@@ -4,6 +4,7 @@ Availability lists the starts the booking rules (`rules.BookingRules`) allow at 
 is free; the services check a requested start against the same rules, so the two never disagree.
 """
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -85,19 +86,32 @@ def availability_for(
         .exclude(pk=exclude)
         .values_list("table_id", "start", "end")
     )
-    # Tables with nothing booked that day are free at every start; check only the others.
+    # Tables with nothing booked that day are free at every start; count the others per start.
     always_free = sum(1 for table in tables if table not in busy)
-    slots = []
-    for start in starts:
-        end = start + rules.duration
-        count = always_free + sum(
-            1
-            for intervals in busy.values()
-            if not any(busy_start < end and start < busy_end for busy_start, busy_end in intervals)
-        )
-        if count:
-            slots.append(Slot(start=start, tables_free=count))
+    taken = _tables_taken(starts, busy, rules.duration)
+    slots = [
+        Slot(start=start, tables_free=count)
+        for start, taken_then in zip(starts, taken, strict=True)
+        if (count := always_free + len(busy) - taken_then)
+    ]
     return Availability(date=day, party_size=party_size, slots=slots)
+
+
+def _tables_taken(
+    starts: list[datetime], busy: dict[int, list[tuple[datetime, datetime]]], duration: timedelta
+) -> list[int]:
+    """For each of `starts` (earliest first), how many of the `busy` tables a booking from it for
+    `duration` would overlap. A booking (busy_start, busy_end) overlaps the starts after
+    busy_start - duration and before busy_end: found by bisection, not by trying every start
+    against every booking."""
+    taken = [0] * len(starts)
+    for intervals in busy.values():
+        overlapped: set[int] = set()
+        for busy_start, busy_end in intervals:
+            overlapped.update(range(bisect_right(starts, busy_start - duration), bisect_left(starts, busy_end)))
+        for index in overlapped:
+            taken[index] += 1
+    return taken
 
 
 def table_list() -> QuerySet[Table]:

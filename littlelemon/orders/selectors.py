@@ -33,14 +33,50 @@ SCHEDULE_STEP = timedelta(minutes=15)
 SCHEDULE_LEAD = timedelta(minutes=30)
 
 
-def order_list_visible_to(*, user: User) -> QuerySet[Order]:
-    """The orders `user` may see, newest first, with people joined and items prefetched
-    (a page of orders is a fixed number of queries whatever its size)."""
+# What the API and the pages show of an order: every column but the placement's idempotency
+# record and when it finished; of the people on it, their names; of its items, all.
+ORDER_SHOWN = (
+    "created",
+    "updated",
+    "customer",
+    "status",
+    "fulfilment",
+    "delivery_address",
+    "scheduled_for",
+    "notes",
+    "delivery_crew",
+    "subtotal",
+    "delivery_fee",
+    "tax",
+    "tip",
+    "total",
+    "payment_method",
+    "payment_status",
+    "estimated_ready_at",
+)
+PERSON_SHOWN = ("username", "first_name", "last_name")
+
+
+# What a list of orders shows of each item (`order_item_rows`).
+ITEM_SHOWN = ("menuitem_id", "title", "quantity", "unit_price", "price")
+
+
+def order_list_visible_to(*, user: User, items: bool = True) -> QuerySet[Order]:
+    """The orders `user` may see, newest first, with people joined and items prefetched unless
+    `items=False` (a page of orders is a fixed number of queries whatever its size). Only the
+    columns shown are read (ORDER_SHOWN, PERSON_SHOWN): a page of orders turns every column it
+    reads into Python objects, row by row."""
     orders = (
         Order.objects.select_related("customer", "delivery_crew")
-        .prefetch_related(Prefetch("items", queryset=OrderItem.objects.order_by("id")))
+        .only(
+            *ORDER_SHOWN,
+            *(f"customer__{field}" for field in PERSON_SHOWN),
+            *(f"delivery_crew__{field}" for field in PERSON_SHOWN),
+        )
         .order_by("-created", "-id")
     )
+    if items:
+        orders = orders.prefetch_related(Prefetch("items", queryset=OrderItem.objects.order_by("id")))
     if not (user and user.is_authenticated):
         return orders.none()
     if is_manager_for(user, ORDERS_READ):
@@ -83,14 +119,27 @@ def order_with_timeline_get(*, user: User, order_id: int, items: bool = True) ->
     """One order `user` may see with its timeline (`order.events.all()`, oldest first) prefetched,
     and its items unless `items=False` (what a page polling for news of the order reads).
     Raises OrderNotFound (404) otherwise. The user's roles, the order, its events (and items)."""
-    orders = order_list_visible_to(user=user)
-    if not items:
-        orders = orders.prefetch_related(None)
-    events = OrderEvent.objects.order_by("id")
-    order = orders.prefetch_related(Prefetch("events", queryset=events)).filter(pk=order_id).first()
+    orders = order_list_visible_to(user=user, items=items)
+    order = (
+        orders.prefetch_related(Prefetch("events", queryset=OrderEvent.objects.order_by("id")))
+        .filter(pk=order_id)
+        .first()
+    )
     if order is None:
         raise OrderNotFound()
     return order
+
+
+def order_item_rows(*, order_ids: list[int]) -> dict[int, list[tuple]]:
+    """The items of these orders, each order's in the order they were added, as tuples of
+    ITEM_SHOWN: `{order id: [(menuitem_id, title, quantity, unit_price, price), ...]}`. One
+    query, and no model instances: what a page of orders (`order_list_visible_to(items=False)`,
+    already scoped to the user) reads for its items."""
+    rows: dict[int, list[tuple]] = {order_id: [] for order_id in order_ids}
+    items = OrderItem.objects.filter(order_id__in=order_ids).order_by("id").values_list("order_id", *ITEM_SHOWN)
+    for order_id, *shown in items:
+        rows[order_id].append(tuple(shown))
+    return rows
 
 
 def order_last_delivery_address(*, user: User) -> str:

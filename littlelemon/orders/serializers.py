@@ -1,5 +1,6 @@
-from datetime import datetime
+from datetime import datetime, tzinfo
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
@@ -50,11 +51,11 @@ def _money(value: Decimal) -> str:
     return f"{value.quantize(CENT):f}"
 
 
-def _when(value: datetime | None) -> str | None:
+def _when(value: datetime | None, time_zone: tzinfo) -> str | None:
     """As DRF's DateTimeField renders it: ISO 8601 in the current time zone, UTC as Z."""
     if value is None:
         return None
-    text = timezone.localtime(value).isoformat()
+    text = value.astimezone(time_zone).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
@@ -129,27 +130,45 @@ class OrderSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=OrderStatus.choices)))
     def get_allowed_transitions(self, order: Order) -> list[str]:
-        request = self.context.get("request")
-        return [str(status) for status in lifecycle.transitions_for(order, getattr(request, "user", None))]
+        return [str(status) for status in lifecycle.transitions_for(order, self._user)]
+
+    # Read once per serializer: with many=True, one child serializer renders every row of a page.
+    @cached_property
+    def _user(self) -> User | None:
+        return getattr(self.context.get("request"), "user", None)
+
+    @cached_property
+    def _time_zone(self) -> tzinfo:
+        return timezone.get_current_timezone()
+
+    def _item_rows(self, order: Order) -> list[tuple]:
+        """The order's items as `selectors.order_item_rows` gives them: from the rows the view
+        read for its page (context `item_rows`), else from the prefetched items."""
+        rows = self.context.get("item_rows")
+        if rows is not None:
+            return rows[order.pk]
+        items = order.items.all()
+        return [(item.menuitem_id, item.title, item.quantity, item.unit_price, item.price) for item in items]
 
     def to_representation(self, order: Order) -> dict:
+        time_zone = self._time_zone
         return {
             "id": order.pk,
             "status": order.status,
             "fulfilment": order.fulfilment,
             "delivery_address": order.delivery_address,
-            "scheduled_for": _when(order.scheduled_for),
-            "estimated_ready_at": _when(order.estimated_ready_at),
+            "scheduled_for": _when(order.scheduled_for, time_zone),
+            "estimated_ready_at": _when(order.estimated_ready_at, time_zone),
             "notes": order.notes,
             "items": [
                 {
-                    "menuitem": item.menuitem_id,
-                    "title": item.title,
-                    "quantity": item.quantity,
-                    "unit_price": _money(item.unit_price),
-                    "price": _money(item.price),
+                    "menuitem": menuitem,
+                    "title": title,
+                    "quantity": quantity,
+                    "unit_price": _money(unit_price),
+                    "price": _money(price),
                 }
-                for item in order.items.all()
+                for menuitem, title, quantity, unit_price, price in self._item_rows(order)
             ],
             "subtotal": _money(order.subtotal),
             "delivery_fee": _money(order.delivery_fee),
@@ -162,8 +181,8 @@ class OrderSerializer(serializers.ModelSerializer):
             "delivery_crew_name": self.get_delivery_crew_name(order),
             "customer": order.customer_id,
             "customer_name": self.get_customer_name(order),
-            "created": _when(order.created),
-            "updated": _when(order.updated),
+            "created": _when(order.created, time_zone),
+            "updated": _when(order.updated, time_zone),
             "allowed_transitions": self.get_allowed_transitions(order),
         }
 

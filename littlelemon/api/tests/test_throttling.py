@@ -150,7 +150,7 @@ def test_counters_are_shared_by_separate_server_processes(tmp_path):
 # The production default store without Redis (config/settings/base.py; test_settings checks it):
 # the tests' own is local memory, for speed.
 DATABASE_STORE = {
-    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "BACKEND": "littlelemon.core.cache.UpsertDatabaseCache",
     "LOCATION": "throttle_cache",
     "OPTIONS": {"MAX_ENTRIES": 100_000},
 }
@@ -158,7 +158,7 @@ DATABASE_STORE = {
 
 @pytest.fixture
 def database_store(settings):
-    """The throttles' counters in the database cache, in the table migration core 0003 creates."""
+    """The throttles' counters in the database cache, in the table migration core 0004 creates."""
     settings.CACHES = {**settings.CACHES, "throttle": DATABASE_STORE}
     caches["throttle"].clear()
     return caches["throttle"]

@@ -26,7 +26,7 @@ HOST = "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com"
 SOURCE_IP = "203.0.113.9"
 DATABASE_CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "littlelemon_cache"},
-    "throttle": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "throttle_cache"},
+    "throttle": {"BACKEND": "littlelemon.core.cache.UpsertDatabaseCache", "LOCATION": "throttle_cache"},
 }
 PASSWORD = "lemon-tart-and-olive-oil-7"
 

@@ -224,7 +224,7 @@ def test_security_settings_come_from_the_environment():
         2097152,
         ["'self'", "data:", "https://cdn.example.com"],
         {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "littlelemon.core.cache.UpsertDatabaseCache",
             "LOCATION": "throttle_cache",
             "OPTIONS": {"MAX_ENTRIES": 5000},
         },

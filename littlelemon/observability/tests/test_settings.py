@@ -39,7 +39,7 @@ def test_on_lambda_the_caches_and_sessions_are_the_database_s_and_nothing_is_scr
     caches = read_settings("config.settings.prod", "s.CACHES", **lambda_env)
     assert {alias: cache["BACKEND"] for alias, cache in caches.items()} == {
         "default": "django.core.cache.backends.db.DatabaseCache",
-        "throttle": "django.core.cache.backends.db.DatabaseCache",
+        "throttle": "littlelemon.core.cache.UpsertDatabaseCache",
     }
     assert read_settings("config.settings.prod", "s.SESSION_ENGINE", **lambda_env) == (
         "django.contrib.sessions.backends.db"
