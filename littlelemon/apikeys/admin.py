@@ -90,9 +90,9 @@ class ApiKeyAdmin(admin.ModelAdmin):
         if change:  # nothing of a key changes here but through `revoke`
             return
         api_key, key = services.api_key_issue(actor=request.user, **form.cleaned_data)
+        # The admin goes on with `obj` (its log entry, the redirect): the issued row's values.
         for field in ApiKey._meta.concrete_fields:
             setattr(obj, field.attname, getattr(api_key, field.attname))
-        obj._state.adding, obj._state.db = False, api_key._state.db
         self.message_user(
             request,
             f"The API key for {api_key.name} is {key} — copy it now: it is stored only hashed and will not "

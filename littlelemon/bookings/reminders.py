@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from .enums import BookingStatus
 from .models import Booking
-from .services import _record
+from .services import booking_event_record
 
 BATCH = 500
 
@@ -52,6 +52,6 @@ def booking_reminders_send(*, now: datetime | None = None) -> list[int]:
             if not claimed:  # another run reminded it, or it changed since it was read
                 continue
             booking.reminder_sent_at = now
-            _record("booking.reminder", booking, actor=None, hours=hours)
+            booking_event_record("booking.reminder", booking, actor=None, hours=hours)
         reminded.append(booking.pk)
     return reminded

@@ -163,7 +163,9 @@ def _payload(booking: Booking, *, actor: Any, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _record(event: str, booking: Booking, *, actor: Any, **extra: Any) -> None:
+def booking_event_record(event: str, booking: Booking, *, actor: Any, **extra: Any) -> None:
+    """Write the booking's outbox event `event` (its standard payload plus `extra`), inside the
+    caller's transaction: the services here, and the reminder job (bookings/reminders.py)."""
     event_record(
         type=event, aggregate="booking", aggregate_id=booking.pk, payload=_payload(booking, actor=actor, **extra)
     )
@@ -310,7 +312,7 @@ def booking_create(
     audit_record(
         actor=actor, action="booking.create", target=booking, changes=audit_changes({}, audit_snapshot(booking))
     )
-    _record("booking.created", booking, actor=actor)
+    booking_event_record("booking.created", booking, actor=actor)
     return booking
 
 
@@ -374,7 +376,7 @@ def booking_update(*, booking: Booking, actor: Any, data: dict[str, Any], now: d
             target=booking,
             changes=audit_changes(before, audit_snapshot(booking, fields=UPDATABLE_FIELDS)),
         )
-        _record("booking.updated", booking, actor=actor, changes=changes)
+        booking_event_record("booking.updated", booking, actor=actor, changes=changes)
     return booking
 
 
@@ -457,7 +459,7 @@ def booking_cancel(*, booking: Booking, actor: Any, now: datetime | None = None)
         target=booking,
         changes={"status": {"before": previous, "after": str(booking.status)}},
     )
-    _record("booking.cancelled", booking, actor=actor, by="restaurant" if staff else "customer")
+    booking_event_record("booking.cancelled", booking, actor=actor, by="restaurant" if staff else "customer")
     return booking
 
 
@@ -498,5 +500,5 @@ def booking_status_change(*, booking: Booking, actor: Any, status: str, now: dat
     extra = {"previous_status": previous}
     if status == BookingStatus.CANCELLED:
         extra["by"] = "restaurant"
-    _record(STATUS_EVENTS[status], booking, actor=actor, **extra)
+    booking_event_record(STATUS_EVENTS[status], booking, actor=actor, **extra)
     return booking

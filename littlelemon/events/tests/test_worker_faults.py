@@ -29,12 +29,12 @@ SETUP = """
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from littlelemon.orders.tests.factories import OrderFactory
-from littlelemon.notifications.webhooks import endpoint_create
+from littlelemon.notifications.webhooks.services import webhook_endpoint_create
 User = get_user_model()
 manager = User.objects.create_user("boss", "boss@example.com", "x")
 manager.groups.add(Group.objects.get(name="manager"))
 customer = User.objects.create_user("ann", "ann@example.com", "x")
-endpoint_create(url={url!r}, event_types=["order.status_changed"], actor=manager)
+webhook_endpoint_create(url={url!r}, event_types=["order.status_changed"], actor=manager)
 for _ in range({orders}):
     OrderFactory(customer=customer, items=2)
 """

@@ -8,9 +8,3 @@ deliveries to them (docs/webhooks.md).
     services.py / selectors.py / exceptions.py   writes, reads, errors
     permissions.py / serializers.py / apis.py / urls.py   the API (/api/v1/webhooks/)
 """
-
-from .services import webhook_endpoint_create as endpoint_create
-from .services import webhook_endpoint_disable as endpoint_disable
-from .services import webhook_endpoint_update as endpoint_update
-
-__all__ = ["endpoint_create", "endpoint_disable", "endpoint_update"]
