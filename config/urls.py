@@ -31,6 +31,9 @@ urlpatterns = [
     path("api/redoc/", redoc, name="api-redoc"),
     # Any other path under /api/: the API's JSON 404, with DEBUG on too (littlelemon.api.views).
     re_path(r"^api/", api_views.api_not_found),
+    # The staff screens (kitchen display, orders board, deliveries) and their live updates.
+    path("staff/", include("littlelemon.staff.urls")),
+    path("live/", include("littlelemon.live.urls")),
     # The customer site: `/` is its home page. Django's default handler404/handler500 render
     # templates/404.html and templates/500.html (the 500 page reads no database).
     path("", include("littlelemon.web.urls")),

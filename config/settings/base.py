@@ -66,7 +66,10 @@ INSTALLED_APPS = [
     "rest_framework_api_key",  # the abstract model littlelemon.apikeys builds on (its own table stays unused)
     "littlelemon.apikeys",
     "littlelemon.demo",
+    "littlelemon.pages",
     "littlelemon.web",
+    "littlelemon.staff",
+    "littlelemon.live",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "littlelemon.web.context_processors.restaurant",
+                "littlelemon.staff.context_processors.staff",
                 "csp.context_processors.nonce",  # {{ CSP_NONCE }} for the inline <script>/<style> a page needs
             ],
         },
@@ -271,6 +275,31 @@ WEBHOOKS_CA_BUNDLE = env.str("WEBHOOKS_CA_BUNDLE", default="")  # PEM file of CA
 ORDER_ACCEPT_TIMEOUT_MINUTES = env.int("ORDER_ACCEPT_TIMEOUT_MINUTES", default=15)
 ORDER_SCHEDULED_DUE_MINUTES = env.int("ORDER_SCHEDULED_DUE_MINUTES", default=60)
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
+
+# Live updates of the staff screens and the customer's order page (littlelemon/live). "stream":
+# server-sent events from /live/stream/, which needs an ASGI server (uvicorn; `make run` uses
+# one). "poll": the same pages re-fetch their fragments every LIVE_POLL_SECONDS with
+# If-None-Match, for AWS Lambda or a WSGI-only server.
+LIVE_MODE = env.str("LIVE_MODE", default="stream")
+if LIVE_MODE not in ("stream", "poll"):
+    raise ImproperlyConfigured(f"LIVE_MODE is 'stream' or 'poll', not {LIVE_MODE!r}.")
+LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=3)
+# The stream: each server process reads new events every LIVE_TAIL_SECONDS for all its streams;
+# a stream sends a keep-alive comment every LIVE_KEEPALIVE_SECONDS and ends after
+# LIVE_STREAM_MAX_SECONDS (the browser reconnects at once, resuming from its Last-Event-ID).
+LIVE_TAIL_SECONDS = env.float("LIVE_TAIL_SECONDS", default=0.25)
+LIVE_KEEPALIVE_SECONDS = env.int("LIVE_KEEPALIVE_SECONDS", default=15)
+LIVE_STREAM_MAX_SECONDS = env.int("LIVE_STREAM_MAX_SECONDS", default=300)
+# The kitchen display (littlelemon/staff): whether it shows orders not yet accepted; how long
+# before its time a scheduled order appears; the age (minutes since it was accepted, or placed)
+# at which a card turns amber, then red; how long after a bump the kitchen may recall it.
+KITCHEN_SHOWS_PLACED = env.bool("KITCHEN_SHOWS_PLACED", default=False)
+KITCHEN_SCHEDULED_LEAD_MINUTES = env.int("KITCHEN_SCHEDULED_LEAD_MINUTES", default=30)
+KITCHEN_AGE_WARNING_MINUTES = env.int("KITCHEN_AGE_WARNING_MINUTES", default=10)
+KITCHEN_AGE_LATE_MINUTES = env.int("KITCHEN_AGE_LATE_MINUTES", default=20)
+KITCHEN_RECALL_MINUTES = env.int("KITCHEN_RECALL_MINUTES", default=3)
+# The delivery-crew app: whether drivers may take ready delivery orders nobody was assigned.
+DELIVERY_CREW_TAKES_READY_ORDERS = env.bool("DELIVERY_CREW_TAKES_READY_ORDERS", default=True)
 
 # --- HTTPS and proxies: on by default when DEBUG is off ----------------------------------
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)

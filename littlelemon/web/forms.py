@@ -1,14 +1,13 @@
 """Forms of the customer pages. They parse and check input with the domain's own rules
 (accounts.selectors, Django's password validators, the cart's limits); the services decide."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.forms import AuthenticationForm
-from django.template.defaultfilters import time as time_filter
 from django.utils import timezone
 
 from littlelemon.accounts.exceptions import EmailTaken, UsernameTaken
@@ -17,18 +16,11 @@ from littlelemon.accounts.selectors import email_taken, username_taken
 from littlelemon.bookings.models import Booking
 from littlelemon.bookings.rules import BookingRules
 from littlelemon.cart.enums import MAX_QUANTITY
-from littlelemon.core.exceptions import ApplicationError
 from littlelemon.core.models import MAX_ID
 from littlelemon.orders.enums import Fulfilment, PaymentMethod
 from littlelemon.orders.placement import MAX_TIP
 from littlelemon.orders.selectors import OrderTimes
-
-
-def add_application_error(form: forms.Form, error: ApplicationError, *, field: str | None = None) -> None:
-    """Show a service's refusal next to the field it names, else next to `field` (when the page
-    knows better where it belongs), else above the form."""
-    name = error.field if error.field in form.fields else field
-    form.add_error(name if name in form.fields else None, error.message)
+from littlelemon.pages.forms import day_label, time_label
 
 
 class SignUpForm(forms.Form):
@@ -114,22 +106,6 @@ class CartLineForm(forms.Form):
 # --- checkout -------------------------------------------------------------------------------
 
 ASAP, LATER = "asap", "later"
-
-
-def day_label(day: date, today: date) -> str:
-    """ "Today", "Tomorrow", then "Wednesday 3 June"."""
-    names = {today: "Today", today + timedelta(days=1): "Tomorrow"}
-    return names.get(day) or f"{day:%A} {day.day} {day:%B}"
-
-
-def time_label(moment: datetime) -> str:
-    """ "7 p.m.", "7:15 p.m.": the site's way with times (Django's TIME_FORMAT), in local time."""
-    return time_filter(timezone.localtime(moment))
-
-
-def when_label(moment: datetime, today: date) -> str:
-    """ "Tomorrow at 7 p.m."."""
-    return f"{day_label(timezone.localtime(moment).date(), today)} at {time_label(moment)}"
 
 
 class ScheduledTimeField(forms.CharField):

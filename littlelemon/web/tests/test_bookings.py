@@ -172,8 +172,8 @@ def test_booking_pages_run_fixed_queries(client, customer, hours, tomorrow, tabl
         booking_create(actor=customer, start=datetime.fromisoformat(start), party_size=2)
 
     # session, user, settings, hours, closures, the cart badge; availability: settings, hours,
-    # closures, the suitable tables, the day's bookings
-    with django_assert_num_queries(11):
+    # closures, the suitable tables, the day's bookings; the header's roles
+    with django_assert_num_queries(12):
         search(client, tomorrow)
     # session, user, settings, hours, closures, roles, the upcoming bookings, the cart badge, the earlier ones
     with django_assert_num_queries(9):

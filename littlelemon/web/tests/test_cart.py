@@ -195,8 +195,9 @@ def test_the_cart_page_runs_fixed_queries_whatever_its_size(client, customer, li
         CartLineFactory(user=customer, menuitem=MenuItemFactory())
     client.force_login(customer)
 
-    # session, user, settings, cart lines (dishes joined), the footer's hours and closures
-    with django_assert_num_queries(6):
+    # session, user, settings, cart lines (dishes joined), the footer's hours and closures, the
+    # header's roles (staff get their screens' links)
+    with django_assert_num_queries(7):
         response = client.get(reverse("web:cart"))
     assert len(texts(response.content, css_class="cart-line__title")) == lines
 

@@ -200,7 +200,8 @@ def test_the_checkout_page_runs_fixed_queries_whatever_the_cart(client, customer
         for _ in range(size):
             CartLineFactory(user=customer, menuitem=MenuItemFactory())
         client.force_login(customer)
-        # session, user, settings, hours, closures, the last delivery address, cart lines
-        with django_assert_num_queries(7):
+        # session, user, settings, hours, closures, the last delivery address, cart lines, the
+        # header's roles (staff get their screens' links)
+        with django_assert_num_queries(8):
             response = client.get(reverse("web:checkout"))
         assert len(texts(response.content, css_class="summary__dish")) == size

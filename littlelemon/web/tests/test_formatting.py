@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from littlelemon.web.formatting import allergen_label, dietary_label, format_money
+from littlelemon.pages.formatting import allergen_label, dietary_label, format_money
 
 
 @pytest.mark.parametrize(

@@ -17,11 +17,13 @@ from littlelemon.accounts import services as account_services
 from littlelemon.accounts.ratelimit import too_many_response
 from littlelemon.core.exceptions import ApplicationError
 from littlelemon.core.ratelimit import SignupRateThrottle
+from littlelemon.pages.forms import add_application_error
+from littlelemon.pages.http import safe_next
+from littlelemon.staff.access import staff_home_url
 
 from ..cart import SessionCart, merge_guest_cart
-from ..forms import LoginForm, SignUpForm, add_application_error
+from ..forms import LoginForm, SignUpForm
 from ..info import restaurant_info_for
-from .common import safe_next
 
 
 @require_http_methods(["GET", "POST"])
@@ -65,6 +67,15 @@ class LoginView(auth_views.LoginView):
     template_name = "web/account/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        """A staff member lands on their own screen (kitchen display, orders board, deliveries)
+        unless they were on their way to a staff or admin page; a customer goes back where they were."""
+        url = self.get_redirect_url()
+        home = staff_home_url(self.request.user)
+        if home is not None and not url.startswith(("/staff/", "/admin/")):
+            return home
+        return url or self.get_default_redirect_url()
 
     def form_valid(self, form):
         guest_cart = SessionCart(self.request.session).pairs  # before login() may start a new session

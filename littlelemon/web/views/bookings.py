@@ -28,10 +28,11 @@ from littlelemon.bookings.exceptions import PartyTooLarge, TableUnavailable
 from littlelemon.bookings.models import Booking
 from littlelemon.bookings.rules import BookingRules, booking_changeable_by_customer
 from littlelemon.core.exceptions import ApplicationError
+from littlelemon.pages.forms import add_application_error, day_label, time_label, when_label
+from littlelemon.pages.http import htmx_fragment
 
-from ..forms import BookingForm, BookingSearchForm, add_application_error, day_label, time_label, when_label
+from ..forms import BookingForm, BookingSearchForm
 from ..info import restaurant_info_for
-from .common import htmx_fragment
 
 DEFAULT_PARTY_SIZE = 2
 EARLIER_BOOKINGS_SHOWN = 10

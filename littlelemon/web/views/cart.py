@@ -16,11 +16,11 @@ from django.views.decorators.http import require_GET, require_POST
 from littlelemon.core.exceptions import ApplicationError
 from littlelemon.orders.enums import Fulfilment
 from littlelemon.orders.pricing import order_quote
+from littlelemon.pages.http import htmx_fragment, safe_next
 
 from ..cart import cart_for
 from ..forms import CartAddForm, CartLineForm
 from ..info import restaurant_info_for
-from .common import htmx_fragment, safe_next
 
 
 def cart_context(request: HttpRequest, **extra) -> dict:

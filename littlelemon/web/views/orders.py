@@ -30,12 +30,13 @@ from littlelemon.orders import selectors as order_selectors
 from littlelemon.orders.enums import OrderStatus
 from littlelemon.orders.exceptions import IdempotencyKeyReused, OrderNotFound
 from littlelemon.orders.lifecycle import transitions_for
+from littlelemon.pages.forms import add_application_error
+from littlelemon.pages.http import htmx_fragment
 
 from ..cart import cart_for
-from ..forms import ASAP, LATER, CheckoutForm, QuoteForm, add_application_error
+from ..forms import ASAP, LATER, CheckoutForm, QuoteForm
 from ..info import restaurant_info_for
 from ..tracking import tracking_for
-from .common import htmx_fragment
 
 DRAFT_KEY = "checkout_draft"
 DRAFT_FIELDS = ("fulfilment", "delivery_address", "when", "scheduled_for", "tip", "payment_method", "notes")

@@ -1,4 +1,4 @@
-"""What the customer pages' views share."""
+"""What the customer and staff pages' views share."""
 
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme

@@ -1,4 +1,4 @@
-"""`{% load web %}`: money, menu labels, and log-in links that bring the visitor back."""
+"""`{% load pages %}` (customer and staff pages): money, menu labels, and log-in links that bring the visitor back."""
 
 from datetime import datetime
 from decimal import Decimal
