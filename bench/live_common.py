@@ -99,6 +99,8 @@ class CpuMeter:
             "server_cpu_pct": round(100 * used / wall, 1),
             "driver_cpu_pct": round(100 * driver / wall, 1),
             "processes": len(self.pids),
+            # The machine's 1-minute load average at the end: > cores means something else ran too.
+            "load_1m": round(os.getloadavg()[0], 1),
         }
 
 

@@ -47,9 +47,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bench import live as bench_live
 from bench import nginx as bench_nginx
 from bench.scenarios import BASELINES, all_scenarios
 from bench.wrk import read_lua, run_wrk
@@ -86,7 +87,11 @@ def parse(argv: list[str] | None) -> Options:
         default=os.environ.get("DATABASE_URL", ""),
         help="Benchmark this database (its tables are emptied and refilled!). Default: var/bench-scaleN.sqlite3.",
     )
-    parser.add_argument("--only", default="", help="Comma-separated scenario names (default: all).")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="Comma-separated scenario names, and/or live_fanout and rush (default: all).",
+    )
     parser.add_argument(
         "--round", type=int, default=1, help="Seconds per round: the duration is measured in interleaved rounds."
     )
@@ -215,6 +220,13 @@ def manage(env: dict[str, str], *args: str) -> None:
 # --- servers ---------------------------------------------------------------------------------
 
 
+class ServerUrl(str):
+    """A server's base URL that also knows its master process (the live benchmarks read the CPU
+    of it and its workers)."""
+
+    pid: int = 0
+
+
 @contextmanager
 def gunicorn(name: str, app: str, port: int, env: dict[str, str], ready_path: str, log_dir: Path):
     log = (log_dir / f"gunicorn-{name}.log").open("w")
@@ -241,7 +253,9 @@ def gunicorn(name: str, app: str, port: int, env: dict[str, str], ready_path: st
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{name} server did not answer {ready_path} within 60 s; see {log.name}")
             time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
+        url = ServerUrl(f"http://127.0.0.1:{port}")
+        url.pid = process.pid
+        yield url
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
@@ -714,16 +728,48 @@ def table(results: dict, details: dict) -> str:
     return "\n".join(rows)
 
 
+def run_live_only(options: Options) -> tuple[dict, dict, list[str]]:
+    """Only live benchmarks named in --only: the small scale's database, no wrk target."""
+    options.out.mkdir(parents=True, exist_ok=True)
+    (ROOT / "var").mkdir(exist_ok=True)
+    small = options.scales[0]
+    env = server_env(database_url(options, small), secrets.token_urlsafe(50))
+    print(f"\n== scale {small}: {env['DATABASE_URL'].split('@')[-1]}", flush=True)
+    if env["DATABASE_URL"].startswith("postgres"):
+        create_postgresql_database(options.database_url, env["DATABASE_URL"])
+    manage(env, "migrate", "--noinput", "-v", "0")
+    manage(env, "createcachetable")
+    if options.seed:
+        manage(env, "seed_bench", "--scale", str(small))
+    manage(env, "collectstatic", "--noinput", "-v", "0")
+    settings = {"database": "postgresql" if env["DATABASE_URL"].startswith("postgres") else "sqlite"}
+    return {"settings": settings | {"git": git_revision(), "machine": machine()}}, {}, []
+
+
 def main(argv: list[str] | None = None) -> int:
     options = parse(argv)
+    live_names = tuple(name for name in bench_live.NAMES if not options.only or name in options.only)
+    wrk_only = tuple(name for name in options.only if name not in bench_live.NAMES)
     try:
-        results, details, problems = run(options)
+        if options.only and not wrk_only:
+            results, details, problems = run_live_only(options)
+        else:
+            results, details, problems = run(replace(options, only=wrk_only))
+        if live_names:
+            small = options.scales[0]
+            env = server_env(database_url(options, small), secrets.token_urlsafe(50))
+            live_results, live_problems = bench_live.run_live(options, env, live_names)
+            results |= live_results
+            problems += live_problems
     except (RuntimeError, subprocess.CalledProcessError) as error:
         print(f"\nbench: {error}", file=sys.stderr)
         return 1
     (options.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (options.out / "details.json").write_text(json.dumps(details, indent=2) + "\n")
-    print("\n" + table(results, details))
+    if "baselines" in results:
+        print("\n" + table(results, details))
+    if live_names:
+        print("\n" + bench_live.table(results))
     print(f"\nwrote {options.out / 'results.json'}")
     for problem in problems:
         print(f"bench: {problem}", file=sys.stderr)
