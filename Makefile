@@ -23,7 +23,7 @@ QUICK ?=
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install chromium nginx redis migrate run demo test lint deploy-check fuzz format lock screenshots clean bench bench-postgres
+.PHONY: help install chromium nginx redis migrate run demo test lint deploy-check fuzz format lock screenshots clean bench bench-live bench-postgres
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -72,11 +72,14 @@ run: demo  ## Serve the demo restaurant on http://127.0.0.1:8000 with the backgr
 test: install chromium nginx redis  ## Run the whole test suite (browser, through-nginx and deployment stack tests included)
 	CHROMIUM=$(CHROMIUM) NGINX=$(NGINX) $(BIN)/pytest -n auto $(PYTEST_ARGS)
 
-bench: install nginx  ## Benchmarks: the product behind nginx and direct vs bare Django (QUICK=1: 1 s each; DATABASE_URL=postgres://...)
+bench: install nginx  ## Benchmarks: the product behind nginx and direct vs bare Django, then live_fanout and rush (QUICK=1: short; DATABASE_URL=postgres://...)
 	@command -v wrk >/dev/null 2>&1 || { echo "wrk is missing: installing it with apt-get"; \
 		$(SUDO) apt-get install -y -q wrk || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q wrk; }; }
 	NGINX=$(NGINX) $(BIN)/python -m bench --duration $(BENCH_DURATION) --threads $(BENCH_THREADS) \
-		--connections $(BENCH_CONNECTIONS) --scales $(BENCH_SCALES) $(if $(QUICK),--quick)
+		--connections $(BENCH_CONNECTIONS) --scales $(BENCH_SCALES) $(if $(QUICK),--quick) $(if $(BENCH_ONLY),--only $(BENCH_ONLY))
+
+bench-live: install  ## Only the live benchmarks: live_fanout (200 SSE streams) and rush (open-loop Friday-night mix) (QUICK=1)
+	$(MAKE) --no-print-directory bench BENCH_ONLY=live_fanout,rush
 
 bench-postgres: install  ## make bench on a throwaway PostgreSQL cluster (.ci/postgres.sh)
 	bash -c 'source .ci/postgres.sh && pg_start && $(MAKE) --no-print-directory bench; rc=$$?; pg_stop; exit $$rc'

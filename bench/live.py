@@ -5,11 +5,14 @@ of its own, production settings, throttling on at its default rates.
 
 - `live_fanout`: the ASGI server (gunicorn + uvicorn workers) with 200 streams; its poll
   baseline on the WSGI server (config/gunicorn.conf.py, LIVE_MODE=poll).
-- `rush`, `poll` variant: nginx (the bench's rendering of deploy/nginx) in front of the WSGI
-  server with LIVE_MODE=poll: the pages poll. `stream` variant: the same nginx in front of the
-  ASGI server (gunicorn + uvicorn workers, as many as the WSGI server has processes) with
-  LIVE_MODE=stream: the pages hold streams, re-fetching on events. One upstream serves both
-  the pages and /live/, as deploy/nginx routes them.
+- `rush`, `poll` variant: the WSGI server (config/gunicorn.conf.py: gthread) with
+  LIVE_MODE=poll: the pages poll. `stream` variant: the ASGI server (the same file with
+  GUNICORN_WORKER_CLASS=uvicorn_worker.UvicornWorker, as the image runs it) with
+  LIVE_MODE=stream: the pages hold streams, re-fetching on events. One server serves the pages
+  and /live/, as deploy/nginx routes both to one upstream. Sent to directly, as the `app`
+  targets are (X-Forwarded-For from each client's own address, TRUSTED_PROXIES=1): nginx's cache
+  would answer some anonymous API reads, but its cache lock also queues concurrent first visits
+  to the same HTML page in 500 ms steps (bench/NOTES-live.md), which would hide the app's figures.
 
 Both need the real stream: when `/live/stream/` is not an event stream (or uvicorn's worker is
 not installed) the stream parts are skipped, and the output says why.
@@ -21,7 +24,6 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from bench import fanout, rush
-from bench import nginx as bench_nginx
 from bench.aio import Stream
 from bench.live_common import ASGI_APP, asgi_available, asgi_env, make_data
 
@@ -118,11 +120,11 @@ def run_live(options, env: dict[str, str], names: tuple[str, ...]) -> tuple[dict
             )
             if variant == "poll":
                 server_env, app, workers = poll_env, "config.wsgi:application", _workers(poll_env)
-                server = f"nginx + gunicorn gthread, {workers} workers x threads (WSGI), LIVE_MODE=poll"
+                server = f"gunicorn gthread, {workers} workers (WSGI), LIVE_MODE=poll"
             else:
                 workers = _workers(env)
                 server_env, app = asgi_env(env, workers=workers), ASGI_APP
-                server = f"nginx + gunicorn uvicorn_worker.UvicornWorker, {workers} workers (ASGI), LIVE_MODE=stream"
+                server = f"gunicorn uvicorn_worker.UvicornWorker, {workers} workers (ASGI), LIVE_MODE=stream"
             with ExitStack() as servers:
                 port = free_port()
                 url = servers.enter_context(gunicorn(f"rush-{variant}", app, port, server_env, "/health", out))
@@ -131,12 +133,7 @@ def run_live(options, env: dict[str, str], names: tuple[str, ...]) -> tuple[dict
                     if why:
                         results["rush"]["_stream_skipped"] = why
                         continue
-                front = servers.enter_context(
-                    bench_nginx.nginx(f"rush-{variant}", f"127.0.0.1:{port}", free_port(), server_env, out)
-                )
-                measured = rush.run(
-                    variant, front, bench_nginx.CLIENT_ADDRESS_HEADER, data, rates, seconds, warmup, url.pid
-                )
+                measured = rush.run(variant, url, "X-Forwarded-For", data, rates, seconds, warmup, url.pid)
             measured["server"] = server
             results["rush"][variant] = measured
         print(rush.table(results["rush"]), flush=True)

@@ -67,7 +67,7 @@ def _visits(dishes: list[tuple[int, str]]) -> list[list[str]]:
     """The four visitors of a placement, five reads each: two browse the web menu (a category,
     dishes' pages: HTML, which sets the CSRF cookie their forms need, so their later reads carry
     it and, as deploy/nginx decides, bypass its cache), two read the JSON API as the app does (no
-    cookie: nginx's cache answers repeats within their max-age)."""
+    cookie: the API's public answers may be cached, by Django and by nginx, for their max-age)."""
     categories = ("mains", "starters", "desserts", "drinks", "salads", "grill", "seafood", "mezze")
     visits = []
     for visitor in range(READS_PER_PLACEMENT // READS_PER_VISITOR):
