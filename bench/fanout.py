@@ -234,7 +234,13 @@ async def measure_streams(base_url: str, data: dict, server_pid: int, quick: boo
         "idle_200_streams": idle_cpu,
         "idle_no_stream": no_streams,
         "events_received": sum(listener.events for listener in listeners),
-        "goal_met": results["every_stream"]["p95_ms"] <= P95_GOAL_MS and results["missed"] == 0 and not refused,
+        "goal_met": bool(
+            results["every_stream"]["p95_ms"] <= P95_GOAL_MS
+            and results["missed"] == 0
+            and not refused
+            and not errors
+            and results["deliveries"]
+        ),
     }
 
 

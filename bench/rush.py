@@ -42,9 +42,9 @@ from dataclasses import dataclass, field
 from bench.aio import HttpError, Pool
 from bench.live_common import SCREENS, CpuMeter, Fetcher, follow_stream, screen_fragments
 
-RATES = (5, 10, 20, 30, 40, 60)
+RATES = (1, 2, 5, 10, 20, 30, 40, 60)
 STEP_SECONDS = 30
-QUICK_RATES = (10, 30)
+QUICK_RATES = (2, 10)
 QUICK_STEP_SECONDS = 6
 WARMUP_SECONDS = 10  # at the first rate, not reported: every worker's first requests, the caches
 QUICK_WARMUP_SECONDS = 3
