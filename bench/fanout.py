@@ -148,10 +148,7 @@ async def _move(pool: Pool, data: dict, orders_moved: int, rate: float) -> tuple
 
 def _delays(listeners: list[Listener], changes: list[dict]) -> dict:
     per_change, per_delivery, missed, not_entitled = [], [], 0, Counter()
-    expected_keys: dict[Listener, set] = {listener: set() for listener in listeners}
     for change in changes:
-        if change["status"] != 200:
-            continue
         order, step = change["order"], change["step"]
         # The driver the order has after this change, and whether drivers may take it.
         driver_now = change["driver"] if STEPS.index(step) >= STEPS.index("assigned") else None
@@ -165,22 +162,37 @@ def _delays(listeners: list[Listener], changes: list[dict]) -> dict:
         for listener in listeners:
             if not entitled(listener, order, step, driver_now, ready_unassigned):
                 continue
-            expected_keys[listener].add(key)
+            if change["status"] != 200:
+                continue  # failed (or answered an error after it committed): no delay to measure
             at = listener.seen.get(key)
             if at is None or at - change["sent"] > DEADLINE_SECONDS:
                 complete = False
                 continue
             arrivals.append((at - change["sent"]) * 1000)
+        if change["status"] != 200:
+            continue
         per_delivery += arrivals
         if complete and arrivals:
             per_change.append(max(arrivals))
         else:
             missed += 1
-    moved = {change["order"]["id"] for change in changes}
+    # Messages a stream may never get, whatever happened to the changes: a customer's about an
+    # order not theirs; a driver's about an order never given to them, outside the drivers' pool.
+    owner = {change["order"]["id"]: change["order"]["customer"] for change in changes}
+    given = {(change["order"]["id"], change["driver"]) for change in changes if change["step"] == "assigned"}
     for listener in listeners:
-        for key in listener.seen:
-            if key[0] in moved and key not in expected_keys[listener] and key[1] != "order.placed":
-                not_entitled[listener.role] += 1
+        for order_id, kind, status in listener.seen:
+            if order_id not in owner:
+                continue
+            if listener.role == "customers" and owner[order_id] != listener.person["id"]:
+                not_entitled["customers"] += 1
+            elif (
+                listener.role == "drivers"
+                and (order_id, listener.person["id"]) not in given
+                and kind != "order.assigned"
+                and status != "ready"
+            ):
+                not_entitled["drivers"] += 1
     return {
         "changes": len(changes),
         "every_stream": percentiles(per_change),
