@@ -110,6 +110,18 @@ class TestLiveStatus:
         order.refresh_from_db()
         assert order.status == OrderStatus.CANCELLED
 
+    def test_cancelling_asks_first_and_only_the_customer_is_offered_it(self, client, customer, manager):
+        order = place(customer)
+        client.force_login(customer)
+        page = client.get(reverse("web:order", args=[order.pk])).content.decode()
+        assert f"Yes, cancel order #{order.pk}" in page
+        assert "Manage this order on the orders board" not in page
+
+        client.force_login(manager)  # a manager may cancel, with a reason, on the board: not here
+        page = client.get(reverse("web:order", args=[order.pk])).content.decode()
+        assert "Cancel order" not in page
+        assert f'href="/staff/orders/?q={order.pk}"' in page
+
 
 class TestMyOrders:
     def test_lists_the_customers_own_orders_newest_first(self, client, customer, other_customer):

@@ -29,7 +29,7 @@ from littlelemon.orders import placement, pricing, transitions
 from littlelemon.orders import selectors as order_selectors
 from littlelemon.orders.enums import OrderStatus
 from littlelemon.orders.exceptions import IdempotencyKeyReused, OrderNotFound
-from littlelemon.orders.lifecycle import transitions_for
+from littlelemon.orders.lifecycle import Actor, who_may
 from littlelemon.pages.forms import add_application_error
 from littlelemon.pages.http import htmx_fragment
 
@@ -103,9 +103,13 @@ def _order_or_404(request: HttpRequest, order_id: int, *, items: bool = True):
 
 
 def _tracking_context(request: HttpRequest, order) -> dict:
+    """The customer cancels here, as the order's customer (staff act on their own screens, which
+    ask for a reason: a manager opening a customer's order page is offered the board instead)."""
+    own = order.customer_id == request.user.pk
     return {
         "tracking": tracking_for(order),
-        "can_cancel": OrderStatus.CANCELLED in transitions_for(order, request.user),
+        "can_cancel": own and Actor.CUSTOMER in who_may(order, OrderStatus.CANCELLED),
+        "on_the_board": not own and request.user.is_manager,
         "poll_seconds": POLL_SECONDS,
     }
 
