@@ -182,7 +182,9 @@ def delivery_proof_photo(request: HttpRequest, order_id: int) -> HttpResponse:
 def manifest(request: HttpRequest) -> HttpResponse:
     """The web app manifest (public: browsers fetch it without cookies)."""
     icons = [{"src": static(path), "sizes": sizes, "type": "image/png", "purpose": "any"} for path, sizes in ICONS]
-    icons.append({"src": static(MASKABLE_ICON[0]), "sizes": MASKABLE_ICON[1], "type": "image/png", "purpose": "maskable"})
+    icons.append(
+        {"src": static(MASKABLE_ICON[0]), "sizes": MASKABLE_ICON[1], "type": "image/png", "purpose": "maskable"}
+    )
     body = {
         "name": "Little Lemon deliveries",
         "short_name": "Deliveries",
