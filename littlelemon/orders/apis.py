@@ -16,6 +16,7 @@ from .permissions import CanPlaceOrders
 from .serializers import (
     IdempotencyErrorSerializer,
     OrderAssignSerializer,
+    OrderDetailSerializer,
     OrderEventSerializer,
     OrderPlacementErrorSerializer,
     OrderPlaceSerializer,
@@ -119,9 +120,9 @@ class OrderListApi(ConditionalGetMixin, generics.ListAPIView):
 
 
 class OrderDetailApi(ConditionalGetMixin, generics.RetrieveAPIView):
-    """One order (404 if it is not one you may see)."""
+    """One order (404 if it is not one you may see); managers also see its proof of delivery."""
 
-    serializer_class = OrderSerializer
+    serializer_class = OrderDetailSerializer
     api_key_scopes = read_only("orders")
 
     def retrieve(self, request, *args, **kwargs):

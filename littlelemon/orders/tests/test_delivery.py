@@ -384,3 +384,74 @@ def test_two_drivers_taking_one_order_at_once_one_wins(settings):
     assert Order.objects.get(pk=order.pk).delivery_crew_id == won[0].delivery_crew_id
     assert OrderEvent.objects.filter(order=order, kind="assigned").count() == 1
     assert OutboxEvent.objects.filter(type="order.assigned").count() == 1
+
+
+@pytest.mark.django_db
+class TestAdmin:
+    @pytest.fixture
+    def admin_client_(self, admin_user):
+        from django.test import Client
+
+        client = Client()
+        client.force_login(admin_user)
+        return client
+
+    def test_the_orders_admin_shows_the_proof_and_links_the_photo(self, admin_client_, on_its_way, crew_user):
+        delivery.order_deliver(
+            order=on_its_way, actor=crew_user, recipient_name="<b>Ana</b>", photo=photo_upload((300, 200))
+        )
+
+        html = admin_client_.get(f"/admin/orders/order/{on_its_way.pk}/change/").content.decode()
+
+        assert "Proof of delivery" in html
+        assert "Taken by &lt;b&gt;Ana&lt;/b&gt;" in html
+        assert f'href="/staff/deliveries/{on_its_way.pk}/photo/"' in html
+        assert "/media/" not in html and "delivery-proofs/" not in html  # no public URL of the photo
+
+    def test_without_a_proof(self, admin_client_, on_its_way):
+        response = admin_client_.get(f"/admin/orders/order/{on_its_way.pk}/change/")
+
+        assert response.status_code == 200
+
+    def test_the_proofs_list_and_page(self, admin_client_, on_its_way, crew_user):
+        delivery.order_deliver(order=on_its_way, actor=crew_user, recipient_name="Ana", photo=photo_upload((30, 20)))
+        proof = DeliveryProof.objects.get()
+
+        assert admin_client_.get("/admin/orders/deliveryproof/?q=Ana").status_code == 200
+        html = admin_client_.get(f"/admin/orders/deliveryproof/{proof.pk}/change/").content.decode()
+        assert "Open the photo" in html and "delivery-proofs/" not in html
+        assert admin_client_.get("/admin/orders/deliveryproof/add/").status_code == 403
+
+
+@pytest.mark.django_db
+class TestApi:
+    def test_managers_see_the_proof_in_the_order_detail(self, client_as, manager, on_its_way, crew_user):
+        delivery.order_deliver(order=on_its_way, actor=crew_user, recipient_name="Ana", photo=photo_upload((30, 20)))
+
+        body = client_as(manager).get(f"/api/v1/orders/{on_its_way.pk}/").json()
+
+        proof = body["delivery_proof"]
+        assert proof["recipient_name"] == "Ana"
+        assert proof["delivered_by"] == crew_user.pk
+        assert proof["photo"] == f"http://testserver/staff/deliveries/{on_its_way.pk}/photo/"
+        assert proof["at"]
+
+    def test_before_delivery_it_is_null(self, client_as, manager, on_its_way):
+        assert client_as(manager).get(f"/api/v1/orders/{on_its_way.pk}/").json()["delivery_proof"] is None
+
+    @pytest.mark.parametrize("who", ["driver", "owner"])
+    def test_others_see_null(self, client_as, on_its_way, crew_user, who):
+        delivery.order_deliver(order=on_its_way, actor=crew_user, recipient_name="Ana")
+        user = crew_user if who == "driver" else on_its_way.customer
+
+        body = client_as(user).get(f"/api/v1/orders/{on_its_way.pk}/").json()
+
+        assert body["delivery_proof"] is None
+
+    def test_lists_do_not_carry_it(self, client_as, manager, on_its_way):
+        assert "delivery_proof" not in client_as(manager).get("/api/v1/orders/").json()["results"][0]
+
+    def test_the_schema_documents_it(self, api_client):
+        schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+        detail = schema["components"]["schemas"]["OrderDetail"]["properties"]["delivery_proof"]
+        assert "DeliveryProof" in str(detail)
