@@ -538,3 +538,31 @@ def test_the_proof_partial_for_the_managers_board(delivered_with_photo, rf):
     assert "Proof of delivery" in html and "<strong>Ana</strong>" in html
     assert f'src="/staff/deliveries/{order.pk}/photo/"' in html
     assert render_to_string("staff/partials/delivery_proof.html", {"order": OrderFactory()}).strip() == ""
+
+
+def test_a_takeable_orders_page_is_its_card_on_the_list(driver):
+    order = OrderFactory(status="ready")
+
+    response = client_for(driver).get(f"/staff/deliveries/{order.pk}/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/staff/deliveries/#order-{order.pk}"
+
+
+def test_a_takeable_order_cannot_be_sent_out_or_delivered_before_it_is_taken(driver):
+    order = OrderFactory(status="ready")
+    client = client_for(driver)
+
+    assert client.post(f"/staff/deliveries/{order.pk}/on-my-way/").status_code == 403
+    assert client.post(f"/staff/deliveries/{order.pk}/delivered/", {"recipient_name": "Ana"}).status_code == 409
+    order.refresh_from_db()
+    assert (order.status, order.delivery_crew_id) == ("ready", None)
+    assert not DeliveryProof.objects.exists()
+
+
+def test_a_drivers_own_order_is_not_offered_to_take(driver):
+    OrderFactory(status="ready", delivery_crew=driver)
+
+    html = client_for(driver).get("/staff/deliveries/").content.decode()
+
+    assert "/take/" not in html and "No ready order is waiting for a driver." in html
