@@ -98,6 +98,11 @@ def test_a_driver_takes_a_ready_order_from_the_list(phone: Page, crew):
     log_in(phone, "dimitri")
     phone.goto("/staff/deliveries/")
     expect(phone.get_by_text("No ready order is waiting for a driver.")).to_be_visible()
+    # While nothing changes, the polls are answered 304 and the list is left as it is.
+    phone.wait_for_timeout(2500)
+    phone.evaluate("document.querySelector('#delivery-list section').dataset.untouched = 'yes'")
+    phone.wait_for_timeout(2500)
+    expect(phone.locator("#delivery-list section").first).to_have_attribute("data-untouched", "yes")
 
     order = OrderFactory(status="ready")
     card = phone.locator(f"#order-{order.pk}")
