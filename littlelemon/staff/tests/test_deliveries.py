@@ -566,3 +566,12 @@ def test_a_drivers_own_order_is_not_offered_to_take(driver):
     html = client_for(driver).get("/staff/deliveries/").content.decode()
 
     assert "/take/" not in html and "No ready order is waiting for a driver." in html
+
+
+def test_the_content_security_policy_lets_the_page_start_its_worker_from_this_site(driver):
+    policy = client_for(driver).get("/staff/deliveries/")["Content-Security-Policy"]
+
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert "worker-src" not in directives and "child-src" not in directives  # so script-src decides
+    assert "'self'" in directives["script-src"].split()
+    assert "'self'" in directives["default-src"].split()  # the manifest (manifest-src falls back here)
