@@ -10,6 +10,7 @@ from littlelemon.core.exceptions import InvalidInput
 from littlelemon.observability.metrics import order_placement_timer
 
 from . import placement, selectors, transitions
+from .exceptions import NotADelivery, OrderNotFound
 from .filters import OrderFilter
 from .models import OrderEvent
 from .permissions import CanPlaceOrders
@@ -182,6 +183,36 @@ class OrderAssignApi(generics.GenericAPIView):
         serializer = OrderAssignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         transitions.order_assign(order=pk, actor=request.user, **serializer.validated_data)
+        order = selectors.order_get_visible(user=request.user, order_id=pk)
+        return Response(OrderSerializer(order, context=self.get_serializer_context()).data)
+
+
+class OrderTakeApi(generics.GenericAPIView):
+    """A driver takes a ready delivery order nobody was assigned (`transitions.order_take`).
+    Delivery crew only, while the restaurant lets drivers take orders; not for API keys."""
+
+    serializer_class = OrderSerializer
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: OrderSerializer,
+            409: OpenApiResponse(
+                OrderStateErrorSerializer,
+                description="`already_taken` (another driver has it) or `not_takeable` (not ready, or gone).",
+            ),
+        },
+        description=(
+            "Delivery crew: take a ready delivery order that has no driver; it becomes yours as if a manager "
+            "had assigned it. 403 `taking_disabled` when the restaurant does not let drivers take orders "
+            "(DELIVERY_CREW_TAKES_READY_ORDERS); 409 when someone was quicker."
+        ),
+    )
+    def post(self, request, pk: int):
+        try:
+            transitions.order_take(order=pk, actor=request.user)
+        except NotADelivery:  # a pickup order is none of a driver's business: as if it did not exist
+            raise OrderNotFound() from None
         order = selectors.order_get_visible(user=request.user, order_id=pk)
         return Response(OrderSerializer(order, context=self.get_serializer_context()).data)
 

@@ -455,3 +455,103 @@ class TestApi:
         schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
         detail = schema["components"]["schemas"]["OrderDetail"]["properties"]["delivery_proof"]
         assert "DeliveryProof" in str(detail)
+
+
+# --- the API's take: every role and key (littlelemon/api/tests/matrix.py) ----------------------
+
+
+def _ready(delivery_crew_of=None, status="ready", **fields):
+    def setup(user):
+        crew = UserFactory(roles=["delivery-crew"]) if delivery_crew_of == "someone" else None
+        return {"order": OrderFactory(status=status, delivery_crew=crew, **fields).pk}
+
+    return setup
+
+
+def _take_expect(crew, anon=401, others=403):
+    from littlelemon.api.tests.matrix import ADMIN, ANON, CREW, CUSTOMER, KITCHEN, MANAGER
+
+    return {ANON: anon, CUSTOMER: others, KITCHEN: others, CREW: crew, MANAGER: others, ADMIN: others}
+
+
+def _take_rows():
+    from littlelemon.api.tests.matrix import Row
+
+    path = "/api/v1/orders/{order}/take/"
+    return [
+        Row("POST", path, _take_expect(crew=200), setup=_ready()),
+        Row("POST", path, _take_expect(crew=409), setup=_ready(delivery_crew_of="someone")),
+        Row("POST", path, _take_expect(crew=409), setup=_ready(status="preparing")),
+        Row("POST", path, _take_expect(crew=404), setup=_ready(fulfilment="pickup")),
+    ]
+
+
+def _take_cells():
+    from littlelemon.api.tests.matrix import cell_ids, cells
+
+    rows = _take_rows()
+    return {"argvalues": cells(rows), "ids": cell_ids(rows)}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("row", "role"), **_take_cells())
+def test_take_permission_matrix(row, role, settings):
+    from littlelemon.api.tests.matrix import run_row
+
+    settings.DELIVERY_CREW_TAKES_READY_ORDERS = True
+    before = {}
+
+    def setup(user):
+        context = row.setup(user)
+        before["state"] = sorted(Order.objects.values_list("pk", "status", "delivery_crew_id"))
+        return context
+
+    from dataclasses import replace
+
+    response = run_row(replace(row, setup=setup), role)
+
+    if response.status_code >= 400:
+        assert sorted(Order.objects.values_list("pk", "status", "delivery_crew_id")) == before["state"]
+
+
+@pytest.mark.django_db
+class TestTakeApi:
+    def test_taken_the_order_is_the_drivers(self, client_as, crew_user, settings):
+        settings.DELIVERY_CREW_TAKES_READY_ORDERS = True
+        order = OrderFactory(status="ready")
+
+        response = client_as(crew_user).post(f"/api/v1/orders/{order.pk}/take/")
+
+        assert response.status_code == 200
+        assert (response.json()["delivery_crew"], response.json()["allowed_transitions"]) == (
+            crew_user.pk,
+            ["out_for_delivery"],
+        )
+
+    def test_already_taken(self, client_as, crew_user):
+        order = OrderFactory(status="ready", delivery_crew=UserFactory(roles=["delivery-crew"]))
+
+        response = client_as(crew_user).post(f"/api/v1/orders/{order.pk}/take/")
+
+        assert response.status_code == 409
+        assert response.json()["code"] == "already_taken"
+        assert "already taken by someone else" in response.json()["detail"]
+
+    def test_refused_when_the_setting_is_off(self, client_as, crew_user, settings):
+        settings.DELIVERY_CREW_TAKES_READY_ORDERS = False
+        order = OrderFactory(status="ready")
+
+        response = client_as(crew_user).post(f"/api/v1/orders/{order.pk}/take/")
+
+        assert (response.status_code, response.json()["code"]) == (403, "taking_disabled")
+        assert Order.objects.get(pk=order.pk).delivery_crew_id is None
+
+    def test_a_missing_or_huge_id_is_a_404(self, client_as, crew_user):
+        for value in (999999, 2**70):
+            response = client_as(crew_user).post(f"/api/v1/orders/{value}/take/")
+            assert (response.status_code, response.json()["code"]) == (404, "not_found")
+
+    def test_documented(self, api_client):
+        schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+        operation = schema["paths"]["/api/v1/orders/{id}/take/"]["post"]
+        assert {"200", "401", "403", "404", "409"} <= set(operation["responses"])
