@@ -575,3 +575,30 @@ def test_the_content_security_policy_lets_the_page_start_its_worker_from_this_si
     assert "worker-src" not in directives and "child-src" not in directives  # so script-src decides
     assert "'self'" in directives["script-src"].split()
     assert "'self'" in directives["default-src"].split()  # the manifest (manifest-src falls back here)
+
+
+def test_an_order_not_accepted_yet_says_so(driver):
+    OrderFactory(status="placed", delivery_crew=driver)
+
+    html = client_for(driver).get("/staff/deliveries/").content.decode()
+
+    assert "Waiting to be accepted" in html and "Being prepared" not in html
+
+
+def test_delivered_today_starts_at_the_restaurants_midnight(driver, freeze):
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from littlelemon.restaurant.selectors import restaurant_tz
+
+    now = freeze(datetime(2026, 7, 1, 9, 0, tzinfo=restaurant_tz()))
+    midnight = now.replace(hour=0)
+    today = OrderFactory(status="delivered", delivery_crew=driver, finished_at=midnight)
+    OrderFactory(status="delivered", delivery_crew=driver, finished_at=midnight - timedelta(seconds=1))
+    OrderFactory(status="delivered", delivery_crew=UserFactory(roles=["delivery-crew"]), finished_at=now)
+
+    html = client_for(driver).get("/staff/deliveries/").content.decode()
+
+    assert re.findall(r"<strong>#(\d+)</strong>", html) == [str(today.pk)]
+    assert timezone.now() == now
