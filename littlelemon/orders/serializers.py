@@ -218,7 +218,8 @@ class DeliveryProofSerializer(serializers.ModelSerializer):
 
 
 class OrderDetailSerializer(OrderSerializer):
-    """One order: as in a list, and for managers the proof of delivery."""
+    """One order (every answer about one order: placing it, reading it, moving it): as in a list,
+    and for managers the proof of delivery."""
 
     delivery_proof = serializers.SerializerMethodField(
         help_text="Managers: who took the order at the door, once delivered. Null before, and for everyone else."
@@ -230,9 +231,9 @@ class OrderDetailSerializer(OrderSerializer):
 
     @extend_schema_field(DeliveryProofSerializer(allow_null=True))
     def get_delivery_proof(self, order: Order) -> dict | None:
-        if not is_manager_for(self._user, ORDERS_READ):
+        if order.status != OrderStatus.DELIVERED or not is_manager_for(self._user, ORDERS_READ):
             return None
-        proof = DeliveryProof.objects.filter(order_id=order.pk).first()  # one query, managers only
+        proof = DeliveryProof.objects.filter(order_id=order.pk).first()  # one query: managers, delivered orders
         return None if proof is None else DeliveryProofSerializer(proof, context=self.context).data
 
     def to_representation(self, order: Order) -> dict:

@@ -555,3 +555,13 @@ class TestTakeApi:
         schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
         operation = schema["paths"]["/api/v1/orders/{id}/take/"]["post"]
         assert {"200", "401", "403", "404", "409"} <= set(operation["responses"])
+
+
+@pytest.mark.django_db
+def test_every_answer_about_one_order_carries_the_proof_for_a_manager(client_as, manager, on_its_way):
+    """Placing, reading and moving an order answer with the same representation: the manager who
+    marks it delivered sees the proof field too (null: delivered through the API, no proof)."""
+    body = client_as(manager).post(f"/api/v1/orders/{on_its_way.pk}/status/", {"status": "delivered"}).json()
+
+    assert body["status"] == "delivered" and body["delivery_proof"] is None
+    assert body == client_as(manager).get(f"/api/v1/orders/{on_its_way.pk}/").json()
