@@ -4,6 +4,7 @@ from littlelemon.cart.exceptions import ItemUnavailable
 from littlelemon.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 
 __all__ = [
+    "AlreadyTaken",
     "AssignmentClosed",
     "BelowMinimum",
     "CartEmpty",
@@ -11,12 +12,15 @@ __all__ = [
     "DeliveryCrewRequired",
     "IdempotencyKeyReused",
     "InvalidSchedule",
+    "InvalidProof",
     "InvalidTransition",
     "ItemUnavailable",
     "NotADelivery",
     "NotDeliveryCrew",
+    "NotTakeable",
     "OrderNotFound",
     "RestaurantClosed",
+    "TakingDisabled",
     "TransitionForbidden",
 ]
 
@@ -86,3 +90,27 @@ class NotADelivery(InvalidInput):
 class AssignmentClosed(Conflict):
     code = "assignment_closed"
     default_message = "The delivery crew can no longer be changed: the order has left the restaurant."
+
+
+class AlreadyTaken(Conflict):
+    """A driver tried to take an order another driver has (or a manager gave to someone)."""
+
+    code = "already_taken"
+    default_message = "This order was already taken by someone else."
+
+
+class NotTakeable(Conflict):
+    code = "not_takeable"
+    default_message = "This order cannot be taken now."
+
+
+class TakingDisabled(PermissionDenied):
+    code = "taking_disabled"
+    default_message = "Drivers do not take orders themselves here: a manager assigns them."
+
+
+class InvalidProof(InvalidInput):
+    """A proof of delivery with no recipient's name, or a photo that is not one."""
+
+    code = "invalid_proof"
+    default_message = "The proof of delivery is not valid."

@@ -1,3 +1,4 @@
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -154,3 +155,35 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.order_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+def delivery_proof_photo_path(proof: "DeliveryProof", filename: str) -> str:
+    """Where a proof-of-delivery photo is stored: a random name nobody can guess (the photo shows a
+    customer's door). Served only through the staff view that checks who asks, never as a public
+    media URL; the uploaded file's own name is dropped (it is always re-encoded to JPEG)."""
+    return f"delivery-proofs/{secrets.token_urlsafe(24)}.jpg"
+
+
+class DeliveryProof(models.Model):
+    """Who took a delivered order at the door, and optionally a photo of it: written by
+    `delivery.order_deliver` in the transaction that marks the order delivered (one per order)."""
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="delivery_proof")
+    recipient_name = models.CharField(max_length=100)
+    photo = models.ImageField(
+        upload_to=delivery_proof_photo_path,
+        blank=True,
+        help_text="Re-encoded on upload (JPEG, at most 1600 px, no metadata such as GPS).",
+    )
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(recipient_name=""), name="delivery_proof_has_recipient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.order_id} delivered to {self.recipient_name}"

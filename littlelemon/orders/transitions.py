@@ -13,11 +13,13 @@ audit entries `api-key:<name> (<prefix>)`, its outbox payloads `api_key_id` (`ac
 | `order.status_changed` | `order_status_change` (every status)   | `from_status`, `to_status`, actor, note,  |
 |                        |                                        | `estimated_ready_at` (set on accepting)   |
 | `order.assigned`       | `order_assign` set or changed a driver | the driver, the previous one, actor       |
+|                        | `order_take`: a driver took it         | (the same; the previous one is None)      |
 """
 
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,12 +34,15 @@ from littlelemon.events.services import event_record
 from . import lifecycle
 from .enums import TERMINAL_STATUSES, EventKind, Fulfilment, OrderStatus, PaymentStatus
 from .exceptions import (
+    AlreadyTaken,
     AssignmentClosed,
     DeliveryCrewRequired,
     InvalidTransition,
     NotADelivery,
     NotDeliveryCrew,
+    NotTakeable,
     OrderNotFound,
+    TakingDisabled,
     TransitionForbidden,
 )
 from .models import Order, OrderEvent
@@ -301,3 +306,69 @@ def _assignment_record(order: Order, *, actor: User, previous: int | None, note:
             "assigned_at": at,
         },
     )
+
+
+# What a driver may take for themselves (settings.DELIVERY_CREW_TAKES_READY_ORDERS): a delivery
+# order waiting at the pass with nobody to bring it. The live stream tells drivers about exactly
+# these (ready, delivery, no driver), so the app lists no others.
+TAKEABLE_STATUSES = frozenset({OrderStatus.READY})
+
+
+def may_take_orders(actor: Any) -> bool:
+    """Whether `actor` may take orders for themselves now: an active member of the delivery crew,
+    while settings.DELIVERY_CREW_TAKES_READY_ORDERS is on (what a page asks before it offers)."""
+    return bool(
+        settings.DELIVERY_CREW_TAKES_READY_ORDERS
+        and actor
+        and actor.is_authenticated
+        and not is_integration(actor)
+        and actor.is_active
+        and actor.is_delivery_crew
+    )
+
+
+@transaction.atomic
+def order_take(*, order: Order | int, actor: User) -> Order:
+    """A driver takes a ready delivery order that has no driver: it becomes theirs, as if a
+    manager had assigned it (`order_assign`'s OrderEvent and `order.assigned`, with the driver as
+    the actor and no previous driver).
+
+    Only while settings.DELIVERY_CREW_TAKES_READY_ORDERS is on, and only by an active member of
+    the delivery crew. Locks the order row, then re-reads it: of two drivers taking the same
+    order at once, the first gets it and the second is told it is taken. Taking an order one
+    already has changes nothing.
+
+    Raises TakingDisabled (403: the setting is off), PermissionDenied (not delivery crew),
+    NotADelivery (a pickup order), AlreadyTaken (409: it has a driver), NotTakeable (409: not
+    ready, or already on its way or finished). Recorded in the audit trail (`order.take`).
+    """
+    if not settings.DELIVERY_CREW_TAKES_READY_ORDERS:
+        raise TakingDisabled()
+    if not may_take_orders(actor):
+        raise PermissionDenied("Only the delivery crew may take an order.")
+    order = _order_locked(order)
+    if order.fulfilment != Fulfilment.DELIVERY:
+        raise NotADelivery(f"Order #{order.pk} is a pickup order: it has no delivery crew.")
+    if order.delivery_crew_id == actor.pk:
+        return order
+    if order.delivery_crew_id is not None:
+        raise AlreadyTaken(f"Order #{order.pk} was already taken by someone else.", extra=_status_and_next(order))
+    if order.status not in TAKEABLE_STATUSES:
+        raise NotTakeable(
+            f"Order #{order.pk} is {OrderStatus(order.status).label.lower()}: only a ready order can be taken.",
+            extra=_status_and_next(order),
+        )
+
+    now = timezone.now()
+    order.delivery_crew = actor
+    order.updated = now
+    order.save(update_fields=["delivery_crew", "updated"])
+    audit_record(
+        actor=actor,
+        action="order.take",
+        target=order,
+        changes={"delivery_crew": {"before": None, "after": actor.username}},
+    )
+    name = actor.get_full_name() or actor.username
+    _assignment_record(order, actor=actor, previous=None, note=f"Taken by {name}.", at=now)
+    return order

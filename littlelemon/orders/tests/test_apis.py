@@ -88,6 +88,7 @@ class TestPlace:
             "created": iso(order.created),
             "updated": iso(order.updated),
             "allowed_transitions": ["cancelled"],
+            "delivery_proof": None,  # a manager's, once delivered (test_delivery.py)
         }
         assert "Idempotent-Replayed" not in response
         assert not CartLine.objects.filter(user=customer).exists()
