@@ -15,7 +15,9 @@ __all__ = [
     "ItemUnavailable",
     "NotADelivery",
     "NotDeliveryCrew",
+    "NoDeliveryCrewAvailable",
     "OrderNotFound",
+    "OrdersPaused",
     "RestaurantClosed",
     "TransitionForbidden",
 ]
@@ -86,3 +88,15 @@ class NotADelivery(InvalidInput):
 class AssignmentClosed(Conflict):
     code = "assignment_closed"
     default_message = "The delivery crew can no longer be changed: the order has left the restaurant."
+
+
+class OrdersPaused(Conflict):
+    """A manager paused online orders (busy mode); the message is theirs."""
+
+    code = "orders_paused"
+    default_message = "The restaurant is not taking online orders right now."
+
+
+class NoDeliveryCrewAvailable(Conflict):
+    code = "no_delivery_crew"
+    default_message = "There is no active delivery crew to assign: add a driver first."
