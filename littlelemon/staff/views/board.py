@@ -36,8 +36,8 @@ from littlelemon.orders.operations import EXTEND_MINUTES_MAX, EXTEND_MINUTES_MIN
 from littlelemon.orders.transitions import ESTIMATED_MINUTES_MAX, ESTIMATED_MINUTES_MIN, MAX_NOTE_LENGTH
 from littlelemon.pages.http import htmx_fragment, safe_next
 from littlelemon.restaurant import services as restaurant_services
-from littlelemon.restaurant.selectors import restaurant_settings_get
 from littlelemon.restaurant.services import ORDERS_PAUSED_MESSAGE_MAX
+from littlelemon.web.info import restaurant_info_for
 
 from ..access import manager_required
 
@@ -121,7 +121,7 @@ def _columns_response(request: HttpRequest, *, show_messages: bool = False) -> H
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    restaurant = restaurant_settings_get()
+    restaurant = restaurant_info_for(request).settings  # the page's header reads the same row
     context = {
         **_columns_context(request),
         "query": query,
