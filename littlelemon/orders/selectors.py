@@ -330,15 +330,17 @@ def order_board_detail(*, order_id: int) -> Order:
 
 
 def order_board_search(*, query: str, limit: int = BOARD_SEARCH_LIMIT) -> list[Order]:
-    """Orders (any day, newest first, at most `limit`) matching `query`: an order number ("42" or
-    "#42"), part of the customer's phone number, or their name (every word in the first name,
+    """Orders (any day, newest first, at most `limit`) matching `query`: an order number ("#42"; a
+    bare "42" also matches phone numbers), part of the customer's phone number, or their name (every word in the first name,
     last name or username). Managers only (the caller checks). One query; [] for a blank query."""
     query = " ".join(query.split())
     if not query:
         return []
     number = query.removeprefix("#").strip()
     if number.isdigit() and len(number) <= 18:  # a number an integer column can hold
-        match = Q(pk=int(number)) | Q(customer__phone__contains=number)
+        match = Q(pk=int(number))
+        if not query.startswith("#"):  # "#42" is an order number only
+            match |= Q(customer__phone__contains=number)
     else:
         match = Q()
         for word in query.split():
