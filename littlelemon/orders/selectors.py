@@ -330,9 +330,10 @@ def order_board_detail(*, order_id: int) -> Order:
 
 
 def order_board_search(*, query: str, limit: int = BOARD_SEARCH_LIMIT) -> list[Order]:
-    """Orders (any day, newest first, at most `limit`) matching `query`: an order number ("#42"; a
-    bare "42" also matches phone numbers), part of the customer's phone number, or their name (every word in the first name,
-    last name or username). Managers only (the caller checks). One query; [] for a blank query."""
+    """Orders (any day, newest first, at most `limit`) matching `query`: an order number ("#42";
+    a bare "42" also matches phone numbers), part of the customer's phone number, or their name
+    (every word in the first name, last name or username). Managers only (the caller checks).
+    One query; [] for a blank query."""
     query = " ".join(query.split())
     if not query:
         return []
