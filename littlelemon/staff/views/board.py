@@ -30,7 +30,7 @@ from littlelemon.orders import operations, transitions
 from littlelemon.orders import selectors as order_selectors
 from littlelemon.orders.enums import OrderStatus
 from littlelemon.orders.exceptions import OrderNotFound
-from littlelemon.orders.lifecycle import PATHS, transitions_for
+from littlelemon.orders.lifecycle import ASSIGNABLE_STATUSES, PATHS, transitions_for
 from littlelemon.orders.models import Order
 from littlelemon.orders.operations import EXTEND_MINUTES_MAX, EXTEND_MINUTES_MIN
 from littlelemon.orders.transitions import ESTIMATED_MINUTES_MAX, ESTIMATED_MINUTES_MIN, MAX_NOTE_LENGTH
@@ -81,7 +81,7 @@ def _actions_for(order: Order, user) -> dict:
             for status in allowed
             if status in ADVANCE_LABELS and status in path and path.index(status) > here
         ],
-        "assign": order.fulfilment == "delivery" and order.status in transitions.lifecycle.ASSIGNABLE_STATUSES,
+        "assign": order.fulfilment == "delivery" and order.status in ASSIGNABLE_STATUSES,
     }
 
 
