@@ -146,6 +146,15 @@ class TestPlacingWhilePaused:
         html = client.get(reverse(name)).content.decode()
         assert 'id="orders-paused"' in html and "Back at 8 pm" in html
 
+    def test_a_retry_of_an_order_placed_before_the_pause_returns_it(self, manager, cart):
+        order, _ = placement.order_place(customer=cart, fulfilment="pickup", idempotency_key="k-1")
+        restaurant_services.orders_pause(actor=manager)
+
+        again, created = placement.order_place(customer=cart, fulfilment="pickup", idempotency_key="k-1")
+
+        assert (again.pk, created) == (order.pk, False)
+        assert Order.objects.count() == 1
+
     def test_resuming_takes_orders_again(self, manager, cart):
         restaurant_services.orders_pause(actor=manager)
         restaurant_services.orders_resume(actor=manager)

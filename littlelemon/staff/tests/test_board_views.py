@@ -255,6 +255,24 @@ class TestActions:
         assert response.status_code == 200
         assert "cannot become accepted" in text(response.content, css_class="board-messages")
 
+    @pytest.mark.parametrize(
+        ("action", "data"),
+        [
+            ("accept", {"estimated_minutes": "20"}),
+            ("advance", {"status": "preparing"}),
+            ("assign", {"least_busy": "1"}),
+            ("assign", {"delivery_crew": "PLACEHOLDER"}),
+        ],
+    )
+    def test_a_missing_order_is_a_message_not_an_error_page(self, board_client, action, data):
+        crew = driver()
+        data = {key: (str(crew.pk) if value == "PLACEHOLDER" else value) for key, value in data.items()}
+
+        response = board_client.post(f"/staff/orders/999999/{action}/", data, **HTMX)
+
+        assert response.status_code == 200
+        assert "No such order." in text(response.content, css_class="board-messages")
+
     def test_advance_moves_forward(self, board_client):
         order = OrderFactory(status=OrderStatus.READY, fulfilment="pickup")
 
