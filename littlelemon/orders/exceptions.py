@@ -18,7 +18,9 @@ __all__ = [
     "NotADelivery",
     "NotDeliveryCrew",
     "NotTakeable",
+    "NoDeliveryCrewAvailable",
     "OrderNotFound",
+    "OrdersPaused",
     "RestaurantClosed",
     "TakingDisabled",
     "TransitionForbidden",
@@ -114,3 +116,15 @@ class InvalidProof(InvalidInput):
 
     code = "invalid_proof"
     default_message = "The proof of delivery is not valid."
+
+
+class OrdersPaused(Conflict):
+    """A manager paused online orders (busy mode); the message is theirs."""
+
+    code = "orders_paused"
+    default_message = "The restaurant is not taking online orders right now."
+
+
+class NoDeliveryCrewAvailable(Conflict):
+    code = "no_delivery_crew"
+    default_message = "There is no active delivery crew to assign: add a driver first."

@@ -10,6 +10,16 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("kitchen/", kitchen.kitchen, name="kitchen"),
     path("orders/", board.board, name="orders"),
+    # The manager's order board (views/board.py).
+    path("orders/columns/", board.board_columns, name="orders_columns"),
+    path("orders/pause/", board.orders_pause, name="orders_pause"),
+    path("orders/extend/", board.estimates_extend, name="orders_extend"),
+    path("orders/<int:order_id>/", board.order_detail, name="order_detail"),
+    path("orders/<int:order_id>/accept/", board.order_accept, name="order_accept"),
+    path("orders/<int:order_id>/advance/", board.order_advance, name="order_advance"),
+    path("orders/<int:order_id>/reject/", board.order_stop, {"action": "reject"}, name="order_reject"),
+    path("orders/<int:order_id>/cancel/", board.order_stop, {"action": "cancel"}, name="order_cancel"),
+    path("orders/<int:order_id>/assign/", board.order_assign, name="order_assign"),
     path("deliveries/", deliveries.deliveries, name="deliveries"),
     # The delivery-crew app (staff/views/deliveries.py).
     path("deliveries/list/", deliveries.delivery_list, name="delivery_list"),

@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0003_orderevent_api_key"),
+        ("orders", "0004_orderevent_estimate_changed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
