@@ -312,11 +312,11 @@ def order_board(*, now: datetime | None = None, scheduled_lead: timedelta = time
 
 
 def order_board_detail(*, order_id: int) -> Order:
-    """One order for the board's detail page (managers only: the caller checks), with its items
-    and its timeline (events oldest first, each with its actor or API key). Three queries.
-    Raises OrderNotFound."""
+    """One order for the board's detail page (managers only: the caller checks), with its items,
+    its timeline (events oldest first, each with its actor or API key) and its proof of delivery
+    with the driver who took it. Three queries. Raises OrderNotFound."""
     order = (
-        _board_orders()
+        Order.objects.select_related("customer", "delivery_crew", "delivery_proof__delivered_by")
         .prefetch_related(
             Prefetch("items", queryset=OrderItem.objects.order_by("id")),
             Prefetch("events", queryset=OrderEvent.objects.select_related("actor", "api_key").order_by("id")),

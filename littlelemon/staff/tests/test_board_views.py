@@ -456,4 +456,20 @@ class TestSearchAndDetail:
         assert len(timeline) == 2
         assert "Accepted" in timeline[1]
         assert (manager.get_full_name() or manager.username) in timeline[1]
-        assert "delivery_proof" not in html  # the integration point renders nothing yet
+        assert "Proof of delivery" not in html  # none yet
+
+    def test_the_detail_shows_the_proof_of_delivery_in_the_same_queries(
+        self, board_client, crew_user, django_assert_num_queries
+    ):
+        from littlelemon.orders.delivery import order_deliver
+        from littlelemon.orders.tests.test_delivery import photo_upload
+
+        order = OrderFactory(status="out_for_delivery", delivery_crew=crew_user, items=2)
+        order_deliver(order=order, actor=crew_user, recipient_name="Ana <b>Door</b>", photo=photo_upload())
+
+        with django_assert_num_queries(8):  # as for any order's detail (test_fixed_queries)
+            html = board_client.get(f"/staff/orders/{order.pk}/").content.decode()
+
+        proof = text(html, css_class="delivery-proof")
+        assert "Taken by Ana <b>Door</b>" in proof  # the driver typed it: shown as text
+        assert f'src="/staff/deliveries/{order.pk}/photo/"' in html
