@@ -18,6 +18,7 @@ thread does not delay the streams), with the connection checks a request would m
 """
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Iterable
@@ -113,7 +114,11 @@ def _events_read(position: int, gaps: list[int]) -> list[Event]:
 def viewers_read(user_ids: Iterable[int]) -> dict[int, Viewer]:
     """The users as they are now, with their roles: one query for all of them."""
     found: dict[int, tuple[bool, bool, set[str]]] = {}
-    rows = get_user_model().objects.filter(pk__in=list(user_ids)).values_list("pk", "is_active", "is_superuser", "groups__name")
+    rows = (
+        get_user_model()
+        .objects.filter(pk__in=list(user_ids))
+        .values_list("pk", "is_active", "is_superuser", "groups__name")
+    )
     for pk, is_active, is_superuser, role in rows:
         entry = found.setdefault(pk, (is_active, is_superuser, set()))
         if role:
@@ -175,20 +180,16 @@ class Hub:
         loop = self._loop
         if loop is None or loop.is_closed():
             return
-        try:
+        with contextlib.suppress(RuntimeError):  # closed meanwhile
             loop.call_soon_threadsafe(self.unsubscribe, subscription)
-        except RuntimeError:  # closed meanwhile
-            pass
 
     def wake(self) -> None:
         """Read now (from any thread): an event committed in this process."""
         loop, wake = self._loop, self._wake
         if loop is None or wake is None or not self.running:
             return
-        try:
+        with contextlib.suppress(RuntimeError):  # the loop is closed
             loop.call_soon_threadsafe(wake.set)
-        except RuntimeError:  # the loop is closed
-            pass
 
     async def _run(self) -> None:
         try:
@@ -200,10 +201,8 @@ class Hub:
         self._gaps = dict.fromkeys(gaps, expiry)
         self._ready.set_result(None)
         while self._subscriptions:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), settings.LIVE_TAIL_SECONDS)
-            except TimeoutError:
-                pass
             self._wake.clear()
             if not self._subscriptions:
                 break

@@ -23,7 +23,9 @@ def open_stream(server, user=None, **headers) -> EventStream:
 
 
 def accept(order, manager):
-    return transitions.order_status_change(order=order.pk, actor=manager, status=OrderStatus.ACCEPTED, estimated_minutes=20)
+    return transitions.order_status_change(
+        order=order.pk, actor=manager, status=OrderStatus.ACCEPTED, estimated_minutes=20
+    )
 
 
 def test_an_accepted_order_reaches_its_customer_within_a_second(asgi_server, customer, manager):
