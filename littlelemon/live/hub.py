@@ -13,12 +13,13 @@ below the highest one read (gaps) and asks for them again at every read, for LIV
 after that it takes them for rolled back. At start, the ids missing among the last few are gaps
 too (a transaction may be about to commit one).
 
-The database is read in one thread of the hub's own (so a slow view in the process's shared sync
-thread does not delay the streams), with the connection checks a request would make.
+The database is read in one thread of the hub's own, with the connection checks a request would
+make (a connection gone stale is replaced).
 """
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import time
 from collections.abc import Iterable
@@ -74,25 +75,22 @@ class Subscription:
         return item
 
 
-def _database(function):
-    """`function` run with the connection checks of a request: a stale connection is replaced."""
-
-    def run(*args: Any) -> Any:
-        close_old_connections()
-        try:
-            return function(*args)
-        except Exception:
-            connection.close()  # the next read starts afresh (a restarted database, a lost connection)
-            raise
-
-    return run
+def _with_connection_checks(function, *args: Any) -> Any:
+    """`function(*args)` with the connection checks of a request: a stale connection is replaced,
+    and one that failed is closed (a restarted database, a lost connection: the next read opens
+    a new one)."""
+    close_old_connections()
+    try:
+        return function(*args)
+    except Exception:
+        connection.close()
+        raise
 
 
 def _rows(queryset) -> list[Event]:
     return [Event(*row) for row in queryset.values_list("id", "aggregate", "type", "payload")]
 
 
-@_database
 def _start_read() -> tuple[int, list[int]]:
     """The highest event id now, and the ids missing just below it."""
     top = OutboxEvent.objects.aggregate(top=Max("id"))["top"] or 0
@@ -101,7 +99,6 @@ def _start_read() -> tuple[int, list[int]]:
     return top, [number for number in range(low + 1, top) if number not in present]
 
 
-@_database
 def _events_read(position: int, gaps: list[int]) -> list[Event]:
     """The events after `position`, and those of `gaps` that committed since: one query."""
     new = Q(id__gt=position)
@@ -110,7 +107,6 @@ def _events_read(position: int, gaps: list[int]) -> list[Event]:
     return _rows(OutboxEvent.objects.filter(new).order_by("id")[:BATCH_LIMIT])
 
 
-@_database
 def viewers_read(user_ids: Iterable[int]) -> dict[int, Viewer]:
     """The users as they are now, with their roles: one query for all of them."""
     found: dict[int, tuple[bool, bool, set[str]]] = {}
@@ -151,7 +147,8 @@ class Hub:
         return len(self._subscriptions)
 
     async def _in_thread(self, function, *args: Any) -> Any:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, _with_connection_checks, function, *args)
 
     async def subscribe(self, viewer: Viewer) -> Subscription:
         """A new stream for `viewer`: it gets the events that commit from now on."""
@@ -161,7 +158,8 @@ class Hub:
             self._wake = asyncio.Event()
             self._ready = loop.create_future()
             self._subscriptions = set()
-            self._task = loop.create_task(self._run(), name="live-hub")
+            # A context of its own, not the first stream's request (its request id, its thread).
+            self._task = loop.create_task(self._run(), name="live-hub", context=contextvars.Context())
         subscription = Subscription(viewer)
         self._subscriptions.add(subscription)
         try:

@@ -38,7 +38,7 @@ from django.views.decorators.http import require_GET
 from littlelemon.events.models import OutboxEvent
 
 from .audience import ORDER, Event, Viewer, may_see
-from .hub import END, REFRESH, Subscription, _database, _rows, hub, viewers_read
+from .hub import END, REFRESH, Subscription, _rows, hub, viewers_read
 
 #: Milliseconds the browser waits before reconnecting a stream that ended or broke.
 RETRY_MS = 2000
@@ -69,7 +69,6 @@ def last_event_id(request: HttpRequest) -> int | None:
     return number if number >= 0 else None
 
 
-@_database
 def replay_read(after: int) -> list[Event] | None:
     """The order events after `after` (and those just below it that committed within the last
     LIVE_GAP_SECONDS: they may have committed after the client read `after`), at most
