@@ -48,3 +48,20 @@ def test_the_order_page_follows_the_order_live_and_across_a_server_restart(new_p
     expect(status).to_have_text("Ready")
     assert page.evaluate("window.stillTheSamePage") is True
     assert settings.LIVE_MODE == "poll"  # this process's (the WSGI live_server's); uvicorn streams
+
+
+def test_the_staff_header_says_offline_while_the_server_is_down(new_page, asgi_server, kitchen_user):
+    page = signed_in_page(new_page, asgi_server, kitchen_user)
+    with page.expect_response(STREAM):
+        page.goto("/staff/kitchen/")
+    indicator = page.locator("[data-live-status]")
+    expect(indicator).to_have_text("Live")
+    expect(indicator).not_to_have_attribute("data-state", "offline")
+
+    asgi_server.stop()
+    expect(indicator).to_have_text("Offline")
+    expect(indicator).to_have_attribute("data-state", "offline")
+
+    asgi_server.start()
+    expect(indicator).to_have_text("Live", timeout=20_000)
+    expect(indicator).to_have_attribute("data-state", "live")
