@@ -111,6 +111,8 @@ class TestLiveStatus:
         assert text(fragment, css_class="tracking__status") == "Cancelled"
         assert "hx-trigger" not in fragment and "hx-get" not in fragment
         assert "This page updates by itself." not in fragment
+        page = client.get(reverse("web:order", args=[order.pk])).content.decode()
+        assert "sse-connect" not in page and "data-live" not in page  # no stream for a finished order
 
     def test_the_customer_can_cancel_a_placed_order_with_a_post(self, client, customer):
         order = place(customer)
