@@ -87,7 +87,8 @@ def _with_connection_checks(function, *args: Any) -> Any:
         raise
 
 
-def _rows(queryset) -> list[Event]:
+def events_of(queryset) -> list[Event]:
+    """The rows of an OutboxEvent queryset as the stream needs them."""
     return [Event(*row) for row in queryset.values_list("id", "aggregate", "type", "payload")]
 
 
@@ -104,7 +105,7 @@ def _events_read(position: int, gaps: list[int]) -> list[Event]:
     new = Q(id__gt=position)
     if gaps:
         new |= Q(id__in=gaps)
-    return _rows(OutboxEvent.objects.filter(new).order_by("id")[:BATCH_LIMIT])
+    return events_of(OutboxEvent.objects.filter(new).order_by("id")[:BATCH_LIMIT])
 
 
 def viewers_read(user_ids: Iterable[int]) -> dict[int, Viewer]:
@@ -146,7 +147,8 @@ class Hub:
     def streams(self) -> int:
         return len(self._subscriptions)
 
-    async def _in_thread(self, function, *args: Any) -> Any:
+    async def read(self, function, *args: Any) -> Any:
+        """`function(*args)` (database reads) in the hub's own thread, with the connection checks."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, _with_connection_checks, function, *args)
 
@@ -191,7 +193,7 @@ class Hub:
 
     async def _run(self) -> None:
         try:
-            self.position, gaps = await self._in_thread(_start_read)
+            self.position, gaps = await self.read(_start_read)
         except BaseException as error:
             self._ready.set_exception(error)
             raise
@@ -211,14 +213,14 @@ class Hub:
                 await asyncio.sleep(min(1.0, settings.LIVE_TAIL_SECONDS * 4))
 
     async def _tick(self) -> None:
-        events = await self._in_thread(_events_read, self.position, list(self._gaps))
+        events = await self.read(_events_read, self.position, list(self._gaps))
         self._advance(events)
         if len(events) == BATCH_LIMIT:
             self._wake.set()
         visible = [event for event in events if event.aggregate == ORDER]
         if not visible or not self._subscriptions:
             return
-        viewers = await self._in_thread(viewers_read, {s.viewer.user_id for s in self._subscriptions})
+        viewers = await self.read(viewers_read, {s.viewer.user_id for s in self._subscriptions})
         self.deliver(visible, viewers)
 
     def _advance(self, events: list[Event]) -> None:

@@ -38,7 +38,7 @@ from django.views.decorators.http import require_GET
 from littlelemon.events.models import OutboxEvent
 
 from .audience import ORDER, Event, Viewer, may_see
-from .hub import END, REFRESH, Subscription, _rows, hub, viewers_read
+from .hub import END, REFRESH, Subscription, events_of, hub, viewers_read
 
 #: Milliseconds the browser waits before reconnecting a stream that ended or broke.
 RETRY_MS = 2000
@@ -77,7 +77,7 @@ def replay_read(after: int) -> list[Event] | None:
     if not OutboxEvent.objects.filter(pk=after).exists():
         return None
     recent = timezone.now() - timedelta(seconds=settings.LIVE_GAP_SECONDS)
-    events = _rows(
+    events = events_of(
         OutboxEvent.objects.filter(aggregate=ORDER, id__gt=after - REPLAY_LOOKBACK_IDS)
         .filter(Q(id__gt=after) | Q(created__gte=recent))
         .order_by("id")[: REPLAY_LIMIT + 1]
@@ -92,7 +92,7 @@ async def _events(subscription: Subscription, after: int | None, position: int) 
         yield f"retry: {RETRY_MS}\n\n"
         sent: set[int] = set()
         if after is not None:
-            replay = await hub._in_thread(replay_read, after)
+            replay = await hub.read(replay_read, after)
             if replay is None:
                 yield refresh_message(position)
             else:
@@ -146,7 +146,7 @@ async def stream(request: HttpRequest) -> HttpResponseBase:
     if "wsgi.version" in request.META:  # buffered until the end: poll instead (see the module)
         body = f"retry: {settings.LIVE_POLL_SECONDS * 1000}\n\n{refresh_message(None)}"
         return _stream_headers(HttpResponse(body, content_type=CONTENT_TYPE))
-    viewer = (await hub._in_thread(viewers_read, [user.pk])).get(user.pk) or Viewer(user.pk, is_active=False)
+    viewer = (await hub.read(viewers_read, [user.pk])).get(user.pk) or Viewer(user.pk, is_active=False)
     subscription = await hub.subscribe(viewer)
     response = StreamingHttpResponse(
         _Stream(subscription, last_event_id(request), hub.position), content_type=CONTENT_TYPE

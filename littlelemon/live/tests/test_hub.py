@@ -101,7 +101,7 @@ def test_the_hub_starts_with_the_first_stream_and_stops_with_the_last(customer):
         hub.unsubscribe(second)
         await asyncio.sleep(0.3)
         assert not hub.running and hub.streams == 0
-        await hub._in_thread(_close)
+        await hub.read(_close)
 
     asyncio.run(scenario())
 
@@ -156,6 +156,6 @@ def test_an_event_committed_after_a_higher_id_was_read_is_still_delivered(custom
         assert second.id == ids["late"]
         assert ids["late"] not in hub._gaps
         hub.unsubscribe(subscription)
-        await hub._in_thread(_close)
+        await hub.read(_close)
 
     asyncio.run(scenario())

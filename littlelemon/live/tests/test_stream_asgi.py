@@ -66,7 +66,7 @@ def test_a_client_that_goes_away_frees_its_subscription(customer):
         gone.set()
         await asyncio.wait_for(served, 5)
         assert hub.streams == 0
-        await hub._in_thread(_close)
+        await hub.read(_close)
 
     asyncio.run(scenario())
 
@@ -94,6 +94,6 @@ def test_an_event_committed_in_this_process_wakes_the_hub(customer, settings):
             assert received.id == committed
         finally:
             hub.unsubscribe(subscription)
-            await hub._in_thread(_close)
+            await hub.read(_close)
 
     asyncio.run(scenario())
