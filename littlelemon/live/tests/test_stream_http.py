@@ -175,3 +175,24 @@ def test_a_deactivated_users_stream_ends(asgi_server, kitchen_user, manager):
         assert stream.next_event(timeout=5) is None
     finally:
         stream.close()
+
+
+def test_kitchen_managers_and_admins_hear_of_every_order_another_driver_does_not(
+    asgi_server, kitchen_user, manager, admin_user, crew_user
+):
+    from littlelemon.accounts.tests.factories import UserFactory
+
+    other_driver = UserFactory(roles=[Role.DELIVERY_CREW])
+    order = OrderFactory(status=OrderStatus.PREPARING, delivery_crew=other_driver)
+    streams = {user.username: open_stream(asgi_server, user) for user in (kitchen_user, manager, admin_user, crew_user)}
+    try:
+        for stream in streams.values():
+            stream.next()
+        transitions.order_status_change(order=order.pk, actor=manager, status=OrderStatus.READY)
+        for user in (kitchen_user, manager, admin_user):
+            assert streams[user.username].next_event(timeout=5).json()["order"] == order.pk
+        with pytest.raises(TimeoutError):
+            streams[crew_user.username].next_event(timeout=1)  # another driver's order
+    finally:
+        for stream in streams.values():
+            stream.close()
