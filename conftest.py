@@ -121,3 +121,29 @@ def client_for_role(db):
         return api_client_for(user), user
 
     return make
+
+
+@pytest.fixture
+def asgi_server_factory(transactional_db, tmp_path):
+    """`asgi_server_factory(**env)`: a started uvicorn serving config.asgi on a free loopback port
+    with the test settings and this run's test database (littlelemon.core.tests.servers.AsgiServer:
+    `.url`, `.get(path)`, `.stop()`, `.start()`), e.g. `asgi_server_factory(LIVE_STREAM_MAX_SECONDS="3")`.
+    Transactional: what the test writes is committed, so the server sees it. Stopped at the end."""
+    from littlelemon.core.tests.servers import AsgiServer
+
+    servers = []
+
+    def make(**env: str) -> AsgiServer:
+        server = AsgiServer(tmp_path, **env)
+        servers.append(server)
+        return server.start()
+
+    yield make
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def asgi_server(asgi_server_factory):
+    """A real ASGI server (uvicorn) on the test database: see `asgi_server_factory`."""
+    return asgi_server_factory()

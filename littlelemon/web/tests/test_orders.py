@@ -49,9 +49,22 @@ class TestOrderPage:
             "Delivered",
         ]
         assert 'aria-current="step"' in html
-        assert f'hx-get="/orders/{order.pk}/status/?since=' in html and 'hx-trigger="every 3s"' in html
+        assert f'hx-get="/orders/{order.pk}/status/?since=' in html
+        assert 'hx-trigger="sse:orders, live:refresh from:body"' in html  # LIVE_MODE=stream
+        assert f'sse-connect="{reverse("live:stream")}"' in html
         assert len(texts(html, css_class="summary__dish")) == 2
         assert "Leave it with the &lt;b&gt;porter&lt;/b&gt;" in html
+
+    def test_polls_every_few_seconds_with_live_mode_poll(self, client, customer, settings):
+        settings.LIVE_MODE, settings.LIVE_POLL_SECONDS = "poll", 3
+        order = place(customer)
+        client.force_login(customer)
+
+        html = client.get(reverse("web:order", args=[order.pk])).content.decode()
+
+        assert 'hx-trigger="every 3s, live:refresh from:body"' in html
+        assert "sse-connect" not in html and 'data-live="poll"' in html
+        assert "/static/live/live.js" in html
 
     def test_another_customers_order_is_not_found(self, client, customer, other_customer):
         order = place(other_customer)
@@ -98,6 +111,8 @@ class TestLiveStatus:
         assert text(fragment, css_class="tracking__status") == "Cancelled"
         assert "hx-trigger" not in fragment and "hx-get" not in fragment
         assert "This page updates by itself." not in fragment
+        page = client.get(reverse("web:order", args=[order.pk])).content.decode()
+        assert "sse-connect" not in page and "data-live" not in page  # no stream for a finished order
 
     def test_the_customer_can_cancel_a_placed_order_with_a_post(self, client, customer):
         order = place(customer)
