@@ -16,6 +16,7 @@ __all__ = [
     "NotADelivery",
     "NotDeliveryCrew",
     "OrderNotFound",
+    "RecallWindowClosed",
     "RestaurantClosed",
     "TransitionForbidden",
 ]
@@ -66,6 +67,13 @@ class TransitionForbidden(PermissionDenied):
     """The step exists, but not for this person."""
 
     default_message = "You may not move this order to that status."
+
+
+class RecallWindowClosed(Conflict):
+    """A recall (a step back) asked for after its window (settings.KITCHEN_RECALL_MINUTES)."""
+
+    code = "recall_window_closed"
+    default_message = "It is too late to recall this order."
 
 
 class DeliveryCrewRequired(Conflict):
