@@ -25,6 +25,11 @@ def station_list() -> list[Station]:
     return list(Station.objects.prefetch_related("categories"))
 
 
+def station_choices() -> list[Station]:
+    """Every station's id and name (one query), for a screen's station picker."""
+    return list(Station.objects.only("pk", "name", "position"))
+
+
 def station_categories(station_id: str | int | None) -> tuple[int, frozenset[int]] | None:
     """(the station's id, its category ids) for a station that exists; None for "all dishes"
     (no station chosen, or one that is no longer there). At most one query."""

@@ -86,7 +86,7 @@ def kitchen(request: HttpRequest) -> HttpResponse:
     """The whole display: the station picker, the shift controls, and the board."""
     station = _station(request)
     context = _board_context(request, station)
-    stations = kitchen_selectors.station_list()
+    stations = kitchen_selectors.station_choices()
     current = next((s for s in stations if station and s.pk == station[0]), None)
     return render(
         request,
