@@ -1,4 +1,3 @@
-
 from littlelemon.menu.tests.factories import CategoryFactory, MenuItemFactory
 from littlelemon.orders.models import Order, OrderItem
 from littlelemon.orders.tests.factories import OrderFactory
@@ -29,5 +28,3 @@ def order_with(*dishes, quantity: int = 1, **kwargs) -> Order:
         for dish in dishes
     )
     return order
-
-

@@ -61,7 +61,9 @@ def test_only_managers_change_stations(role, grill_and_salads):
         ("grill", "grill", 0, StationNameTaken, "name"),  # another station's name, in any case
     ],
 )
-def test_bad_input_is_refused_and_nothing_is_written(manager, grill_and_salads, name, categories, position, error, field):
+def test_bad_input_is_refused_and_nothing_is_written(
+    manager, grill_and_salads, name, categories, position, error, field
+):
     grill = grill_and_salads[0]
     station_with("Grill", grill)
     chosen = {"grill": [grill], "": [], "missing": [grill.pk, 999_999]}[categories]

@@ -78,7 +78,8 @@ def test_too_late_is_a_409_naming_the_window_and_changes_nothing(freeze, kitchen
     assert error.value.http_status == 409
     assert error.value.code == "recall_window_closed"
     assert error.value.message == (
-        f"Order #{order.pk} became ready more than 3 minutes ago: a recall is allowed only within 3 minutes of the bump."
+        f"Order #{order.pk} became ready more than 3 minutes ago: "
+        "a recall is allowed only within 3 minutes of the bump."
     )
     assert error.value.extra == {
         "current_status": "ready",

@@ -266,7 +266,9 @@ class TestBumpAndRecall:
 
         response = client.post(status_url(order), {"status": "preparing"}, headers=HTMX)
 
-        assert "a recall is allowed only within 3 minutes of the bump" in text(response.content, css_class="kitchen-error")
+        assert "a recall is allowed only within 3 minutes of the bump" in text(
+            response.content, css_class="kitchen-error"
+        )
         order.refresh_from_db()
         assert order.status == "ready"
 
@@ -275,7 +277,9 @@ class TestBumpAndRecall:
         client.force_login(kitchen_user)
         order = order_with(MenuItemFactory(), status="accepted")
 
-        assert text(client.post(status_url(order), {"status": "shipped"}, headers=HTMX).content, css_class="kitchen-error")
+        assert text(
+            client.post(status_url(order), {"status": "shipped"}, headers=HTMX).content, css_class="kitchen-error"
+        )
         missing = client.post(reverse("staff:kitchen_order_status", args=[999999]), {"status": "ready"}, headers=HTMX)
         assert missing.status_code == 200 and text(missing.content, css_class="kitchen-error") == "No such order."
 
@@ -324,7 +328,9 @@ class TestStations:
         assert text(added.content, css_class="message--success") == "Station “Hot line” added."
         assert (station.name, list(station.categories.all())) == ("Hot line", [grill])
 
-        client.post(f"/staff/kitchen/stations/{station.pk}/", {"name": "Cold line", "categories": [cold.pk], "position": 2})
+        client.post(
+            f"/staff/kitchen/stations/{station.pk}/", {"name": "Cold line", "categories": [cold.pk], "position": 2}
+        )
         station.refresh_from_db()
         assert (station.name, station.position, list(station.categories.all())) == ("Cold line", 2, [cold])
 
@@ -332,7 +338,9 @@ class TestStations:
         assert "Delete station Cold line?" in confirm.content.decode()
         client.post(f"/staff/kitchen/stations/{station.pk}/delete/")
         assert not Station.objects.exists()
-        assert list(AuditEntry.objects.filter(action__startswith="station.").order_by("id").values_list("action", flat=True)) == [
+        assert list(
+            AuditEntry.objects.filter(action__startswith="station.").order_by("id").values_list("action", flat=True)
+        ) == [
             "station.create",
             "station.update",
             "station.delete",

@@ -7,7 +7,6 @@ service) and answers htmx with the fresh fragment, a plain form with a redirect 
 screen's station is a cookie (`kitchen_station`), so each screen remembers its own.
 """
 
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -206,5 +205,3 @@ def station_delete(request: HttpRequest, station_id: int) -> HttpResponse:
         messages.success(request, f"Station “{station.name}” deleted.")
         return redirect("staff:kitchen_stations")
     return render(request, "staff/station_delete.html", {"station": station})
-
-
