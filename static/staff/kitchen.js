@@ -8,7 +8,7 @@
   "use strict";
 
   var BEEP_EVERY_MS = 4000;
-  var root, board, ackButton, countText, statusText;
+  var root, board, ackButton, statusText;
   var seen = null; // ids of the orders whose card this screen has shown
   var pending = []; // new orders waiting to be acknowledged
   var audio = null;
@@ -88,7 +88,7 @@
 
   function showAlert() {
     root.setAttribute("data-alerting", "true");
-    countText.textContent = String(pending.length);
+    ackButton.textContent = "Acknowledge (" + pending.length + " new)";
     ackButton.hidden = false;
     markNewCards();
     if (beepTimer === null) {
@@ -169,7 +169,6 @@
     }
     board = root.querySelector("[data-kitchen-board]");
     ackButton = root.querySelector("[data-acknowledge]");
-    countText = root.querySelector("[data-new-count]");
     statusText = root.querySelector("[data-shift-status]");
     seen = cardIds();
 
