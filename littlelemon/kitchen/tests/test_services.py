@@ -119,3 +119,17 @@ def test_a_manager_deletes_a_station(manager, grill_and_salads):
     assert not Station.objects.exists()
     entry = AuditEntry.objects.get(action="station.delete")
     assert entry.changes["name"] == {"before": "Grill", "after": None}
+
+
+def test_the_admin_lists_stations_read_only(admin_user, grill_and_salads):
+    from django.test import Client
+
+    station_with("Grill", *grill_and_salads)
+    client = Client()
+    client.force_login(admin_user)
+
+    listing = client.get("/admin/kitchen/station/")
+
+    assert listing.status_code == 200
+    assert "Grill, Salads" in listing.content.decode()
+    assert client.get("/admin/kitchen/station/add/").status_code == 403

@@ -4,6 +4,7 @@ KITCHEN_RECALL_MINUTES of it; recorded in the timeline and the outbox like every
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from littlelemon.accounts.tests.factories import UserFactory
 from littlelemon.audit.models import AuditEntry
@@ -155,3 +156,42 @@ def test_placement_and_every_change_set_status_changed_at(freeze, kitchen_user):
 
     order.refresh_from_db()
     assert order.status_changed_at == later
+
+
+def test_placement_sets_status_changed_at(freeze, customer):
+    from littlelemon.cart.tests.factories import CartLineFactory
+    from littlelemon.menu.tests.factories import MenuItemFactory
+    from littlelemon.orders.placement import order_place
+
+    CartLineFactory(user=customer, menuitem=MenuItemFactory(), quantity=1)
+    placed_at = freeze(timezone.now().replace(microsecond=0))
+
+    order, _ = order_place(customer=customer, fulfilment="pickup")
+
+    order.refresh_from_db()
+    assert order.status_changed_at == placed_at == order.created
+
+
+def test_the_migration_backfills_from_the_last_status_event():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("littlelemon.orders.migrations.0004_order_status_changed_at")
+    with_events = OrderFactory(status="accepted")
+    OrderEvent.objects.create(
+        order=with_events, kind="status_changed", from_status="placed", to_status="accepted", at=NOON
+    )
+    OrderEvent.objects.create(
+        order=with_events, kind="assigned", from_status="accepted", to_status="accepted", at=NOON + timedelta(hours=1)
+    )
+    without = OrderFactory(status="placed")
+    OrderEvent.objects.filter(order=without).delete()
+    Order.objects.update(status_changed_at=None)
+
+    migration.backfill(apps, None)
+
+    with_events.refresh_from_db()
+    without.refresh_from_db()
+    assert with_events.status_changed_at == NOON  # the assignment is no status change
+    assert without.status_changed_at == without.updated
