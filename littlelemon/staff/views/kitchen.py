@@ -7,6 +7,9 @@ service) and answers htmx with the fresh fragment, a plain form with a redirect 
 screen's station is a cookie (`kitchen_station`), so each screen remembers its own.
 """
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -45,24 +48,37 @@ def _station(request: HttpRequest) -> tuple[int, frozenset[int]] | None:
     return kitchen_selectors.station_categories(request.COOKIES.get(STATION_COOKIE))
 
 
+@dataclass(frozen=True)
+class Card:
+    """A ticket as this user sees it: the buttons they may use (the services decide anyway)."""
+
+    ticket: kitchen_selectors.Ticket
+    bump: OrderStatus | None  # where one tap moves the order, if this user may
+    bump_label: str
+    recall: OrderStatus | None  # where a recall takes it, while its window is open
+
+
+def _card(ticket: kitchen_selectors.Ticket, user, now: datetime) -> Card:
+    allowed = lifecycle.transitions_for(ticket.order, user, now=now)
+    bump = BUMPS.get(OrderStatus(ticket.order.status))
+    recall = lifecycle.recall_target(ticket.order)
+    return Card(
+        ticket=ticket,
+        bump=bump if bump in allowed else None,
+        bump_label=BUMP_LABELS.get(bump, ""),
+        recall=recall if recall in allowed else None,
+    )
+
+
 def _board_context(request: HttpRequest, station: tuple[int, frozenset[int]] | None) -> dict:
     now = timezone.now()
     board = kitchen_selectors.kitchen_board(now=now, categories=station[1] if station else None)
-    user = request.user
-    for ticket in [*board.tickets, *board.recent]:
-        allowed = lifecycle.transitions_for(ticket.order, user, now=now)
-        bump = BUMPS.get(ticket.order.status)
-        ticket.bump = bump if bump in allowed else None
-        ticket.bump_label = BUMP_LABELS.get(bump, "")
-        recall = lifecycle.recall_target(ticket.order)
-        ticket.recall = recall if recall in allowed else None
     return {
-        "board": board,
-        "now": now,
+        "cards": [_card(ticket, request.user, now) for ticket in board.tickets],
+        "recent": [_card(ticket, request.user, now) for ticket in board.recent],
         "station_id": station[0] if station else None,
         "age_warning_minutes": settings.KITCHEN_AGE_WARNING_MINUTES,
         "age_late_minutes": settings.KITCHEN_AGE_LATE_MINUTES,
-        "recall_minutes": settings.KITCHEN_RECALL_MINUTES,
     }
 
 
