@@ -254,6 +254,9 @@ class TestBumpAndRecall:
 
         assert htmx.status_code == 200
         assert text(htmx.content, css_class="kitchen-error").startswith(f"Order #{order.pk} is cancelled")
+        # Out of band, into the page's message area: the board's next refresh does not wipe it.
+        assert '<div id="kitchen-messages" hx-swap-oob="innerHTML">' in htmx.content.decode()
+        assert "kitchen-messages" not in client.get(BOARD).content.decode()
         assert plain.status_code == 200
         assert f"Order #{order.pk} is cancelled" in plain.content.decode()
 

@@ -136,7 +136,7 @@ def kitchen_order_status(request: HttpRequest, order_id: int) -> HttpResponse:
         error = refusal.message
     if htmx_fragment(request):
         context = _board_context(request, _station(request))
-        return render(request, "staff/partials/kitchen_board.html", {**context, "error": error})
+        return render(request, "staff/partials/kitchen_board.html", {**context, "posted": True, "error": error})
     if error:
         messages.error(request, error)
     return redirect("staff:kitchen")
