@@ -3,8 +3,10 @@ appears without a reload and its alert beeps until acknowledged; bump twice, rec
 like the customer pages, 360 px and WCAG AA contrast."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from littlelemon.accounts.models import User
@@ -12,6 +14,7 @@ from littlelemon.cart.services import cart_item_add
 from littlelemon.demo.data import USERS
 from littlelemon.menu.models import MenuItem
 from littlelemon.orders import transitions
+from littlelemon.orders.models import Order
 from littlelemon.orders.placement import order_place
 
 from .journeys import always_open
@@ -109,12 +112,20 @@ def test_the_kitchen_display_at_360_px(phone: Page, demo, kitchen_settings):
 def test_the_kitchen_pages_meet_wcag_aa_contrast(request, viewport, demo, kitchen_settings):
     page: Page = request.getfixturevalue(viewport)
     always_open()
-    place_an_order("Allergic to nuts")
+    late, _ = place_an_order("Allergic to nuts")
+    waiting, _ = place_an_order("")
+    Order.objects.filter(pk=late.pk).update(created=timezone.now() - timedelta(hours=1))
+    Order.objects.filter(pk=waiting.pk).update(created=timezone.now() - timedelta(minutes=15))
     log_in_to_the_kitchen(page, "manager")
+    # The age timers' amber and red.
+    expect(page.locator(f'[data-order-id="{late.pk}"]')).to_have_class(re.compile(r"ticket--late"))
+    expect(page.locator(f'[data-order-id="{waiting.pk}"]')).to_have_class(re.compile(r"ticket--warning"))
     expect(page.locator("[data-ticket]").first).to_be_visible()
     assert_readable(page, "/staff/kitchen/")
     page.get_by_role("button", name="Start shift").click()
-    assert_readable(page, "/staff/kitchen/ (shift started)")
+    place_an_order("A new one")
+    expect(page.get_by_role("button", name=re.compile(r"^Acknowledge"))).to_be_visible()
+    assert_readable(page, "/staff/kitchen/ (a new order alerting)")
     for path in ["/staff/kitchen/stations/"]:
         page.goto(path)
         assert_readable(page, path)
