@@ -107,6 +107,14 @@ def test_the_kitchen_display_at_360_px(phone: Page, demo, kitchen_settings):
     box = bump.bounding_box()
     assert box["height"] >= 40
 
+    # The demo's stations; choosing one applies at once and this screen remembers it.
+    phone.get_by_label("Station").select_option(label="Bar")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Kitchen · Bar")
+    expect(phone.locator(f'[data-order-id="{order.pk}"]')).to_have_count(0)  # no drinks in it
+    phone.goto("/staff/kitchen/")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Kitchen · Bar")
+    assert horizontal_overflow(phone) == 0
+
 
 @pytest.mark.parametrize("viewport", ["page", "phone"])
 def test_the_kitchen_pages_meet_wcag_aa_contrast(request, viewport, demo, kitchen_settings):
