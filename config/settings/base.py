@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "littlelemon.web",
     "littlelemon.staff",
     "littlelemon.live",
+    "littlelemon.kitchen",
 ]
 
 MIDDLEWARE = [

@@ -146,12 +146,18 @@ class OrderStatusApi(generics.GenericAPIView):
             200: OrderDetailSerializer,
             409: OpenApiResponse(
                 OrderStateErrorSerializer,
-                description="`invalid_transition` (not allowed from the current status) or `delivery_crew_required`.",
+                description=(
+                    "`invalid_transition` (not allowed from the current status), `recall_window_closed` (a "
+                    "recall after its window) or `delivery_crew_required`."
+                ),
             ),
         },
         description=(
             "Move the order along its lifecycle. 403: the step exists but is not yours to take; 409: the "
-            "step does not exist from the current status (the body names it and the allowed next ones)."
+            "step does not exist from the current status (the body names it and the allowed next ones). "
+            "The kitchen and managers may also **recall** an order, undoing the last bump (preparing → "
+            "accepted, ready → preparing), within KITCHEN_RECALL_MINUTES (a few minutes) of that status "
+            "change; `allowed_transitions` lists only the forward steps, which do not depend on the clock."
         ),
     )
     def post(self, request, pk: int):

@@ -21,6 +21,7 @@ __all__ = [
     "NoDeliveryCrewAvailable",
     "OrderNotFound",
     "OrdersPaused",
+    "RecallWindowClosed",
     "RestaurantClosed",
     "TakingDisabled",
     "TransitionForbidden",
@@ -72,6 +73,13 @@ class TransitionForbidden(PermissionDenied):
     """The step exists, but not for this person."""
 
     default_message = "You may not move this order to that status."
+
+
+class RecallWindowClosed(Conflict):
+    """A recall (a step back) asked for after its window (settings.KITCHEN_RECALL_MINUTES)."""
+
+    code = "recall_window_closed"
+    default_message = "It is too late to recall this order."
 
 
 class DeliveryCrewRequired(Conflict):

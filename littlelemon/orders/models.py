@@ -53,6 +53,13 @@ class Order(TimeStampedModel):
         blank=True,
         help_text="The manager's estimate on accepting: ready to collect (pickup) or at the door (delivery).",
     )
+    status_changed_at = models.DateTimeField(
+        null=True,  # so that migration 0004 adds the column in place; every order has one
+        blank=True,
+        default=timezone.now,
+        help_text="When the order entered its current status (placement or the last status "
+        "change): the kitchen's recall window and age timers count from it.",
+    )
     finished_at = models.DateTimeField(
         null=True, blank=True, help_text="When it was delivered, collected, cancelled or rejected."
     )

@@ -247,6 +247,7 @@ def _order_insert(customer: User, request: PlacementRequest, quote: Quote) -> tu
         payment_method=request.payment_method,
         idempotency_key=request.idempotency_key,
         request_fingerprint=request.fingerprint,
+        status_changed_at=timezone.now(),
     )
     if not request.idempotency_key:
         order.save(force_insert=True)

@@ -214,3 +214,21 @@ class TestStatusPollEtag:
         client.force_login(other_customer)
 
         assert poll(client, order, 0, HTTP_IF_NONE_MATCH=mine).status_code == 404
+
+
+class TestAfterARecall:
+    def test_the_page_shows_the_order_back_at_the_earlier_step_with_no_time_ahead(
+        self, client, customer, manager, kitchen_user
+    ):
+        order = place(customer)
+        for status in ("accepted", "preparing", "ready"):
+            order_status_change(order=order, actor=manager if status == "accepted" else kitchen_user, status=status)
+        order_status_change(order=order, actor=kitchen_user, status="preparing")  # the recall
+        client.force_login(customer)
+
+        html = client.get(reverse("web:order", args=[order.pk])).content.decode()
+
+        assert text(html, css_class="tracking__status") == "Preparing"
+        assert text(html, css_class="tracking__headline") == "The kitchen is preparing your order."
+        # Placed, accepted and being prepared have times; ready (undone) and the rest do not.
+        assert len(texts(html, css_class="timeline__time")) == 3
