@@ -9,6 +9,19 @@ from rest_framework_simplejwt.tokens import AccessToken
 from littlelemon.accounts.tests.factories import UserFactory
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgresql` run on PostgreSQL only (CI's second leg); on SQLite they are
+    deselected, not skipped: they test what SQLite cannot do (concurrent writers)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    kept = [item for item in items if item.get_closest_marker("postgresql") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
+
 def pytest_report_header(config):
     from django.conf import settings
 
@@ -121,3 +134,29 @@ def client_for_role(db):
         return api_client_for(user), user
 
     return make
+
+
+@pytest.fixture
+def asgi_server_factory(transactional_db, tmp_path):
+    """`asgi_server_factory(**env)`: a started uvicorn serving config.asgi on a free loopback port
+    with the test settings and this run's test database (littlelemon.core.tests.servers.AsgiServer:
+    `.url`, `.get(path)`, `.stop()`, `.start()`), e.g. `asgi_server_factory(LIVE_STREAM_MAX_SECONDS="3")`.
+    Transactional: what the test writes is committed, so the server sees it. Stopped at the end."""
+    from littlelemon.core.tests.servers import AsgiServer
+
+    servers = []
+
+    def make(**env: str) -> AsgiServer:
+        server = AsgiServer(tmp_path, **env)
+        servers.append(server)
+        return server.start()
+
+    yield make
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def asgi_server(asgi_server_factory):
+    """A real ASGI server (uvicorn) on the test database: see `asgi_server_factory`."""
+    return asgi_server_factory()

@@ -1,9 +1,15 @@
-"""ASGI entry point. Production settings unless DJANGO_SETTINGS_MODULE says otherwise."""
+"""ASGI entry point (uvicorn for `make run`, gunicorn's UvicornWorker in the image). Production
+settings unless DJANGO_SETTINGS_MODULE says otherwise."""
 
 import os
+import warnings
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
+
+# WhiteNoise (static files where no proxy serves them) answers with a file's synchronous iterator,
+# which Django reads in a thread under ASGI, warning each time: expected here, not a mistake.
+warnings.filterwarnings("ignore", "StreamingHttpResponse must consume synchronous iterators", Warning)
 
 application = get_asgi_application()

@@ -1,6 +1,8 @@
 """Gunicorn settings: the ones the deployment docs recommend and the ones `make bench` measures.
 
-    gunicorn -c config/gunicorn.conf.py            # serves config.wsgi:application
+    gunicorn -c config/gunicorn.conf.py            # serves config.wsgi:application (gthread)
+    GUNICORN_WORKER_CLASS=uvicorn_worker.UvicornWorker gunicorn -c config/gunicorn.conf.py
+                                                   # serves config.asgi:application (the image's choice)
 
 This file is the one place these numbers live; the README's "Deployment" section and the
 benchmark (bench/) both point here, and bench/out/results.json records what was in effect.
@@ -17,10 +19,14 @@ import os
 
 _cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
-wsgi_app = "config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * _cores + 1))
+# The image (deploy/Dockerfile) sets GUNICORN_WORKER_CLASS=uvicorn_worker.UvicornWorker: the ASGI
+# application, which serves the live updates' streams (/live/stream/, docs/live-updates.md) beside
+# every other page. gthread serves the WSGI one, where streams cannot live: set LIVE_MODE=poll then.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+ASGI = worker_class.startswith("uvicorn_worker.")
+wsgi_app = "config.asgi:application" if ASGI else "config.wsgi:application"
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))
 # Import the project once in the master, then fork: workers start fast and share its memory.
@@ -41,7 +47,7 @@ max_requests_jitter = max_requests // 10
 _DRAIN_MAX = int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 
 
-def post_request(worker, req, environ, resp):
+def post_request(worker, req, environ, resp):  # gthread's hook (uvicorn reads what it must itself)
     """Read the rest of a body the app answered without reading (a 413 refuses by Content-Length).
 
     Otherwise the connection is closed with the body still arriving: the kernel resets it, and a

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "littlelemon.web",
     "littlelemon.staff",
     "littlelemon.live",
+    "littlelemon.kitchen",
 ]
 
 MIDDLEWARE = [
@@ -290,6 +291,9 @@ LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=3)
 LIVE_TAIL_SECONDS = env.float("LIVE_TAIL_SECONDS", default=0.25)
 LIVE_KEEPALIVE_SECONDS = env.int("LIVE_KEEPALIVE_SECONDS", default=15)
 LIVE_STREAM_MAX_SECONDS = env.int("LIVE_STREAM_MAX_SECONDS", default=300)
+# On PostgreSQL an event with a lower id may commit after a higher one was read: the hub keeps
+# asking for the ids it skipped for LIVE_GAP_SECONDS, then takes them for rolled back.
+LIVE_GAP_SECONDS = env.float("LIVE_GAP_SECONDS", default=30)
 # The kitchen display (littlelemon/staff): whether it shows orders not yet accepted; how long
 # before its time a scheduled order appears; the age (minutes since it was accepted, or placed)
 # at which a card turns amber, then red; how long after a bump the kitchen may recall it.

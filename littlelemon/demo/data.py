@@ -16,6 +16,14 @@ CATEGORIES = [
     ("drinks", "Drinks", 8),
 ]
 
+# The kitchen's stations: name -> the category slugs it makes (the kitchen display's picker).
+STATIONS = {
+    "Grill": ["grill", "mains"],
+    "Cold": ["starters", "mezze", "salads", "desserts"],
+    "Pasta": ["pasta"],
+    "Bar": ["drinks"],
+}
+
 # category slug -> [(title, price, description, dietary, allergens, featured)]
 DISHES = {
     "starters": [

@@ -1,13 +1,9 @@
-"""INTERIM: the live stream's URL (the live branch replaces this with the real async view)."""
+"""`live:stream`: the signed-in user's server-sent events (views.stream)."""
 
-from django.http import HttpResponse
 from django.urls import path
+
+from . import views
 
 app_name = "live"
 
-
-def _stream(request):
-    return HttpResponse(status=204)
-
-
-urlpatterns = [path("stream/", _stream, name="stream")]
+urlpatterns = [path("stream/", views.stream, name="stream")]

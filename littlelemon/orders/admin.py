@@ -2,10 +2,12 @@
 (the API and the staff pages), which enforce the lifecycle and write the timeline and events."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from littlelemon.core.admin import ReadOnlyAdmin
 
-from .models import Order, OrderEvent, OrderItem
+from .models import DeliveryProof, Order, OrderEvent, OrderItem
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -64,11 +66,29 @@ class OrderAdmin(ReadOnlyAdmin):
     inlines = (OrderItemInline, OrderEventInline)
     fieldsets = (
         (None, {"fields": ("customer", "status", "fulfilment", "delivery_address", "scheduled_for", "notes")}),
-        ("Delivery", {"fields": ("delivery_crew",)}),
+        ("Delivery", {"fields": ("delivery_crew", "proof_of_delivery")}),
         ("Money", {"fields": ("subtotal", "delivery_fee", "tax", "tip", "total", "payment_method", "payment_status")}),
         ("Record", {"fields": ("created", "updated", "finished_at", "idempotency_key", "request_fingerprint")}),
     )
     readonly_fields = tuple(field for _title, options in fieldsets for field in options["fields"])
+
+    @admin.display(description="Proof of delivery")
+    def proof_of_delivery(self, order: Order) -> str:
+        """Who took it at the door, who delivered it, and a link to the photo (served by the staff
+        view that checks who asks, not as a public media URL)."""
+        proof = DeliveryProof.objects.select_related("delivered_by").filter(order=order).first()
+        if proof is None:
+            return "-"
+        by = proof.delivered_by.username if proof.delivered_by else "-"
+        if not proof.photo:
+            return format_html("Taken by {} at {}; delivered by {}. No photo.", proof.recipient_name, proof.at, by)
+        return format_html(
+            'Taken by {} at {}; delivered by {}. <a href="{}" target="_blank" rel="noopener">Photo</a>',
+            proof.recipient_name,
+            proof.at,
+            by,
+            reverse("staff:delivery_proof_photo", args=[order.pk]),
+        )
 
 
 @admin.register(OrderEvent)
@@ -88,3 +108,22 @@ class OrderItemAdmin(ReadOnlyAdmin):
     list_select_related = ("order",)
     list_filter = (("order__created", admin.DateFieldListFilter),)
     search_fields = ("title", "=order__id")
+
+
+@admin.register(DeliveryProof)
+class DeliveryProofAdmin(ReadOnlyAdmin):
+    """Proofs of delivery, written with the delivery (`orders.delivery.order_deliver`)."""
+
+    list_display = ("order", "recipient_name", "delivered_by", "at")
+    list_select_related = ("order", "delivered_by")
+    search_fields = ("=order__id", "recipient_name", "delivered_by__username")
+    date_hierarchy = "at"
+    fields = ("order", "recipient_name", "delivered_by", "at", "photo_link")
+    readonly_fields = fields
+
+    @admin.display(description="Photo")
+    def photo_link(self, proof: DeliveryProof) -> str:
+        if not proof.photo:
+            return "-"
+        url = reverse("staff:delivery_proof_photo", args=[proof.order_id])
+        return format_html('<a href="{}" target="_blank" rel="noopener">Open the photo</a>', url)

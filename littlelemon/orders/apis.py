@@ -10,12 +10,14 @@ from littlelemon.core.exceptions import InvalidInput
 from littlelemon.observability.metrics import order_placement_timer
 
 from . import placement, selectors, transitions
+from .exceptions import NotADelivery, OrderNotFound
 from .filters import OrderFilter
 from .models import OrderEvent
 from .permissions import CanPlaceOrders
 from .serializers import (
     IdempotencyErrorSerializer,
     OrderAssignSerializer,
+    OrderDetailSerializer,
     OrderEventSerializer,
     OrderPlacementErrorSerializer,
     OrderPlaceSerializer,
@@ -89,8 +91,8 @@ class OrderListApi(ConditionalGetMixin, generics.ListAPIView):
         request=OrderPlaceSerializer,
         parameters=[IDEMPOTENCY_KEY],
         responses={
-            201: OrderSerializer,
-            200: OpenApiResponse(OrderSerializer, description="A retry: the order this Idempotency-Key placed."),
+            201: OrderDetailSerializer,
+            200: OpenApiResponse(OrderDetailSerializer, description="A retry: the order this Idempotency-Key placed."),
             400: OrderPlacementErrorSerializer,
             409: OpenApiResponse(IdempotencyErrorSerializer, description="`idempotency_key_reused`."),
         },
@@ -110,7 +112,7 @@ class OrderListApi(ConditionalGetMixin, generics.ListAPIView):
         if not created:  # a replay: the order as it is now
             order = selectors.order_get_visible(user=request.user, order_id=order.pk)
         response = Response(
-            OrderSerializer(order, context=self.get_serializer_context()).data,
+            OrderDetailSerializer(order, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
         if key:
@@ -119,9 +121,9 @@ class OrderListApi(ConditionalGetMixin, generics.ListAPIView):
 
 
 class OrderDetailApi(ConditionalGetMixin, generics.RetrieveAPIView):
-    """One order (404 if it is not one you may see)."""
+    """One order (404 if it is not one you may see); managers also see its proof of delivery."""
 
-    serializer_class = OrderSerializer
+    serializer_class = OrderDetailSerializer
     api_key_scopes = read_only("orders")
 
     def retrieve(self, request, *args, **kwargs):
@@ -135,21 +137,27 @@ class OrderDetailApi(ConditionalGetMixin, generics.RetrieveAPIView):
 
 
 class OrderStatusApi(generics.GenericAPIView):
-    serializer_class = OrderSerializer
+    serializer_class = OrderDetailSerializer
     api_key_scopes = write_only("orders")
 
     @extend_schema(
         request=OrderStatusChangeSerializer,
         responses={
-            200: OrderSerializer,
+            200: OrderDetailSerializer,
             409: OpenApiResponse(
                 OrderStateErrorSerializer,
-                description="`invalid_transition` (not allowed from the current status) or `delivery_crew_required`.",
+                description=(
+                    "`invalid_transition` (not allowed from the current status), `recall_window_closed` (a "
+                    "recall after its window) or `delivery_crew_required`."
+                ),
             ),
         },
         description=(
             "Move the order along its lifecycle. 403: the step exists but is not yours to take; 409: the "
-            "step does not exist from the current status (the body names it and the allowed next ones)."
+            "step does not exist from the current status (the body names it and the allowed next ones). "
+            "The kitchen and managers may also **recall** an order, undoing the last bump (preparing → "
+            "accepted, ready → preparing), within KITCHEN_RECALL_MINUTES (a few minutes) of that status "
+            "change; `allowed_transitions` lists only the forward steps, which do not depend on the clock."
         ),
     )
     def post(self, request, pk: int):
@@ -158,17 +166,17 @@ class OrderStatusApi(generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         transitions.order_status_change(order=pk, actor=request.user, **serializer.validated_data)
         order = selectors.order_get_visible(user=request.user, order_id=pk)
-        return Response(OrderSerializer(order, context=self.get_serializer_context()).data)
+        return Response(OrderDetailSerializer(order, context=self.get_serializer_context()).data)
 
 
 class OrderAssignApi(generics.GenericAPIView):
-    serializer_class = OrderSerializer
+    serializer_class = OrderDetailSerializer
     api_key_scopes = write_only("orders")
 
     @extend_schema(
         request=OrderAssignSerializer,
         responses={
-            200: OrderSerializer,
+            200: OrderDetailSerializer,
             409: OpenApiResponse(OrderStateErrorSerializer, description="`assignment_closed`: it has left."),
         },
         description=(
@@ -182,7 +190,37 @@ class OrderAssignApi(generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         transitions.order_assign(order=pk, actor=request.user, **serializer.validated_data)
         order = selectors.order_get_visible(user=request.user, order_id=pk)
-        return Response(OrderSerializer(order, context=self.get_serializer_context()).data)
+        return Response(OrderDetailSerializer(order, context=self.get_serializer_context()).data)
+
+
+class OrderTakeApi(generics.GenericAPIView):
+    """A driver takes a ready delivery order nobody was assigned (`transitions.order_take`).
+    Delivery crew only, while the restaurant lets drivers take orders; not for API keys."""
+
+    serializer_class = OrderDetailSerializer
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: OrderDetailSerializer,
+            409: OpenApiResponse(
+                OrderStateErrorSerializer,
+                description="`already_taken` (another driver has it) or `not_takeable` (not ready, or gone).",
+            ),
+        },
+        description=(
+            "Delivery crew: take a ready delivery order that has no driver; it becomes yours as if a manager "
+            "had assigned it. 403 `taking_disabled` when the restaurant does not let drivers take orders "
+            "(DELIVERY_CREW_TAKES_READY_ORDERS); 409 when someone was quicker."
+        ),
+    )
+    def post(self, request, pk: int):
+        try:
+            transitions.order_take(order=pk, actor=request.user)
+        except NotADelivery:  # a pickup order is none of a driver's business: as if it did not exist
+            raise OrderNotFound() from None
+        order = selectors.order_get_visible(user=request.user, order_id=pk)
+        return Response(OrderDetailSerializer(order, context=self.get_serializer_context()).data)
 
 
 class OrderEventListApi(generics.ListAPIView):

@@ -40,3 +40,4 @@ class EventKind(models.TextChoices):
     PLACED = "placed", "Placed"
     STATUS_CHANGED = "status_changed", "Status changed"
     ASSIGNED = "assigned", "Delivery crew assigned"
+    ESTIMATE_CHANGED = "estimate_changed", "Estimate changed"

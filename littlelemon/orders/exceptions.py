@@ -4,6 +4,7 @@ from littlelemon.cart.exceptions import ItemUnavailable
 from littlelemon.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 
 __all__ = [
+    "AlreadyTaken",
     "AssignmentClosed",
     "BelowMinimum",
     "CartEmpty",
@@ -11,12 +12,18 @@ __all__ = [
     "DeliveryCrewRequired",
     "IdempotencyKeyReused",
     "InvalidSchedule",
+    "InvalidProof",
     "InvalidTransition",
     "ItemUnavailable",
     "NotADelivery",
     "NotDeliveryCrew",
+    "NotTakeable",
+    "NoDeliveryCrewAvailable",
     "OrderNotFound",
+    "OrdersPaused",
+    "RecallWindowClosed",
     "RestaurantClosed",
+    "TakingDisabled",
     "TransitionForbidden",
 ]
 
@@ -68,6 +75,13 @@ class TransitionForbidden(PermissionDenied):
     default_message = "You may not move this order to that status."
 
 
+class RecallWindowClosed(Conflict):
+    """A recall (a step back) asked for after its window (settings.KITCHEN_RECALL_MINUTES)."""
+
+    code = "recall_window_closed"
+    default_message = "It is too late to recall this order."
+
+
 class DeliveryCrewRequired(Conflict):
     code = "delivery_crew_required"
     default_message = "Assign a delivery crew member before sending the order out."
@@ -86,3 +100,39 @@ class NotADelivery(InvalidInput):
 class AssignmentClosed(Conflict):
     code = "assignment_closed"
     default_message = "The delivery crew can no longer be changed: the order has left the restaurant."
+
+
+class AlreadyTaken(Conflict):
+    """A driver tried to take an order another driver has (or a manager gave to someone)."""
+
+    code = "already_taken"
+    default_message = "This order was already taken by someone else."
+
+
+class NotTakeable(Conflict):
+    code = "not_takeable"
+    default_message = "This order cannot be taken now."
+
+
+class TakingDisabled(PermissionDenied):
+    code = "taking_disabled"
+    default_message = "Drivers do not take orders themselves here: a manager assigns them."
+
+
+class InvalidProof(InvalidInput):
+    """A proof of delivery with no recipient's name, or a photo that is not one."""
+
+    code = "invalid_proof"
+    default_message = "The proof of delivery is not valid."
+
+
+class OrdersPaused(Conflict):
+    """A manager paused online orders (busy mode); the message is theirs."""
+
+    code = "orders_paused"
+    default_message = "The restaurant is not taking online orders right now."
+
+
+class NoDeliveryCrewAvailable(Conflict):
+    code = "no_delivery_crew"
+    default_message = "There is no active delivery crew to assign: add a driver first."

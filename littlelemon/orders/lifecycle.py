@@ -5,7 +5,16 @@ placed ─► accepted ─► preparing ─► ready ─► out_for_delivery ─
    │          │            │          └──────────────────────► collected   (pickup)
    ├─► rejected (manager; or the system when nobody accepts it in time)
    └─► cancelled (customer while placed; manager until out_for_delivery)
+
+recall (kitchen, manager; within KITCHEN_RECALL_MINUTES of the bump):
+              accepted ◄─ preparing ◄─ ready
 ```
+
+A **recall** undoes the kitchen's last bump (preparing → accepted, ready → preparing): a move
+back that is open only for settings.KITCHEN_RECALL_MINUTES after the order's last status change
+(`Order.status_changed_at`), so the check needs no query. The time-limited moves are their own
+table (`RECALLS`); functions that offer or check them take `now` (they stay pure), and without
+`now` they leave recalls out.
 
 The system (`Actor.SYSTEM`, an `actor` of None) is the restaurant's own scheduled jobs
 (`orders/tasks.py`); `actors_for` never gives it to a person.
@@ -14,8 +23,11 @@ The system (`Actor.SYSTEM`, an `actor` of None) is the restaurant's own schedule
 pages read `transitions_for` to show what a person may do next. Pure functions: no queries.
 """
 
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
+
+from django.conf import settings
 
 from littlelemon.apikeys.scopes import ORDERS_WRITE
 
@@ -60,6 +72,12 @@ ALLOWED: dict[OrderStatus, dict[OrderStatus, frozenset[Actor]]] = {
     },
 }
 
+# Time-limited moves back: from a status, the status a recall returns to, and who may recall.
+RECALLS: dict[OrderStatus, tuple[OrderStatus, frozenset[Actor]]] = {
+    S.PREPARING: (S.ACCEPTED, frozenset({A.KITCHEN, A.MANAGER})),
+    S.READY: (S.PREPARING, frozenset({A.KITCHEN, A.MANAGER})),
+}
+
 # Statuses that exist for one kind of fulfilment only.
 ONLY_FOR: dict[OrderStatus, Fulfilment] = {
     S.OUT_FOR_DELIVERY: Fulfilment.DELIVERY,
@@ -90,13 +108,44 @@ TRANSITION_NAMES = {
 }
 
 
-def next_statuses(order: Any) -> list[OrderStatus]:
-    """The statuses this order may move to next (by anyone), in lifecycle order."""
-    return [
+def recall_window() -> timedelta:
+    return timedelta(minutes=settings.KITCHEN_RECALL_MINUTES)
+
+
+def recall_target(order: Any) -> OrderStatus | None:
+    """The status a recall would return `order` to (None: its status has no recall)."""
+    recall = RECALLS.get(OrderStatus(order.status))
+    return recall[0] if recall else None
+
+
+def is_recall(order: Any, target: OrderStatus) -> bool:
+    return target is not None and recall_target(order) == target
+
+
+def recall_closes_at(order: Any) -> datetime | None:
+    """Until when `order` may be recalled (None: its status has no recall)."""
+    if recall_target(order) is None or order.status_changed_at is None:
+        return None
+    return order.status_changed_at + recall_window()
+
+
+def recall_open(order: Any, *, now: datetime) -> bool:
+    """Whether `order` may be recalled at `now`: within the window after its last status change."""
+    closes = recall_closes_at(order)
+    return closes is not None and now <= closes
+
+
+def next_statuses(order: Any, *, now: datetime | None = None) -> list[OrderStatus]:
+    """The statuses this order may move to next (by anyone), in lifecycle order; with `now`,
+    also the recall while its window is open."""
+    forward = [
         target
         for target in ALLOWED.get(OrderStatus(order.status), {})
         if ONLY_FOR.get(target, order.fulfilment) == order.fulfilment
     ]
+    if now is not None and recall_open(order, now=now):
+        return [recall_target(order), *forward]  # the step back comes first, as in the lifecycle
+    return forward
 
 
 def actors_for(order: Any, user: Any) -> frozenset[Actor]:
@@ -118,17 +167,26 @@ def actors_for(order: Any, user: Any) -> frozenset[Actor]:
 
 
 def who_may(order: Any, target: OrderStatus) -> frozenset[Actor]:
+    """Who may make that step (a recall: whoever may recall, whatever the time)."""
+    if is_recall(order, target):
+        return RECALLS[OrderStatus(order.status)][1]
     return ALLOWED.get(OrderStatus(order.status), {}).get(target, frozenset())
 
 
-def transitions_for(order: Any, user: Any) -> list[OrderStatus]:
-    """The statuses `user` may move `order` to right now (what a page offers as buttons).
+def transition_name(order: Any, target: OrderStatus) -> str:
+    """How a person is told about the step ("recall" for a step back)."""
+    return "recall" if is_recall(order, target) else TRANSITION_NAMES[target]
+
+
+def transitions_for(order: Any, user: Any, *, now: datetime | None = None) -> list[OrderStatus]:
+    """The statuses `user` may move `order` to right now (what a page offers as buttons); with
+    `now`, the recall too while its window is open.
 
     Leaves out "out for delivery" while no driver is assigned: the service would refuse it.
     """
     actors = actors_for(order, user)
     return [
         target
-        for target in next_statuses(order)
+        for target in next_statuses(order, now=now)
         if actors & who_may(order, target) and not (target == S.OUT_FOR_DELIVERY and order.delivery_crew_id is None)
     ]

@@ -1,3 +1,4 @@
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -51,6 +52,13 @@ class Order(TimeStampedModel):
         null=True,
         blank=True,
         help_text="The manager's estimate on accepting: ready to collect (pickup) or at the door (delivery).",
+    )
+    status_changed_at = models.DateTimeField(
+        null=True,  # so that migration 0004 adds the column in place; every order has one
+        blank=True,
+        default=timezone.now,
+        help_text="When the order entered its current status (placement or the last status "
+        "change): the kitchen's recall window and age timers count from it.",
     )
     finished_at = models.DateTimeField(
         null=True, blank=True, help_text="When it was delivered, collected, cancelled or rejected."
@@ -154,3 +162,35 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.order_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+def delivery_proof_photo_path(proof: "DeliveryProof", filename: str) -> str:
+    """Where a proof-of-delivery photo is stored: a random name nobody can guess (the photo shows a
+    customer's door). Served only through the staff view that checks who asks, never as a public
+    media URL; the uploaded file's own name is dropped (it is always re-encoded to JPEG)."""
+    return f"delivery-proofs/{secrets.token_urlsafe(24)}.jpg"
+
+
+class DeliveryProof(models.Model):
+    """Who took a delivered order at the door, and optionally a photo of it: written by
+    `delivery.order_deliver` in the transaction that marks the order delivered (one per order)."""
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="delivery_proof")
+    recipient_name = models.CharField(max_length=100)
+    photo = models.ImageField(
+        upload_to=delivery_proof_photo_path,
+        blank=True,
+        help_text="Re-encoded on upload (JPEG, at most 1600 px, no metadata such as GPS).",
+    )
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(recipient_name=""), name="delivery_proof_has_recipient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.order_id} delivered to {self.recipient_name}"

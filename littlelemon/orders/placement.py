@@ -32,7 +32,7 @@ from littlelemon.events.services import event_record
 from littlelemon.restaurant.selectors import restaurant_settings_get
 
 from .enums import EventKind, Fulfilment, PaymentMethod
-from .exceptions import CartEmpty, DeliveryAddressRequired, IdempotencyKeyReused
+from .exceptions import CartEmpty, DeliveryAddressRequired, IdempotencyKeyReused, OrdersPaused
 from .models import Order, OrderEvent, OrderItem
 from .pricing import Quote, order_quote
 from .scheduling import order_schedule_load, order_time_check
@@ -149,7 +149,8 @@ def order_place(
     IdempotencyKeyReused (409).
 
     Raises InvalidInput (fulfilment, payment method, tip, key), DeliveryAddressRequired,
-    CartEmpty, ItemUnavailable, BelowMinimum, RestaurantClosed (ASAP while not taking orders),
+    CartEmpty, OrdersPaused (409: a manager paused online orders; the message is theirs),
+    ItemUnavailable, BelowMinimum, RestaurantClosed (ASAP while not taking orders),
     InvalidSchedule; nothing is written then. `now` is the moment the opening hours are judged
     at (tests pass one); it defaults to the current time. Timestamps are always the real time.
     """
@@ -215,9 +216,11 @@ def _replayed(order: Order, request: PlacementRequest) -> Order:
 
 
 def _quote_checked(lines: list[CartLine], request: PlacementRequest, *, now: datetime) -> Quote:
-    """The cart priced under the restaurant's current rules. Raises ItemUnavailable,
+    """The cart priced under the restaurant's current rules. Raises OrdersPaused, ItemUnavailable,
     BelowMinimum, RestaurantClosed or InvalidSchedule."""
     settings = restaurant_settings_get()
+    if settings.orders_paused:
+        raise OrdersPaused(settings.orders_paused_message or None)
     quote = order_quote(lines=lines, fulfilment=request.fulfilment, tip=request.tip, settings=settings)
     quote.check()
     order_time_check(
@@ -244,6 +247,7 @@ def _order_insert(customer: User, request: PlacementRequest, quote: Quote) -> tu
         payment_method=request.payment_method,
         idempotency_key=request.idempotency_key,
         request_fingerprint=request.fingerprint,
+        status_changed_at=timezone.now(),
     )
     if not request.idempotency_key:
         order.save(force_insert=True)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, time, timedelta
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from littlelemon.accounts.enums import Role
 from littlelemon.accounts.models import User
 from littlelemon.accounts.permissions import is_integration, is_manager_for
 from littlelemon.apikeys.scopes import ORDERS_READ
@@ -218,3 +219,151 @@ def order_status_summary() -> dict[str, StatusCount]:
     operators' metrics): one aggregate query. Statuses without orders are absent."""
     rows = Order.objects.order_by().values("status").annotate(count=Count("id"), oldest=Min("created"))
     return {row["status"]: StatusCount(row["count"], row["oldest"]) for row in rows}
+
+
+# --- The manager's order board (staff/views/board.py) ---------------------------------------
+
+# Columns of open orders, left to right: (key, heading). "scheduled" holds orders due later
+# today (more than KITCHEN_SCHEDULED_LEAD_MINUTES ahead), whatever their status before that.
+BOARD_COLUMNS = (
+    ("placed", "New"),
+    ("scheduled", "Later today"),
+    ("accepted", "Accepted"),
+    ("preparing", "Preparing"),
+    ("ready", "Ready"),
+    ("out_for_delivery", "Out for delivery"),
+)
+BOARD_PERSON_SHOWN = (*PERSON_SHOWN, "phone", "email")
+BOARD_SEARCH_LIMIT = 25
+
+
+@dataclass
+class BoardColumn:
+    key: str
+    label: str
+    orders: list[Order]
+
+    @property
+    def count(self) -> int:
+        return len(self.orders)
+
+
+@dataclass
+class Board:
+    """Today's orders as the board shows them. Each order carries `item_rows` (ITEM_SHOWN tuples)."""
+
+    columns: list[BoardColumn]
+    finished: list[Order]  # finished today, latest first
+    later_days: int  # open orders scheduled for a later day (not on the board)
+    day_start: datetime  # today's local midnight (UTC-aware)
+
+
+def _board_orders() -> QuerySet[Order]:
+    return Order.objects.select_related("customer", "delivery_crew").only(
+        *ORDER_SHOWN,
+        "finished_at",
+        *(f"customer__{field}" for field in BOARD_PERSON_SHOWN),
+        *(f"delivery_crew__{field}" for field in PERSON_SHOWN),
+    )
+
+
+def _day_bounds(now: datetime) -> tuple[datetime, datetime]:
+    """Today's local midnight and tomorrow's, as aware datetimes (exact across clock changes)."""
+    tz = restaurant_tz()
+    today = now.astimezone(tz).date()
+    start = datetime.combine(today, time(0), tzinfo=tz)
+    end = datetime.combine(today + timedelta(days=1), time(0), tzinfo=tz)
+    return start, end
+
+
+def order_board(*, now: datetime | None = None, scheduled_lead: timedelta = timedelta(minutes=30)) -> Board:
+    """The manager's board (managers only: the caller checks): every open order (whenever it was
+    placed: one left from yesterday still needs handling) but those scheduled for a later day,
+    in columns by status, oldest first; orders scheduled more than `scheduled_lead` ahead, later
+    today, in their own column; and the orders finished since local midnight. Two queries (the
+    orders with their people, their items)."""
+    now = now or timezone.now()
+    day_start, day_end = _day_bounds(now)
+    orders = list(
+        _board_orders()
+        .filter(~Q(status__in=TERMINAL_STATUSES) | Q(finished_at__gte=day_start))
+        .order_by("created", "id")
+    )
+    items = order_item_rows(order_ids=[order.pk for order in orders])
+    columns = {key: BoardColumn(key, label, []) for key, label in BOARD_COLUMNS}
+    finished, later_days = [], 0
+    for order in orders:
+        order.item_rows = items[order.pk]
+        if order.status in TERMINAL_STATUSES:
+            finished.append(order)
+        elif order.scheduled_for is not None and order.scheduled_for >= day_end:
+            later_days += 1
+        elif (
+            order.scheduled_for is not None
+            and order.scheduled_for > now + scheduled_lead
+            and order.status in ("placed", "accepted")
+        ):
+            columns["scheduled"].orders.append(order)
+        else:
+            columns[order.status].orders.append(order)
+    columns["scheduled"].orders.sort(key=lambda order: (order.scheduled_for, order.pk))
+    finished.sort(key=lambda order: (order.finished_at, order.pk), reverse=True)
+    return Board(columns=list(columns.values()), finished=finished, later_days=later_days, day_start=day_start)
+
+
+def order_board_detail(*, order_id: int) -> Order:
+    """One order for the board's detail page (managers only: the caller checks), with its items,
+    its timeline (events oldest first, each with its actor or API key) and its proof of delivery
+    with the driver who took it. Three queries. Raises OrderNotFound."""
+    order = (
+        Order.objects.select_related("customer", "delivery_crew", "delivery_proof__delivered_by")
+        .prefetch_related(
+            Prefetch("items", queryset=OrderItem.objects.order_by("id")),
+            Prefetch("events", queryset=OrderEvent.objects.select_related("actor", "api_key").order_by("id")),
+        )
+        .filter(pk=order_id)
+        .first()
+    )
+    if order is None:
+        raise OrderNotFound()
+    return order
+
+
+def order_board_search(*, query: str, limit: int = BOARD_SEARCH_LIMIT) -> list[Order]:
+    """Orders (any day, newest first, at most `limit`) matching `query`: an order number ("#42";
+    a bare "42" also matches phone numbers), part of the customer's phone number, or their name
+    (every word in the first name, last name or username). Managers only (the caller checks).
+    One query; [] for a blank query."""
+    query = " ".join(query.split())
+    if not query:
+        return []
+    number = query.removeprefix("#").strip()
+    if number.isdigit() and len(number) <= 18:  # a number an integer column can hold
+        match = Q(pk=int(number))
+        if not query.startswith("#"):  # "#42" is an order number only
+            match |= Q(customer__phone__contains=number)
+    else:
+        match = Q()
+        for word in query.split():
+            match &= (
+                Q(customer__first_name__icontains=word)
+                | Q(customer__last_name__icontains=word)
+                | Q(customer__username__icontains=word)
+                | Q(customer__phone__contains=word)
+            )
+    return list(_board_orders().filter(match).order_by("-created", "-id")[:limit])
+
+
+def delivery_crew_with_load(*, exclude_order_id: int | None = None) -> QuerySet[User]:
+    """Active delivery crew, each annotated with `load`: their open deliveries (assigned and not
+    finished), least busy first, ties by first name, last name, then pk. One query.
+    `exclude_order_id` leaves that order out of the counts (the one being assigned)."""
+    open_deliveries = ~Q(deliveries__status__in=TERMINAL_STATUSES)
+    if exclude_order_id is not None:
+        open_deliveries &= ~Q(deliveries__pk=exclude_order_id)
+    return (
+        User.objects.filter(is_active=True, groups__name=Role.DELIVERY_CREW)
+        .annotate(load=Count("deliveries", filter=open_deliveries, distinct=True))
+        .only("id", *PERSON_SHOWN)
+        .order_by("load", "first_name", "last_name", "pk")
+    )

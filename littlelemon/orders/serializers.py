@@ -2,16 +2,19 @@ from datetime import datetime, tzinfo
 from decimal import Decimal
 from functools import cached_property
 
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from littlelemon.accounts.models import User
+from littlelemon.accounts.permissions import is_manager_for
 from littlelemon.api.serializers import ErrorSerializer
+from littlelemon.apikeys.scopes import ORDERS_READ
 
 from . import lifecycle
 from .enums import Fulfilment, OrderStatus, PaymentMethod
-from .models import Order, OrderEvent, OrderItem
+from .models import DeliveryProof, Order, OrderEvent, OrderItem
 from .placement import MAX_TIP
 from .transitions import ESTIMATED_MINUTES_MAX, ESTIMATED_MINUTES_MIN
 
@@ -185,6 +188,56 @@ class OrderSerializer(serializers.ModelSerializer):
             "updated": _when(order.updated, time_zone),
             "allowed_transitions": self.get_allowed_transitions(order),
         }
+
+
+class DeliveryProofSerializer(serializers.ModelSerializer):
+    """Who took a delivered order at the door (the driver's proof of delivery)."""
+
+    delivered_by = serializers.IntegerField(
+        source="delivered_by_id", read_only=True, allow_null=True, help_text="The driver or manager who delivered it."
+    )
+    photo = serializers.SerializerMethodField(
+        help_text=(
+            "The photo taken at the door, if any: a page of the staff site for a signed-in manager (or the "
+            "driver who took it), not a public address. Null without a photo."
+        )
+    )
+
+    class Meta:
+        model = DeliveryProof
+        fields = ("recipient_name", "delivered_by", "at", "photo")
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_photo(self, proof: DeliveryProof) -> str | None:
+        if not proof.photo:
+            return None
+        path = reverse("staff:delivery_proof_photo", args=[proof.order_id])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class OrderDetailSerializer(OrderSerializer):
+    """One order (every answer about one order: placing it, reading it, moving it): as in a list,
+    and for managers the proof of delivery."""
+
+    delivery_proof = serializers.SerializerMethodField(
+        help_text="Managers: who took the order at the door, once delivered. Null before, and for everyone else."
+    )
+
+    class Meta(OrderSerializer.Meta):
+        fields = (*OrderSerializer.Meta.fields, "delivery_proof")
+        read_only_fields = fields
+
+    @extend_schema_field(DeliveryProofSerializer(allow_null=True))
+    def get_delivery_proof(self, order: Order) -> dict | None:
+        if order.status != OrderStatus.DELIVERED or not is_manager_for(self._user, ORDERS_READ):
+            return None
+        proof = DeliveryProof.objects.filter(order_id=order.pk).first()  # one query: managers, delivered orders
+        return None if proof is None else DeliveryProofSerializer(proof, context=self.context).data
+
+    def to_representation(self, order: Order) -> dict:
+        return {**super().to_representation(order), "delivery_proof": self.get_delivery_proof(order)}
 
 
 class OrderPlaceSerializer(serializers.Serializer):

@@ -11,13 +11,16 @@ audit entries `api-key:<name> (<prefix>)`, its outbox payloads `api_key_id` (`ac
 | outbox type            | when                                   | payload                                   |
 |------------------------|----------------------------------------|-------------------------------------------|
 | `order.status_changed` | `order_status_change` (every status)   | `from_status`, `to_status`, actor, note,  |
-|                        |                                        | `estimated_ready_at` (set on accepting)   |
+|                        |                                        | `estimated_ready_at` (set on accepting),  |
+|                        |                                        | `recall` (true for a step back)           |
 | `order.assigned`       | `order_assign` set or changed a driver | the driver, the previous one, actor       |
+|                        | `order_take`: a driver took it         | (the same; the previous one is None)      |
 """
 
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,12 +35,16 @@ from littlelemon.events.services import event_record
 from . import lifecycle
 from .enums import TERMINAL_STATUSES, EventKind, Fulfilment, OrderStatus, PaymentStatus
 from .exceptions import (
+    AlreadyTaken,
     AssignmentClosed,
     DeliveryCrewRequired,
     InvalidTransition,
     NotADelivery,
     NotDeliveryCrew,
+    NotTakeable,
     OrderNotFound,
+    RecallWindowClosed,
+    TakingDisabled,
     TransitionForbidden,
 )
 from .models import Order, OrderEvent
@@ -95,9 +102,11 @@ def _order_locked(order: Order | int) -> Order:
     return locked
 
 
-def _status_and_next(order: Order) -> dict[str, Any]:
-    """The error body's `current_status` and `allowed` next statuses."""
-    return {"current_status": order.status, "allowed": [str(status) for status in lifecycle.next_statuses(order)]}
+def _status_and_next(order: Order, now: datetime | None = None) -> dict[str, Any]:
+    """The error body's `current_status` and `allowed` next statuses (with `now`: a recall too
+    while its window is open)."""
+    allowed = lifecycle.next_statuses(order, now=now)
+    return {"current_status": order.status, "allowed": [str(status) for status in allowed]}
 
 
 def _check_estimate(estimated_minutes: int | None, target: OrderStatus) -> timedelta | None:
@@ -125,13 +134,20 @@ def order_status_change(
     order nobody accepted in time). On accepting, `estimated_minutes` (1 to 240) sets the
     order's `estimated_ready_at`: ready to collect, or at the door for a delivery.
 
+    A **recall** (preparing → accepted, ready → preparing: `lifecycle.RECALLS`) undoes the
+    kitchen's last bump, for the kitchen and managers, within settings.KITCHEN_RECALL_MINUTES of
+    the order's last status change (`status_changed_at`); its timeline note says who recalled it
+    unless `note` is given, and its outbox payload has `"recall": true`.
+
     Locks the order row, then re-reads it, so two people acting at once are judged one after
-    the other against the real current status. Writes an OrderEvent and `order.status_changed`;
-    a delivered or collected order is paid, a cancelled or rejected one void.
+    the other against the real current status. Sets `status_changed_at`; writes an OrderEvent
+    and `order.status_changed`; a delivered or collected order is paid, a cancelled or rejected
+    one void.
 
     Raises InvalidInput (no such status; an estimate out of range or not on accepting),
     InvalidTransition (409: that step does not exist from the current status; names it and the
     allowed next ones), TransitionForbidden (403: the step exists but not for this actor),
+    RecallWindowClosed (409: a recall after its window; names the window),
     DeliveryCrewRequired (409: out for delivery with no driver).
     Recorded in the audit trail (`order.status_change`).
     """
@@ -142,9 +158,12 @@ def order_status_change(
     note = _check_note(note)
     estimate = _check_estimate(estimated_minutes, target)
     order = _order_locked(order)
-    _transition_check(order, actor=actor, target=target)
-
     now = timezone.now()
+    _transition_check(order, actor=actor, target=target, now=now)
+    recall = lifecycle.is_recall(order, target)
+    if recall and not note:
+        note = f"Recalled by {_recaller_name(order, actor)}."
+
     previous, previous_payment = order.status, order.payment_status
     order.status = target
     order.payment_status = PAYMENT_AFTER.get(target, order.payment_status)
@@ -152,35 +171,76 @@ def order_status_change(
         order.finished_at = now
     if estimate is not None:
         order.estimated_ready_at = now + estimate
+    order.status_changed_at = now
     order.updated = now
-    order.save(update_fields=["status", "payment_status", "finished_at", "estimated_ready_at", "updated"])
-    _status_change_record(order, actor=actor, previous=previous, previous_payment=previous_payment, note=note, at=now)
+    order.save(
+        update_fields=["status", "payment_status", "finished_at", "estimated_ready_at", "status_changed_at", "updated"]
+    )
+    _status_change_record(
+        order, actor=actor, previous=previous, previous_payment=previous_payment, note=note, at=now, recall=recall
+    )
     return order
 
 
-def _transition_check(order: Order, *, actor: User | None, target: OrderStatus) -> None:
-    """Raises InvalidTransition, TransitionForbidden or DeliveryCrewRequired (see `order_status_change`)."""
-    allowed = lifecycle.next_statuses(order)
+def _recaller_name(order: Order, actor: User | None) -> str:
+    """ "the kitchen" or "a manager": the capacity the actor recalls in (the kitchen first)."""
+    actors = lifecycle.actors_for(order, actor)
+    return ACTOR_NAMES[lifecycle.Actor.KITCHEN if lifecycle.Actor.KITCHEN in actors else lifecycle.Actor.MANAGER]
+
+
+def _transition_check(order: Order, *, actor: User | None, target: OrderStatus, now: datetime) -> None:
+    """Raises InvalidTransition, TransitionForbidden, RecallWindowClosed or DeliveryCrewRequired
+    (see `order_status_change`)."""
+    if lifecycle.is_recall(order, target):
+        _recall_check(order, actor=actor, target=target, now=now)
+        return
+    allowed = lifecycle.next_statuses(order, now=now)
     if target not in allowed:
         current = OrderStatus(order.status).label.lower()
         options = ", ".join(str(s) for s in allowed) if allowed else "none: the order is finished"
         raise InvalidTransition(
             f"Order #{order.pk} is {current}: it cannot become {target.label.lower()}. Allowed next: {options}.",
-            extra=_status_and_next(order),
+            extra=_status_and_next(order, now),
         )
     who = lifecycle.who_may(order, target)
     actors = frozenset({lifecycle.Actor.SYSTEM}) if actor is None else lifecycle.actors_for(order, actor)
     if not actors & who:
         raise TransitionForbidden(
-            f"Only {_actor_names(who)} may {lifecycle.TRANSITION_NAMES[target]} an order that is "
+            f"Only {_actor_names(who)} may {lifecycle.transition_name(order, target)} an order that is "
             f"{OrderStatus(order.status).label.lower()}."
         )
     if target == OrderStatus.OUT_FOR_DELIVERY and order.delivery_crew_id is None:
-        raise DeliveryCrewRequired(extra=_status_and_next(order))
+        raise DeliveryCrewRequired(extra=_status_and_next(order, now))
+
+
+def _recall_check(order: Order, *, actor: User | None, target: OrderStatus, now: datetime) -> None:
+    """Raises TransitionForbidden (not the kitchen or a manager, whatever the time), then
+    RecallWindowClosed (too late)."""
+    who = lifecycle.who_may(order, target)
+    actors = frozenset({lifecycle.Actor.SYSTEM}) if actor is None else lifecycle.actors_for(order, actor)
+    if not actors & who:
+        raise TransitionForbidden(
+            f"Only {_actor_names(who)} may recall an order that is {OrderStatus(order.status).label.lower()}."
+        )
+    if not lifecycle.recall_open(order, now=now):
+        minutes = settings.KITCHEN_RECALL_MINUTES
+        raise RecallWindowClosed(
+            f"Order #{order.pk} became {OrderStatus(order.status).label.lower()} more than {minutes} "
+            f"minute{'s' if minutes != 1 else ''} ago: a recall is allowed only within {minutes} "
+            f"minute{'s' if minutes != 1 else ''} of the bump.",
+            extra={**_status_and_next(order, now), "recall_minutes": minutes},
+        )
 
 
 def _status_change_record(
-    order: Order, *, actor: User | None, previous: str, previous_payment: str, note: str, at: datetime
+    order: Order,
+    *,
+    actor: User | None,
+    previous: str,
+    previous_payment: str,
+    note: str,
+    at: datetime,
+    recall: bool = False,
 ) -> None:
     """The audit entry, the timeline event and `order.status_changed` of a status change just saved."""
     changes = {"status": {"before": previous, "after": str(order.status)}}
@@ -219,6 +279,7 @@ def _status_change_record(
             "payment_status": order.payment_status,
             "total": order.total,
             "changed_at": at,
+            "recall": recall,
         },
     )
 
@@ -301,3 +362,69 @@ def _assignment_record(order: Order, *, actor: User, previous: int | None, note:
             "assigned_at": at,
         },
     )
+
+
+# What a driver may take for themselves (settings.DELIVERY_CREW_TAKES_READY_ORDERS): a delivery
+# order waiting at the pass with nobody to bring it. The live stream tells drivers about exactly
+# these (ready, delivery, no driver), so the app lists no others.
+TAKEABLE_STATUSES = frozenset({OrderStatus.READY})
+
+
+def may_take_orders(actor: Any) -> bool:
+    """Whether `actor` may take orders for themselves now: an active member of the delivery crew,
+    while settings.DELIVERY_CREW_TAKES_READY_ORDERS is on (what a page asks before it offers)."""
+    return bool(
+        settings.DELIVERY_CREW_TAKES_READY_ORDERS
+        and actor
+        and actor.is_authenticated
+        and not is_integration(actor)
+        and actor.is_active
+        and actor.is_delivery_crew
+    )
+
+
+@transaction.atomic
+def order_take(*, order: Order | int, actor: User) -> Order:
+    """A driver takes a ready delivery order that has no driver: it becomes theirs, as if a
+    manager had assigned it (`order_assign`'s OrderEvent and `order.assigned`, with the driver as
+    the actor and no previous driver).
+
+    Only while settings.DELIVERY_CREW_TAKES_READY_ORDERS is on, and only by an active member of
+    the delivery crew. Locks the order row, then re-reads it: of two drivers taking the same
+    order at once, the first gets it and the second is told it is taken. Taking an order one
+    already has changes nothing.
+
+    Raises TakingDisabled (403: the setting is off), PermissionDenied (not delivery crew),
+    NotADelivery (a pickup order), AlreadyTaken (409: it has a driver), NotTakeable (409: not
+    ready, or already on its way or finished). Recorded in the audit trail (`order.take`).
+    """
+    if not settings.DELIVERY_CREW_TAKES_READY_ORDERS:
+        raise TakingDisabled()
+    if not may_take_orders(actor):
+        raise PermissionDenied("Only the delivery crew may take an order.")
+    order = _order_locked(order)
+    if order.fulfilment != Fulfilment.DELIVERY:
+        raise NotADelivery(f"Order #{order.pk} is a pickup order: it has no delivery crew.")
+    if order.delivery_crew_id == actor.pk:
+        return order
+    if order.delivery_crew_id is not None:
+        raise AlreadyTaken(f"Order #{order.pk} was already taken by someone else.", extra=_status_and_next(order))
+    if order.status not in TAKEABLE_STATUSES:
+        raise NotTakeable(
+            f"Order #{order.pk} is {OrderStatus(order.status).label.lower()}: only a ready order can be taken.",
+            extra=_status_and_next(order),
+        )
+
+    now = timezone.now()
+    order.delivery_crew = actor
+    order.updated = now
+    order.save(update_fields=["delivery_crew", "updated"])
+    audit_record(
+        actor=actor,
+        action="order.take",
+        target=order,
+        changes={"delivery_crew": {"before": None, "after": actor.username}},
+    )
+    name = actor.get_full_name() or actor.username
+    _assignment_record(order, actor=actor, previous=None, note=f"Taken by {name}.", at=now)
+    return order

@@ -7,5 +7,6 @@ urlpatterns = [
     path("orders/<int:pk>/", apis.OrderDetailApi.as_view(), name="order"),
     path("orders/<int:pk>/status/", apis.OrderStatusApi.as_view(), name="order-status"),
     path("orders/<int:pk>/assign/", apis.OrderAssignApi.as_view(), name="order-assign"),
+    path("orders/<int:pk>/take/", apis.OrderTakeApi.as_view(), name="order-take"),
     path("orders/<int:pk>/events/", apis.OrderEventListApi.as_view(), name="order-events"),
 ]

@@ -10,6 +10,7 @@ class RestaurantSettingsAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("name", "phone", "email", "address")}),
         ("Orders", {"fields": ("currency", "tax_rate", "delivery_fee", "minimum_order", "order_cutoff_minutes")}),
+        ("Busy mode", {"fields": ("orders_paused", "orders_paused_message")}),
         (
             "Bookings",
             {

@@ -9,6 +9,8 @@ from littlelemon.core.models import TimeStampedModel
 from .enums import Weekday
 
 BOOKING_DURATION_MAX_MINUTES = 12 * 60  # bookings/selectors.py relies on it: no booking is longer
+# What customers read while a manager has paused online orders and wrote nothing of their own.
+ORDERS_PAUSED_MESSAGE = "We are very busy right now and are not taking online orders. Please try again a little later."
 MONEY = {"max_digits": 7, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
 
@@ -57,6 +59,13 @@ class RestaurantSettings(TimeStampedModel):
         default=120,
         validators=[MaxValueValidator(7 * 24 * 60)],
         help_text="Customers change or cancel up to this before.",
+    )
+
+    # Busy mode: set by `services.orders_pause` / `orders_resume` (the manager's order board);
+    # while paused `orders.placement.order_place` refuses new orders with the message.
+    orders_paused = models.BooleanField(default=False, help_text="Online orders are paused (busy mode).")
+    orders_paused_message = models.CharField(
+        max_length=300, default=ORDERS_PAUSED_MESSAGE, help_text="What customers read while orders are paused."
     )
 
     class Meta:

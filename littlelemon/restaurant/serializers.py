@@ -43,9 +43,13 @@ class RestaurantSettingsSerializer(serializers.ModelSerializer):
             "booking_horizon_days",
             "booking_max_party_size",
             "booking_cancellation_cutoff_minutes",
+            "orders_paused",
+            "orders_paused_message",
             "updated",
         )
-        read_only_fields = ("updated",)
+        # Busy mode is switched by the manager's order board (restaurant.services.orders_pause
+        # and orders_resume); here it is read, so that an app can show the message.
+        read_only_fields = ("orders_paused", "orders_paused_message", "updated")
 
 
 class OpeningHoursSerializer(serializers.ModelSerializer):

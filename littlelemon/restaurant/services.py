@@ -10,11 +10,13 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from littlelemon.accounts.models import User
+from littlelemon.accounts.permissions import is_manager_for
+from littlelemon.apikeys.scopes import ORDERS_WRITE
 from littlelemon.audit.services import audit_changes, audit_record, audit_snapshot
-from littlelemon.core.exceptions import InvalidInput
+from littlelemon.core.exceptions import InvalidInput, PermissionDenied
 
 from .exceptions import OverlappingHours
-from .models import Closure, OpeningHours, RestaurantSettings
+from .models import ORDERS_PAUSED_MESSAGE, Closure, OpeningHours, RestaurantSettings
 from .selectors import MIDNIGHT, restaurant_settings_get
 
 
@@ -29,6 +31,36 @@ def restaurant_settings_update(*, data: dict[str, Any], actor: User | None = Non
     if changes := audit_changes(before, audit_snapshot(settings)):
         audit_record(actor=actor, action="restaurant_settings.update", target=settings, changes=changes)
     return settings
+
+
+ORDERS_PAUSED_MESSAGE_MAX = RestaurantSettings._meta.get_field("orders_paused_message").max_length
+
+
+def _orders_paused_set(*, actor: User, paused: bool, message: str | None) -> RestaurantSettings:
+    if not is_manager_for(actor, ORDERS_WRITE):
+        raise PermissionDenied("Only a manager may pause or resume online orders.")
+    data: dict[str, Any] = {"orders_paused": paused}
+    if message is not None:
+        message = " ".join(message.split())  # one line: it is a banner
+        if len(message) > ORDERS_PAUSED_MESSAGE_MAX:
+            raise InvalidInput(
+                f"The message has at most {ORDERS_PAUSED_MESSAGE_MAX} characters.", field="orders_paused_message"
+            )
+        data["orders_paused_message"] = message or ORDERS_PAUSED_MESSAGE
+    return restaurant_settings_update(data=data, actor=actor)
+
+
+def orders_pause(*, actor: User, message: str | None = None) -> RestaurantSettings:
+    """Busy mode: stop taking online orders (`orders.placement.order_place` refuses them with
+    `message`, and the customer pages show it) until `orders_resume`. Managers only (raises
+    PermissionDenied). `message` None keeps the last one; blank restores the default text. Orders
+    already placed are not touched. Audited as `restaurant_settings.update`."""
+    return _orders_paused_set(actor=actor, paused=True, message=message)
+
+
+def orders_resume(*, actor: User) -> RestaurantSettings:
+    """Take online orders again (managers only; raises PermissionDenied). The message is kept for next time."""
+    return _orders_paused_set(actor=actor, paused=False, message=None)
 
 
 def _minutes(moment: time, *, closing: bool = False) -> int:

@@ -65,7 +65,11 @@ def tracking_for(order: Order) -> Tracking:
         states = ["done"] * here + ["current"] + ["upcoming"] * (len(path) - here - 1)
         if status in TERMINAL_STATUSES:
             states[-1] = "done"
-        steps = [Step(s, STEP_LABELS[s], state, reached.get(s)) for s, state in zip(path, states, strict=True)]
+        # An upcoming step shows no time, even one reached before a recall (the kitchen stepped back).
+        steps = [
+            Step(s, STEP_LABELS[s], state, None if state == "upcoming" else reached.get(s))
+            for s, state in zip(path, states, strict=True)
+        ]
     else:  # cancelled or rejected: the steps it took, then where it stopped
         steps = [Step(s, STEP_LABELS[s], "done", reached[s]) for s in path if s in reached]
         steps.append(Step(status, STEP_LABELS[status], "done", reached.get(status)))

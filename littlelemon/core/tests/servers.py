@@ -368,3 +368,173 @@ class Client:
 
     def post(self, path: str, data: Any = None, **kwargs: Any) -> Reply:
         return self.request("POST", path, data, **kwargs)
+
+
+# --- an ASGI server (uvicorn) on the test database ----------------------------------------
+
+#: Not for the server: the test run's own settings and the browser tests' async-unsafe switch.
+_ASGI_INHERITED_NOT = (*_INHERITED_NOT, "DJANGO_ALLOW_ASYNC_UNSAFE", "NGINX")
+
+
+def test_database_url() -> str:
+    """The URL of the database this test run created (pytest-django's test database, SQLite file or
+    PostgreSQL), for a server process that must see what the tests commit."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{Path(database['NAME']).resolve()}"
+    quote = urllib.parse.quote
+    credentials = quote(database["USER"] or "", safe="")
+    if database.get("PASSWORD"):
+        credentials += ":" + quote(database["PASSWORD"], safe="")
+    host = database.get("HOST") or "localhost"
+    if host.startswith("/"):  # a socket directory
+        return f"postgres://{credentials}@/{quote(database['NAME'], safe='')}?host={quote(host, safe='')}"
+    return f"postgres://{credentials}@{host}:{database.get('PORT') or 5432}/{quote(database['NAME'], safe='')}"
+
+
+class AsgiServer(Server):
+    """config.asgi under uvicorn on a free loopback port, with the test settings
+    (config.settings.test) and this test run's database: a real ASGI server for the live streams
+    and for browser tests that need one. `stop()` and `start()` again (same port: a browser's
+    EventSource reconnects to it); the `asgi_server` fixture (conftest.py) stops it at the end.
+    Tests using it must commit their data (transactional tests)."""
+
+    def __init__(self, tmp_path: Path, **env: str):
+        port = _free_port()
+        object.__setattr__(self, "url", f"http://127.0.0.1:{port}")
+        object.__setattr__(self, "pid", None)
+        self.port = port
+        self.log = tmp_path / f"uvicorn-{port}.log"
+        self.env = {name: value for name, value in os.environ.items() if name not in _ASGI_INHERITED_NOT} | {
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": test_database_url(),
+            "LOG_LEVEL": "WARNING",
+            "CONN_MAX_AGE": "0",
+            **env,
+        }
+        self.process: subprocess.Popen | None = None
+
+    def __setattr__(self, name: str, value: Any) -> None:  # Server is frozen; this one has state
+        object.__setattr__(self, name, value)
+
+    def start(self) -> "AsgiServer":
+        assert self.process is None, "already started"
+        with open(self.log, "ab") as output:
+            self.process = subprocess.Popen(
+                [
+                    str(BIN / "uvicorn"),
+                    "config.asgi:application",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--lifespan",
+                    "off",
+                    "--no-access-log",
+                    "--timeout-graceful-shutdown",
+                    "1",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        self.pid = self.process.pid
+        for _ in range(300):  # start-up, not an assertion on speed
+            if self.process.poll() is not None:
+                raise AssertionError(f"uvicorn exited with {self.process.returncode}:\n{self.log.read_text()}")
+            try:
+                if self.get("/health").status == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"uvicorn did not answer /health:\n{self.log.read_text()}")
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+def session_cookie(user: Any) -> str:
+    """`Cookie` header value of a new session signed in as `user` (sessions live in the database)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+@dataclass
+class SSEMessage:
+    event: str = "message"
+    data: str = ""
+    id: str | None = None
+    retry: int | None = None
+    comments: list[str] = field(default_factory=list)
+
+    def json(self) -> Any:
+        return json.loads(self.data)
+
+
+class EventStream:
+    """A server-sent events client for tests: `next()` the next message (comments and `retry:`
+    come with the message they precede, or alone), None when the server ended the stream."""
+
+    def __init__(self, url: str, path: str, *, headers: Mapping[str, str] | None = None, timeout: float = 10):
+        parts = urllib.parse.urlsplit(url)
+        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+        self.connection.request("GET", path, headers={"Accept": "text/event-stream", **(headers or {})})
+        self.response = self.connection.getresponse()
+        self.status = self.response.status
+        self.headers = {name.lower(): value for name, value in self.response.getheaders()}
+
+    def next(self, timeout: float = 10) -> SSEMessage | None:
+        """The next block (a message, or only comments / retry); TimeoutError (socket.timeout)
+        when nothing came in `timeout` seconds."""
+        self.connection.sock.settimeout(timeout)
+        message, seen = SSEMessage(), False
+        data: list[str] = []
+        while True:
+            raw = self.response.readline()
+            if not raw:
+                return message if seen else None
+            line = raw.decode().rstrip("\r\n")
+            if not line:
+                if seen:
+                    message.data = "\n".join(data)
+                    return message
+                continue
+            seen = True
+            name, _, value = line.partition(":")
+            value = value.removeprefix(" ")
+            if name == "":
+                message.comments.append(value)
+            elif name == "data":
+                data.append(value)
+            elif name == "event":
+                message.event = value
+            elif name == "id":
+                message.id = value
+            elif name == "retry":
+                message.retry = int(value)
+
+    def next_event(self, timeout: float = 10) -> SSEMessage | None:
+        """The next message with data (skipping keep-alives and `retry:`), None at the end."""
+        deadline = time.monotonic() + timeout
+        while True:
+            message = self.next(max(0.01, deadline - time.monotonic()))
+            if message is None or message.data or message.event != "message":
+                return message
+
+    def close(self) -> None:
+        self.connection.close()

@@ -184,8 +184,9 @@ def test_make_run_serves_and_prints_links_for_its_host_and_port(variables, addre
     seeds = [line.split("manage.py ", 1)[1] for line in commands if "seed_demo" in line]
     runs = [line for line in commands if "scripts/run.sh" in line]
     assert seeds == [f"seed_demo --url http://{address}"]
-    assert len(runs) == 1 and runs[0].endswith(f'"{address}"')  # run.sh serves runserver on its ADDRESS
-    assert 'manage.py runserver "$address"' in (BASE_DIR / "scripts" / "run.sh").read_text()
+    assert len(runs) == 1 and runs[0].endswith(f'"{address}"')  # run.sh serves uvicorn on its ADDRESS
+    script = (BASE_DIR / "scripts" / "run.sh").read_text()
+    assert '-m uvicorn config.asgi:application --host "$host" --port "$port"' in script
 
 
 def test_seed_demo_settles_its_events_so_the_worker_mails_nobody(settings, mailoutbox):

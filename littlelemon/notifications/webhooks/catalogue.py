@@ -6,6 +6,7 @@ EVENT_TYPES: dict[str, str] = {
     "order.placed": "A customer placed an order: its lines, totals, fulfilment and time.",
     "order.status_changed": "An order moved along its lifecycle (accepted, ready, delivered, cancelled...).",
     "order.assigned": "A delivery order was given (or handed over) to a member of the delivery crew.",
+    "order.estimate_changed": "A manager pushed back the estimated time of an open order (busy service).",
     "booking.created": "A table was booked.",
     "booking.updated": "A booking's time, party size, table or details changed.",
     "booking.cancelled": "A booking was cancelled, by the customer or the restaurant.",

@@ -4,6 +4,7 @@
 from itertools import product
 
 import pytest
+from django.utils import timezone
 
 from littlelemon.accounts.tests.factories import UserFactory
 from littlelemon.core.exceptions import InvalidInput, PermissionDenied
@@ -42,7 +43,11 @@ DESIGN = {
     ("ready", "collected"): {"kitchen", "manager"},
     ("ready", "cancelled"): {"manager"},
     ("out_for_delivery", "delivered"): {"assigned_crew", "manager"},
+    # Recalls, within KITCHEN_RECALL_MINUTES of the bump (a factory's order changed status just now).
+    ("preparing", "accepted"): {"kitchen", "manager"},
+    ("ready", "preparing"): {"kitchen", "manager"},
 }
+RECALLS = {("preparing", "accepted"), ("ready", "preparing")}
 ONLY = {"out_for_delivery": "delivery", "delivered": "delivery", "collected": "pickup"}
 PAYMENT = {"delivered": "paid", "collected": "paid", "cancelled": "void", "rejected": "void"}
 
@@ -130,6 +135,7 @@ def test_every_transition_for_every_person(fulfilment, source, target, who):
             "payment_status": PAYMENT.get(target, "pending"),
             "total": str(order.total),
             "changed_at": None,
+            "recall": (source, target) in RECALLS,
         }
         return
     order.refresh_from_db()
@@ -147,7 +153,7 @@ def test_allowed_transitions_lists_exactly_what_the_person_may_do(fulfilment, so
 
     expected = [t for t in STATUSES if legal(fulfilment, source, t) and may(who, source, t)]
 
-    assert [str(status) for status in transitions_for(order, actor)] == expected
+    assert [str(status) for status in transitions_for(order, actor, now=timezone.now())] == expected
 
 
 def test_the_invalid_transition_message_names_the_current_status_and_the_next_ones(manager):

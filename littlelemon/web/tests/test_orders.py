@@ -49,9 +49,22 @@ class TestOrderPage:
             "Delivered",
         ]
         assert 'aria-current="step"' in html
-        assert f'hx-get="/orders/{order.pk}/status/?since=' in html and 'hx-trigger="every 3s"' in html
+        assert f'hx-get="/orders/{order.pk}/status/?since=' in html
+        assert 'hx-trigger="sse:orders, live:refresh from:body"' in html  # LIVE_MODE=stream
+        assert f'sse-connect="{reverse("live:stream")}"' in html
         assert len(texts(html, css_class="summary__dish")) == 2
         assert "Leave it with the &lt;b&gt;porter&lt;/b&gt;" in html
+
+    def test_polls_every_few_seconds_with_live_mode_poll(self, client, customer, settings):
+        settings.LIVE_MODE, settings.LIVE_POLL_SECONDS = "poll", 3
+        order = place(customer)
+        client.force_login(customer)
+
+        html = client.get(reverse("web:order", args=[order.pk])).content.decode()
+
+        assert 'hx-trigger="every 3s, live:refresh from:body"' in html
+        assert "sse-connect" not in html and 'data-live="poll"' in html
+        assert "/static/live/live.js" in html
 
     def test_another_customers_order_is_not_found(self, client, customer, other_customer):
         order = place(other_customer)
@@ -98,6 +111,8 @@ class TestLiveStatus:
         assert text(fragment, css_class="tracking__status") == "Cancelled"
         assert "hx-trigger" not in fragment and "hx-get" not in fragment
         assert "This page updates by itself." not in fragment
+        page = client.get(reverse("web:order", args=[order.pk])).content.decode()
+        assert "sse-connect" not in page and "data-live" not in page  # no stream for a finished order
 
     def test_the_customer_can_cancel_a_placed_order_with_a_post(self, client, customer):
         order = place(customer)
@@ -109,6 +124,18 @@ class TestLiveStatus:
         assert response.status_code == 302
         order.refresh_from_db()
         assert order.status == OrderStatus.CANCELLED
+
+    def test_cancelling_asks_first_and_only_the_customer_is_offered_it(self, client, customer, manager):
+        order = place(customer)
+        client.force_login(customer)
+        page = client.get(reverse("web:order", args=[order.pk])).content.decode()
+        assert f"Yes, cancel order #{order.pk}" in page
+        assert "Manage this order on the orders board" not in page
+
+        client.force_login(manager)  # a manager may cancel, with a reason, on the board: not here
+        page = client.get(reverse("web:order", args=[order.pk])).content.decode()
+        assert "Cancel order" not in page
+        assert f'href="/staff/orders/?q={order.pk}"' in page
 
 
 class TestMyOrders:
@@ -187,3 +214,21 @@ class TestStatusPollEtag:
         client.force_login(other_customer)
 
         assert poll(client, order, 0, HTTP_IF_NONE_MATCH=mine).status_code == 404
+
+
+class TestAfterARecall:
+    def test_the_page_shows_the_order_back_at_the_earlier_step_with_no_time_ahead(
+        self, client, customer, manager, kitchen_user
+    ):
+        order = place(customer)
+        for status in ("accepted", "preparing", "ready"):
+            order_status_change(order=order, actor=manager if status == "accepted" else kitchen_user, status=status)
+        order_status_change(order=order, actor=kitchen_user, status="preparing")  # the recall
+        client.force_login(customer)
+
+        html = client.get(reverse("web:order", args=[order.pk])).content.decode()
+
+        assert text(html, css_class="tracking__status") == "Preparing"
+        assert text(html, css_class="tracking__headline") == "The kitchen is preparing your order."
+        # Placed, accepted and being prepared have times; ready (undone) and the rest do not.
+        assert len(texts(html, css_class="timeline__time")) == 3

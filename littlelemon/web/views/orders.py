@@ -5,9 +5,11 @@ back to checkout). "Place order" calls `order_place` with an idempotency key ren
 form, so a double submission makes one order. A refusal is shown next to the field it concerns
 and what was chosen is kept, also across a trip to remove a sold-out dish (a draft in the session).
 
-The order page polls a small fragment every few seconds (htmx) while the order is under way:
-204 No Content while nothing happened (htmx then leaves the page alone), the new timeline when
-something did, and a fragment without the poll once the order is finished. Each answer carries a
+The order page re-fetches a small fragment while the order is under way (htmx): when the live
+stream (littlelemon/live) says one of the customer's orders changed, or every few seconds with
+LIVE_MODE=poll; 204 No Content while nothing happened to this order (htmx then leaves the page
+alone), the new timeline when something did, and a fragment without the trigger once the order
+is finished. Each answer carries a
 weak ETag (the fragment holds a CSRF token) from the user, the query and the orders' stamps; a
 poll whose `If-None-Match` still matches is a 304 that reads nothing but the stamps.
 """
@@ -29,7 +31,7 @@ from littlelemon.orders import placement, pricing, transitions
 from littlelemon.orders import selectors as order_selectors
 from littlelemon.orders.enums import OrderStatus
 from littlelemon.orders.exceptions import IdempotencyKeyReused, OrderNotFound
-from littlelemon.orders.lifecycle import transitions_for
+from littlelemon.orders.lifecycle import Actor, who_may
 from littlelemon.pages.forms import add_application_error
 from littlelemon.pages.http import htmx_fragment
 
@@ -41,7 +43,6 @@ from ..tracking import tracking_for
 DRAFT_KEY = "checkout_draft"
 DRAFT_FIELDS = ("fulfilment", "delivery_address", "when", "scheduled_for", "tip", "payment_method", "notes")
 ORDERS_PER_PAGE = 10
-POLL_SECONDS = 3
 
 
 def _summary_context(request: HttpRequest, *, fulfilment: str, tip) -> dict:
@@ -103,10 +104,13 @@ def _order_or_404(request: HttpRequest, order_id: int, *, items: bool = True):
 
 
 def _tracking_context(request: HttpRequest, order) -> dict:
+    """The customer cancels here, as the order's customer (staff act on their own screens, which
+    ask for a reason: a manager opening a customer's order page is offered the board instead)."""
+    own = order.customer_id == request.user.pk
     return {
         "tracking": tracking_for(order),
-        "can_cancel": OrderStatus.CANCELLED in transitions_for(order, request.user),
-        "poll_seconds": POLL_SECONDS,
+        "can_cancel": own and Actor.CUSTOMER in who_may(order, OrderStatus.CANCELLED),
+        "on_the_board": not own and request.user.is_manager,
     }
 
 

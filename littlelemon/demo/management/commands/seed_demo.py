@@ -17,6 +17,8 @@ from littlelemon.cart import services as cart_services
 from littlelemon.cart.models import CartLine
 from littlelemon.core.exceptions import ApplicationError
 from littlelemon.events.models import OutboxEvent
+from littlelemon.kitchen import services as kitchen_services
+from littlelemon.kitchen.models import Station
 from littlelemon.menu import services as menu_services
 from littlelemon.menu.models import Category, MenuItem
 from littlelemon.orders import placement, transitions
@@ -50,6 +52,7 @@ class Command(BaseCommand):
             self._restaurant()
             self._menu()
             self._users()
+            self._stations()
             self._tables()
             self._bookings()
             self._orders()
@@ -105,6 +108,13 @@ class Command(BaseCommand):
             if role not in ("admin", "customer"):
                 # The role groups come from a migration; recreate one if someone deleted it.
                 user.groups.add(Group.objects.get_or_create(name=role)[0])
+
+    def _stations(self) -> None:
+        manager = User.objects.get(username="manager")
+        for position, (name, slugs) in enumerate(data.STATIONS.items()):
+            if not Station.objects.filter(name__iexact=name).exists():
+                categories = list(Category.objects.filter(slug__in=slugs))
+                kitchen_services.station_create(actor=manager, name=name, categories=categories, position=position)
 
     def _tables(self) -> None:
         for label, seats, area in data.TABLES:

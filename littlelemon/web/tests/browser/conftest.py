@@ -92,13 +92,22 @@ def _serve_with_csp(route: Route) -> None:
     route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
 
 
+@pytest.fixture(autouse=True)
+def _poll_on_wsgi(settings):
+    """pytest-django's live_server is WSGI, where a stream would be buffered until it ends: its
+    pages poll (LIVE_MODE=poll). A test served by `asgi_server` (uvicorn, its own process and
+    settings) streams."""
+    settings.LIVE_MODE = "poll"
+
+
 @pytest.fixture
 def new_page(browser, live_server):
-    """`new_page(viewport=..., java_script_enabled=...)`: a page in a fresh context on the live server."""
+    """`new_page(viewport=..., java_script_enabled=...)`: a page in a fresh context on the live server
+    (or on another server: `new_page(base_url=asgi_server.url)`)."""
     contexts, problems = [], []
 
     def make(**options) -> Page:
-        context = browser.new_context(base_url=live_server.url, **{"viewport": DESKTOP, **options})
+        context = browser.new_context(**{"base_url": live_server.url, "viewport": DESKTOP, **options})
         context.set_default_timeout(10_000)
         context.route("**/*", _serve_with_csp)
         page = context.new_page()
