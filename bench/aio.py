@@ -13,6 +13,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+IDLE_REUSE_SECONDS = 4.0  # under gunicorn's keep-alive (5 s): never reuse what it may be closing
+
 
 class HttpError(Exception):
     """The connection broke or the answer could not be read (counted as an error, status 0)."""
@@ -95,10 +97,13 @@ class Pool:
         self.host, self.port = split.hostname, split.port or 80
 
     async def _acquire(self):
+        """A kept-alive connection idle for less than IDLE_REUSE_SECONDS (the server closes them
+        after its keep-alive time: gunicorn's 5 s), else a new one. Returns (connection, reused)."""
+        now = time.monotonic()
         while self._idle:
-            reader, writer = self._idle.pop()
-            if not reader.at_eof() and not writer.is_closing():
-                return reader, writer
+            reader, writer, since = self._idle.pop()
+            if now - since < IDLE_REUSE_SECONDS and not reader.at_eof() and not writer.is_closing():
+                return (reader, writer), True
             writer.close()
             self._open -= 1
         if self._freed is None:
@@ -107,17 +112,18 @@ class Pool:
             while self._open >= self.limit and not self._idle:
                 await self._freed.wait()
         if self._idle:
-            return self._idle.pop()
+            reader, writer, _ = self._idle.pop()
+            return (reader, writer), True
         self._open += 1
         try:
-            return await asyncio.open_connection(self.host, self.port)
+            return await asyncio.open_connection(self.host, self.port), False
         except OSError:
             self._open -= 1
             raise
 
     async def _release(self, connection, reusable: bool) -> None:
         if reusable:
-            self._idle.append(connection)
+            self._idle.append((*connection, time.monotonic()))
         else:
             connection[1].close()
             self._open -= 1
@@ -128,23 +134,33 @@ class Pool:
     async def request(
         self, method: str, path: str, headers: dict[str, str] | None = None, body: bytes | None = None
     ) -> Response:
-        connection = await self._acquire()
-        reader, writer = connection
-        reusable = False
-        try:
-            writer.write(_request_bytes(method, path, self.host_header, headers or {}, body))
-            async with asyncio.timeout(self.timeout):
-                status, answered = await _read_head(reader)
-                content = await _read_body(reader, status, answered, method)
-            reusable = answered.get("connection", "").lower() != "close"
-            return Response(status, answered, content)
-        except (OSError, asyncio.IncompleteReadError, ValueError, TimeoutError) as error:
-            raise HttpError(f"{method} {path}: {error!r}") from error
-        finally:
-            await self._release(connection, reusable)
+        for attempt in range(2):
+            connection, reused = await self._acquire()
+            reader, writer = connection
+            reusable = False
+            try:
+                writer.write(_request_bytes(method, path, self.host_header, headers or {}, body))
+                async with asyncio.timeout(self.timeout):
+                    status, answered = await _read_head(reader)
+                    content = await _read_body(reader, status, answered, method)
+                reusable = answered.get("connection", "").lower() != "close"
+                return Response(status, answered, content)
+            except HttpError as error:
+                # A kept-alive connection the server closed as we reused it (nothing was read):
+                # sent again once on a new connection, as browsers do.
+                if reused and attempt == 0 and "closed the connection" in str(error):
+                    continue
+                raise HttpError(f"{method} {path}: {error}") from error
+            except (OSError, asyncio.IncompleteReadError, ValueError, TimeoutError) as error:
+                if reused and attempt == 0 and isinstance(error, ConnectionError):
+                    continue
+                raise HttpError(f"{method} {path}: {error!r}") from error
+            finally:
+                await self._release(connection, reusable)
+        raise AssertionError("unreachable")
 
     async def close(self) -> None:
-        for _, writer in self._idle:
+        for _, writer, _ in self._idle:
             writer.close()
         self._idle.clear()
         self._open = 0
