@@ -18,7 +18,7 @@ from littlelemon.orders.enums import OrderStatus
 from littlelemon.orders.models import DeliveryProof, Order
 
 from .conftest import PHONE
-from .journeys import add_to_cart, always_open, place_delivery_order
+from .journeys import add_to_cart, always_open, place_delivery_order, staff_log_in
 
 STREAM = re.compile(r"/live/stream/")
 # The customer's page writes down every status it shows, as it shows it.
@@ -33,12 +33,7 @@ RECORD_STATUSES = """() => {
 
 
 def log_in(page: Page, username: str, lands_on: str) -> None:
-    page.goto("/account/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(USERS[username][0])
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(re.escape(lands_on) + "$"))
-    page.wait_for_load_state()  # its scripts have run: the screen's buttons work
+    staff_log_in(page, username, USERS[username][0], lands_on=lands_on)
 
 
 def ticket(kitchen: Page, order: Order):
