@@ -1,5 +1,6 @@
-"""`make screenshots`: PNGs of the customer site's main pages, desktop and phone, for the README,
-and of the "order placed" e-mail (docs/emails.md) as a mail program shows its HTML.
+"""`make screenshots`: PNGs of the customer site's main pages and of the staff screens (kitchen
+display, orders board, delivery-crew app), desktop and phone, for the README, and of the "order
+placed" e-mail (docs/emails.md) as a mail program shows its HTML.
 
 By default it serves its own demo: a throwaway SQLite database, migrated and seeded with
 `seed_demo`, behind `manage.py runserver` on a free loopback port, so your `var/db.sqlite3` is
@@ -57,6 +58,19 @@ CUSTOMER_PAGES = [
     ("booking", "/book/?date={tomorrow}&party_size=2"),
     ("bookings", "/bookings/"),
 ]
+# Then each staff member of the demo (logged in through the page: each lands on their screen).
+STAFF_PAGES = {
+    ("kitchen", "lemon-kitchen"): [("kitchen", "/staff/kitchen/")],
+    ("manager", "lemon-manager"): [
+        ("board", "/staff/orders/"),
+        ("board-order", None),
+        ("kitchen-stations", "/staff/kitchen/stations/"),
+    ],
+    ("driver", "lemon-driver"): [("deliveries", "/staff/deliveries/"), ("delivery", None)],
+}
+# The demo's orders were placed when `seed_demo` ran, for as soon as possible or, while the
+# restaurant was closed, for its next opening: the kitchen is shown them as at service time.
+STAFF_SCREEN_SETTINGS = {"KITCHEN_SCHEDULED_LEAD_MINUTES": "2880", "KITCHEN_SHOWS_PLACED": "true"}
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 EMAIL_VIEWPORT = {"width": 720, "height": 900}
 # Run in the demo's database by `manage.py shell`: the HTML of the first demo order's receipt,
@@ -101,6 +115,9 @@ def demo_server():
             "DEBUG": "true",
             "DATABASE_URL": f"sqlite:///{folder}/db.sqlite3",
             "MEDIA_ROOT": f"{folder}/media",
+            # runserver is WSGI (no stream): the screens poll, so that a page settles ("networkidle").
+            "LIVE_MODE": "poll",
+            **STAFF_SCREEN_SETTINGS,
         }
         manage = [sys.executable, str(ROOT / "manage.py")]
         subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
@@ -190,8 +207,37 @@ def photograph(url: str, out: Path) -> list[Path]:
                     page.goto(f"{url}{path.format(tomorrow=tomorrow)}")
                 shoot(page, name, device)
             context.close()
+            for (username, password), pages in STAFF_PAGES.items():
+                context = browser.new_context(
+                    viewport=viewport, is_mobile=device == "phone", has_touch=device == "phone"
+                )
+                page = context.new_page()
+                log_in(page, url, username, password)
+                for name, path in pages:
+                    if path is None:
+                        open_the_first_detail(page, name)
+                    else:
+                        page.goto(f"{url}{path}")
+                    shoot(page, name, device)
+                context.close()
         browser.close()
     return written
+
+
+def log_in(page, url: str, username: str, password: str) -> None:
+    page.goto(f"{url}/account/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{url}/staff/**")
+
+
+def open_the_first_detail(page, name: str) -> None:
+    """An order's page from the board, a delivery's page with its proof form."""
+    if name == "board-order":
+        page.locator(".order-card__title a").first.click()
+    else:
+        page.get_by_role("link", name="Delivered…").first.click()
 
 
 def main() -> None:

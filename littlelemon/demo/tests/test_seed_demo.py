@@ -47,6 +47,7 @@ def test_seed_demo_is_believable_and_idempotent(settings, capsys):
     output = capsys.readouterr().out
     assert "manager    / lemon-manager" in output
     assert "Web site     http://127.0.0.1:8000/ " in output
+    assert "Staff        http://127.0.0.1:8000/staff/ " in output
     assert "http://127.0.0.1:8000/api/docs/" in output
 
 

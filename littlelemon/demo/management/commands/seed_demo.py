@@ -224,6 +224,7 @@ class Command(BaseCommand):
         self.stdout.write(
             "\nOnce the server is up:\n"
             f"  Web site     {url + '/':<33} (menu: /menu/, log in: /account/login/)\n"
+            f"  Staff        {url + '/staff/':<33} (manager: orders board, kitchen: display, driver: deliveries)\n"
             f"  API docs     {url + '/api/docs/':<33} (Redoc: /api/redoc/, schema: /api/schema/)\n"
             f"  Admin        {url}/admin/\n"
             f"  API root     {url}/api/v1/menu-items/\n"

@@ -58,6 +58,16 @@ def place_delivery_order(page: Page, address: str) -> Order:
     return Order.objects.get(pk=order_id)
 
 
+def staff_log_in(page: Page, username: str, password: str, *, lands_on: str) -> None:
+    """Log in through the page as a staff member, who lands on their own screen (its scripts run)."""
+    page.goto("/account/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(re.escape(lands_on) + "$"))
+    page.wait_for_load_state()
+
+
 def api_post(base_url: str, user: User, path: str, body: dict) -> dict:
     """A staff member's call to the API, as any API client makes it (JWT, JSON)."""
     request = urllib.request.Request(  # noqa: S310 (the live test server)

@@ -14,6 +14,7 @@ from littlelemon.orders import transitions
 from littlelemon.orders.models import DeliveryProof, Order
 from littlelemon.orders.tests.factories import OrderFactory
 
+from .journeys import staff_log_in
 from .test_contrast import assert_readable
 
 
@@ -31,11 +32,7 @@ def crew(transactional_db, settings):
 
 
 def log_in(page: Page, username: str) -> None:
-    page.goto("/account/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    staff_log_in(page, username, PASSWORD, lands_on="/staff/deliveries/")
 
 
 def horizontal_overflow(page: Page) -> int:

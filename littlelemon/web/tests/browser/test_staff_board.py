@@ -18,7 +18,7 @@ from littlelemon.orders.enums import OrderStatus
 from littlelemon.orders.models import Order
 from littlelemon.orders.tests.factories import OrderFactory
 
-from .journeys import always_open
+from .journeys import always_open, staff_log_in
 from .test_contrast import assert_readable
 from .test_phone import horizontal_overflow
 
@@ -49,11 +49,7 @@ def place(customer, dish: str) -> Order:
 
 
 def log_in(page: Page, username: str) -> None:
-    page.goto("/account/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    staff_log_in(page, username, PASSWORD, lands_on="/staff/orders/")
 
 
 def card(page: Page, order: Order, column: str | None = None):
