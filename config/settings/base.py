@@ -136,8 +136,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Keep connections between requests. On SQLite too: opening one costs the PRAGMAs above and
-# Django's function registrations, and closing the last connection checkpoints the WAL.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# Django's function registrations, and closing the last connection checkpoints the WAL. Not
+# under ASGI (config/asgi.py says so): there each request's synchronous code runs in a thread of
+# its own, so a connection kept for "the next request" of that thread is never reused, only
+# leaked until the database refuses new ones (Django's docs: persistent connections are for WSGI).
+SERVING_ASGI = env.bool("LITTLELEMON_ASGI", default=False)
+DATABASES["default"]["CONN_MAX_AGE"] = 0 if SERVING_ASGI else env.int("CONN_MAX_AGE", default=60)
 
 # --- cache: local memory by default, Redis when REDIS_URL is set -------------------------
 # Throttle counters (and the log-in limits' records) must be shared by every server process, so

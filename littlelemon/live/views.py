@@ -29,7 +29,9 @@ import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import connections
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
@@ -88,6 +90,11 @@ def replay_read(after: int) -> list[Event] | None:
 async def _events(subscription: Subscription, after: int | None, position: int) -> AsyncIterator[str]:
     loop = asyncio.get_running_loop()
     ends_at = loop.time() + settings.LIVE_STREAM_MAX_SECONDS
+    # The request's own thread opened a database connection (the session, the user, the
+    # middleware); the stream reads nothing more there (the hub reads for it), so give it back
+    # now rather than hold one connection per open stream for minutes (PostgreSQL has a few
+    # hundred at most). Runs in that thread: the response is sent in the request's context.
+    await sync_to_async(connections.close_all)()
     try:
         yield f"retry: {RETRY_MS}\n\n"
         sent: set[int] = set()

@@ -196,3 +196,39 @@ def test_kitchen_managers_and_admins_hear_of_every_order_another_driver_does_not
     finally:
         for stream in streams.values():
             stream.close()
+
+
+def _server_connections(connection) -> int:
+    """The test database's connections held by other processes (the server's)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.postgresql
+def test_open_streams_hold_no_database_connection(asgi_server, customer, manager):
+    """PostgreSQL allows a few hundred connections: a stream gives its request's back once it
+    starts (the hub reads for every stream of the process), and no request's outlives it (no
+    persistent connections under ASGI), so 20 open streams hold none of their own."""
+    from django.db import connection
+
+    order = OrderFactory(customer=customer)
+    warm = open_stream(asgi_server, customer)  # the hub's own connection, opened for the first stream
+    warm.next(timeout=5)
+    accept(order, manager)
+    warm.next_event(timeout=5)
+    before = _server_connections(connection)
+
+    streams = [open_stream(asgi_server, customer) for _ in range(20)]
+    try:
+        for stream in streams:
+            assert stream.next(timeout=5).retry == 2000
+        for _ in range(3):  # a few pages and API calls meanwhile: none keeps its connection
+            assert asgi_server.get("/menu/").status == 200
+        time.sleep(0.5)
+        assert _server_connections(connection) <= before
+    finally:
+        for stream in [warm, *streams]:
+            stream.close()
