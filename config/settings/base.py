@@ -140,8 +140,18 @@ else:
 # under ASGI (config/asgi.py says so): there each request's synchronous code runs in a thread of
 # its own, so a connection kept for "the next request" of that thread is never reused, only
 # leaked until the database refuses new ones (Django's docs: persistent connections are for WSGI).
+# On PostgreSQL under ASGI, each process keeps a pool of DB_POOL_MAX_SIZE connections instead
+# (psycopg's, Django's OPTIONS["pool"]): a request borrows one and gives it back when it ends, and
+# a burst of requests (200 live streams reconnecting after a deploy) waits up to
+# DB_POOL_TIMEOUT seconds for a free one rather than exceed the server's max_connections.
 SERVING_ASGI = env.bool("LITTLELEMON_ASGI", default=False)
 DATABASES["default"]["CONN_MAX_AGE"] = 0 if SERVING_ASGI else env.int("CONN_MAX_AGE", default=60)
+if SERVING_ASGI and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env.int("DB_POOL_MAX_SIZE", default=20),
+        "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+    }
 
 # --- cache: local memory by default, Redis when REDIS_URL is set -------------------------
 # Throttle counters (and the log-in limits' records) must be shared by every server process, so

@@ -153,6 +153,9 @@ async def stream(request: HttpRequest) -> HttpResponseBase:
     if "wsgi.version" in request.META:  # buffered until the end: poll instead (see the module)
         body = f"retry: {settings.LIVE_POLL_SECONDS * 1000}\n\n{refresh_message(None)}"
         return _stream_headers(HttpResponse(body, content_type=CONTENT_TYPE))
+    # Give the request's connection back before waiting on the hub, whose reads need one too (with
+    # a pool of connections, streams holding theirs while they wait would starve it).
+    await sync_to_async(connections.close_all)()
     viewer = (await hub.read(viewers_read, [user.pk])).get(user.pk) or Viewer(user.pk, is_active=False)
     subscription = await hub.subscribe(viewer)
     response = StreamingHttpResponse(
