@@ -11,7 +11,7 @@ open in one view only: who sees what is decided here, once.
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet, Window
 from django.utils import timezone
 
 from littlelemon.accounts.enums import Role
@@ -248,12 +248,17 @@ class BoardColumn:
         return len(self.orders)
 
 
+# The board lists the orders finished today up to this many, latest first (it counts them all).
+BOARD_FINISHED_SHOWN = 20
+
+
 @dataclass
 class Board:
     """Today's orders as the board shows them. Each order carries `item_rows` (ITEM_SHOWN tuples)."""
 
     columns: list[BoardColumn]
-    finished: list[Order]  # finished today, latest first
+    finished: list[Order]  # finished today, latest first (at most BOARD_FINISHED_SHOWN)
+    finished_count: int  # all finished today
     later_days: int  # open orders scheduled for a later day (not on the board)
     day_start: datetime  # today's local midnight (UTC-aware)
 
@@ -280,23 +285,18 @@ def order_board(*, now: datetime | None = None, scheduled_lead: timedelta = time
     """The manager's board (managers only: the caller checks): every open order (whenever it was
     placed: one left from yesterday still needs handling) but those scheduled for a later day,
     in columns by status, oldest first; orders scheduled more than `scheduled_lead` ahead, later
-    today, in their own column; and the orders finished since local midnight. Two queries (the
-    orders with their people, their items)."""
+    today, in their own column; and the orders finished since local midnight: how many, and the
+    latest BOARD_FINISHED_SHOWN of them (a busy day finishes hundreds). Three queries (the open
+    orders with their people, their items, the finished ones with their count)."""
     now = now or timezone.now()
     day_start, day_end = _day_bounds(now)
-    orders = list(
-        _board_orders()
-        .filter(~Q(status__in=TERMINAL_STATUSES) | Q(finished_at__gte=day_start))
-        .order_by("created", "id")
-    )
+    orders = list(_board_orders().exclude(status__in=TERMINAL_STATUSES).order_by("created", "id"))
     items = order_item_rows(order_ids=[order.pk for order in orders])
     columns = {key: BoardColumn(key, label, []) for key, label in BOARD_COLUMNS}
-    finished, later_days = [], 0
+    later_days = 0
     for order in orders:
         order.item_rows = items[order.pk]
-        if order.status in TERMINAL_STATUSES:
-            finished.append(order)
-        elif order.scheduled_for is not None and order.scheduled_for >= day_end:
+        if order.scheduled_for is not None and order.scheduled_for >= day_end:
             later_days += 1
         elif (
             order.scheduled_for is not None
@@ -307,8 +307,19 @@ def order_board(*, now: datetime | None = None, scheduled_lead: timedelta = time
         else:
             columns[order.status].orders.append(order)
     columns["scheduled"].orders.sort(key=lambda order: (order.scheduled_for, order.pk))
-    finished.sort(key=lambda order: (order.finished_at, order.pk), reverse=True)
-    return Board(columns=list(columns.values()), finished=finished, later_days=later_days, day_start=day_start)
+    finished = list(
+        _board_orders()
+        .filter(status__in=TERMINAL_STATUSES, finished_at__gte=day_start)
+        .annotate(finished_today=Window(Count("id")))
+        .order_by("-finished_at", "-id")[:BOARD_FINISHED_SHOWN]
+    )
+    return Board(
+        columns=list(columns.values()),
+        finished=finished,
+        finished_count=finished[0].finished_today if finished else 0,
+        later_days=later_days,
+        day_start=day_start,
+    )
 
 
 def order_board_detail(*, order_id: int) -> Order:

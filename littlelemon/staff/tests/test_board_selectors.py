@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from conftest import user_with_role
 from littlelemon.orders.enums import OrderStatus
@@ -88,11 +89,27 @@ def test_scheduled_later_today_has_its_own_column(freeze):
     assert board.later_days == 1
 
 
-def test_two_queries_whatever_the_size(django_assert_num_queries):
+def test_three_queries_whatever_the_size(django_assert_num_queries):
     for _ in range(5):
         OrderFactory(items=3)
-    with django_assert_num_queries(2):
+        OrderFactory(status="delivered", finished_at=timezone.now(), delivery_crew=None)
+    with django_assert_num_queries(3):  # open orders, their items, finished today with their count
         order_board(scheduled_lead=LEAD)
+
+
+def test_the_finished_list_stops_at_the_latest_few_but_counts_them_all(monkeypatch):
+    from littlelemon.orders import selectors
+
+    monkeypatch.setattr(selectors, "BOARD_FINISHED_SHOWN", 3)
+    finished = [
+        OrderFactory(status="collected", fulfilment="pickup", finished_at=timezone.now() - timedelta(minutes=n))
+        for n in range(5)
+    ]
+
+    board = order_board(scheduled_lead=LEAD)
+
+    assert board.finished_count == 5
+    assert [order.pk for order in board.finished] == [order.pk for order in finished[:3]]
 
 
 class TestSearch:

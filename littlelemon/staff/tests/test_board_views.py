@@ -181,11 +181,11 @@ class TestColumns:
         for n in range(size):
             OrderEvent.objects.create(order=order, kind=EventKind.ASSIGNED, to_status="placed", actor=crews[n])
 
-        # session, user, roles, orders, items, drivers, settings (pause, currency)
-        with django_assert_num_queries(7):
-            assert board_client.get(BOARD).status_code == 200
-        # session, user, roles, stamps, orders, items, drivers, settings (currency)
+        # session, user, roles, open orders, items, finished today, drivers, settings (pause, currency)
         with django_assert_num_queries(8):
+            assert board_client.get(BOARD).status_code == 200
+        # session, user, roles, stamps, open orders, items, finished today, drivers, settings (currency)
+        with django_assert_num_queries(9):
             response = board_client.get(COLUMNS, **HTMX)
         assert len(texts(response.content, css_class="order-card__title")) == 2 * size + 1
         # session, user, roles, stamps: nothing changed, a 304
@@ -194,8 +194,9 @@ class TestColumns:
         # session, user, roles, the order with its people, items, events with actors, drivers, settings
         with django_assert_num_queries(8):
             assert board_client.get(f"/staff/orders/{order.pk}/").status_code == 200
-        # session, user, roles, the orders found, settings (pause, currency), orders, items, drivers
-        with django_assert_num_queries(8):
+        # session, user, roles, the orders found, settings (pause, currency), open orders, items,
+        # finished today, drivers
+        with django_assert_num_queries(9):
             assert board_client.get(BOARD, {"q": "D0"}).status_code == 200
 
     def test_the_columns_etag_is_weak_private_and_changes_with_an_order(self, board_client, manager):
