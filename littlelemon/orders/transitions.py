@@ -303,6 +303,13 @@ def order_assign(*, order: Order | int, actor: User, delivery_crew: User, note: 
     if order.delivery_crew_id == delivery_crew.pk:
         return order
 
+    _delivery_crew_set(order, actor=actor, delivery_crew=delivery_crew, action="order.assign", note=note)
+    return order
+
+
+def _delivery_crew_set(order: Order, *, actor: User, delivery_crew: User, action: str, note: str) -> None:
+    """Give the locked `order` its driver, with the audit entry (`action`, drivers by username),
+    the timeline event and `order.assigned`: what assigning and taking share."""
     now = timezone.now()
     previous = order.delivery_crew_id
     previous_name = User.objects.filter(pk=previous).values_list("username", flat=True).first() if previous else None
@@ -311,12 +318,11 @@ def order_assign(*, order: Order | int, actor: User, delivery_crew: User, note: 
     order.save(update_fields=["delivery_crew", "updated"])
     audit_record(
         actor=actor,
-        action="order.assign",
+        action=action,
         target=order,
         changes={"delivery_crew": {"before": previous_name, "after": delivery_crew.username}},
     )
     _assignment_record(order, actor=actor, previous=previous, note=note, at=now)
-    return order
 
 
 def _assignment_check(order: Order, *, delivery_crew: User) -> None:
@@ -415,16 +421,6 @@ def order_take(*, order: Order | int, actor: User) -> Order:
             extra=_status_and_next(order),
         )
 
-    now = timezone.now()
-    order.delivery_crew = actor
-    order.updated = now
-    order.save(update_fields=["delivery_crew", "updated"])
-    audit_record(
-        actor=actor,
-        action="order.take",
-        target=order,
-        changes={"delivery_crew": {"before": None, "after": actor.username}},
-    )
     name = actor.get_full_name() or actor.username
-    _assignment_record(order, actor=actor, previous=None, note=f"Taken by {name}.", at=now)
+    _delivery_crew_set(order, actor=actor, delivery_crew=actor, action="order.take", note=f"Taken by {name}.")
     return order
