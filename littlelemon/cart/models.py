@@ -17,19 +17,25 @@ class CartLine(TimeStampedModel):
     `price_when_added` remembers the price at the last change of the line so that a page can
     say "the price changed since you added it".
 
-    When menu modifiers arrive, a line's identity becomes (dish, options): the uniqueness below
-    and `services._line_lookup` are the two places that change.
+    A line's identity is (user, dish, options): `selection` is the normalised choice (see
+    menu/options.py) and `options_key` its canonical string ("" for none), so two burgers with
+    different extras are two lines. The unit price is the dish's current price plus its
+    choices' (`menu.options.lines_priced` sets `options_unit_price` where a line has options).
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart_lines")
     menuitem = models.ForeignKey(MenuItem, on_delete=models.CASCADE, related_name="+")
     quantity = models.PositiveSmallIntegerField()
     price_when_added = models.DecimalField(max_digits=7, decimal_places=2)
+    selection = models.JSONField(default=dict, blank=True, help_text="The chosen options (menu/options.py).")
+    options_key = models.CharField(
+        max_length=500, default="", blank=True, help_text="The selection as a canonical string: part of the line's identity."
+    )
 
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "menuitem"], name="cart_line_unique_dish"),
+            models.UniqueConstraint(fields=["user", "menuitem", "options_key"], name="cart_line_unique_dish_options"),
             models.CheckConstraint(
                 condition=models.Q(quantity__gte=1, quantity__lte=MAX_QUANTITY), name="cart_line_quantity_range"
             ),
@@ -41,8 +47,15 @@ class CartLine(TimeStampedModel):
 
     @property
     def unit_price(self) -> Decimal:
-        """The dish's current menu price (what the order will charge)."""
-        return self.menuitem.price
+        """What the order will charge for one: the dish's current menu price, plus its options'
+        (set by `menu.options.lines_priced`, which the cart's selectors call)."""
+        priced = getattr(self, "options_unit_price", None)
+        return priced if priced is not None else self.menuitem.price
+
+    @property
+    def options(self) -> list:
+        """The chosen options as an order item will snapshot them (empty until priced)."""
+        return getattr(self, "options_snapshot", [])
 
     @property
     def price(self) -> Decimal:

@@ -1,6 +1,38 @@
-from littlelemon.core.exceptions import Conflict
+from littlelemon.core.exceptions import Conflict, InvalidInput
 
 
 class CategoryNotEmpty(Conflict):
     code = "category_not_empty"
     default_message = "This category still has dishes: move or delete them first."
+
+
+class OptionsInvalid(InvalidInput):
+    """A dish's options or a combo's slots were chosen against its rules (the message names the
+    group or slot; `extra` carries its id, so a page can put the message next to it)."""
+
+    code = "invalid_options"
+    default_message = "These options cannot be chosen for this dish."
+
+
+class OptionRequired(OptionsInvalid):
+    code = "option_required"
+
+
+class OptionCountInvalid(OptionsInvalid):
+    code = "option_count"
+
+
+class OptionNotOffered(OptionsInvalid):
+    code = "option_not_offered"
+
+
+class OptionUnavailable(OptionsInvalid):
+    code = "option_unavailable"
+
+
+class ComboSlotInvalid(OptionsInvalid):
+    code = "combo_slot_invalid"
+
+
+class ComboDishNotOffered(OptionsInvalid):
+    code = "combo_dish_not_offered"

@@ -46,6 +46,12 @@ class MenuItem(TimeStampedModel):
     allergens = models.JSONField(default=list, blank=True, help_text='Allergen codes, e.g. ["milk", "gluten"].')
     image = models.ImageField(upload_to="menu/", blank=True)
     position = models.PositiveIntegerField(default=0, help_text="Lower comes first within its category.")
+    is_combo = models.BooleanField(
+        default=False, help_text="A meal deal: sold at its price, the customer fills each of its slots with a dish."
+    )
+    option_groups = models.ManyToManyField(
+        "OptionGroup", through="MenuItemOptionGroup", related_name="menuitems", blank=True
+    )
 
     class Meta:
         # `search` (title or description containing each word) has trigram indexes on
@@ -70,3 +76,123 @@ class MenuItem(TimeStampedModel):
     @property
     def dietary(self) -> list[str]:
         return [tag.value for tag in DietaryTag if getattr(self, tag.field_name)]
+
+
+# --- options and combos (menu/options.py validates and prices a customer's selection) ----------
+
+MAX_DELTA = Decimal("999.99")
+
+
+class OptionGroup(TimeStampedModel):
+    """A question a dish asks ("Size": exactly one; "Extras": up to three). Shared: several dishes
+    may offer the same group (`MenuItem.option_groups`), so a change reaches them all."""
+
+    name = models.CharField(max_length=80, help_text='What the customer sees, e.g. "Size" or "Extras".')
+    min_choices = models.PositiveSmallIntegerField(default=0, help_text="0: optional; 1 or more: required.")
+    max_choices = models.PositiveSmallIntegerField(default=1, help_text="1: pick one (radio buttons).")
+    position = models.PositiveIntegerField(default=0, help_text="Lower comes first on the dish.")
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_choices__gte=1) & models.Q(max_choices__gte=models.F("min_choices")),
+                name="option_group_min_max_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def required(self) -> bool:
+        return self.min_choices > 0
+
+    @property
+    def single(self) -> bool:
+        return self.max_choices == 1
+
+
+class OptionChoice(TimeStampedModel):
+    """One answer to a group ("Large", +2.00), with its price difference (may be negative: the
+    validator keeps the unit price above zero)."""
+
+    group = models.ForeignKey(OptionGroup, on_delete=models.CASCADE, related_name="choices")
+    name = models.CharField(max_length=80)
+    price_delta = models.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(-MAX_DELTA), MaxValueValidator(MAX_DELTA)],
+    )
+    available = models.BooleanField(default=True, help_text="Untick when the kitchen runs out of it.")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["group", "position", "id"], name="menu_option_choice_group_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price_delta__gte=-MAX_DELTA, price_delta__lte=MAX_DELTA),
+                name="option_choice_delta_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MenuItemOptionGroup(models.Model):
+    """A dish offering a group, at a position among its groups."""
+
+    menuitem = models.ForeignKey(MenuItem, on_delete=models.CASCADE, related_name="option_links")
+    group = models.ForeignKey(OptionGroup, on_delete=models.CASCADE, related_name="menuitem_links")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "option group of a dish"
+        constraints = [models.UniqueConstraint(fields=["menuitem", "group"], name="menu_item_option_group_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.menuitem_id} offers {self.group_id}"
+
+
+class ComboSlot(models.Model):
+    """A place in a combo ("a main", "a side", "a drink"), filled with one of the dishes it offers."""
+
+    combo = models.ForeignKey(MenuItem, on_delete=models.CASCADE, related_name="slots")
+    name = models.CharField(max_length=80)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ComboSlotOption(models.Model):
+    """A dish a combo slot offers, with its supplement (0 for most)."""
+
+    slot = models.ForeignKey(ComboSlot, on_delete=models.CASCADE, related_name="options")
+    menuitem = models.ForeignKey(MenuItem, on_delete=models.CASCADE, related_name="+")
+    supplement = models.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0.00")), MaxValueValidator(MAX_DELTA)],
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["slot", "menuitem"], name="menu_combo_slot_option_unique"),
+            models.CheckConstraint(
+                condition=models.Q(supplement__gte=0, supplement__lte=MAX_DELTA), name="combo_slot_supplement_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slot_id}: {self.menuitem_id}"

@@ -117,6 +117,12 @@ class OrderItem(models.Model):
     unit_price = models.DecimalField(max_digits=7, decimal_places=2)
     quantity = models.PositiveSmallIntegerField()
     price = models.DecimalField(help_text="unit_price × quantity.", **ORDER_MONEY)
+    options = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='The chosen options as they were: [{"group", "choice", "price_delta"}], and for a combo '
+        '[{"slot", "dish", "supplement", "options": [...]}]. unit_price includes them.',
+    )
 
     class Meta:
         ordering = ["id"]

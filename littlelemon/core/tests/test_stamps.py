@@ -22,7 +22,15 @@ from littlelemon.bookings.tests.factories import BookingFactory, TableFactory
 from littlelemon.cart.models import CartLine
 from littlelemon.core.models import DataVersion
 from littlelemon.core.stamps import stamps_read
-from littlelemon.menu.models import Category, MenuItem
+from littlelemon.menu.models import (
+    Category,
+    ComboSlot,
+    ComboSlotOption,
+    MenuItem,
+    MenuItemOptionGroup,
+    OptionChoice,
+    OptionGroup,
+)
 from littlelemon.menu.tests.factories import CategoryFactory, MenuItemFactory
 from littlelemon.orders.models import Order, OrderEvent, OrderItem
 from littlelemon.orders.tests.factories import OrderFactory
@@ -31,6 +39,7 @@ from littlelemon.restaurant.models import Closure, OpeningHours, RestaurantSetti
 SPECS = (
     importlib.import_module("littlelemon.core.migrations.0001_data_versions").SPECS
     + importlib.import_module("littlelemon.core.migrations.0003_menu_stamp").SPECS
+    + importlib.import_module("littlelemon.core.migrations.0006_menu_options_stamp").SPECS
 )
 
 pytestmark = pytest.mark.django_db
@@ -226,6 +235,54 @@ CASES += [
 ]
 
 
+def _group_and_dish() -> dict:
+    return {"group": OptionGroup.objects.create(name="Size", min_choices=1), "menuitem": MenuItemFactory()}
+
+
+def _combo_slot() -> dict:
+    combo = MenuItemFactory(is_combo=True)
+    return {"slot": ComboSlot.objects.create(combo=combo, name="A main"), "menuitem": MenuItemFactory()}
+
+
+# Options and combos (core migration 0006): each bumps `menu`.
+CASES += [
+    Case(15, OptionGroup, lambda ctx: OptionGroup.objects.create(name="Extras"), {"name": "Toppings"},
+         lambda row: {"menu"}),  # fmt: skip
+    Case(
+        16,
+        OptionChoice,
+        lambda ctx: OptionChoice.objects.create(group=ctx["group"], name="Large", price_delta=Decimal("2.00")),
+        {"available": False},
+        lambda row: {"menu"},
+        arrange=_group_and_dish,
+    ),
+    Case(
+        17,
+        MenuItemOptionGroup,
+        lambda ctx: MenuItemOptionGroup.objects.create(menuitem=ctx["menuitem"], group=ctx["group"]),
+        {"position": 3},
+        lambda row: {"menu"},
+        arrange=_group_and_dish,
+    ),
+    Case(
+        18,
+        ComboSlot,
+        lambda ctx: ComboSlot.objects.create(combo=ctx["menuitem"], name="A side"),
+        {"name": "A drink"},
+        lambda row: {"menu"},
+        arrange=lambda: {"menuitem": MenuItemFactory(is_combo=True)},
+    ),
+    Case(
+        19,
+        ComboSlotOption,
+        lambda ctx: ComboSlotOption.objects.create(slot=ctx["slot"], menuitem=ctx["menuitem"]),
+        {"supplement": Decimal("1.50")},
+        lambda row: {"menu"},
+        arrange=_combo_slot,
+    ),
+]
+
+
 USER_GROUPS = 10
 
 
@@ -246,6 +303,11 @@ def test_every_spec_row_has_a_case():
         "menu_category",
         "menu_menuitem",
         "orders_orderevent",
+        "menu_optiongroup",
+        "menu_optionchoice",
+        "menu_menuitemoptiongroup",
+        "menu_comboslot",
+        "menu_comboslotoption",
     ]
     assert sorted([case.spec for case in CASES] + [USER_GROUPS]) == list(range(len(SPECS)))
     for case in CASES:
