@@ -10,6 +10,7 @@ from littlelemon.accounts.models import User
 from littlelemon.core.money import ZERO
 from littlelemon.core.stamps import MENU
 from littlelemon.menu.models import MenuItem
+from littlelemon.menu.options import lines_priced
 
 from .models import CartLine
 
@@ -33,7 +34,8 @@ def cart_line_list(*, user: User) -> QuerySet[CartLine]:
     """The user's cart lines with their dishes joined (one query whatever the cart's size).
 
     Only the columns a cart shows are read (the dish's title, slug, price and availability): the
-    cart is read on every page, and a dish's description and allergens cost to convert."""
+    cart is read on every page, and a dish's description and allergens cost to convert.
+    Not priced yet: `cart_get` prices the lines with their options."""
     return CartLine.objects.filter(user=user).select_related("menuitem").only(*CART_COLUMNS).order_by("id")
 
 
@@ -47,11 +49,19 @@ CART_COLUMNS = (
     "menuitem__slug",
     "menuitem__price",
     "menuitem__available",
+    "menuitem__is_combo",
+    "selection",
+    "options_key",
 )
 
 
 def cart_get(*, user: User) -> Cart:
-    return Cart(lines=list(cart_line_list(user=user)))
+    """The user's cart, each line priced with its options at today's prices (`lines_priced`:
+    one query for the lines, and up to four more, whatever their number, when some have options;
+    a line whose options no longer hold keeps its message in `options_problem`)."""
+    lines = list(cart_line_list(user=user))
+    lines_priced(lines)
+    return Cart(lines=lines)
 
 
 def cart_stamps(user: User) -> tuple[str, ...]:
@@ -70,10 +80,10 @@ def guest_cart_get(*, lines: Mapping[int, int]) -> Cart:
     unsaved lines, in the mapping's order, dishes joined (one query). Dishes that left the menu
     since are left out; sold-out ones stay, marked by their `available`, as in an account's cart."""
     dishes = MenuItem.objects.in_bulk(list(lines)) if lines else {}
-    return Cart(
-        lines=[
-            CartLine(menuitem=dishes[menuitem_id], quantity=quantity, price_when_added=dishes[menuitem_id].price)
-            for menuitem_id, quantity in lines.items()
-            if menuitem_id in dishes
-        ]
-    )
+    cart_lines = [
+        CartLine(menuitem=dishes[menuitem_id], quantity=quantity, price_when_added=dishes[menuitem_id].price)
+        for menuitem_id, quantity in lines.items()
+        if menuitem_id in dishes
+    ]
+    lines_priced(cart_lines)  # plain dishes: no query
+    return Cart(lines=cart_lines)

@@ -4,6 +4,11 @@ Adding to a line locks it (`SELECT ... FOR UPDATE`), then decides on the locked 
 requests adding the same dish at once both count and neither pushes the line past 99; the
 unique constraint on (user, dish) turns a race to create the same line into an addition to it.
 
+A line's identity is (user, dish, chosen options): `cart_item_add` checks and prices the choices
+with `menu.options.selection_price` (a missing required group, too many extras, a choice from
+another dish, a combo slot filled with a dish it does not offer: each an InvalidInput naming the
+group or slot, nothing written) and adds to the line with the same options, or makes a new one.
+
 A visitor who has not signed in keeps a *guest cart* outside the database (the web pages keep
 it in the session): `guest_cart_add/update/remove` apply the same rules, with the same errors
 and messages, to a plain `{menuitem id: quantity}` mapping, and `cart_merge` folds it into the
@@ -14,11 +19,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from littlelemon.accounts.models import User
 from littlelemon.core.models import MAX_ID
-from littlelemon.menu.models import MenuItem
+from littlelemon.menu.exceptions import OptionsInvalid
+from littlelemon.menu.models import MenuItem, MenuItemOptionGroup
+from littlelemon.menu.options import NO_SELECTION, PricedSelection, catalog_load, selection_price
 
 from .enums import MAX_LINES, MAX_QUANTITY, SkipReason
 from .exceptions import CartFull, CartLineNotFound, ItemUnavailable, QuantityLimit, UnknownMenuItem
@@ -32,9 +39,9 @@ class SkippedLine:
     reason: SkipReason
 
 
-def _line_lookup(*, user: User, menuitem: MenuItem) -> QuerySet[CartLine]:
-    """The one place that knows what makes a line unique: the dish today, (dish, options) later."""
-    return CartLine.objects.filter(user=user, menuitem=menuitem)
+def _line_lookup(*, user: User, menuitem: MenuItem, options_key: str = "") -> QuerySet[CartLine]:
+    """The one place that knows what makes a line unique: (dish, options)."""
+    return CartLine.objects.filter(user=user, menuitem=menuitem, options_key=options_key)
 
 
 def _check_quantity(quantity: int) -> None:
@@ -55,7 +62,14 @@ def _cart_full() -> CartFull:
 
 
 def _orderable_item(*, menuitem_id: int) -> MenuItem:
-    item = MenuItem.objects.filter(pk=menuitem_id).first() if 0 < menuitem_id <= MAX_ID else None
+    """The dish (one query), with `has_options`: whether it offers any option group."""
+    item = (
+        MenuItem.objects.annotate(has_options=Exists(MenuItemOptionGroup.objects.filter(menuitem=OuterRef("pk"))))
+        .filter(pk=menuitem_id)
+        .first()
+        if 0 < menuitem_id <= MAX_ID
+        else None
+    )
     if item is None:
         raise UnknownMenuItem(f"There is no dish with id {menuitem_id}.", field="menuitem")
     if not item.available:
@@ -63,13 +77,27 @@ def _orderable_item(*, menuitem_id: int) -> MenuItem:
     return item
 
 
-def _line_add(*, user: User, item: MenuItem, quantity: int, cap: bool) -> tuple[CartLine, bool]:
-    """Add `quantity` of `item` to the user's line for it, creating the line if needed.
+def _selection_priced(*, item: MenuItem, choices: object, slots: object) -> PricedSelection | None:
+    """The checked, priced selection for `item` (None for a plain dish chosen plainly: no query).
+    Raises what `menu.options.selection_price` raises."""
+    if not (getattr(item, "has_options", True) or item.is_combo or choices or slots):
+        return None
+    return selection_price(catalog=catalog_load([item]), dish=item, choices=choices, slots=slots)
+
+
+def _line_add(
+    *, user: User, item: MenuItem, quantity: int, cap: bool, priced: PricedSelection | None = None
+) -> tuple[CartLine, bool]:
+    """Add `quantity` of `item` (with the options `priced`) to the user's line for it, creating
+    the line if needed.
 
     Returns (line, created). Past 99 the line is capped when `cap`, else QuantityLimit.
     Must run inside a transaction: it locks the line (`SELECT ... FOR UPDATE`) before deciding.
     """
-    lines = _line_lookup(user=user, menuitem=item)
+    key = priced.key if priced else ""
+    selection = priced.selection if priced else NO_SELECTION
+    unit_price = priced.unit_price if priced else item.price
+    lines = _line_lookup(user=user, menuitem=item, options_key=key)
     for _attempt in range(2):
         line = lines.select_for_update(of=("self",)).select_related("menuitem").first()
         if line is not None:
@@ -77,32 +105,54 @@ def _line_add(*, user: User, item: MenuItem, quantity: int, cap: bool) -> tuple[
             if total > MAX_QUANTITY and not cap:
                 raise _over_the_limit(item=item, in_cart=line.quantity)
             line.quantity = min(total, MAX_QUANTITY)
-            line.price_when_added = item.price
+            line.price_when_added = unit_price
             line.save(update_fields=["quantity", "price_when_added", "updated"])
+            _options_set(line, priced)
             return line, False
         if CartLine.objects.filter(user=user).count() >= MAX_LINES:
             raise _cart_full()
         try:
             with transaction.atomic():
                 line = CartLine.objects.create(
-                    user=user, menuitem=item, quantity=min(quantity, MAX_QUANTITY), price_when_added=item.price
+                    user=user,
+                    menuitem=item,
+                    quantity=min(quantity, MAX_QUANTITY),
+                    price_when_added=unit_price,
+                    selection=selection,
+                    options_key=key,
                 )
+            _options_set(line, priced)
             return line, True
         except IntegrityError:
             continue  # another request created this line a moment ago: lock it and add to it
     raise QuantityLimit(f"Could not add {item.title}: please try again.", field="quantity")  # pragma: no cover
 
 
+def _options_set(line: CartLine, priced: PricedSelection | None) -> None:
+    """Give a line just written its price with options, as the cart's selectors do."""
+    line.options_unit_price = priced.unit_price if priced else None
+    line.options_snapshot = priced.snapshot if priced else []
+    line.options_problem = ""
+
+
 @transaction.atomic
-def cart_item_add(*, user: User, menuitem_id: int, quantity: int) -> tuple[CartLine, bool]:
-    """Put `quantity` (1..99) of a dish in the user's cart, or add it to the line already there.
+def cart_item_add(
+    *, user: User, menuitem_id: int, quantity: int, choices: object = None, slots: object = None
+) -> tuple[CartLine, bool]:
+    """Put `quantity` (1..99) of a dish, with the options chosen (`choices`: choice ids; for a
+    combo `slots`: `[{"slot", "dish", "choices"}]`), in the user's cart, or add it to the line
+    with the same dish and options.
 
     Returns (line, created). Raises UnknownMenuItem, ItemUnavailable, QuantityLimit (the line
-    would pass 99) or CartFull. Takes a row lock on the line by updating it.
+    would pass 99), CartFull, or an OptionsInvalid (menu.exceptions: a required group left
+    empty, too many choices, a choice not the dish's or unavailable, a combo slot empty or
+    filled with a dish it does not offer), nothing written. Takes a row lock on the line by
+    updating it.
     """
     _check_quantity(quantity)
     item = _orderable_item(menuitem_id=menuitem_id)
-    return _line_add(user=user, item=item, quantity=quantity, cap=False)
+    priced = _selection_priced(item=item, choices=choices, slots=slots)
+    return _line_add(user=user, item=item, quantity=quantity, cap=False, priced=priced)
 
 
 @transaction.atomic
@@ -185,10 +235,16 @@ def guest_cart_add(*, lines: Mapping[int, int], menuitem_id: int, quantity: int)
 
     Returns the new mapping (the given one is not changed) and the dish. Raises what
     `cart_item_add` raises, with the same messages: QuantityLimit, UnknownMenuItem,
-    ItemUnavailable, CartFull. One query (the dish).
+    ItemUnavailable, CartFull, and OptionsInvalid for a dish with options (a visitor's cart
+    keeps plain dishes only). One query (the dish) for a dish without options.
     """
     _check_quantity(quantity)
     item = _orderable_item(menuitem_id=menuitem_id)
+    try:
+        _selection_priced(item=item, choices=None, slots=None)
+    except OptionsInvalid:
+        # A visitor's cart keeps dish ids only: a dish that needs choices (or a combo) waits for an account.
+        raise OptionsInvalid(f"Sign in to choose the options of {item.title}.", field="choices") from None
     in_cart = lines.get(item.pk, 0)
     if in_cart + quantity > MAX_QUANTITY:
         raise _over_the_limit(item=item, in_cart=in_cart)

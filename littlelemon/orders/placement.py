@@ -29,6 +29,7 @@ from littlelemon.cart.models import CartLine
 from littlelemon.core.exceptions import InvalidInput
 from littlelemon.core.money import ZERO, to_money
 from littlelemon.events.services import event_record
+from littlelemon.menu.options import lines_priced
 from littlelemon.restaurant.selectors import restaurant_settings_get
 
 from .enums import EventKind, Fulfilment, PaymentMethod
@@ -150,7 +151,7 @@ def order_place(
 
     Raises InvalidInput (fulfilment, payment method, tip, key), DeliveryAddressRequired,
     CartEmpty, OrdersPaused (409: a manager paused online orders; the message is theirs),
-    ItemUnavailable, BelowMinimum, RestaurantClosed (ASAP while not taking orders),
+    ItemUnavailable, OptionsInvalid (a line's options no longer hold), BelowMinimum, RestaurantClosed (ASAP while not taking orders),
     InvalidSchedule; nothing is written then. `now` is the moment the opening hours are judged
     at (tests pass one); it defaults to the current time. Timestamps are always the real time.
     """
@@ -172,6 +173,7 @@ def order_place(
             return _replayed(existing, request), False
         if not lines:
             raise CartEmpty()
+        lines_priced(lines)  # options at today's prices, checked again (no query without options)
         quote = _quote_checked(lines, request, now=now)
         order, created = _order_insert(customer, request, quote)
         if not created:  # a racing request with the same key won
@@ -193,7 +195,16 @@ def _cart_lines_locked(customer: User) -> list[CartLine]:
         CartLine.objects.select_for_update(of=("self",))
         .filter(user=customer)
         .select_related("menuitem")
-        .only("id", "quantity", "menuitem__id", "menuitem__title", "menuitem__price", "menuitem__available")
+        .only(
+            "id",
+            "quantity",
+            "selection",
+            "menuitem__id",
+            "menuitem__title",
+            "menuitem__price",
+            "menuitem__available",
+            "menuitem__is_combo",
+        )
         .order_by("pk")
     )
 
@@ -264,15 +275,17 @@ def _order_insert(customer: User, request: PlacementRequest, quote: Quote) -> tu
 
 
 def _items_insert(order: Order, lines: list[CartLine], quote: Quote) -> list[OrderItem]:
-    """The order's items, one bulk insert, each with its dish's title and price as they are now."""
+    """The order's items, one bulk insert, each with its dish's title, its price with its options
+    and the options' names and prices (`options`), as they are now."""
     return OrderItem.objects.bulk_create(
         OrderItem(
             order=order,
             menuitem=line.menuitem,
             title=line.menuitem.title,
-            unit_price=line.menuitem.price,
+            unit_price=line.unit_price,
             quantity=line.quantity,
             price=price,
+            options=line.options,
         )
         for line, price in zip(lines, quote.line_prices, strict=True)
     )
@@ -306,6 +319,7 @@ def _placed_event_record(order: Order, items: list[OrderItem], quote: Quote) -> 
                     "quantity": item.quantity,
                     "unit_price": item.unit_price,
                     "price": item.price,
+                    "options": item.options,
                 }
                 for item in items
             ],

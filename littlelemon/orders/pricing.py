@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from littlelemon.core.money import ZERO, percent_of, to_money
+from littlelemon.menu.exceptions import OptionsInvalid
 from littlelemon.menu.models import MenuItem
 from littlelemon.restaurant.models import RestaurantSettings
 
@@ -56,6 +57,9 @@ class _Line(Protocol):
     @property
     def menuitem(self) -> MenuItem: ...
 
+    @property
+    def unit_price(self) -> Decimal: ...
+
 
 @dataclass(frozen=True)
 class Quote:
@@ -65,6 +69,7 @@ class Quote:
     totals: Totals
     line_prices: list[Decimal]
     unavailable: list[MenuItem]  # sold out since they were put in the cart
+    option_problems: list[str]  # lines whose options no longer hold (a choice ran out, left the dish)
     minimum_order: Decimal
     currency: str
 
@@ -81,6 +86,11 @@ class Quote:
                 _sold_out_message([item.title for item in self.unavailable]),
                 extra={"unavailable": [{"menuitem": item.pk, "title": item.title} for item in self.unavailable]},
             )
+        if self.option_problems:
+            raise OptionsInvalid(
+                " ".join(self.option_problems) + " Change or remove the line to order.",
+                extra={"problems": self.option_problems},
+            )
         if self.short_of_minimum:
             subtotal, currency = self.totals.subtotal, self.currency
             raise BelowMinimum(
@@ -95,13 +105,15 @@ class Quote:
 
 
 def order_quote(*, lines: Sequence[_Line], fulfilment: str, tip: Decimal = ZERO, settings: RestaurantSettings) -> Quote:
-    """Price cart lines (dishes joined) as `order_place` will charge them: current menu prices,
-    the delivery fee for a delivery, tax, the tip. No query."""
-    prices = [line_price(unit_price=line.menuitem.price, quantity=line.quantity) for line in lines]
+    """Price cart lines (dishes joined, options priced: `menu.options.lines_priced`) as
+    `order_place` will charge them: current menu prices with the options', the delivery fee for a
+    delivery, tax, the tip. No query."""
+    prices = [line_price(unit_price=line.unit_price, quantity=line.quantity) for line in lines]
     return Quote(
         totals=order_totals(line_prices=prices, fulfilment=Fulfilment(fulfilment), tip=tip, settings=settings),
         line_prices=prices,
         unavailable=[line.menuitem for line in lines if not line.menuitem.available],
+        option_problems=[problem for line in lines if (problem := getattr(line, "options_problem", ""))],
         minimum_order=settings.minimum_order,
         currency=settings.currency,
     )

@@ -200,6 +200,7 @@ class TestPlacementRecords:
                     "quantity": 3,
                     "unit_price": "6.50",
                     "price": "19.50",
+                    "options": [],
                 }
             ],
             "placed_at": outbox.payload["placed_at"],
