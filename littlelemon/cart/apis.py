@@ -37,9 +37,14 @@ class CartItemsApi(GenericAPIView):
         request=CartItemAddSerializer,
         responses={201: CartLineSerializer, 200: CartLineSerializer},
         description=(
-            "Put a dish in the cart: 201 with the new line, or 200 with the line it was added to. "
-            "An unknown dish (`unknown_menuitem`), a sold-out one (`item_unavailable`) or a line "
-            "that would pass 99 (`quantity_limit`) is a 400."
+            "Put a dish, with its options (`choices`) or, for a combo, a dish for each slot (`slots`), in "
+            "the cart: 201 with the new line, or 200 with the line of the same dish and options it was "
+            "added to. An unknown dish (`unknown_menuitem`), a sold-out one (`item_unavailable`), a line "
+            "that would pass 99 (`quantity_limit`) is a 400, and so are options against the dish's rules, "
+            "the message naming the group or slot: `option_required` (a required group left empty), "
+            "`option_count` (too many or too few), `option_not_offered` (a choice of another dish), "
+            "`option_unavailable`, `combo_slot_invalid` (a slot left empty, or not the combo's), "
+            "`combo_dish_not_offered` (a dish the slot does not offer), `invalid_options`."
         ),
     )
     def post(self, request):
@@ -49,6 +54,8 @@ class CartItemsApi(GenericAPIView):
             user=request.user,
             menuitem_id=serializer.validated_data["menuitem"],
             quantity=serializer.validated_data["quantity"],
+            choices=serializer.validated_data["choices"],
+            slots=[dict(slot) for slot in serializer.validated_data["slots"]],
         )
         return Response(
             CartLineSerializer(line).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK

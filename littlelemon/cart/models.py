@@ -29,7 +29,10 @@ class CartLine(TimeStampedModel):
     price_when_added = models.DecimalField(max_digits=7, decimal_places=2)
     selection = models.JSONField(default=dict, blank=True, help_text="The chosen options (menu/options.py).")
     options_key = models.CharField(
-        max_length=500, default="", blank=True, help_text="The selection as a canonical string: part of the line's identity."
+        max_length=500,
+        default="",
+        blank=True,
+        help_text="The selection as a canonical string: part of the line's identity.",
     )
 
     class Meta:

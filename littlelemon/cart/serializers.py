@@ -3,6 +3,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from littlelemon.core.models import MAX_ID
+from littlelemon.menu.options import MAX_CHOICES
 
 from .enums import MAX_QUANTITY
 from .models import CartLine
@@ -18,10 +19,37 @@ class CartLineSerializer(serializers.ModelSerializer):
     available = serializers.BooleanField(
         source="menuitem.available", read_only=True, help_text="False when the dish sold out since it was added."
     )
+    selection = serializers.JSONField(
+        read_only=True,
+        help_text='What was chosen, normalised: {"choices": [ids]}, for a combo also '
+        '{"slots": [{"slot", "dish", "choices"}]}; {} for none.',
+    )
+    options = serializers.ListField(
+        child=serializers.DictField(),
+        read_only=True,
+        help_text='The options by name with their prices: [{"group", "choice", "price_delta"}], for a combo '
+        'also [{"slot", "dish", "supplement", "options"}]. unit_price includes them.',
+    )
+    options_problem = serializers.CharField(
+        read_only=True,
+        default="",
+        help_text="Why the line cannot be ordered as it is (a choice ran out or left the dish), else empty.",
+    )
 
     class Meta:
         model = CartLine
-        fields = ("id", "menuitem", "title", "quantity", "unit_price", "price", "available")
+        fields = (
+            "id",
+            "menuitem",
+            "title",
+            "quantity",
+            "unit_price",
+            "price",
+            "available",
+            "selection",
+            "options",
+            "options_problem",
+        )
         read_only_fields = fields
 
 
@@ -49,6 +77,9 @@ class CartSerializer(serializers.Serializer):
                     "unit_price": _money(line.unit_price),
                     "price": _money(line.price),
                     "available": line.menuitem.available,
+                    "selection": line.selection,
+                    "options": line.options,
+                    "options_problem": getattr(line, "options_problem", ""),
                 }
                 for line in cart.lines
             ],
@@ -56,10 +87,35 @@ class CartSerializer(serializers.Serializer):
         }
 
 
+class SlotChoiceSerializer(serializers.Serializer):
+    slot = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The combo slot's id.")
+    dish = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The dish chosen for it (one it offers).")
+    choices = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        default=list,
+        max_length=MAX_CHOICES,
+        help_text="That dish's option choice ids.",
+    )
+
+
 class CartItemAddSerializer(serializers.Serializer):
     menuitem = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The dish's id.")
     quantity = serializers.IntegerField(
-        min_value=1, max_value=MAX_QUANTITY, default=1, help_text=f"1..{MAX_QUANTITY}; added to the line if present."
+        min_value=1,
+        max_value=MAX_QUANTITY,
+        default=1,
+        help_text=f"1..{MAX_QUANTITY}; added to the line with the same dish and options if present.",
+    )
+    choices = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        default=list,
+        max_length=MAX_CHOICES,
+        help_text="The chosen option choice ids (see the dish's `option_groups`).",
+    )
+    slots = SlotChoiceSerializer(
+        many=True, required=False, default=list, help_text="For a combo: a dish (and its choices) for each slot."
     )
 
 

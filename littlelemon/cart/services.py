@@ -25,7 +25,7 @@ from littlelemon.accounts.models import User
 from littlelemon.core.models import MAX_ID
 from littlelemon.menu.exceptions import OptionsInvalid
 from littlelemon.menu.models import MenuItem, MenuItemOptionGroup
-from littlelemon.menu.options import NO_SELECTION, PricedSelection, catalog_load, selection_price
+from littlelemon.menu.options import NO_SELECTION, PricedSelection, catalog_load, lines_priced, selection_price
 
 from .enums import MAX_LINES, MAX_QUANTITY, SkipReason
 from .exceptions import CartFull, CartLineNotFound, ItemUnavailable, QuantityLimit, UnknownMenuItem
@@ -164,6 +164,7 @@ def cart_item_update(*, user: User, line_id: int, quantity: int) -> CartLine:
         raise CartLineNotFound()
     line.quantity = quantity
     line.save(update_fields=["quantity", "updated"])
+    lines_priced([line])  # its price with its options (no query for a plain dish)
     return line
 
 

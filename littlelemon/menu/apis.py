@@ -9,8 +9,9 @@ from littlelemon.core.stamps import MENU as MENU_STAMP
 
 from . import selectors, services
 from .filters import MenuItemFilter
+from .options import OptionCatalog, catalog_load
 from .permissions import MenuPermission
-from .serializers import CategorySerializer, MenuItemSerializer
+from .serializers import CategorySerializer, MenuItemDetailSerializer, MenuItemSerializer
 
 
 class MenuReadMixin(ConditionalGetMixin):
@@ -60,10 +61,13 @@ class CategoryViewSet(MenuReadMixin, viewsets.ModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(responses=MenuItemSerializer), retrieve=extend_schema(responses=MenuItemSerializer)
+    list=extend_schema(responses=MenuItemSerializer), retrieve=extend_schema(responses=MenuItemDetailSerializer)
 )
 class MenuItemViewSet(MenuReadMixin, viewsets.ModelViewSet):
-    """Dishes. Anyone reads (sold-out dishes included, `available=false`); managers and admins write."""
+    """Dishes. Anyone reads (sold-out dishes included, `available=false`); managers and admins write.
+
+    One dish's detail shows its option groups with their choices and, for a combo, its slots
+    with the dishes each offers (options and combos are edited in the admin)."""
 
     permission_classes = [MenuPermission]
     serializer_class = MenuItemSerializer
@@ -71,6 +75,19 @@ class MenuItemViewSet(MenuReadMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         return selectors.menu_item_list()
+
+    def get_serializer_class(self):
+        return MenuItemDetailSerializer if self.action == "retrieve" else MenuItemSerializer
+
+    def get_serializer(self, *args, **kwargs):
+        if self.action == "retrieve" and args:
+            item = args[0]
+            wants = getattr(item, "has_options", False) or item.is_combo
+            # Its groups, choices and slots: a fixed number of queries whatever their number.
+            kwargs.setdefault("context", self.get_serializer_context())["catalog"] = (
+                catalog_load([item]) if wants else OptionCatalog()
+            )
+        return super().get_serializer(*args, **kwargs)
 
     def filter_queryset(self, queryset):
         # The filter form is a good part of a list's time: build it only when the query asks for

@@ -286,9 +286,7 @@ def stored_selection_price(*, catalog: OptionCatalog, dish: MenuItem, selection:
     """`selection_price` for a selection kept on a cart line (checked again: a choice may have
     become unavailable, or left the dish, since)."""
     selection = selection or {}
-    return selection_price(
-        catalog=catalog, dish=dish, choices=selection.get("choices"), slots=selection.get("slots")
-    )
+    return selection_price(catalog=catalog, dish=dish, choices=selection.get("choices"), slots=selection.get("slots"))
 
 
 def needs_catalog(dish: MenuItem, selection: dict[str, Any] | None) -> bool:

@@ -1,6 +1,6 @@
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from .models import Category, MenuItem
+from .models import Category, MenuItem, MenuItemOptionGroup
 
 
 def category_list() -> QuerySet[Category]:
@@ -8,8 +8,13 @@ def category_list() -> QuerySet[Category]:
 
 
 def menu_item_list() -> QuerySet[MenuItem]:
-    """Every dish, sold-out ones included, with its category joined (one query a page)."""
-    return MenuItem.objects.select_related("category").order_by("position", "id")
+    """Every dish, sold-out ones included, with its category joined and `has_options` (whether it
+    offers an option group) annotated (one query a page)."""
+    return (
+        MenuItem.objects.select_related("category")
+        .annotate(has_options=Exists(MenuItemOptionGroup.objects.filter(menuitem=OuterRef("pk"))))
+        .order_by("position", "id")
+    )
 
 
 def menu_item_list_by_category() -> QuerySet[MenuItem]:

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from littlelemon.api.serializers import DecimalField
@@ -50,6 +51,11 @@ class MenuItemSerializer(serializers.ModelSerializer):
         child=serializers.ChoiceField(choices=Allergen.choices), required=False, max_length=len(Allergen)
     )
     image = serializers.ImageField(required=False, allow_null=True)
+    has_options = serializers.BooleanField(
+        read_only=True,
+        default=False,
+        help_text="Whether the dish asks for choices (option groups, or a combo's slots).",
+    )
 
     class Meta:
         model = MenuItem
@@ -67,8 +73,15 @@ class MenuItemSerializer(serializers.ModelSerializer):
             "allergens",
             "image",
             "position",
+            "is_combo",
+            "has_options",
         )
-        read_only_fields = ("id", "category_title")
+        read_only_fields = ("id", "category_title", "is_combo", "has_options")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["has_options"] = bool(getattr(instance, "has_options", False) or instance.is_combo)
+        return data
 
     def validate_slug(self, value: str) -> str:
         if MenuItem.objects.filter(slug=value).exclude(pk=getattr(self.instance, "pk", None)).exists():
@@ -85,3 +98,59 @@ class MenuItemSerializer(serializers.ModelSerializer):
         if "image" in attrs and attrs["image"] is None:
             attrs["image"] = ""
         return attrs
+
+
+class OptionChoiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    price_delta = serializers.DecimalField(
+        max_digits=None, decimal_places=2, help_text="Added to the unit price (may be negative)."
+    )
+    available = serializers.BooleanField()
+
+
+class OptionGroupSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    min_choices = serializers.IntegerField(help_text="0: optional.")
+    max_choices = serializers.IntegerField(help_text="1: pick one.")
+    choices = OptionChoiceSerializer(many=True, source="choice_list")
+
+
+class ComboSlotDishSerializer(serializers.Serializer):
+    menuitem = serializers.IntegerField(source="menuitem_id", help_text="The dish's id (its own options: its detail).")
+    title = serializers.CharField(source="menuitem.title")
+    available = serializers.BooleanField(source="menuitem.available")
+    supplement = serializers.DecimalField(max_digits=None, decimal_places=2, help_text="Added to the combo's price.")
+    option_groups = serializers.SerializerMethodField()
+
+    @extend_schema_field(OptionGroupSerializer(many=True))
+    def get_option_groups(self, offer) -> list[dict]:
+        return OptionGroupSerializer(self.context["catalog"].groups_of(offer.menuitem), many=True).data
+
+
+class ComboSlotSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    dishes = ComboSlotDishSerializer(many=True, source="offers")
+
+
+class MenuItemDetailSerializer(MenuItemSerializer):
+    """One dish with what the customer chooses: its option groups with their choices, and for a
+    combo its slots with the dishes each offers (and their own groups). Read it with the
+    `catalog` of `menu.options.catalog_load` in the context."""
+
+    option_groups = serializers.SerializerMethodField()
+    combo_slots = serializers.SerializerMethodField()
+
+    class Meta(MenuItemSerializer.Meta):
+        fields = (*MenuItemSerializer.Meta.fields, "option_groups", "combo_slots")
+        read_only_fields = (*MenuItemSerializer.Meta.read_only_fields, "option_groups", "combo_slots")
+
+    @extend_schema_field(OptionGroupSerializer(many=True))
+    def get_option_groups(self, item) -> list[dict]:
+        return OptionGroupSerializer(self.context["catalog"].groups_of(item), many=True).data
+
+    @extend_schema_field(ComboSlotSerializer(many=True))
+    def get_combo_slots(self, item) -> list[dict]:
+        return ComboSlotSerializer(self.context["catalog"].slots_of(item), many=True, context=self.context).data

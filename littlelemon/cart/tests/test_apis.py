@@ -49,6 +49,9 @@ class TestRead:
                     "unit_price": "13.49",
                     "price": "26.98",
                     "available": True,
+                    "selection": {},
+                    "options": [],
+                    "options_problem": "",
                 },
                 {
                     "id": second.pk,
@@ -58,6 +61,9 @@ class TestRead:
                     "unit_price": "7.25",
                     "price": "7.25",
                     "available": False,
+                    "selection": {},
+                    "options": [],
+                    "options_problem": "",
                 },
             ],
             "total": "34.23",
@@ -96,6 +102,9 @@ class TestAdd:
             "unit_price": "6.50",
             "price": "19.50",
             "available": True,
+            "selection": {},
+            "options": [],
+            "options_problem": "",
         }
         assert line.price_when_added == Decimal("6.50")
 

@@ -246,8 +246,13 @@ def _combo_slot() -> dict:
 
 # Options and combos (core migration 0006): each bumps `menu`.
 CASES += [
-    Case(15, OptionGroup, lambda ctx: OptionGroup.objects.create(name="Extras"), {"name": "Toppings"},
-         lambda row: {"menu"}),  # fmt: skip
+    Case(
+        15,
+        OptionGroup,
+        lambda ctx: OptionGroup.objects.create(name="Extras"),
+        {"name": "Toppings"},
+        lambda row: {"menu"},
+    ),  # fmt: skip
     Case(
         16,
         OptionChoice,

@@ -49,6 +49,10 @@ class TestRead:
             "allergens": ["milk"],
             "image": None,
             "position": 3,
+            "is_combo": False,
+            "has_options": False,
+            "option_groups": [],
+            "combo_slots": [],
         }
 
     def test_unknown_item_is_a_json_404(self, api_client):
