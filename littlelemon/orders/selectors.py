@@ -59,7 +59,7 @@ PERSON_SHOWN = ("username", "first_name", "last_name")
 
 
 # What a list of orders shows of each item (`order_item_rows`).
-ITEM_SHOWN = ("menuitem_id", "title", "quantity", "unit_price", "price")
+ITEM_SHOWN = ("menuitem_id", "title", "quantity", "unit_price", "price", "options")
 
 
 def order_list_visible_to(*, user: User, items: bool = True) -> QuerySet[Order]:
@@ -133,7 +133,7 @@ def order_with_timeline_get(*, user: User, order_id: int, items: bool = True) ->
 
 def order_item_rows(*, order_ids: list[int]) -> dict[int, list[tuple]]:
     """The items of these orders, each order's in the order they were added, as tuples of
-    ITEM_SHOWN: `{order id: [(menuitem_id, title, quantity, unit_price, price), ...]}`. One
+    ITEM_SHOWN: `{order id: [(menuitem_id, title, quantity, unit_price, price, options), ...]}`. One
     query, and no model instances: what a page of orders (`order_list_visible_to(items=False)`,
     already scoped to the user) reads for its items."""
     rows: dict[int, list[tuple]] = {order_id: [] for order_id in order_ids}

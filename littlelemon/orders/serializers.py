@@ -42,10 +42,16 @@ class OrderItemSerializer(serializers.ModelSerializer):
     )
     unit_price = serializers.DecimalField(help_text="The price when the order was placed.", **MONEY)
     price = serializers.DecimalField(help_text="unit_price × quantity.", **MONEY)
+    options = serializers.ListField(
+        child=serializers.DictField(),
+        read_only=True,
+        help_text='The chosen options as they were: [{"group", "choice", "price_delta"}], for a combo '
+        '[{"slot", "dish", "supplement", "options"}]. unit_price includes them.',
+    )
 
     class Meta:
         model = OrderItem
-        fields = ("menuitem", "title", "quantity", "unit_price", "price")
+        fields = ("menuitem", "title", "quantity", "unit_price", "price", "options")
         read_only_fields = fields
 
 
@@ -151,7 +157,9 @@ class OrderSerializer(serializers.ModelSerializer):
         if rows is not None:
             return rows[order.pk]
         items = order.items.all()
-        return [(item.menuitem_id, item.title, item.quantity, item.unit_price, item.price) for item in items]
+        return [
+            (item.menuitem_id, item.title, item.quantity, item.unit_price, item.price, item.options) for item in items
+        ]
 
     def to_representation(self, order: Order) -> dict:
         time_zone = self._time_zone
@@ -170,8 +178,9 @@ class OrderSerializer(serializers.ModelSerializer):
                     "quantity": quantity,
                     "unit_price": _money(unit_price),
                     "price": _money(price),
+                    "options": options,
                 }
-                for menuitem, title, quantity, unit_price, price in self._item_rows(order)
+                for menuitem, title, quantity, unit_price, price, options in self._item_rows(order)
             ],
             "subtotal": _money(order.subtotal),
             "delivery_fee": _money(order.delivery_fee),

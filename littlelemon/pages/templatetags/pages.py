@@ -90,3 +90,16 @@ def relative_when(moment: datetime | None) -> str:
         return ""
     text = when_label(moment, restaurant_today())
     return text[0].lower() + text[1:] if text.startswith(("Today", "Tomorrow")) else text
+
+
+@register.filter
+def price_delta(amount: Decimal | int | str | None, currency: str) -> str:
+    """An option's price difference, signed ("+$2.00", "−$1.00"); "" for none or zero."""
+    try:
+        value = Decimal(str(amount))
+    except (ArithmeticError, ValueError):
+        return ""
+    if not value:
+        return ""
+    text = formatting.format_money(value, currency)
+    return text if value < 0 else f"+{text}"
