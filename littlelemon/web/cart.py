@@ -19,6 +19,7 @@ from littlelemon.cart import services as cart_services
 from littlelemon.cart.enums import SkipReason
 from littlelemon.cart.models import CartLine
 from littlelemon.menu import selectors as menu_selectors
+from littlelemon.menu.exceptions import OptionsInvalid
 from littlelemon.menu.models import MenuItem
 
 SESSION_KEY = "cart"  # [[menuitem id, quantity], ...]: JSON keeps a list of pairs (and their order) as is
@@ -42,9 +43,13 @@ class AccountCart:
             return sum(line.quantity for line in self.lines)
         return cart_selectors.cart_quantity(user=self.user)
 
-    def add(self, *, menuitem_id: int, quantity: int) -> tuple[MenuItem, int]:
-        """Returns the dish and how many of it the cart now holds."""
-        line, _created = cart_services.cart_item_add(user=self.user, menuitem_id=menuitem_id, quantity=quantity)
+    def add(
+        self, *, menuitem_id: int, quantity: int, choices: list | None = None, slots: list | None = None
+    ) -> tuple[MenuItem, int]:
+        """Returns the dish and how many of it (with these options) the cart now holds."""
+        line, _created = cart_services.cart_item_add(
+            user=self.user, menuitem_id=menuitem_id, quantity=quantity, choices=choices, slots=slots
+        )
         self._changed()
         return line.menuitem, line.quantity
 
@@ -105,7 +110,12 @@ class SessionCart:
             return sum(line.quantity for line in self.lines)
         return sum(self.pairs.values())
 
-    def add(self, *, menuitem_id: int, quantity: int) -> tuple[MenuItem, int]:
+    def add(
+        self, *, menuitem_id: int, quantity: int, choices: list | None = None, slots: list | None = None
+    ) -> tuple[MenuItem, int]:
+        """A visitor's cart keeps plain dishes: options wait for an account (OptionsInvalid)."""
+        if choices or slots:
+            raise OptionsInvalid("Sign in to choose a dish's options.", field="choices")
         pairs, item = cart_services.guest_cart_add(lines=self.pairs, menuitem_id=menuitem_id, quantity=quantity)
         self._save(pairs)
         return item, pairs[item.pk]

@@ -4,14 +4,15 @@ from django.urls import path
 
 from littlelemon.accounts.ratelimit import login_limited, password_reset_limited
 
-from .views import accounts, bookings, cart, orders, pages
+from .views import accounts, bookings, cart, dish, orders, pages
 
 app_name = "web"
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("menu/", pages.menu, name="menu"),
-    path("menu/<slug:slug>/", pages.dish, name="dish"),
+    path("menu/<slug:slug>/", dish.dish, name="dish"),
+    path("menu/<slug:slug>/add/", dish.dish_add, name="dish_add"),
     path("cart/", cart.cart, name="cart"),
     path("cart/add/", cart.cart_add, name="cart_add"),
     path("cart/<int:key>/", cart.cart_line_update, name="cart_line_update"),

@@ -1,7 +1,7 @@
 """Home, menu and dish pages."""
 
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
@@ -56,9 +56,3 @@ def menu(request: HttpRequest) -> HttpResponse:
     # The same URL answers a fragment to htmx and a page to a browser: caches must keep both.
     patch_vary_headers(response, ("HX-Request",))
     return response
-
-
-@require_GET
-def dish(request: HttpRequest, slug: str) -> HttpResponse:
-    item = get_object_or_404(menu_selectors.menu_item_list(), slug=slug)
-    return render(request, "web/dish.html", {"item": item})
