@@ -1,8 +1,9 @@
 from django import forms
 from django.contrib import admin
+from django.db.models import Count
 
 from .enums import Allergen
-from .models import Category, MenuItem
+from .models import Category, ComboSlot, ComboSlotOption, MenuItem, MenuItemOptionGroup, OptionChoice, OptionGroup
 from .selectors import category_list
 
 
@@ -42,7 +43,23 @@ class MenuItemForm(forms.ModelForm):
             "dairy_free",
             "nut_free",
             "allergens",
+            "is_combo",
         )
+
+
+class MenuItemOptionGroupInline(admin.TabularInline):
+    model = MenuItemOptionGroup
+    extra = 0
+    autocomplete_fields = ("group",)
+    verbose_name = "option group"
+    verbose_name_plural = "option groups (a group may be shared by several dishes)"
+
+
+class ComboSlotInline(admin.TabularInline):
+    model = ComboSlot
+    extra = 0
+    show_change_link = True  # the dishes a slot offers are edited on the slot's page
+    verbose_name_plural = "combo slots (for a combo: the dishes each offers are edited on the slot's page)"
 
 
 @admin.register(MenuItem)
@@ -50,12 +67,63 @@ class MenuItemAdmin(admin.ModelAdmin):
     form = MenuItemForm
     list_display = ("title", "category", "price", "available", "featured", "position")
     list_editable = ("price", "available", "featured", "position")
-    list_filter = ("category", "available", "featured", "vegetarian", "vegan", "gluten_free", "dairy_free", "nut_free")
+    inlines = (MenuItemOptionGroupInline, ComboSlotInline)
+    list_filter = (
+        "category",
+        "available",
+        "featured",
+        "is_combo",
+        "vegetarian",
+        "vegan",
+        "gluten_free",
+        "dairy_free",
+        "nut_free",
+    )
     list_select_related = ("category",)
     search_fields = ("title", "description", "slug")
     prepopulated_fields = {"slug": ("title",)}
     fieldsets = (
         (None, {"fields": ("title", "slug", "category", "description", "price", "image", "position")}),
-        ("On the menu", {"fields": ("available", "featured")}),
+        ("On the menu", {"fields": ("available", "featured", "is_combo")}),
         ("Dietary", {"fields": ("vegetarian", "vegan", "gluten_free", "dairy_free", "nut_free", "allergens")}),
     )
+
+
+class OptionChoiceInline(admin.TabularInline):
+    model = OptionChoice
+    extra = 1
+    fields = ("name", "price_delta", "available", "position")
+
+
+@admin.register(OptionGroup)
+class OptionGroupAdmin(admin.ModelAdmin):
+    """Option groups with their choices; attach a group to dishes on each dish's page."""
+
+    list_display = ("name", "min_choices", "max_choices", "position", "dish_count")
+    search_fields = ("name",)
+    inlines = (OptionChoiceInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(dish_count=Count("menuitem_links"))
+
+    @admin.display(description="dishes", ordering="dish_count")
+    def dish_count(self, group: OptionGroup) -> int:
+        return group.dish_count
+
+
+class ComboSlotOptionInline(admin.TabularInline):
+    model = ComboSlotOption
+    extra = 1
+    autocomplete_fields = ("menuitem",)
+    fields = ("menuitem", "supplement", "position")
+    verbose_name = "dish offered"
+    verbose_name_plural = "dishes offered in this slot"
+
+
+@admin.register(ComboSlot)
+class ComboSlotAdmin(admin.ModelAdmin):
+    list_display = ("name", "combo", "position")
+    list_select_related = ("combo",)
+    search_fields = ("name", "combo__title")
+    autocomplete_fields = ("combo",)
+    inlines = (ComboSlotOptionInline,)

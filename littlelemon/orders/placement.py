@@ -152,8 +152,9 @@ def order_place(
     Raises InvalidInput (fulfilment, payment method, tip, key), DeliveryAddressRequired,
     CartEmpty, OrdersPaused (409: a manager paused online orders; the message is theirs),
     ItemUnavailable, OptionsInvalid (a line's options no longer hold), BelowMinimum,
-    RestaurantClosed (ASAP while not taking orders), InvalidSchedule; nothing is written then. `now` is the moment the opening hours are judged
-    at (tests pass one); it defaults to the current time. Timestamps are always the real time.
+    RestaurantClosed (ASAP while not taking orders), InvalidSchedule; nothing is written then.
+    `now` is the moment the opening hours are judged at (tests pass one); it defaults to the
+    current time. Timestamps are always the real time.
     """
     now = now or timezone.now()
     request = _placement_request_checked(

@@ -30,7 +30,7 @@ def test_seed_demo_is_believable_and_idempotent(settings, capsys):
     first = counts()
     call_command("seed_demo")
 
-    assert counts() == first == (8, 40, len(data.USERS))
+    assert counts() == first == (8, 42, len(data.USERS))  # 40 dishes + the burger and the Lunch Deal (demo/options.py)
     assert MenuItem.objects.filter(featured=True).count() >= 4
     assert MenuItem.objects.filter(vegan=True).exists()
     roles = {u.username: (u.is_superuser, sorted(u.roles)) for u in User.objects.all()}
@@ -59,7 +59,7 @@ def test_seed_demo_refuses_with_debug_off_unless_forced(settings):
     assert counts() == (0, 0, 0)
 
     call_command("seed_demo", "--force", "--quiet-logins")
-    assert counts()[1] == 40
+    assert counts()[1] == 42
 
 
 def test_seed_demo_lays_out_the_floor_and_books_valid_upcoming_tables(settings):
@@ -243,3 +243,19 @@ def test_seed_demo_does_not_make_its_orders_again_once_their_keys_expired(settin
     call_command("seed_demo", "--quiet-logins")
 
     assert Order.objects.count() == count
+
+
+def test_the_demo_menu_has_a_burger_with_options_and_a_meal_deal(settings):
+    settings.DEBUG = True
+
+    call_command("seed_demo", quiet_logins=True)
+    call_command("seed_demo", quiet_logins=True)
+
+    burger = MenuItem.objects.get(title="Lemon Burger")
+    groups = {group.name: group for group in burger.option_groups.all()}
+    assert (groups["Size"].min_choices, groups["Size"].max_choices) == (1, 1)
+    assert (groups["Extras"].min_choices, groups["Extras"].max_choices) == (0, 3)
+    assert groups["Extras"].choices.count() == 4  # not duplicated by the second run
+    combo = MenuItem.objects.get(title="Lunch Deal", is_combo=True)
+    assert [slot.name for slot in combo.slots.all()] == ["A main", "A side", "A drink"]
+    assert all(slot.options.count() == 3 for slot in combo.slots.all())

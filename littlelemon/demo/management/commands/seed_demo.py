@@ -28,6 +28,7 @@ from littlelemon.restaurant.models import OpeningHours
 from littlelemon.restaurant.selectors import restaurant_settings_get, restaurant_tz, schedule_load
 
 from ... import data
+from ...options import menu_options_seed
 
 
 class Command(BaseCommand):
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             last_event = OutboxEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             self._restaurant()
             self._menu()
+            menu_options_seed()
             self._users()
             self._stations()
             self._tables()
