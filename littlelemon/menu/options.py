@@ -211,8 +211,9 @@ def _slots_checked(
         where = f"slot_{slot.pk}"
         entry = by_slot.get(slot.pk)
         if entry is None or entry.get("dish") in (None, ""):
-            article = "an" if slot.name[:1].lower() in "aeiou" else "a"
-            name = slot.name if slot.name.lower().startswith(("a ", "an ")) else f"{article} {slot.name.lower()}"
+            named = slot.name.lower()
+            article = "an" if named[:1] in "aeiou" else "a"
+            name = named if named.startswith(("a ", "an ")) else f"{article} {named}"
             raise ComboSlotInvalid(f"Choose {name} for {combo.title}.", field=where, extra={"slot": slot.pk})
         [dish_id] = _ids([entry.get("dish")], what=slot.name, where=where)
         offer = next((offer for offer in slot.offers if offer.menuitem_id == dish_id), None)

@@ -2,7 +2,15 @@ from decimal import Decimal
 
 import factory
 
-from littlelemon.menu.models import Category, MenuItem
+from littlelemon.menu.models import (
+    Category,
+    ComboSlot,
+    ComboSlotOption,
+    MenuItem,
+    MenuItemOptionGroup,
+    OptionChoice,
+    OptionGroup,
+)
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -25,3 +33,42 @@ class MenuItemFactory(factory.django.DjangoModelFactory):
     price = Decimal("10.00")
     category = factory.SubFactory(CategoryFactory)
     position = factory.Sequence(lambda n: n)
+
+
+class OptionGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OptionGroup
+
+    name = factory.Sequence(lambda n: f"Group {n}")
+    min_choices = 0
+    max_choices = 1
+
+
+class OptionChoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OptionChoice
+
+    group = factory.SubFactory(OptionGroupFactory)
+    name = factory.Sequence(lambda n: f"Choice {n}")
+    price_delta = Decimal("0.00")
+    position = factory.Sequence(lambda n: n)
+
+
+def group_with_choices(*, dish=None, name="Group", min_choices=0, max_choices=1, choices=(), position=0):
+    """An option group with `choices` ((name, delta) pairs), offered by `dish` if given."""
+    group = OptionGroupFactory(name=name, min_choices=min_choices, max_choices=max_choices, position=position)
+    for index, (choice, delta) in enumerate(choices):
+        OptionChoiceFactory(group=group, name=choice, price_delta=Decimal(delta), position=index)
+    if dish is not None:
+        MenuItemOptionGroup.objects.create(menuitem=dish, group=group, position=position)
+    return group
+
+
+def combo_with_slots(*, price="19.00", slots=(), title="Lunch Deal"):
+    """A combo with `slots`: (name, [(dish, supplement), ...]) pairs."""
+    combo = MenuItemFactory(title=title, price=Decimal(price), is_combo=True)
+    for position, (name, offers) in enumerate(slots):
+        slot = ComboSlot.objects.create(combo=combo, name=name, position=position)
+        for index, (dish, supplement) in enumerate(offers):
+            ComboSlotOption.objects.create(slot=slot, menuitem=dish, supplement=Decimal(supplement), position=index)
+    return combo
