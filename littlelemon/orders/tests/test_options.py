@@ -1,0 +1,130 @@
+"""Placing a cart whose lines have options: unit prices with the options (Decimal, half up), the
+items' snapshot of the options' names and prices, a choice gone since refused with nothing
+written, the API's orders showing them, and placement in a fixed number of queries whatever the
+number of options."""
+
+from decimal import Decimal
+
+import pytest
+
+from littlelemon.cart import services as cart_services
+from littlelemon.cart.models import CartLine
+from littlelemon.events.models import OutboxEvent
+from littlelemon.menu.models import OptionChoice
+from littlelemon.menu.tests.factories import MenuItemFactory, combo_with_slots, group_with_choices
+from littlelemon.orders import placement
+from littlelemon.orders.models import Order, OrderItem
+from littlelemon.restaurant.services import restaurant_settings_update
+
+from .counting import savepoints
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def burger():
+    dish = MenuItemFactory(title="Burger", price=Decimal("12.50"))
+    group_with_choices(
+        dish=dish, name="Size", min_choices=1, max_choices=1, choices=[("Regular", "0"), ("Large", "2.25")]
+    )
+    group_with_choices(
+        dish=dish, name="Extras", max_choices=3, choices=[("Cheese", "1.00"), ("Bacon", "1.50")], position=1
+    )
+    return dish
+
+
+def ids(*names):
+    by_name = dict(OptionChoice.objects.values_list("name", "id"))
+    return [by_name[name] for name in names]
+
+
+def test_items_keep_the_options_and_their_price_rounded_half_up(customer, burger):
+    restaurant_settings_update(data={"tax_rate": Decimal("10.250"), "minimum_order": Decimal("0")})
+    fries = MenuItemFactory(title="Fries", price=Decimal("3.00"))
+    deal = combo_with_slots(price="17.05", slots=[("A main", [(burger, "0")]), ("A side", [(fries, "0.40")])])
+    main, side = deal.slots.all()
+    cart_services.cart_item_add(user=customer, menuitem_id=burger.pk, quantity=3, choices=ids("Large", "Bacon"))
+    cart_services.cart_item_add(
+        user=customer,
+        menuitem_id=deal.pk,
+        quantity=1,
+        slots=[{"slot": main.pk, "dish": burger.pk, "choices": ids("Regular")}, {"slot": side.pk, "dish": fries.pk}],
+    )
+
+    order, _ = placement.order_place(customer=customer, fulfilment="pickup")
+
+    burger_item, deal_item = order.items.order_by("id")
+    assert (burger_item.unit_price, burger_item.price) == (Decimal("16.25"), Decimal("48.75"))
+    assert burger_item.options == [
+        {"group": "Size", "choice": "Large", "price_delta": "2.25"},
+        {"group": "Extras", "choice": "Bacon", "price_delta": "1.50"},
+    ]
+    assert (deal_item.unit_price, deal_item.title) == (Decimal("17.45"), "Lunch Deal")
+    assert deal_item.options == [
+        {
+            "slot": "A main",
+            "dish": "Burger",
+            "supplement": "0.00",
+            "options": [{"group": "Size", "choice": "Regular", "price_delta": "0.00"}],
+        },
+        {"slot": "A side", "dish": "Fries", "supplement": "0.40", "options": []},
+    ]
+    # 66.20 subtotal; 10.25 % is 6.7855 -> 6.79 (half up)
+    assert (order.subtotal, order.tax, order.total) == (Decimal("66.20"), Decimal("6.79"), Decimal("72.99"))
+    placed = OutboxEvent.objects.get(type="order.placed").payload
+    assert placed["items"][0]["options"] == burger_item.options
+
+
+def test_a_choice_that_ran_out_since_refuses_the_order_and_writes_nothing(client_as, customer, burger):
+    cart_services.cart_item_add(user=customer, menuitem_id=burger.pk, quantity=1, choices=ids("Regular", "Bacon"))
+    OptionChoice.objects.filter(name="Bacon").update(available=False)
+
+    response = client_as(customer).post("/api/v1/orders/", {"fulfilment": "pickup"})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_options"
+    assert "Extras: Bacon is not available" in response.json()["detail"]
+    assert not Order.objects.exists() and not OrderItem.objects.exists() and not OutboxEvent.objects.exists()
+    assert CartLine.objects.filter(user=customer).count() == 1
+
+
+def test_the_api_shows_each_items_options(client_as, customer, burger):
+    cart_services.cart_item_add(user=customer, menuitem_id=burger.pk, quantity=2, choices=ids("Large", "Cheese"))
+    client = client_as(customer)
+
+    placed = client.post("/api/v1/orders/", {"fulfilment": "pickup"}).json()
+    listed = client.get("/api/v1/orders/").json()["results"][0]
+    shown = client.get(f"/api/v1/orders/{placed['id']}/").json()
+
+    expected = [
+        {"group": "Size", "choice": "Large", "price_delta": "2.25"},
+        {"group": "Extras", "choice": "Cheese", "price_delta": "1.00"},
+    ]
+    for body in (placed, listed, shown):
+        assert body["items"][0]["options"] == expected
+        assert body["items"][0]["unit_price"] == "15.75"
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_placing_with_options_is_a_fixed_number_of_queries(client_as, customer, django_assert_num_queries, size):
+    side = MenuItemFactory(title="Fries")
+    for index in range(size):
+        dish = MenuItemFactory(price=Decimal("20.00"))
+        groups = [
+            group_with_choices(dish=dish, max_choices=size, choices=[("x", "0.50")] * size, position=position)
+            for position in range(size)
+        ]
+        choices = [choice.pk for group in groups for choice in group.choices.all()]
+        cart_services.cart_item_add(user=customer, menuitem_id=dish.pk, quantity=1, choices=choices)
+        deal = combo_with_slots(title=f"Deal {index}", slots=[("A side", [(side, "0"), (dish, "1.00")])])
+        cart_services.cart_item_add(
+            user=customer, menuitem_id=deal.pk, quantity=1, slots=[{"slot": deal.slots.get().pk, "dish": side.pk}]
+        )
+    client = client_as(customer)
+
+    # as without options (test_queries.py), plus the options: slots, their dishes, groups, choices
+    with django_assert_num_queries(13 + 4 + savepoints(2)):
+        response = client.post("/api/v1/orders/", {"fulfilment": "pickup"}, HTTP_IDEMPOTENCY_KEY=f"size-{size}")
+
+    assert response.status_code == 201
+    assert len(response.json()["items"]) == 2 * size
