@@ -216,3 +216,53 @@ def test_the_catalog_is_a_fixed_number_of_queries_whatever_the_options(django_as
         catalog = catalog_load([*dishes, combo])
 
     assert len(catalog.groups_of(dishes[0])) == size and len(catalog.slots_of(combo)) == size
+
+
+class TestDetailApi:
+    def test_a_dish_shows_its_groups_and_choices(self, api_client, burger):
+        body = api_client.get(f"/api/v1/menu-items/{burger.pk}/").json()
+
+        assert body["has_options"] is True and body["combo_slots"] == []
+        assert [(group["name"], group["min_choices"], group["max_choices"]) for group in body["option_groups"]] == [
+            ("Size", 1, 1),
+            ("Extras", 0, 3),
+        ]
+        assert body["option_groups"][0]["choices"] == [
+            {"id": ids(burger, "Regular")[0], "name": "Regular", "price_delta": "0.00", "available": True},
+            {"id": ids(burger, "Large")[0], "name": "Large", "price_delta": "2.25", "available": True},
+        ]
+
+    def test_a_combo_shows_its_slots_with_their_dishes_and_options(self, api_client, burger):
+        deal = combo_with_slots(slots=[("A main", [(burger, "1.50")])])
+
+        body = api_client.get(f"/api/v1/menu-items/{deal.pk}/").json()
+
+        assert body["is_combo"] is True and body["has_options"] is True
+        [slot] = body["combo_slots"]
+        assert slot["name"] == "A main"
+        [offer] = slot["dishes"]
+        assert (offer["menuitem"], offer["title"], offer["supplement"]) == (burger.pk, "Burger", "1.50")
+        assert [group["name"] for group in offer["option_groups"]] == ["Size", "Extras"]
+
+    def test_the_list_says_which_dishes_have_options(self, api_client, burger):
+        MenuItemFactory(title="Plain")
+
+        results = api_client.get("/api/v1/menu-items/?page_size=100").json()["results"]
+
+        assert {item["title"]: item["has_options"] for item in results} == {"Burger": True, "Plain": False}
+
+    @pytest.mark.parametrize("size", [1, 8])
+    def test_a_dish_is_a_fixed_number_of_queries_whatever_its_options(
+        self, api_client, django_assert_num_queries, size
+    ):
+        side = MenuItemFactory()
+        deal = combo_with_slots(slots=[(f"Slot {n}", [(side, "0")]) for n in range(size)])
+        for position in range(size):
+            group_with_choices(dish=deal, max_choices=2, choices=[("a", "1")] * size, position=position)
+            group_with_choices(dish=side, max_choices=2, choices=[("b", "1")] * size, position=position)
+
+        # the stamp, the dish; its slots, their dishes, the groups, the choices
+        with django_assert_num_queries(6):
+            body = api_client.get(f"/api/v1/menu-items/{deal.pk}/").json()
+
+        assert len(body["option_groups"]) == size and len(body["combo_slots"]) == size
