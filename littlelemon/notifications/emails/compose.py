@@ -11,6 +11,7 @@ at 7:30 p.m. CDT"): a customer may read the e-mail elsewhere. Links are absolute
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from email.utils import formataddr, parseaddr
 from typing import Any
 from urllib.parse import urlsplit
@@ -155,6 +156,25 @@ def _order_email(kind: str, payload: dict[str, Any], restaurant: RestaurantSetti
     return Composed(kind=kind, to=order.customer.email, context=context)
 
 
+def _options_labels(options: list[dict[str, Any]], restaurant: RestaurantSettings) -> list[str]:
+    """An item's chosen options as receipt lines: "Size: Large (+$2.50)", and for a combo
+    "A main: Lemon Burger (Size: Regular)"."""
+
+    def priced(text: str, amount: str) -> str:
+        value = Decimal(amount)
+        return f"{text} ({'+' if value > 0 else ''}{_money(value, restaurant)})" if value else text
+
+    labels = []
+    for option in options or []:
+        if "slot" in option:
+            inner = ", ".join(f"{choice['group']}: {choice['choice']}" for choice in option.get("options", []))
+            text = f"{option['slot']}: {option['dish']}" + (f" ({inner})" if inner else "")
+            labels.append(priced(text, option.get("supplement", "0")))
+        else:
+            labels.append(priced(f"{option['group']}: {option['choice']}", option.get("price_delta", "0")))
+    return labels
+
+
 def _receipt(order: Order, restaurant: RestaurantSettings) -> dict[str, Any]:
     pickup = order.fulfilment == "pickup"
     lines = [
@@ -163,6 +183,7 @@ def _receipt(order: Order, restaurant: RestaurantSettings) -> dict[str, Any]:
             "title": item.title,
             "unit_price": _money(item.unit_price, restaurant),
             "price": _money(item.price, restaurant),
+            "options": _options_labels(item.options, restaurant),
         }
         for item in order.items.all()
     ]
