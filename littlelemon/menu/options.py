@@ -16,6 +16,7 @@ slot's supplement and its dish's choices' deltas; it must stay above zero. Round
 the cent (`core.money.to_money`).
 """
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,6 +36,7 @@ from .exceptions import (
 from .models import ComboSlot, ComboSlotOption, MenuItem, MenuItemOptionGroup, OptionChoice, OptionGroup
 
 MAX_CHOICES = 50  # what one request may name: a bound on the work, far above any real dish
+MAX_KEY_LENGTH = 400
 
 
 @dataclass
@@ -249,7 +251,9 @@ def selection_key(selection: dict[str, Any]) -> str:
     for entry in selection.get("slots", []):
         choices = ".".join(str(choice) for choice in sorted(entry["choices"]))
         parts.append(f"s{entry['slot']}={entry['dish']}c{choices}")
-    return "|".join(parts)
+    key = "|".join(parts)
+    # The column holds 500 characters: a very long selection is keyed by its hash instead.
+    return key if len(key) <= MAX_KEY_LENGTH else "sha256:" + hashlib.sha256(key.encode()).hexdigest()
 
 
 def selection_price(

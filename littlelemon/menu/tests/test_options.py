@@ -266,3 +266,11 @@ class TestDetailApi:
             body = api_client.get(f"/api/v1/menu-items/{deal.pk}/").json()
 
         assert len(body["option_groups"]) == size and len(body["combo_slots"]) == size
+
+
+def test_a_very_long_selection_is_keyed_by_its_hash():
+    long = {"choices": list(range(10**15, 10**15 + 40))}
+
+    key = selection_key(long)
+
+    assert key.startswith("sha256:") and len(key) == 71 and key == selection_key(dict(long))
