@@ -213,6 +213,9 @@ class TestEveryWriteChangesTheEtag:
             "price": "21.00",
             "position": dish.position,
             "available": "on",
+            # the dish page's inlines (option groups, combo slots): none
+            **{f"{prefix}-{field}": value for prefix in ("option_links", "slots")
+               for field, value in (("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0))},  # fmt: skip
         }
 
         response = admin.post(f"/admin/menu/menuitem/{dish.pk}/change/", form)

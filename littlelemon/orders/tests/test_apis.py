@@ -65,6 +65,7 @@ class TestPlace:
                     "quantity": 2,
                     "unit_price": "12.99",
                     "price": "25.98",
+                    "options": [],
                 },
                 {
                     "menuitem": lines[1].menuitem_id,
@@ -72,6 +73,7 @@ class TestPlace:
                     "quantity": 1,
                     "unit_price": "7.25",
                     "price": "7.25",
+                    "options": [],
                 },
             ],
             "subtotal": "33.23",
