@@ -214,8 +214,11 @@ class TestEveryWriteChangesTheEtag:
             "position": dish.position,
             "available": "on",
             # the dish page's inlines (option groups, combo slots): none
-            **{f"{prefix}-{field}": value for prefix in ("option_links", "slots")
-               for field, value in (("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0))},  # fmt: skip
+            **{
+                f"{prefix}-{field}": value
+                for prefix in ("option_links", "slots")
+                for field, value in (("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0))
+            },  # fmt: skip
         }
 
         response = admin.post(f"/admin/menu/menuitem/{dish.pk}/change/", form)
