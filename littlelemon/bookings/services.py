@@ -36,10 +36,16 @@ from .exceptions import (
     TableInUse,
     TableNotSuitable,
     TableUnavailable,
-    TooEarly,
 )
 from .models import MAX_SEATS, Booking, Table
-from .rules import best_fit_order, booking_customer_change_check, booking_rules_load, busy_intervals, free_tables
+from .rules import (
+    best_fit_order,
+    booking_customer_change_check,
+    booking_rules_load,
+    booking_status_clock_check,
+    busy_intervals,
+    free_tables,
+)
 from .selectors import bookings_overlapping, customer_booking_overlapping, table_bookings_blocking
 
 # The name of the database guard against double booking: the PostgreSQL exclusion constraint,
@@ -474,20 +480,19 @@ STATUS_EVENTS = {
 @transaction.atomic
 def booking_status_change(*, booking: Booking, actor: Any, status: str, now: datetime | None = None) -> Booking:
     """Move a booking along its lifecycle (managers): confirmed -> seated | cancelled | no_show,
-    seated -> completed. A party is a no-show only once its time has come.
+    seated -> completed, as the clock allows (`rules.booking_status_clock_check`): seated from
+    BOOKING_SEAT_EARLY_MINUTES before the start until the end, a no-show from
+    BOOKING_NO_SHOW_GRACE_MINUTES after the start. The API, the admin and the floor call this.
 
-    Raises PermissionDenied, InvalidTransition (naming the current and allowed statuses) or
-    TooEarly. Locks the booking.
+    Raises PermissionDenied, InvalidTransition (naming the current and allowed statuses),
+    SeatingTooEarly, BookingOver or TooEarly. Locks the booking.
     """
     if not is_manager_for(actor, BOOKINGS_WRITE):
         raise PermissionDenied("Only managers change a booking's status.")
     now = now or timezone.now()
     booking = _lock_booking(booking)
     _check_transition(booking, status)
-    if status == BookingStatus.NO_SHOW and now < booking.start:
-        raise TooEarly(
-            f"A party is a no-show only once its booking has started ({_hhmm_on_date(booking.start)}).", field="status"
-        )
+    booking_status_clock_check(booking=booking, status=status, now=now)
     previous = booking.status
     booking.status = status
     booking.save(update_fields=["status", "updated"])
