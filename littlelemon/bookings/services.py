@@ -32,6 +32,7 @@ from .exceptions import (
     BookingNotEditable,
     InvalidTransition,
     LabelTaken,
+    OutsideOpeningHours,
     PartyTooLarge,
     TableInUse,
     TableNotSuitable,
@@ -507,3 +508,44 @@ def booking_status_change(*, booking: Booking, actor: Any, status: str, now: dat
         extra["by"] = "restaurant"
     booking_event_record(STATUS_EVENTS[status], booking, actor=actor, **extra)
     return booking
+
+
+@transaction.atomic
+def booking_walk_in(
+    *,
+    actor: Any,
+    guest_name: str,
+    party_size: int,
+    guest_phone: str = "",
+    table: Table | None = None,
+    notes: str = "",
+    now: datetime | None = None,
+) -> Booking:
+    """A party at the door (managers): booked from the slot under way (the latest start on the
+    grid not after now, for the usual duration) and seated at once, on `table` or the best free
+    fit. Raises PermissionDenied, InvalidInput (no guest name), OutsideOpeningHours (no slot under
+    way now), and the table errors of `booking_create`. Locks as `booking_create`, then the booking.
+    """
+    if not is_manager_for(actor, BOOKINGS_WRITE):
+        raise PermissionDenied("Only managers seat walk-ins.")
+    if not guest_name.strip():
+        raise InvalidInput("Give the guest's name.", field="guest_name")
+    now = now or timezone.now()
+    rules = booking_rules_load(day=_restaurant_time(now).date(), staff=True, now=now)
+    under_way = [start for start in rules.starts_on(rules.today) if start <= now]
+    if not under_way:
+        raise OutsideOpeningHours(
+            "The restaurant takes no booking now (closed, or too close to closing for a whole booking).",
+            field="guest_name",
+        )
+    booking = booking_create(
+        actor=actor,
+        start=under_way[-1],
+        party_size=party_size,
+        guest_name=guest_name,
+        guest_phone=guest_phone,
+        table=table,
+        notes=notes,
+        now=now,
+    )
+    return booking_status_change(booking=booking, actor=actor, status=BookingStatus.SEATED, now=now)
