@@ -145,4 +145,3 @@ def floor_day(*, day: date, now: datetime | None = None) -> Floor:
         rules=rules,
         next_statuses=next_statuses,
     )
-

@@ -124,7 +124,8 @@ class TestTimeline:
         window = TableFactory(label="W1", seats=2, area="Window")
         main = TableFactory(label="M1", seats=6, area="Main room")
         TableFactory(label="OLD", seats=2, area="Main room", active=False)  # not on the floor
-        BookingFactory(start=EVENING, table=main, party_size=5, customer=user_with_role("customer", first_name="Ann", last_name="Lee"))
+        ann = user_with_role("customer", first_name="Ann", last_name="Lee")
+        BookingFactory(start=EVENING, table=main, party_size=5, customer=ann)
         BookingFactory(
             start=local(TODAY, 17, 30), table=window, customer=None, guest_name="Bob", status=BookingStatus.SEATED
         )
@@ -338,6 +339,7 @@ class TestMove:
         booking.refresh_from_db()
         assert (booking.table, booking.start, booking.status) == (free, EVENING, BookingStatus.SEATED)
         assert OutboxEvent.objects.get().payload["changes"] == {"table": ["A1", "B2"]}
+        assert response["Location"] == f"{FLOOR}?date=2026-06-01"
 
     def test_move_to_another_time_and_table(self, dinner):
         booking = BookingFactory(start=EVENING, table=TableFactory(label="A1"))

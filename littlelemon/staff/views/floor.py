@@ -176,18 +176,20 @@ def floor_booking(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = _booking_or_404(booking_id)
     day = _booking_day(booking)
     form = MoveForm(request.POST or None, initial={"table": booking.table_id})
-    if request.method == "POST":
-        if form.is_valid():
-            data = {"table": form.cleaned_data["table"]}
-            if form.cleaned_data["time"] is not None:
-                data["start"] = _local(day, form.cleaned_data["time"])
-            try:
-                moved = booking_services.booking_update(booking=booking, actor=request.user, data=data)
-            except ApplicationError as error:
-                add_application_error(form, error, field="time" if error.field == "start" else "table")
-            else:
-                messages.success(request, f"{moved.name} moved to {moved.table.label} at {moved.start:%H:%M}.")
-                return redirect(_floor_url(_booking_day(moved)))
+    if request.method == "POST" and form.is_valid():
+        data = {"table": form.cleaned_data["table"]}
+        if form.cleaned_data["time"] is not None:
+            data["start"] = _local(day, form.cleaned_data["time"])
+        try:
+            moved = booking_services.booking_update(booking=booking, actor=request.user, data=data)
+        except ApplicationError as error:
+            add_application_error(form, error, field="time" if error.field == "start" else "table")
+        else:
+            messages.success(
+                request,
+                f"{moved.name} moved to {moved.table.label} at {moved.start.astimezone(restaurant_tz()):%H:%M}.",
+            )
+            return redirect(_floor_url(_booking_day(moved)))
     context = {
         "booking": booking,
         "day": day,
