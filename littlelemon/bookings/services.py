@@ -38,7 +38,7 @@ from .exceptions import (
     TableNotSuitable,
     TableUnavailable,
 )
-from .models import MAX_SEATS, Booking, Table
+from .models import MAX_SEATS, Booking, BookingTable, Table, TableCombination
 from .rules import (
     best_fit_order,
     booking_customer_change_check,
@@ -47,15 +47,23 @@ from .rules import (
     busy_intervals,
     free_tables,
 )
-from .selectors import bookings_overlapping, customer_booking_overlapping, table_bookings_blocking
+from .selectors import (
+    bookings_overlapping,
+    combinations_seating,
+    customer_booking_overlapping,
+    free_combinations,
+    table_bookings_blocking,
+)
 
 # The name of the database guard against double booking: the PostgreSQL exclusion constraint,
 # and the message of the SQLite triggers (migration 0002).
 NO_OVERLAP = "bookings_booking_no_overlap"
+# The same guard over every table a booking holds (its combination's too): migration 0004.
+OCCUPANCY_NO_OVERLAP = "bookings_occupancy_no_overlap"
 
-MANAGER_ONLY_FIELDS = ("table", "guest_name", "guest_phone")
+MANAGER_ONLY_FIELDS = ("table", "combination", "guest_name", "guest_phone")
 #: What `booking_update` may change, as the audit trail compares it.
-UPDATABLE_FIELDS = ["start", "end", "party_size", "table", "notes", "guest_name", "guest_phone"]
+UPDATABLE_FIELDS = ["start", "end", "party_size", "table", "combination", "notes", "guest_name", "guest_phone"]
 
 
 # --- tables ------------------------------------------------------------------------------
@@ -210,16 +218,21 @@ def _choose_table(
     start: datetime,
     end: datetime,
     table: Table | None = None,
+    combination: TableCombination | None = None,
     keep: int | None = None,
     exclude: int | None = None,
-) -> Table:
-    """Lock the candidate tables (pk order), re-read their bookings and pick one.
+) -> tuple[Table, TableCombination | None]:
+    """Lock the candidate tables (pk order), re-read what holds them and pick a place: a table,
+    or a combination (with its first table, by label, as the booking's table).
 
-    With `table` (a manager's choice) only that table, which must be active, big enough and
-    free. Otherwise `keep` (the booking's current table) when it still fits and is free, else
-    the best fit: the smallest free table with enough seats. Raises TableNotSuitable or
+    With `table` or `combination` (a manager's choice) only that one, which must be active, big
+    enough and free. Otherwise `keep` (the booking's current table) when it still fits and is
+    free, else the best fit: the smallest free table with enough seats; a party that no single
+    table seats gets the smallest free combination that does. Raises TableNotSuitable or
     TableUnavailable.
     """
+    if combination is not None:
+        return _choose_combination(party_size=party_size, start=start, end=end, only=combination, exclude=exclude)
     if table is not None:
         locked = Table.objects.select_for_update().filter(pk=table.pk).first()
         if locked is None or not locked.active:
@@ -234,6 +247,8 @@ def _choose_table(
             Table.objects.select_for_update().filter(active=True, seats__gte=party_size).order_by("pk"),
             key=best_fit_order,
         )
+        if not candidates and combinations_seating(party_size):
+            return _choose_combination(party_size=party_size, start=start, end=end, exclude=exclude)
     busy = busy_intervals(
         bookings_overlapping(tables=[t.pk for t in candidates], start=start, end=end, exclude=exclude)
     )
@@ -245,19 +260,71 @@ def _choose_table(
             f"No table for {party_size} is free at {_hhmm_on_date(start)}; the availability lists the free times.",
             field="start",
         )
-    return next((t for t in free if t.pk == keep), free[0])
+    return next((t for t in free if t.pk == keep), free[0]), None
+
+
+def _choose_combination(
+    *,
+    party_size: int,
+    start: datetime,
+    end: datetime,
+    only: TableCombination | None = None,
+    exclude: int | None = None,
+) -> tuple[Table, TableCombination]:
+    """The smallest free combination seating the party (or `only`): its tables locked in pk order."""
+    seatings = combinations_seating(party_size if only is None else 1)
+    if only is not None:
+        seatings = [seating for seating in seatings if seating.combination == only.pk]
+        if not seatings:
+            raise TableNotSuitable(f"Combination {only.name} is not in service.", field="combination")
+        if seatings[0].seats < party_size:
+            raise TableNotSuitable(
+                f"Combination {only.name} seats {seatings[0].seats}; the party is {party_size}.", field="combination"
+            )
+    members = sorted({table for seating in seatings for table in seating.tables})
+    tables = {t.pk: t for t in Table.objects.select_for_update().filter(pk__in=members).order_by("pk")}
+    busy = busy_intervals(bookings_overlapping(tables=members, start=start, end=end, exclude=exclude))
+    free = free_combinations(seatings, busy, start, end)
+    if not free:
+        if only is not None:
+            raise TableUnavailable(f"A table of {only.name} is taken at {_hhmm_on_date(start)}.", field="combination")
+        raise TableUnavailable(
+            f"No table or combination for {party_size} is free at {_hhmm_on_date(start)}.", field="start"
+        )
+    chosen = free[0]
+    lead = min((tables[pk] for pk in chosen.tables), key=lambda table: (table.label, table.pk))
+    return lead, TableCombination.objects.get(pk=chosen.combination)
+
+
+def _occupancy_write(booking: Booking) -> None:
+    """The booking's BookingTable rows: one per table it holds while active, none otherwise.
+    The database refuses a row overlapping another on its table (migration 0004)."""
+    BookingTable.objects.filter(booking=booking).delete()
+    if booking.status not in ACTIVE_STATUSES:
+        return
+    tables = {booking.table_id}
+    if booking.combination_id is not None:
+        tables |= set(booking.combination.tables.values_list("pk", flat=True))
+    BookingTable.objects.bulk_create(
+        [
+            BookingTable(booking=booking, table_id=table, start=booking.start, end=booking.end)
+            for table in sorted(tables)
+        ]
+    )
 
 
 def _save_booking(booking: Booking) -> None:
+    """Save the booking and the tables it holds, in one savepoint; an overlap the database
+    refuses (either guard) is TableUnavailable."""
     try:
         with transaction.atomic():
             booking.save()
+            _occupancy_write(booking)
     except IntegrityError as error:
-        if NO_OVERLAP not in str(error):
+        if NO_OVERLAP not in str(error) and OCCUPANCY_NO_OVERLAP not in str(error):
             raise
-        raise TableUnavailable(
-            f"Table {booking.table.label} was just taken at {_hhmm_on_date(booking.start)}.", field="start"
-        ) from error
+        place = booking.combination.name if booking.combination_id else f"Table {booking.table.label}"
+        raise TableUnavailable(f"{place} was just taken at {_hhmm_on_date(booking.start)}.", field="start") from error
 
 
 @transaction.atomic
@@ -270,11 +337,13 @@ def booking_create(
     guest_name: str = "",
     guest_phone: str = "",
     table: Table | None = None,
+    combination: TableCombination | None = None,
     now: datetime | None = None,
 ) -> Booking:
-    """Book a table. A customer books for themselves and the table is chosen for them (best
-    fit); a manager may book for a guest (`guest_name`, `guest_phone`) and choose the table, and
-    so may an integration with `bookings:write`, which always books for a guest.
+    """Book a table (or a combination of tables, for a party no single table seats). A customer
+    books for themselves and the table is chosen for them (best fit); a manager may book for a
+    guest (`guest_name`, `guest_phone`) and choose the table or combination, and so may an
+    integration with `bookings:write`, which always books for a guest.
 
     Raises PermissionDenied (a non-manager choosing a table or naming a guest), InvalidInput,
     PartyTooLarge, TooSoon, TooFarAhead, OutsideOpeningHours, OffGrid, AlreadyBooked (the
@@ -283,7 +352,7 @@ def booking_create(
     """
     staff = is_manager_for(actor, BOOKINGS_WRITE)
     guest_name, guest_phone = guest_name.strip(), guest_phone.strip()
-    if not staff and (table is not None or guest_name or guest_phone):
+    if not staff and (table is not None or combination is not None or guest_name or guest_phone):
         field = "table" if table is not None else "guest_name"
         raise PermissionDenied("Only the restaurant's managers choose a table or book for a guest.", field=field)
     if guest_phone and not guest_name:
@@ -303,7 +372,9 @@ def booking_create(
     if customer is not None and not staff:
         _lock_customer(customer)
         _check_no_clash(customer=customer, start=start, end=end)
-    chosen = _choose_table(party_size=party_size, start=start, end=end, table=table)
+    chosen, chosen_combination = _choose_table(
+        party_size=party_size, start=start, end=end, table=table, combination=combination
+    )
     booking = Booking(
         customer=customer,
         guest_name=guest_name,
@@ -312,6 +383,7 @@ def booking_create(
         start=start,
         end=end,
         table=chosen,
+        combination=chosen_combination,
         notes=notes,
         created_by=None if is_integration(actor) else actor,
     )
@@ -412,10 +484,16 @@ def _time_party_and_table_apply(
     start = _utc(data["start"]) if "start" in data else booking.start
     party_size = data.get("party_size", booking.party_size)
     table = data.get("table")
+    combination = data.get("combination")
     moved = start != booking.start
     if party_size < 1:
         raise InvalidInput("A party is at least 1 person.", field="party_size")
-    if not (moved or party_size != booking.party_size or (table is not None and table.pk != booking.table_id)):
+    if not (
+        moved
+        or party_size != booking.party_size
+        or (table is not None and (table.pk != booking.table_id or booking.combination_id is not None))
+        or (combination is not None and combination.pk != booking.combination_id)
+    ):
         return {}
     rules = booking_rules_load(day=_restaurant_time(start).date(), staff=staff, now=now)
     if party_size != booking.party_size:
@@ -428,8 +506,14 @@ def _time_party_and_table_apply(
     if booking.customer_id is not None and not staff and moved:
         _lock_customer(actor)
         _check_no_clash(customer=actor, start=start, end=end, exclude=booking.pk)
-    chosen = _choose_table(
-        party_size=party_size, start=start, end=end, table=table, keep=booking.table_id, exclude=booking.pk
+    chosen, chosen_combination = _choose_table(
+        party_size=party_size,
+        start=start,
+        end=end,
+        table=table,
+        combination=combination,
+        keep=booking.table_id if booking.combination_id is None else None,
+        exclude=booking.pk,
     )
     changes: dict[str, list[Any]] = {}
     if moved:
@@ -439,7 +523,11 @@ def _time_party_and_table_apply(
         changes["party_size"] = [booking.party_size, party_size]
     if chosen.pk != booking.table_id:
         changes["table"] = [booking.table.label, chosen.label]
+    if getattr(chosen_combination, "pk", None) != booking.combination_id:
+        before = booking.combination.name if booking.combination_id else None
+        changes["combination"] = [before, getattr(chosen_combination, "name", None)]
     booking.start, booking.end, booking.party_size, booking.table = start, end, party_size, chosen
+    booking.combination = chosen_combination
     if moved:
         booking.reminder_sent_at = None  # a new time deserves its own reminder
     return changes
@@ -460,6 +548,7 @@ def booking_cancel(*, booking: Booking, actor: Any, now: datetime | None = None)
     previous = booking.status
     booking.status = BookingStatus.CANCELLED
     booking.save(update_fields=["status", "updated"])
+    _occupancy_write(booking)  # the tables are free again
     audit_record(
         actor=actor,
         action="booking.cancel",
@@ -497,6 +586,8 @@ def booking_status_change(*, booking: Booking, actor: Any, status: str, now: dat
     previous = booking.status
     booking.status = status
     booking.save(update_fields=["status", "updated"])
+    if status not in ACTIVE_STATUSES:
+        _occupancy_write(booking)  # the tables are free again
     audit_record(
         actor=actor,
         action="booking.status_change",
