@@ -640,3 +640,88 @@ def booking_walk_in(
         now=now,
     )
     return booking_status_change(booking=booking, actor=actor, status=BookingStatus.SEATED, now=now)
+
+
+# --- table combinations ------------------------------------------------------------------
+
+
+def _combination_check(*, name: str, tables: list[Table], exclude_pk: int | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise InvalidInput("A combination needs a name.", field="name")
+    if TableCombination.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
+        raise LabelTaken(f"Another combination is called '{name}'.", field="name")
+    if len({table.pk for table in tables}) < 2:
+        raise InvalidInput("A combination joins at least two tables.", field="tables")
+    return name
+
+
+def _tables_touched(tables: list[Table]) -> None:
+    """Bump the bookings' version stamp (its triggers watch the tables, not combinations), so
+    that cached availability and booking answers change with the combinations."""
+    Table.objects.filter(pk__in=[table.pk for table in tables]).update(updated=timezone.now())
+
+
+@transaction.atomic
+def combination_create(*, actor: Any, name: str, tables: list[Table], active: bool = True) -> TableCombination:
+    """A combination the manager allows (managers). Raises PermissionDenied, InvalidInput (no name,
+    fewer than two tables) or LabelTaken (the name is used, case-insensitively)."""
+    if not is_manager_for(actor, BOOKINGS_WRITE):
+        raise PermissionDenied("Only managers define table combinations.")
+    name = _combination_check(name=name, tables=tables)
+    combination = TableCombination.objects.create(name=name, active=active)
+    combination.tables.set(tables)
+    _tables_touched(tables)
+    audit_record(
+        actor=actor,
+        action="table_combination.create",
+        target=combination,
+        changes={"name": {"before": None, "after": name}, "tables": {"before": [], "after": _labels(tables)}},
+    )
+    return combination
+
+
+def _labels(tables) -> list[str]:
+    return sorted(table.label for table in tables)
+
+
+@transaction.atomic
+def combination_update(
+    *, actor: Any, combination: TableCombination, name: str, tables: list[Table], active: bool
+) -> TableCombination:
+    """Rename, change the tables of, or (de)activate a combination (managers). Changing its
+    tables is refused with TableInUse while upcoming active bookings hold it (move them first);
+    deactivating it only stops offering it. Raises as `combination_create`, and TableInUse.
+    Locks the combination."""
+    if not is_manager_for(actor, BOOKINGS_WRITE):
+        raise PermissionDenied("Only managers define table combinations.")
+    combination = TableCombination.objects.select_for_update().get(pk=combination.pk)
+    name = _combination_check(name=name, tables=tables, exclude_pk=combination.pk)
+    before = list(combination.tables.all())
+    if {t.pk for t in before} != {t.pk for t in tables}:
+        upcoming = list(
+            Booking.objects.filter(combination=combination, status__in=ACTIVE_STATUSES, end__gt=timezone.now())
+            .order_by("start")
+            .values_list("pk", flat=True)[:20]
+        )
+        if upcoming:
+            raise TableInUse(
+                f"{combination.name} has upcoming booking(s) (#{', #'.join(map(str, upcoming))}); "
+                "move them before you change its tables.",
+                field="tables",
+                extra={"bookings": upcoming},
+            )
+    changes = {}
+    if name != combination.name:
+        changes["name"] = {"before": combination.name, "after": name}
+    if active != combination.active:
+        changes["active"] = {"before": combination.active, "after": active}
+    if _labels(before) != _labels(tables):
+        changes["tables"] = {"before": _labels(before), "after": _labels(tables)}
+    combination.name, combination.active = name, active
+    combination.save()
+    combination.tables.set(tables)
+    _tables_touched([*before, *tables])
+    if changes:
+        audit_record(actor=actor, action="table_combination.update", target=combination, changes=changes)
+    return combination
