@@ -2,15 +2,16 @@
 
 `floor_day` reads the day's schedule, the tables and the bookings starting that day, and lays
 them out on a timeline of FLOOR_STEP columns from the first opening to the last closing: tables
-as rows grouped by area, bookings as blocks placed by column. Five queries whatever the number
-of tables and bookings (settings, opening hours, closures, tables, bookings with their customer).
+as rows grouped by area, bookings as blocks placed by column. Six queries whatever the number
+of tables and bookings (settings, opening hours, closures, tables, bookings with their customer,
+the combinations with their tables).
 """
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from .enums import BookingStatus
-from .models import Booking, Table
+from .models import Booking, Table, TableCombination
 from .rules import BookingRules, booking_next_statuses, booking_rules_load
 from .selectors import booking_list_on
 
@@ -28,6 +29,7 @@ class Block:
     column: int
     span: int
     next_statuses: list[str]
+    combination: str = ""  # the combination's name, when the booking holds several tables
 
 
 @dataclass
@@ -59,6 +61,15 @@ class HourCovers:
 
 
 @dataclass(frozen=True)
+class Combination:
+    pk: int
+    name: str
+    active: bool
+    tables: list[int]
+    labels: list[str]
+
+
+@dataclass(frozen=True)
 class Floor:
     day: date
     opens: datetime | None  # None: closed that day (no columns)
@@ -70,6 +81,8 @@ class Floor:
     covers: int
     rules: BookingRules
     next_statuses: dict[int, list[str]]
+    combinations: list[Combination]
+    combination_names: dict[int, str]
 
 
 def _window(rules: BookingRules, day: date, bookings: list[Booking]) -> tuple[datetime | None, int]:
@@ -108,6 +121,19 @@ def _covers_by_hour(bookings: list[Booking], tz) -> list[HourCovers]:
     return [HourCovers(hour, count, covers) for hour, (count, covers) in sorted(hours.items())]
 
 
+def _combinations() -> list[Combination]:
+    """Every combination with its tables (few: the manager's own list), in one query."""
+    found: dict[int, Combination] = {}
+    rows = TableCombination.tables.through.objects.order_by("tablecombination__name", "table__label").values_list(
+        "tablecombination_id", "tablecombination__name", "tablecombination__active", "table_id", "table__label"
+    )
+    for pk, name, active, table, label in rows:
+        combination = found.setdefault(pk, Combination(pk, name, active, [], []))
+        combination.tables.append(table)
+        combination.labels.append(label)
+    return list(found.values())
+
+
 def floor_day(*, day: date, now: datetime | None = None) -> Floor:
     """The floor of a local date (see the module). Inactive tables show only when they hold a
     booking that day."""
@@ -119,12 +145,19 @@ def floor_day(*, day: date, now: datetime | None = None) -> Floor:
         table for table in Table.objects.order_by("area", "label", "id") if table.active or table.pk in booked_tables
     ]
     rows = {table.pk: Row(table) for table in tables}
+    combinations = _combinations()
+    members = {combination.pk: combination.tables for combination in combinations}
     next_statuses = {booking.pk: booking_next_statuses(booking=booking, now=rules.now) for booking in bookings}
     for booking in bookings:
         booking.table = rows[booking.table_id].table  # no query per booking
         placed = _place(booking, opens, columns) if opens else None
-        if placed:
-            rows[booking.table_id].blocks.append(Block(booking, *placed, next_statuses[booking.pk]))
+        if not placed:
+            continue
+        # A booking on a combination shows on each of its tables' rows.
+        for table in [booking.table_id, *members.get(booking.combination_id, ())]:
+            if table in rows and not any(block.booking is booking for block in rows[table].blocks):
+                name = next((c.name for c in combinations if c.pk == booking.combination_id), "")
+                rows[table].blocks.append(Block(booking, *placed, next_statuses[booking.pk], name))
     areas: dict[str, list[Row]] = {}
     for row in rows.values():
         areas.setdefault(row.table.area or "Tables", []).append(row)
@@ -144,4 +177,6 @@ def floor_day(*, day: date, now: datetime | None = None) -> Floor:
         covers=sum(hour.covers for hour in by_hour),
         rules=rules,
         next_statuses=next_statuses,
+        combinations=combinations,
+        combination_names={combination.pk: combination.name for combination in combinations},
     )

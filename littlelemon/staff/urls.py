@@ -32,6 +32,8 @@ urlpatterns = [
     path("floor/walk-in/", floor.floor_walk_in, name="floor_walk_in"),
     path("floor/bookings/<int:booking_id>/", floor.floor_booking, name="floor_booking"),
     path("floor/bookings/<int:booking_id>/status/", floor.floor_booking_status, name="floor_booking_status"),
+    path("floor/combinations/", floor.floor_combinations, name="floor_combinations"),
+    path("floor/combinations/<int:combination_id>/", floor.floor_combination, name="floor_combination"),
     path("deliveries/", deliveries.deliveries, name="deliveries"),
     # The delivery-crew app (staff/views/deliveries.py).
     path("deliveries/list/", deliveries.delivery_list, name="delivery_list"),

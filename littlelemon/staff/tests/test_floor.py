@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from conftest import user_with_role
 from littlelemon.audit.models import AuditEntry
+from littlelemon.bookings import services as booking_services
 from littlelemon.bookings.enums import BookingStatus
-from littlelemon.bookings.models import Booking
+from littlelemon.bookings.models import Booking, Table, TableCombination
 from littlelemon.bookings.tests.clock import TODAY, TOMORROW, local
 from littlelemon.bookings.tests.factories import BookingFactory, TableFactory
 from littlelemon.events.models import OutboxEvent
@@ -203,9 +204,10 @@ class TestTimeline:
             BookingFactory(start=EVENING, table=table, party_size=2)
             BookingFactory(start=local(TODAY, 17), table=table, customer=None, guest_name=f"G{index}")
 
-        # session, user, roles; settings, hours, closures, bookings, tables; the settings again (the
-        # layout's restaurant name); the table choices of the phone and walk-in forms
-        with django_assert_num_queries(11):
+        # session, user, roles; settings, hours, closures, bookings, tables, combinations; the
+        # settings again (the layout's restaurant name); the choices of the forms (tables twice,
+        # combinations)
+        with django_assert_num_queries(13):
             response = client.get(FLOOR)
 
         assert len(texts(response.content.decode(), css_class="timeline__block")) == 2 * size
@@ -379,3 +381,70 @@ class TestMove:
         html = manager_client().get(booking_url(booking)).content.decode()
 
         assert 'id="move"' not in html and texts(html, tag="button") == ["Log out"]
+
+
+class TestCombinations:
+    PAGES = ("/staff/floor/combinations/", "/staff/floor/combinations/{pk}/")
+
+    @pytest.fixture
+    def combination(self, dinner):
+        a, b = TableFactory(label="A", seats=4), TableFactory(label="B", seats=4)
+        return booking_services.combination_create(actor=user_with_role("manager"), name="A+B", tables=[a, b])
+
+    @pytest.mark.parametrize("role", ROLES)
+    def test_who_may_open_and_change_them(self, role, combination):
+        client = signed_in(role)
+        table = TableFactory(label="C")
+
+        for path in self.PAGES:
+            assert client.get(path.format(pk=combination.pk)).status_code == expected(role, 200)
+        created = client.post(self.PAGES[0], {"name": "B+C", "tables": [table.pk, combination.tables.first().pk]})
+        changed = client.post(self.PAGES[1].format(pk=combination.pk), {"name": "AB", "tables": [t.pk for t in
+                              combination.tables.all()]})  # fmt: skip
+
+        assert (created.status_code, changed.status_code) == (expected(role, 302), expected(role, 302))
+        names = sorted(TableCombination.objects.values_list("name", flat=True))
+        assert names == (["AB", "B+C"] if role in MANAGERS else ["A+B"])
+
+    @pytest.mark.parametrize(
+        ("data", "field", "message"),
+        [
+            ({"name": "a+b", "tables": ["A", "C"]}, "name", "Another combination is called"),
+            ({"name": "Solo", "tables": ["C"]}, "tables", "A combination joins at least two tables."),
+            ({"name": "None", "tables": []}, "tables", "Choose the tables that go together."),
+        ],
+    )
+    def test_refusals_show_next_to_their_field(self, combination, data, field, message):
+        TableFactory(label="C")
+        tables = {t.label: t.pk for t in Table.objects.all()}
+
+        response = manager_client().post(self.PAGES[0], {**data, "tables": [tables[t] for t in data["tables"]]})
+
+        html = response.content.decode()
+        assert response.status_code == 200 and message in html
+        assert list(TableCombination.objects.values_list("name", flat=True)) == ["A+B"]
+
+    def test_a_big_party_by_phone_gets_the_combination_shown_on_both_rows(self, combination):
+        client = manager_client()
+
+        client.post(NEW, {"guest_name": "Big", "party_size": 8, "day": TODAY, "time": "20:00"})
+
+        booking = Booking.objects.get()
+        assert booking.combination == combination
+        html = client.get(FLOOR).content.decode()
+        assert texts(html, css_class="timeline__block") == ["Big 8 20:00–21:30 Confirmed A+B"] * 2
+        assert text(html, id=f"booking-{booking.pk}").startswith("20:00–21:30 Big 8 A+B Confirmed")
+
+    def test_a_move_onto_the_combination_and_off_it(self, combination):
+        booking = BookingFactory(start=EVENING, table=TableFactory(label="S", seats=6), party_size=6)
+        client = manager_client()
+
+        client.post(booking_url(booking), {"combination": combination.pk})
+        booking.refresh_from_db()
+        assert (booking.combination, sorted(booking.occupancy.values_list("table__label", flat=True))) == (
+            combination,
+            ["A", "B"],
+        )
+
+        response = client.post(booking_url(booking), {"table": "", "combination": ""})
+        assert "Choose a table, or a combination of tables." in response.content.decode()

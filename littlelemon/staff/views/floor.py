@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from littlelemon.bookings import services as booking_services
 from littlelemon.bookings.enums import ACTIVE_STATUSES, BookingStatus
 from littlelemon.bookings.floor import floor_day
-from littlelemon.bookings.models import MAX_SEATS, Booking, Table
+from littlelemon.bookings.models import MAX_SEATS, Booking, Table, TableCombination
 from littlelemon.bookings.rules import booking_next_statuses
 from littlelemon.core.exceptions import ApplicationError
 from littlelemon.pages.forms import add_application_error
@@ -52,6 +52,16 @@ def _table_field(*, required: bool) -> TableChoiceField:
     )
 
 
+def _combination_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=TableCombination.objects.filter(active=True).order_by("name", "id"),
+        required=False,
+        empty_label="—",
+        label="Or tables together",
+        help_text="A combination instead of one table.",
+    )
+
+
 class GuestForm(forms.Form):
     guest_name = forms.CharField(label="Name", max_length=120)
     guest_phone = forms.CharField(label="Phone", max_length=32, required=False)
@@ -61,18 +71,38 @@ class GuestForm(forms.Form):
 
 
 class PhoneBookingForm(GuestForm):
+    combination = _combination_field()
     day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time", "step": 300}))
 
 
 class MoveForm(forms.Form):
-    table = _table_field(required=True)
+    table = TableChoiceField(
+        queryset=Table.objects.filter(active=True).order_by("area", "label", "id"), required=False, empty_label="—"
+    )
+    combination = _combination_field()
     time = forms.TimeField(
         label="New time",
         required=False,
         help_text="Leave empty to keep the time.",
         widget=forms.TimeInput(attrs={"type": "time", "step": 300}),
     )
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("table")) == bool(data.get("combination")):
+            self.add_error("table", "Choose a table, or a combination of tables.")
+        return data
+
+
+class CombinationForm(forms.Form):
+    name = forms.CharField(max_length=60, help_text='What the staff call it, e.g. "M2+M3".')
+    tables = forms.ModelMultipleChoiceField(
+        queryset=Table.objects.filter(active=True).order_by("area", "label", "id"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose the tables that go together."},
+    )
+    active = forms.BooleanField(required=False, initial=True, help_text="Offer it for parties no table seats.")
 
 
 def _day_from(value: str | None) -> date:
@@ -103,7 +133,11 @@ def _render_floor(request: HttpRequest, day: date, *, phone_form=None, walk_in_f
         "phone_form": phone_form or PhoneBookingForm(initial={"day": day, "party_size": 2}),
         "walk_in_form": walk_in_form or GuestForm(prefix="walk_in", initial={"party_size": 2}),
         "entries": [
-            (booking, [(status, STATUS_ACTIONS[status]) for status in floor.next_statuses[booking.pk]])
+            (
+                booking,
+                floor.combination_names.get(booking.combination_id) or booking.table.label,
+                [(status, STATUS_ACTIONS[status]) for status in floor.next_statuses[booking.pk]],
+            )
             for booking in floor.bookings
         ],
     }
@@ -134,6 +168,7 @@ def floor_booking_new(request: HttpRequest) -> HttpResponse:
                 guest_name=data["guest_name"],
                 guest_phone=data["guest_phone"],
                 table=data["table"],
+                combination=data["combination"],
                 notes=data["notes"],
             )
         except ApplicationError as error:
@@ -161,7 +196,7 @@ def floor_walk_in(request: HttpRequest) -> HttpResponse:
 
 
 def _booking_or_404(booking_id: int) -> Booking:
-    return get_object_or_404(Booking.objects.select_related("table", "customer"), pk=booking_id)
+    return get_object_or_404(Booking.objects.select_related("table", "customer", "combination"), pk=booking_id)
 
 
 def _booking_day(booking: Booking) -> date:
@@ -175,20 +210,21 @@ def floor_booking(request: HttpRequest, booking_id: int) -> HttpResponse:
     (POST: move it to another table, and to another time that day if given)."""
     booking = _booking_or_404(booking_id)
     day = _booking_day(booking)
-    form = MoveForm(request.POST or None, initial={"table": booking.table_id})
+    initial = {"combination": booking.combination_id} if booking.combination_id else {"table": booking.table_id}
+    form = MoveForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = {"table": form.cleaned_data["table"]}
+        place = "table" if form.cleaned_data["table"] else "combination"
+        data = {place: form.cleaned_data[place]}
         if form.cleaned_data["time"] is not None:
             data["start"] = _local(day, form.cleaned_data["time"])
         try:
             moved = booking_services.booking_update(booking=booking, actor=request.user, data=data)
         except ApplicationError as error:
-            add_application_error(form, error, field="time" if error.field == "start" else "table")
+            add_application_error(form, error, field="time" if error.field == "start" else place)
         else:
-            messages.success(
-                request,
-                f"{moved.name} moved to {moved.table.label} at {moved.start.astimezone(restaurant_tz()):%H:%M}.",
-            )
+            where = moved.combination.name if moved.combination_id else moved.table.label
+            when = moved.start.astimezone(restaurant_tz())
+            messages.success(request, f"{moved.name} moved to {where} at {when:%H:%M}.")
             return redirect(_floor_url(_booking_day(moved)))
     context = {
         "booking": booking,
@@ -218,3 +254,38 @@ def floor_booking_status(request: HttpRequest, booking_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{booking.name}: {booking.get_status_display().lower()}.")
     return redirect(_floor_url(_booking_day(booking)))
+
+
+@manager_required
+@require_http_methods(["GET", "POST"])
+def floor_combinations(request: HttpRequest) -> HttpResponse:
+    """The table combinations, and a form to add one."""
+    form = CombinationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            combination = booking_services.combination_create(actor=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(request, f"Combination {combination.name} added.")
+            return redirect("staff:floor_combinations")
+    combinations = TableCombination.objects.prefetch_related("tables").order_by("name", "id")
+    return render(request, "staff/floor/combinations.html", {"combinations": combinations, "form": form})
+
+
+@manager_required
+@require_http_methods(["GET", "POST"])
+def floor_combination(request: HttpRequest, combination_id: int) -> HttpResponse:
+    """Rename a combination, change its tables, or stop offering it."""
+    combination = get_object_or_404(TableCombination.objects.prefetch_related("tables"), pk=combination_id)
+    initial = {"name": combination.name, "tables": list(combination.tables.all()), "active": combination.active}
+    form = CombinationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking_services.combination_update(actor=request.user, combination=combination, **form.cleaned_data)
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(request, f"Combination {form.cleaned_data['name']} saved.")
+            return redirect("staff:floor_combinations")
+    return render(request, "staff/floor/combination.html", {"combination": combination, "form": form})
