@@ -182,7 +182,11 @@ def table_bookings_blocking(*, table: Table, seats: int, active: bool, now: date
         return []
     upcoming = Booking.objects.filter(table=table, status__in=ACTIVE_STATUSES, end__gt=now or timezone.now())
     if active:
-        upcoming = upcoming.filter(party_size__gt=seats)
+        upcoming = upcoming.filter(party_size__gt=seats, combination__isnull=True)
+    else:  # out of service: also the bookings holding it as part of a combination
+        upcoming = Booking.objects.filter(
+            Q(table=table) | Q(combination__tables=table), status__in=ACTIVE_STATUSES, end__gt=now or timezone.now()
+        ).distinct()
     return list(upcoming.order_by("start", "id").values_list("pk", flat=True)[:20])
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from littlelemon.accounts.permissions import is_integration, is_manager_for
@@ -127,7 +128,7 @@ def table_update(*, table: Table, data: dict[str, Any], now: datetime | None = N
 def table_delete(*, table: Table) -> None:
     """Raises TableInUse when the table has any booking on record (history is kept): deactivate it instead."""
     table = Table.objects.select_for_update().get(pk=table.pk)
-    count = Booking.objects.filter(table=table).count()
+    count = Booking.objects.filter(Q(table=table) | Q(combination__tables=table)).distinct().count()
     if count:
         raise TableInUse(
             f"Table {table.label} has {count} booking(s) on record; set active=false to take it out of service.",

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from config.env import BASE_DIR
 from littlelemon.accounts.models import User
-from littlelemon.bookings.models import Booking, Table
+from littlelemon.bookings.models import Booking, Table, TableCombination
 from littlelemon.demo import data
 from littlelemon.events.models import OutboxEvent
 from littlelemon.menu.models import Category, MenuItem
@@ -268,5 +268,9 @@ def test_seed_demo_fills_todays_floor_with_every_status(settings, freeze):
         "Elena Rossi": ("19:00", "seated"),
         "Farid Haddad": ("19:30", "confirmed"),
         "Grace Liu": ("20:00", "confirmed"),
+        "Ivan Novak": ("19:30", "confirmed"),
         "Hugo Martin": ("18:30", "cancelled"),
     }
+    combinations = {c.name: sorted(c.tables.values_list("label", flat=True)) for c in TableCombination.objects.all()}
+    assert combinations == {"M2+M3": ["M2", "M3"], "T1+T2": ["T1", "T2"]}
+    assert Booking.objects.get(guest_name="Ivan Novak").combination.name in combinations

@@ -12,7 +12,7 @@ from littlelemon.accounts.models import User
 from littlelemon.bookings import selectors as booking_selectors
 from littlelemon.bookings import services as booking_services
 from littlelemon.bookings.enums import ACTIVE_STATUSES, BookingStatus
-from littlelemon.bookings.models import Booking, Table
+from littlelemon.bookings.models import Booking, Table, TableCombination
 from littlelemon.cart import services as cart_services
 from littlelemon.cart.models import CartLine
 from littlelemon.core.exceptions import ApplicationError
@@ -54,6 +54,7 @@ class Command(BaseCommand):
             self._users()
             self._stations()
             self._tables()
+            self._combinations()
             self._bookings()
             self._floor_today()
             self._orders()
@@ -121,6 +122,13 @@ class Command(BaseCommand):
         for label, seats, area in data.TABLES:
             if not Table.objects.filter(label__iexact=label).exists():
                 booking_services.table_create(label=label, seats=seats, area=area)
+
+    def _combinations(self) -> None:
+        manager = User.objects.get(username="manager")
+        for name, labels in data.COMBINATIONS:
+            if not TableCombination.objects.filter(name__iexact=name).exists():
+                tables = list(Table.objects.filter(label__in=labels))
+                booking_services.combination_create(actor=manager, name=name, tables=tables)
 
     def _bookings(self) -> None:
         """A few upcoming bookings, made through the services at free slots, whenever the demo
