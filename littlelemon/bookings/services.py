@@ -657,12 +657,6 @@ def _combination_check(*, name: str, tables: list[Table], exclude_pk: int | None
     return name
 
 
-def _tables_touched(tables: list[Table]) -> None:
-    """Bump the bookings' version stamp (its triggers watch the tables, not combinations), so
-    that cached availability and booking answers change with the combinations."""
-    Table.objects.filter(pk__in=[table.pk for table in tables]).update(updated=timezone.now())
-
-
 @transaction.atomic
 def combination_create(*, actor: Any, name: str, tables: list[Table], active: bool = True) -> TableCombination:
     """A combination the manager allows (managers). Raises PermissionDenied, InvalidInput (no name,
@@ -672,7 +666,6 @@ def combination_create(*, actor: Any, name: str, tables: list[Table], active: bo
     name = _combination_check(name=name, tables=tables)
     combination = TableCombination.objects.create(name=name, active=active)
     combination.tables.set(tables)
-    _tables_touched(tables)
     audit_record(
         actor=actor,
         action="table_combination.create",
@@ -722,7 +715,6 @@ def combination_update(
     combination.name, combination.active = name, active
     combination.save()
     combination.tables.set(tables)
-    _tables_touched([*before, *tables])
     if changes:
         audit_record(actor=actor, action="table_combination.update", target=combination, changes=changes)
     return combination
