@@ -3,7 +3,8 @@ version stamp, as writes to tables and bookings do (core migration 0001): the av
 them, so its ETag must change with them.
 
 The triggers are made by core's `install` (SQLite: per row; PostgreSQL: per statement). Their
-numbers start at FIRST, a block of their own, so that their names never meet another migration's.
+numbers follow core migration 0003's, so that trigger names stay unique (and numbered without a
+gap, as core/tests/test_dependency_registry.py checks).
 Like migration 0004's guard, a later migration that rebuilds one of these tables on SQLite must
 install them again.
 """
@@ -13,8 +14,9 @@ import importlib
 from django.db import migrations
 
 data_versions = importlib.import_module("littlelemon.core.migrations.0001_data_versions")
+menu_stamp = importlib.import_module("littlelemon.core.migrations.0003_menu_stamp")
 
-FIRST = 100
+FIRST = menu_stamp.FIRST + len(menu_stamp.SPECS)
 SPECS = (
     ("bookings_tablecombination", ("'bookings'",), None),
     ("bookings_tablecombination_tables", ("'bookings'",), None),
