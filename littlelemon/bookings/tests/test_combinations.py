@@ -158,7 +158,7 @@ class TestDatabaseGuard:
                 cursor.execute(
                     "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'bookings_bookingtable'"
                 )
-                names = sorted(name for (name,) in cursor.fetchall())
+                names = sorted(name for (name,) in cursor.fetchall() if name.startswith(OCCUPANCY_NO_OVERLAP))
                 assert names == [f"{OCCUPANCY_NO_OVERLAP}_insert", f"{OCCUPANCY_NO_OVERLAP}_update"]
 
     def test_an_overlapping_row_on_a_member_table_is_refused(self, floor):

@@ -68,7 +68,7 @@ def test_walk_in_seat_and_move(page: Page, floor):
 
     page.get_by_role("link", name="Move Ana Lima").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ana Lima, 4")
-    page.get_by_label("Table").select_option(label="M6 (6 seats, Main room)")
+    page.get_by_label("Table", exact=True).select_option(label="M6 (6 seats, Main room)")
     page.get_by_role("button", name="Move").click()
     expect(page.locator(".message--success")).to_contain_text("Ana Lima moved to M6 at 19:00.")
     expect(page.locator(f'[data-table="{floor["spare"].pk}"] .timeline__block')).to_contain_text("Ana Lima")
@@ -82,7 +82,7 @@ def test_a_refused_move_shows_next_to_the_table(page: Page, floor):
     staff_log_in(page, "mario", PASSWORD, lands_on="/staff/orders/")
     page.goto(f"/staff/floor/bookings/{floor['ana'].pk}/")
 
-    page.get_by_label("Table").select_option(label="M6 (6 seats, Main room)")
+    page.get_by_label("Table", exact=True).select_option(label="M6 (6 seats, Main room)")
     page.get_by_role("button", name="Move").click()
 
     expect(page.locator(".field--invalid")).to_contain_text("Table M6 is taken at 19:00")
