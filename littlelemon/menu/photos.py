@@ -28,8 +28,12 @@ def photo_max_bytes() -> int:
     return settings.MENU_PHOTO_MAX_BYTES
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+def _size_label(size: int) -> str:
+    """ "5 MB", "1.5 MB", "300 KB", "1000 bytes"."""
+    for unit, label in ((1024 * 1024, "MB"), (1024, "KB")):
+        if size >= unit:
+            return f"{size / unit:.1f}".removesuffix(".0") + f" {label}"
+    return f"{size} bytes"
 
 
 def photo_process(upload, *, slug: str) -> ContentFile:
@@ -40,7 +44,7 @@ def photo_process(upload, *, slug: str) -> ContentFile:
     limit = photo_max_bytes()
     if upload.size is None or upload.size > limit:
         raise InvalidPhoto(
-            f"The photo is {_megabytes(upload.size or 0)}; at most {_megabytes(limit)} is accepted.", field="image"
+            f"The photo is {_size_label(upload.size or 0)}; at most {_size_label(limit)} is accepted.", field="image"
         )
     upload.seek(0)
     try:
