@@ -42,6 +42,12 @@ class RestaurantSettingsForm(forms.ModelForm):
         model = RestaurantSettings
         fields = GENERAL_FIELDS + ORDER_FIELDS + BOOKING_FIELDS
         labels = LABELS
+        error_messages = {
+            "tax_rate": {
+                "max_whole_digits": "The tax rate is a percentage under 100, e.g. 8.25.",
+                "max_decimal_places": "The tax rate has at most 3 decimal places.",
+            },
+        }
 
     def clean_currency(self) -> str:
         return self.cleaned_data["currency"].strip().upper()
