@@ -4,7 +4,6 @@ WCAG AA contrast of the editor's pages."""
 
 import re
 from decimal import Decimal
-from io import BytesIO
 
 import pytest
 from django.contrib.auth.models import Group
@@ -41,10 +40,17 @@ def test_upload_a_photo_mark_sold_out_and_the_customer_sees_it(page: Page, new_p
     page.get_by_role("navigation", name="Staff screens").get_by_role("link", name="Menu").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Menu")
 
-    page.get_by_role("link", name="Moussaka").click()
+    page.get_by_role("link", name="Moussaka", exact=True).click()
     page.get_by_label("Photo").set_input_files(png(tmp_path / "moussaka.png"))
+    # The test CSP is added by re-fetching documents (conftest's route), which loses a multipart
+    # body's file: this one POST goes to the server as the browser sent it (it answers a redirect,
+    # whose page comes back through the CSP route).
+    page.route(
+        "**/staff/menu/dishes/*/",
+        lambda route: route.continue_() if route.request.method == "POST" else route.fallback(),
+    )
     page.get_by_role("button", name="Save").click()
-    expect(page).to_have_url(re.compile(r"/staff/menu/#dish-\d+$"))
+    expect(page).to_have_url(re.compile(r"/staff/menu/#dish-\d+$"), timeout=15_000)
     expect(page.locator(".staff-messages")).to_contain_text("“Moussaka” saved.")
     restaurant.refresh_from_db()
     assert restaurant.image.name.startswith("menu/moussaka-") and restaurant.image.name.endswith(".jpg")
