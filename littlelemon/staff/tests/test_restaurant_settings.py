@@ -191,6 +191,20 @@ class TestSettingsForm:
         assert f'id="id_{field}_error"' in page  # next to its field
         assert snapshot() == before
 
+    @pytest.mark.parametrize("size", [1, 10])
+    def test_query_count_does_not_grow(self, manager_client, django_assert_num_queries, size):
+        for day in range(size):
+            ClosureFactory(date=date(2026, 7, 1 + day))
+            OpeningHoursFactory(weekday=day % 7, opens=time(8 + day // 7), closes=time(9 + day // 7))
+        manager_client.get(SETTINGS)
+
+        # session, user, roles, the settings row (the form), opening hours, the settings row again
+        # (the header's restaurant name, web.context_processors), closures
+        with django_assert_num_queries(7):
+            response = manager_client.get(SETTINGS)
+
+        assert response.content.decode().count("data-closure=") == size
+
     def test_csrf_is_required(self, manager):
         client = Client(enforce_csrf_checks=True)
         client.force_login(manager)
