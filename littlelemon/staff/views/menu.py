@@ -43,7 +43,6 @@ def _menu_context(*, archived: bool) -> dict:
     return {
         "sections": [(category, dishes.get(category.pk, [])) for category in categories],
         "archived": archived,
-        "last_index": len(categories) - 1,
     }
 
 
