@@ -40,6 +40,8 @@ SCREENS = (
     Screen("staff:kitchen", "Kitchen", _kitchen_or_manager),
     Screen("staff:floor", "Bookings", _manager),
     Screen("staff:deliveries", "Deliveries", _delivery_crew),
+    Screen("staff:menu", "Menu", _manager),
+    Screen("staff:settings", "Settings", _manager),
 )
 
 
