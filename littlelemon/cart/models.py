@@ -1,5 +1,6 @@
 import secrets
 from decimal import Decimal
+from typing import TYPE_CHECKING, Union
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +11,9 @@ from littlelemon.core.money import to_money
 from littlelemon.menu.models import MenuItem
 
 from .enums import MAX_QUANTITY
+
+if TYPE_CHECKING:
+    from littlelemon.accounts.models import User
 
 
 def new_cart_token() -> str:
@@ -79,3 +83,11 @@ class CartLine(TimeStampedModel):
     @property
     def price(self) -> Decimal:
         return to_money(self.unit_price * self.quantity)
+
+
+CartOwner = Union["User", GuestCart]  # a signed-in user's cart, or a guest's
+
+
+def owner_filter(owner: CartOwner) -> dict:
+    """The lookup of an owner's lines: `CartLine.objects.filter(**owner_filter(owner))`."""
+    return {"guest_cart": owner} if isinstance(owner, GuestCart) else {"user": owner}

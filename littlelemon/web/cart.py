@@ -30,7 +30,7 @@ class AccountCart:
 
     @cached_property
     def lines(self) -> list[CartLine]:
-        lines = cart_selectors.cart_get(user=self.user).lines
+        lines = cart_selectors.cart_get(owner=self.user).lines
         for line in lines:
             line.key = line.pk
         return lines
@@ -40,20 +40,20 @@ class AccountCart:
         """How many dishes in all, for the badge: one query, or none once the lines are read."""
         if "lines" in self.__dict__:
             return sum(line.quantity for line in self.lines)
-        return cart_selectors.cart_quantity(user=self.user)
+        return cart_selectors.cart_quantity(owner=self.user)
 
     def add(self, *, menuitem_id: int, quantity: int) -> tuple[MenuItem, int]:
         """Returns the dish and how many of it the cart now holds."""
-        line, _created = cart_services.cart_item_add(user=self.user, menuitem_id=menuitem_id, quantity=quantity)
+        line, _created = cart_services.cart_item_add(owner=self.user, menuitem_id=menuitem_id, quantity=quantity)
         self._changed()
         return line.menuitem, line.quantity
 
     def update(self, *, key: int, quantity: int) -> None:
-        cart_services.cart_item_update(user=self.user, line_id=key, quantity=quantity)
+        cart_services.cart_item_update(owner=self.user, line_id=key, quantity=quantity)
         self._changed()
 
     def remove(self, *, key: int) -> None:
-        cart_services.cart_item_remove(user=self.user, line_id=key)
+        cart_services.cart_item_remove(owner=self.user, line_id=key)
         self._changed()
 
     def _changed(self) -> None:

@@ -176,11 +176,11 @@ class Command(BaseCommand):
         kept = list(CartLine.objects.filter(user=customer).values_list("menuitem_id", "quantity"))
         scheduled_for = self._order_time()
         for key, fulfilment, dishes, tip, payment_method, status in missing:
-            cart_services.cart_clear(user=customer)
+            cart_services.cart_clear(owner=customer)
             try:
                 for title, quantity in dishes:
                     dish = MenuItem.objects.get(title=title)
-                    cart_services.cart_item_add(user=customer, menuitem_id=dish.pk, quantity=quantity)
+                    cart_services.cart_item_add(owner=customer, menuitem_id=dish.pk, quantity=quantity)
                 order, _ = placement.order_place(
                     customer=customer,
                     fulfilment=fulfilment,
@@ -197,7 +197,7 @@ class Command(BaseCommand):
                         transitions.order_status_change(order=order, actor=people[who], status=step)
             except (ApplicationError, MenuItem.DoesNotExist) as error:  # e.g. a dish was sold out by hand
                 self.stderr.write(f"Demo order {key} skipped: {error}")
-        cart_services.cart_clear(user=customer)
+        cart_services.cart_clear(owner=customer)
         cart_services.cart_merge(user=customer, lines=kept)
 
     def _order_time(self):
