@@ -206,8 +206,8 @@ def guest_cart_touch(*, guest_cart: GuestCart) -> None:
 @transaction.atomic
 def guest_cart_fill(*, guest_cart: GuestCart, lines: Mapping[int, int]) -> list[SkippedLine]:
     """Make the guest cart hold exactly `lines` (`{menuitem id: quantity}`, the web session's
-    cart) before a guest checkout: its lines are replaced; what cannot be added is skipped
-    and returned, as `cart_merge` does. Locks the guest cart's row."""
+    cart) before a guest checkout: its lines are replaced; dishes no longer on the menu are
+    skipped and returned. Locks the guest cart's row."""
     GuestCart.objects.select_for_update().filter(pk=guest_cart.pk).first()
     CartLine.objects.filter(guest_cart=guest_cart).delete()
     skipped: list[SkippedLine] = []
@@ -216,9 +216,7 @@ def guest_cart_fill(*, guest_cart: GuestCart, lines: Mapping[int, int]) -> list[
         item = items.get(item_id)
         if item is None:
             skipped.append(SkippedLine(item_id, quantity, SkipReason.UNKNOWN))
-        elif not item.available:
-            skipped.append(SkippedLine(item_id, quantity, SkipReason.UNAVAILABLE))
-        else:
+        else:  # a sold-out dish stays, as in an account's cart: placing the order names it
             CartLine.objects.create(
                 guest_cart=guest_cart, menuitem=item, quantity=min(quantity, MAX_QUANTITY), price_when_added=item.price
             )

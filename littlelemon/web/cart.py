@@ -17,10 +17,11 @@ from littlelemon.accounts.models import User
 from littlelemon.cart import selectors as cart_selectors
 from littlelemon.cart import services as cart_services
 from littlelemon.cart.enums import SkipReason
-from littlelemon.cart.models import CartLine
+from littlelemon.cart.models import CartLine, GuestCart
 from littlelemon.menu import selectors as menu_selectors
 from littlelemon.menu.models import MenuItem
 
+GUEST_CART_KEY = "guest_cart"  # the token of the guest cart a checkout without an account places from
 SESSION_KEY = "cart"  # [[menuitem id, quantity], ...]: JSON keeps a list of pairs (and their order) as is
 
 
@@ -155,3 +156,13 @@ def merge_guest_cart(request: HttpRequest, *, user: User, pairs: dict[int, int])
         for line in skipped
     ]
     messages.warning(request, f"Your cart is kept, except for {', '.join(left)}.")
+
+
+def guest_cart_for_checkout(request: HttpRequest) -> GuestCart:
+    """The visitor's guest cart (its token kept in the session), made on their first guest
+    checkout: repeated "Place order"s of one visit share it, so its idempotency key holds."""
+    guest_cart = cart_selectors.guest_cart_by_token(token=request.session.get(GUEST_CART_KEY) or "")
+    if guest_cart is None:
+        guest_cart = cart_services.guest_cart_create()
+        request.session[GUEST_CART_KEY] = guest_cart.token
+    return guest_cart
