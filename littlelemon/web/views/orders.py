@@ -90,7 +90,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             **request.session.get(DRAFT_KEY, {}),
             "idempotency_key": uuid.uuid4().hex,
         }
-        form = CheckoutForm(initial=initial, **form_options)
+        form = form_class(initial=initial, **form_options)
     choices = QuoteForm({"fulfilment": form["fulfilment"].value(), "tip": form["tip"].value()}).quote_data()
     context = {"form": form, "times": times, "poll": False, "guest": guest, **_summary_context(request, **choices)}
     return render(request, "web/checkout.html", context)
