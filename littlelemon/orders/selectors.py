@@ -369,7 +369,8 @@ def order_board_detail(*, order_id: int) -> Order:
 def order_board_search(*, query: str, limit: int = BOARD_SEARCH_LIMIT) -> list[Order]:
     """Orders (any day, newest first, at most `limit`) matching `query`: an order number ("#42";
     a bare "42" also matches phone numbers), part of the customer's phone number, or their name
-    (every word in the first name, last name or username). Managers only (the caller checks).
+    (every word in the first name, last name or username); for a guest's order, their name,
+    e-mail address or phone number. Managers only (the caller checks).
     One query; [] for a blank query."""
     query = " ".join(query.split())
     if not query:
@@ -389,6 +390,7 @@ def order_board_search(*, query: str, limit: int = BOARD_SEARCH_LIMIT) -> list[O
                 | Q(customer__phone__contains=word)
                 | Q(guest_name__icontains=word)
                 | Q(guest_email__icontains=word)
+                | Q(guest_phone__contains=word)
             )
     return list(_board_orders().filter(match).order_by("-created", "-id")[:limit])
 
