@@ -98,3 +98,15 @@ class TestGuestCart:
         for owners in ({"user": customer, "guest_cart": guest_cart}, {}):
             with pytest.raises(IntegrityError), transaction.atomic():
                 CartLine.objects.create(menuitem=dish, quantity=1, price_when_added=dish.price, **owners)
+
+
+def test_reading_a_guest_cart_costs_the_same_for_one_line_as_for_ten(api_client, django_assert_num_queries):
+    counts = []
+    for lines in (1, 10):
+        token = new_token(api_client)
+        for _ in range(lines):
+            api_client.post(ITEMS, {"menuitem": MenuItemFactory().pk}, HTTP_X_CART_TOKEN=token)
+        with django_assert_num_queries(2):  # the guest cart by its token, its lines with their dishes
+            response = api_client.get(CART, HTTP_X_CART_TOKEN=token)
+        counts.append(len(response.json()["items"]))
+    assert counts == [1, 10]

@@ -7,6 +7,8 @@ import uuid
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from littlelemon.accounts.tests.factories import UserFactory
@@ -233,3 +235,48 @@ class TestClaim:
 
         assert statuses == [302, 302, 429]
         assert len(mail.outbox) == 2
+
+
+def someone(role: str):
+    if role == "admin":
+        return UserFactory(is_superuser=True)
+    return UserFactory(roles=[] if role == "customer" else [role])
+
+
+class TestReadsAndAccess:
+    @pytest.mark.parametrize("role", ["anonymous", "customer", "kitchen", "delivery-crew", "manager", "admin"])
+    def test_the_tracking_page_opens_for_whoever_holds_the_link(self, client, role):
+        order = OrderFactory(customer=None, guest_name="Gina", guest_email="gina@example.com")
+        if role != "anonymous":
+            client.force_login(
+                UserFactory(is_superuser=True)
+                if role == "admin"
+                else UserFactory(roles=[] if role == "customer" else [role])
+            )
+
+        assert client.get(reverse("web:order_tracked", args=[guests.order_tracking_token(order)])).status_code == 200
+
+    @pytest.mark.parametrize("role", ["customer", "kitchen", "delivery-crew", "manager", "admin"])
+    def test_claiming_is_for_anyone_signed_in(self, client, role):
+        client.force_login(
+            UserFactory(is_superuser=True)
+            if role == "admin"
+            else UserFactory(roles=[] if role == "customer" else [role])
+        )
+
+        assert client.get(reverse("web:claim_request")).status_code == 200
+        token = guests.claim_token(user=UserFactory(), email="x@example.com")
+        assert client.get(reverse("web:claim_confirm", args=[token])).status_code == 200
+
+    def test_the_tracking_page_reads_as_much_for_one_item_as_for_five(self, client, django_assert_num_queries):
+        counts = []
+        for items in (1, 5):
+            order = OrderFactory(customer=None, guest_name="Gina", guest_email="gina@example.com", items=items)
+            path = reverse("web:order_tracked", args=[guests.order_tracking_token(order)])
+            client.get(path)  # warm the session and the restaurant's cached settings
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(path).status_code == 200
+            counts.append(len(queries))
+        assert counts[0] == counts[1], counts
+        with django_assert_num_queries(counts[0]):
+            client.get(path)
