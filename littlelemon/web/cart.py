@@ -1,7 +1,9 @@
 """The cart a page works with: a signed-in customer's (in the database) or a visitor's (in the
 session). Both go through the cart services, so the pages apply the cart API's rules (1..99 of
 an available dish, at most 100 dishes) with its messages; signing in or up folds the visitor's
-cart into the account's (`merge_guest_cart`).
+cart into the account's (`merge_guest_cart`). A guest checkout copies the session's cart into the
+visit's `GuestCart` (its token kept in the session: `guest_cart_for_checkout`) and places the
+order from it.
 
 Each line gets a `key` for the pages' forms: the line's id in an account's cart, the dish's id
 in a visitor's (whose lines are not saved).
