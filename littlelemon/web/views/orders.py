@@ -5,7 +5,8 @@ to checkout) or to order as a guest with their name, e-mail and phone: the sessi
 goes into the visit's guest cart (`orders.guests.guest_order_place`) and the guest lands on the
 order's tracking page (web/views/guest.py). "Place order" calls `order_place` with an
 idempotency key rendered into the form, so a double submission makes one order. A refusal is
-shown next to the field it concerns and what was chosen is kept, also across a trip to remove a sold-out dish (a draft in the session).
+shown next to the field it concerns and what was chosen is kept, also across a trip to remove a
+sold-out dish (a draft in the session).
 
 The order page re-fetches a small fragment while the order is under way (htmx): when the live
 stream (littlelemon/live) says one of the customer's orders changed, or every few seconds with
