@@ -204,7 +204,15 @@ def _cart_lines_locked(owner: CartOwner) -> list[CartLine]:
         CartLine.objects.select_for_update(of=("self",))
         .filter(**owner_filter(owner))
         .select_related("menuitem")
-        .only("id", "quantity", "menuitem__id", "menuitem__title", "menuitem__price", "menuitem__available")
+        .only(
+            "id",
+            "quantity",
+            "menuitem__id",
+            "menuitem__title",
+            "menuitem__price",
+            "menuitem__available",
+            "menuitem__archived",
+        )
         .order_by("pk")
     )
 
