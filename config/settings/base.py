@@ -242,6 +242,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# The back office's dish photos (littlelemon/menu/photos.py): uploads above this are refused.
+MENU_PHOTO_MAX_BYTES = env.int("MENU_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 
 # --- email -------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -251,6 +253,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Little Lemon <orders
 # the restaurant's name, with links back to the site at SITE_URL (scheme and host, no path).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 BOOKING_REMINDER_HOURS = env.int("BOOKING_REMINDER_HOURS", default=3)  # 0: no reminders
+# The bookings floor (docs/bookings-floor.md): a party is seated from this many minutes before its
+# booking starts (until it ends), and marked a no-show only this many minutes after it started.
+BOOKING_SEAT_EARLY_MINUTES = env.int("BOOKING_SEAT_EARLY_MINUTES", default=30)
+BOOKING_NO_SHOW_GRACE_MINUTES = env.int("BOOKING_NO_SHOW_GRACE_MINUTES", default=15)
 
 # --- background work: the Tasks API (django-tasks, Django 6's django.tasks) --------------
 # The queue lives in the database (django-tasks-db); `manage.py worker` runs it and the periodic
@@ -401,6 +407,7 @@ REST_FRAMEWORK = {
         # Failed log-ins of one account from addresses it never logged in from (accounts/ratelimit.py).
         "login_username": rate("THROTTLE_LOGIN_USERNAME_RATE", "10/hour"),
         "signup": rate("THROTTLE_SIGNUP_RATE", "5/min"),
+        "guest": rate("THROTTLE_GUEST_RATE", "5/min"),  # guest carts made, guest-order claims asked for
         "order": rate("THROTTLE_ORDER_RATE", "10/min"),
         "api_key": rate("THROTTLE_API_KEY_RATE", "600/min"),  # per API key, whatever its address
     },

@@ -1,13 +1,11 @@
-"""Writes to carts. Every function is scoped to one user's cart and runs in one transaction.
+"""Writes to carts. Every function is scoped to one cart and runs in one transaction.
+
+A cart's *owner* is a signed-in user or a `GuestCart` (someone ordering without an account:
+the API's `X-Cart-Token`, the web checkout's guest); the same rules and messages apply to both.
 
 Adding to a line locks it (`SELECT ... FOR UPDATE`), then decides on the locked quantity, so two
 requests adding the same dish at once both count and neither pushes the line past 99; the
 unique constraint on (user, dish) turns a race to create the same line into an addition to it.
-
-A line's identity is (user, dish, chosen options): `cart_item_add` checks and prices the choices
-with `menu.options.selection_price` (a missing required group, too many extras, a choice from
-another dish, a combo slot filled with a dish it does not offer: each an InvalidInput naming the
-group or slot, nothing written) and adds to the line with the same options, or makes a new one.
 
 A visitor who has not signed in keeps a *guest cart* outside the database (the web pages keep
 it in the session): `guest_cart_add/update/remove` apply the same rules, with the same errors
@@ -17,9 +15,11 @@ account's cart when they sign in or up.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 
 from littlelemon.accounts.models import User
 from littlelemon.core.models import MAX_ID
@@ -29,7 +29,7 @@ from littlelemon.menu.options import NO_SELECTION, PricedSelection, catalog_load
 
 from .enums import MAX_LINES, MAX_QUANTITY, SkipReason
 from .exceptions import CartFull, CartLineNotFound, ItemUnavailable, QuantityLimit, UnknownMenuItem
-from .models import CartLine
+from .models import CartLine, CartOwner, GuestCart, owner_filter
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,9 @@ class SkippedLine:
     reason: SkipReason
 
 
-def _line_lookup(*, user: User, menuitem: MenuItem, options_key: str = "") -> QuerySet[CartLine]:
-    """The one place that knows what makes a line unique: (dish, options)."""
-    return CartLine.objects.filter(user=user, menuitem=menuitem, options_key=options_key)
+def _line_lookup(*, owner: CartOwner, menuitem: MenuItem, options_key: str = "") -> QuerySet[CartLine]:
+    """The one place that knows what makes a line unique: the dish today, (dish, options) later."""
+    return CartLine.objects.filter(**owner_filter(owner), menuitem=menuitem, options_key=options_key)
 
 
 def _check_quantity(quantity: int) -> None:
@@ -72,6 +72,8 @@ def _orderable_item(*, menuitem_id: int) -> MenuItem:
     )
     if item is None:
         raise UnknownMenuItem(f"There is no dish with id {menuitem_id}.", field="menuitem")
+    if item.archived:
+        raise ItemUnavailable(f"{item.title} is no longer on the menu.", field="menuitem")
     if not item.available:
         raise ItemUnavailable(f"{item.title} is sold out.", field="menuitem")
     return item
@@ -85,11 +87,17 @@ def _selection_priced(*, item: MenuItem, choices: object, slots: object) -> Pric
     return selection_price(catalog=catalog_load([item]), dish=item, choices=choices, slots=slots)
 
 
+def _options_set(line: CartLine, priced: PricedSelection | None) -> None:
+    """Give a line just written its price with options, as the cart's selectors do."""
+    line.options_unit_price = priced.unit_price if priced else None
+    line.options_snapshot = priced.snapshot if priced else []
+    line.options_problem = ""
+
+
 def _line_add(
-    *, user: User, item: MenuItem, quantity: int, cap: bool, priced: PricedSelection | None = None
+    *, owner: CartOwner, item: MenuItem, quantity: int, cap: bool, priced: PricedSelection | None = None
 ) -> tuple[CartLine, bool]:
-    """Add `quantity` of `item` (with the options `priced`) to the user's line for it, creating
-    the line if needed.
+    """Add `quantity` of `item` to the owner's line for it, creating the line if needed.
 
     Returns (line, created). Past 99 the line is capped when `cap`, else QuantityLimit.
     Must run inside a transaction: it locks the line (`SELECT ... FOR UPDATE`) before deciding.
@@ -97,7 +105,7 @@ def _line_add(
     key = priced.key if priced else ""
     selection = priced.selection if priced else NO_SELECTION
     unit_price = priced.unit_price if priced else item.price
-    lines = _line_lookup(user=user, menuitem=item, options_key=key)
+    lines = _line_lookup(owner=owner, menuitem=item, options_key=key)
     for _attempt in range(2):
         line = lines.select_for_update(of=("self",)).select_related("menuitem").first()
         if line is not None:
@@ -109,12 +117,12 @@ def _line_add(
             line.save(update_fields=["quantity", "price_when_added", "updated"])
             _options_set(line, priced)
             return line, False
-        if CartLine.objects.filter(user=user).count() >= MAX_LINES:
+        if CartLine.objects.filter(**owner_filter(owner)).count() >= MAX_LINES:
             raise _cart_full()
         try:
             with transaction.atomic():
                 line = CartLine.objects.create(
-                    user=user,
+                    **owner_filter(owner),
                     menuitem=item,
                     quantity=min(quantity, MAX_QUANTITY),
                     price_when_added=unit_price,
@@ -128,38 +136,30 @@ def _line_add(
     raise QuantityLimit(f"Could not add {item.title}: please try again.", field="quantity")  # pragma: no cover
 
 
-def _options_set(line: CartLine, priced: PricedSelection | None) -> None:
-    """Give a line just written its price with options, as the cart's selectors do."""
-    line.options_unit_price = priced.unit_price if priced else None
-    line.options_snapshot = priced.snapshot if priced else []
-    line.options_problem = ""
-
-
 @transaction.atomic
 def cart_item_add(
-    *, user: User, menuitem_id: int, quantity: int, choices: object = None, slots: object = None
+    *, owner: CartOwner, menuitem_id: int, quantity: int, choices: object = None, slots: object = None
 ) -> tuple[CartLine, bool]:
     """Put `quantity` (1..99) of a dish, with the options chosen (`choices`: choice ids; for a
-    combo `slots`: `[{"slot", "dish", "choices"}]`), in the user's cart, or add it to the line
-    with the same dish and options.
+    combo `slots`: `[{"slot", "dish", "choices"}]`), in the owner's cart, or add it to the line
+    with the same dish and options. OptionsInvalid (menu.exceptions) for choices against the
+    dish's rules, nothing written.
 
     Returns (line, created). Raises UnknownMenuItem, ItemUnavailable, QuantityLimit (the line
-    would pass 99), CartFull, or an OptionsInvalid (menu.exceptions: a required group left
-    empty, too many choices, a choice not the dish's or unavailable, a combo slot empty or
-    filled with a dish it does not offer), nothing written. Takes a row lock on the line by
-    updating it.
+    would pass 99) or CartFull. Takes a row lock on the line by updating it.
     """
     _check_quantity(quantity)
     item = _orderable_item(menuitem_id=menuitem_id)
     priced = _selection_priced(item=item, choices=choices, slots=slots)
-    return _line_add(user=user, item=item, quantity=quantity, cap=False, priced=priced)
+    return _line_add(owner=owner, item=item, quantity=quantity, cap=False, priced=priced)
 
 
 @transaction.atomic
-def cart_item_update(*, user: User, line_id: int, quantity: int) -> CartLine:
-    """Set a line's quantity (1..99). Raises CartLineNotFound for a line that is not the user's."""
+def cart_item_update(*, owner: CartOwner, line_id: int, quantity: int) -> CartLine:
+    """Set a line's quantity (1..99). Raises CartLineNotFound for a line that is not the owner's."""
     _check_quantity(quantity)
-    line = CartLine.objects.select_for_update().select_related("menuitem").filter(pk=line_id, user=user).first()
+    lines = CartLine.objects.select_for_update().select_related("menuitem")
+    line = lines.filter(pk=line_id, **owner_filter(owner)).first()
     if line is None:
         raise CartLineNotFound()
     line.quantity = quantity
@@ -169,17 +169,17 @@ def cart_item_update(*, user: User, line_id: int, quantity: int) -> CartLine:
 
 
 @transaction.atomic
-def cart_item_remove(*, user: User, line_id: int) -> None:
-    """Raises CartLineNotFound for a line that is not the user's."""
-    deleted, _ = CartLine.objects.filter(pk=line_id, user=user).delete()
+def cart_item_remove(*, owner: CartOwner, line_id: int) -> None:
+    """Raises CartLineNotFound for a line that is not the owner's."""
+    deleted, _ = CartLine.objects.filter(pk=line_id, **owner_filter(owner)).delete()
     if not deleted:
         raise CartLineNotFound()
 
 
 @transaction.atomic
-def cart_clear(*, user: User) -> int:
-    """Empty the user's cart; returns how many lines were removed."""
-    deleted, _ = CartLine.objects.filter(user=user).delete()
+def cart_clear(*, owner: CartOwner) -> int:
+    """Empty the owner's cart; returns how many lines were removed."""
+    deleted, _ = CartLine.objects.filter(**owner_filter(owner)).delete()
     return deleted
 
 
@@ -218,13 +218,50 @@ def cart_merge(*, user: User, lines: Iterable[tuple[object, object]]) -> list[Sk
         item = items.get(item_id)
         if item is None:
             skipped.append(SkippedLine(item_id, quantity, SkipReason.UNKNOWN))
-        elif not item.available:
+        elif not item.orderable:
             skipped.append(SkippedLine(item_id, quantity, SkipReason.UNAVAILABLE))
         else:
             try:
-                _line_add(user=user, item=item, quantity=min(quantity, MAX_QUANTITY), cap=True)
+                _line_add(owner=user, item=item, quantity=min(quantity, MAX_QUANTITY), cap=True)
             except CartFull:
                 skipped.append(SkippedLine(item_id, quantity, SkipReason.CART_FULL))
+    return skipped
+
+
+# --- a guest's cart in the database (the API's cart token, the web's guest checkout) ---------
+
+
+def guest_cart_create() -> GuestCart:
+    """A new, empty guest cart with a fresh random token (callers throttle this: sign-up's rate)."""
+    return GuestCart.objects.create()
+
+
+def guest_cart_touch(*, guest_cart: GuestCart) -> None:
+    """Note that the guest cart is in use (`last_seen`, by which old ones can be purged); writes at
+    most once an hour."""
+    now = timezone.now()
+    if guest_cart.last_seen < now - timedelta(hours=1):
+        GuestCart.objects.filter(pk=guest_cart.pk).update(last_seen=now)
+        guest_cart.last_seen = now
+
+
+@transaction.atomic
+def guest_cart_fill(*, guest_cart: GuestCart, lines: Mapping[int, int]) -> list[SkippedLine]:
+    """Make the guest cart hold exactly `lines` (`{menuitem id: quantity}`, the web session's
+    cart) before a guest checkout: its lines are replaced; dishes no longer on the menu are
+    skipped and returned. Locks the guest cart's row."""
+    GuestCart.objects.select_for_update().filter(pk=guest_cart.pk).first()
+    CartLine.objects.filter(guest_cart=guest_cart).delete()
+    skipped: list[SkippedLine] = []
+    items = MenuItem.objects.in_bulk(list(lines)[:MAX_LINES])
+    for item_id, quantity in list(lines.items())[:MAX_LINES]:
+        item = items.get(item_id)
+        if item is None:
+            skipped.append(SkippedLine(item_id, quantity, SkipReason.UNKNOWN))
+        else:  # a sold-out dish stays, as in an account's cart: placing the order names it
+            CartLine.objects.create(
+                guest_cart=guest_cart, menuitem=item, quantity=min(quantity, MAX_QUANTITY), price_when_added=item.price
+            )
     return skipped
 
 
@@ -236,15 +273,14 @@ def guest_cart_add(*, lines: Mapping[int, int], menuitem_id: int, quantity: int)
 
     Returns the new mapping (the given one is not changed) and the dish. Raises what
     `cart_item_add` raises, with the same messages: QuantityLimit, UnknownMenuItem,
-    ItemUnavailable, CartFull, and OptionsInvalid for a dish with options (a visitor's cart
-    keeps plain dishes only). One query (the dish) for a dish without options.
+    ItemUnavailable, CartFull. One query (the dish).
     """
     _check_quantity(quantity)
     item = _orderable_item(menuitem_id=menuitem_id)
     try:
         _selection_priced(item=item, choices=None, slots=None)
     except OptionsInvalid:
-        # A visitor's cart keeps dish ids only: a dish that needs choices (or a combo) waits for an account.
+        # A visitor's session cart keeps dish ids only: a dish that needs choices waits for an account.
         raise OptionsInvalid(f"Sign in to choose the options of {item.title}.", field="choices") from None
     in_cart = lines.get(item.pk, 0)
     if in_cart + quantity > MAX_QUANTITY:

@@ -4,18 +4,19 @@ from django.db.models import Count
 
 from .enums import Allergen
 from .models import Category, ComboSlot, ComboSlotOption, MenuItem, MenuItemOptionGroup, OptionChoice, OptionGroup
-from .selectors import category_list
+from .selectors import category_list_all
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("title", "slug", "position", "item_count")
+    list_display = ("title", "slug", "position", "hidden", "item_count")
     list_editable = ("position",)
+    list_filter = ("hidden",)
     search_fields = ("title", "slug")
     prepopulated_fields = {"slug": ("title",)}
 
     def get_queryset(self, request):
-        return category_list()
+        return category_list_all()  # hidden categories too: the admin is the owner's
 
     @admin.display(description="dishes", ordering="item_count")
     def item_count(self, category: Category) -> int:
@@ -65,11 +66,12 @@ class ComboSlotInline(admin.TabularInline):
 @admin.register(MenuItem)
 class MenuItemAdmin(admin.ModelAdmin):
     form = MenuItemForm
-    list_display = ("title", "category", "price", "available", "featured", "position")
+    list_display = ("title", "category", "price", "available", "featured", "archived", "position")
     list_editable = ("price", "available", "featured", "position")
     inlines = (MenuItemOptionGroupInline, ComboSlotInline)
     list_filter = (
         "category",
+        "archived",
         "available",
         "featured",
         "is_combo",
@@ -84,7 +86,7 @@ class MenuItemAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     fieldsets = (
         (None, {"fields": ("title", "slug", "category", "description", "price", "image", "position")}),
-        ("On the menu", {"fields": ("available", "featured", "is_combo")}),
+        ("On the menu", {"fields": ("available", "featured", "archived", "is_combo")}),
         ("Dietary", {"fields": ("vegetarian", "vegan", "gluten_free", "dairy_free", "nut_free", "allergens")}),
     )
 

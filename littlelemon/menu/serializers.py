@@ -15,7 +15,7 @@ class CategorySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Category
-        fields = ("id", "slug", "title", "position", "item_count")
+        fields = ("id", "slug", "title", "position", "hidden", "item_count")
         read_only_fields = ("id", "item_count")
 
     def validate_slug(self, value: str) -> str:
@@ -73,6 +73,7 @@ class MenuItemSerializer(serializers.ModelSerializer):
             "allergens",
             "image",
             "position",
+            "archived",
             "is_combo",
             "has_options",
         )

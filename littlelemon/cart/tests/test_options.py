@@ -40,8 +40,8 @@ def ids(*names):
 
 class TestLineIdentity:
     def test_same_dish_different_options_are_two_lines(self, customer, burger):
-        services.cart_item_add(user=customer, menuitem_id=burger.pk, quantity=1, choices=ids("Regular", "Cheese"))
-        services.cart_item_add(user=customer, menuitem_id=burger.pk, quantity=2, choices=ids("Large"))
+        services.cart_item_add(owner=customer, menuitem_id=burger.pk, quantity=1, choices=ids("Regular", "Cheese"))
+        services.cart_item_add(owner=customer, menuitem_id=burger.pk, quantity=2, choices=ids("Large"))
 
         lines = CartLine.objects.filter(user=customer).order_by("id")
         assert [(line.quantity, line.selection["choices"]) for line in lines] == [
@@ -51,10 +51,10 @@ class TestLineIdentity:
 
     def test_same_options_in_another_order_add_to_the_same_line(self, customer, burger):
         first, created = services.cart_item_add(
-            user=customer, menuitem_id=burger.pk, quantity=1, choices=ids("Bacon", "Regular", "Cheese")
+            owner=customer, menuitem_id=burger.pk, quantity=1, choices=ids("Bacon", "Regular", "Cheese")
         )
         again, created_again = services.cart_item_add(
-            user=customer, menuitem_id=burger.pk, quantity=3, choices=ids("Cheese", "Bacon", "Regular")
+            owner=customer, menuitem_id=burger.pk, quantity=3, choices=ids("Cheese", "Bacon", "Regular")
         )
 
         assert (created, created_again, again.pk) == (True, False, first.pk)
@@ -64,8 +64,8 @@ class TestLineIdentity:
 
     def test_a_plain_dish_keeps_one_line_with_an_empty_key(self, customer):
         dish = MenuItemFactory()
-        services.cart_item_add(user=customer, menuitem_id=dish.pk, quantity=1)
-        services.cart_item_add(user=customer, menuitem_id=dish.pk, quantity=1)
+        services.cart_item_add(owner=customer, menuitem_id=dish.pk, quantity=1)
+        services.cart_item_add(owner=customer, menuitem_id=dish.pk, quantity=1)
 
         assert list(CartLine.objects.values_list("options_key", "quantity", "selection")) == [("", 2, {})]
 
@@ -86,7 +86,7 @@ class TestApi:
         assert body["selection"] == {"choices": ids("Large", "Egg")}
 
     def test_the_cart_prices_lines_with_their_options_at_todays_prices(self, client_as, customer, burger):
-        services.cart_item_add(user=customer, menuitem_id=burger.pk, quantity=2, choices=ids("Regular", "Bacon"))
+        services.cart_item_add(owner=customer, menuitem_id=burger.pk, quantity=2, choices=ids("Regular", "Bacon"))
         OptionChoice.objects.filter(name="Bacon").update(price_delta=Decimal("1.75"))
 
         body = client_as(customer).get(CART).json()
@@ -95,7 +95,7 @@ class TestApi:
         assert body["total"] == "28.50"
 
     def test_a_line_whose_choice_ran_out_says_so(self, client_as, customer, burger):
-        services.cart_item_add(user=customer, menuitem_id=burger.pk, quantity=1, choices=ids("Regular", "Bacon"))
+        services.cart_item_add(owner=customer, menuitem_id=burger.pk, quantity=1, choices=ids("Regular", "Bacon"))
         OptionChoice.objects.filter(name="Bacon").update(available=False)
 
         [item] = client_as(customer).get(CART).json()["items"]
@@ -182,10 +182,10 @@ def test_the_cart_is_a_fixed_number_of_queries_whatever_its_options(
             for position in range(size)
         ]
         choices = [choice.pk for group in groups for choice in group.choices.all()]
-        services.cart_item_add(user=customer, menuitem_id=dish.pk, quantity=1, choices=choices)
+        services.cart_item_add(owner=customer, menuitem_id=dish.pk, quantity=1, choices=choices)
         deal = combo_with_slots(title=f"Deal {index}", slots=[("A side", [(fries, "0"), (dish, "1.00")])])
         services.cart_item_add(
-            user=customer, menuitem_id=deal.pk, quantity=1, slots=[{"slot": deal.slots.get().pk, "dish": fries.pk}]
+            owner=customer, menuitem_id=deal.pk, quantity=1, slots=[{"slot": deal.slots.get().pk, "dish": fries.pk}]
         )
     client = client_as(customer)
 

@@ -8,13 +8,18 @@ with `importlib.import_module("littlelemon.core.migrations._stamp_triggers")`.
 
 import importlib
 
-_MODULES = ("0001_data_versions", "0003_menu_stamp", "0006_menu_options_stamp")
+_MODULES = (
+    "littlelemon.core.migrations.0001_data_versions",
+    "littlelemon.core.migrations.0003_menu_stamp",
+    "littlelemon.bookings.migrations.0005_combination_stamps",
+    "littlelemon.core.migrations.0006_menu_options_stamp",
+)
 
 
 def _numbered_specs():
     for name in _MODULES:
         try:
-            module = importlib.import_module(f"littlelemon.core.migrations.{name}")
+            module = importlib.import_module(name)
         except ModuleNotFoundError:  # pragma: no cover (a branch without it)
             continue
         first = getattr(module, "FIRST", 0)

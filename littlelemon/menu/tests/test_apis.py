@@ -49,6 +49,7 @@ class TestRead:
             "allergens": ["milk"],
             "image": None,
             "position": 3,
+            "archived": False,
             "is_combo": False,
             "has_options": False,
             "option_groups": [],

@@ -17,9 +17,9 @@ def test_the_receipt_lists_options_and_combo_components(place_order, diner):
     size = group_with_choices(dish=burger, name="Size", min_choices=1, choices=[("Large", "2.25")])
     deal = combo_with_slots(price="18.00", slots=[("A main", [(burger, "1.00")])])
     large = size.choices.get().pk
-    cart_services.cart_item_add(user=diner, menuitem_id=burger.pk, quantity=1, choices=[large])
+    cart_services.cart_item_add(owner=diner, menuitem_id=burger.pk, quantity=1, choices=[large])
     cart_services.cart_item_add(
-        user=diner,
+        owner=diner,
         menuitem_id=deal.pk,
         quantity=1,
         slots=[{"slot": deal.slots.get().pk, "dish": burger.pk, "choices": [large]}],

@@ -43,9 +43,9 @@ def test_items_keep_the_options_and_their_price_rounded_half_up(customer, burger
     fries = MenuItemFactory(title="Fries", price=Decimal("3.00"))
     deal = combo_with_slots(price="17.05", slots=[("A main", [(burger, "0")]), ("A side", [(fries, "0.40")])])
     main, side = deal.slots.all()
-    cart_services.cart_item_add(user=customer, menuitem_id=burger.pk, quantity=3, choices=ids("Large", "Bacon"))
+    cart_services.cart_item_add(owner=customer, menuitem_id=burger.pk, quantity=3, choices=ids("Large", "Bacon"))
     cart_services.cart_item_add(
-        user=customer,
+        owner=customer,
         menuitem_id=deal.pk,
         quantity=1,
         slots=[{"slot": main.pk, "dish": burger.pk, "choices": ids("Regular")}, {"slot": side.pk, "dish": fries.pk}],
@@ -76,7 +76,7 @@ def test_items_keep_the_options_and_their_price_rounded_half_up(customer, burger
 
 
 def test_a_choice_that_ran_out_since_refuses_the_order_and_writes_nothing(client_as, customer, burger):
-    cart_services.cart_item_add(user=customer, menuitem_id=burger.pk, quantity=1, choices=ids("Regular", "Bacon"))
+    cart_services.cart_item_add(owner=customer, menuitem_id=burger.pk, quantity=1, choices=ids("Regular", "Bacon"))
     OptionChoice.objects.filter(name="Bacon").update(available=False)
 
     response = client_as(customer).post("/api/v1/orders/", {"fulfilment": "pickup"})
@@ -89,7 +89,7 @@ def test_a_choice_that_ran_out_since_refuses_the_order_and_writes_nothing(client
 
 
 def test_the_api_shows_each_items_options(client_as, customer, burger):
-    cart_services.cart_item_add(user=customer, menuitem_id=burger.pk, quantity=2, choices=ids("Large", "Cheese"))
+    cart_services.cart_item_add(owner=customer, menuitem_id=burger.pk, quantity=2, choices=ids("Large", "Cheese"))
     client = client_as(customer)
 
     placed = client.post("/api/v1/orders/", {"fulfilment": "pickup"}).json()
@@ -115,10 +115,10 @@ def test_placing_with_options_is_a_fixed_number_of_queries(client_as, customer, 
             for position in range(size)
         ]
         choices = [choice.pk for group in groups for choice in group.choices.all()]
-        cart_services.cart_item_add(user=customer, menuitem_id=dish.pk, quantity=1, choices=choices)
+        cart_services.cart_item_add(owner=customer, menuitem_id=dish.pk, quantity=1, choices=choices)
         deal = combo_with_slots(title=f"Deal {index}", slots=[("A side", [(side, "0"), (dish, "1.00")])])
         cart_services.cart_item_add(
-            user=customer, menuitem_id=deal.pk, quantity=1, slots=[{"slot": deal.slots.get().pk, "dish": side.pk}]
+            owner=customer, menuitem_id=deal.pk, quantity=1, slots=[{"slot": deal.slots.get().pk, "dish": side.pk}]
         )
     client = client_as(customer)
 

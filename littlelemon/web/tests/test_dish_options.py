@@ -173,7 +173,7 @@ def test_the_order_page_the_boards_page_and_the_kitchens_ticket_show_the_options
     client, customer, manager, kitchen_user, burger
 ):
     cart_services.cart_item_add(
-        user=customer, menuitem_id=burger.pk, quantity=1, choices=[choice("Large").pk, choice("Egg").pk]
+        owner=customer, menuitem_id=burger.pk, quantity=1, choices=[choice("Large").pk, choice("Egg").pk]
     )
     order, _ = placement.order_place(customer=customer, fulfilment="pickup")
     Order.objects.filter(pk=order.pk).update(status="accepted")  # the kitchen cooks accepted orders

@@ -1,6 +1,4 @@
-"""`OrderItem.options`: the chosen options' names and prices, as they were when the order was
-placed. On SQLite the new column rebuilds orders_orderitem, which drops its version-stamp
-triggers (core migration 0001): the last step puts them back."""
+"""`OrderItem.options`: the chosen options' names and prices, as they were when the order was placed."""
 
 import importlib
 
@@ -10,14 +8,15 @@ stamp_triggers = importlib.import_module("littlelemon.core.migrations._stamp_tri
 
 
 def orderitem_triggers_reinstall(apps, schema_editor):
+    """The column additions rebuild orders_orderitem on SQLite, which drops its version-stamp triggers."""
     stamp_triggers.reinstall_on_sqlite(schema_editor, {"orders_orderitem"})
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0006_order_status_changed_at'),
-        ('core', '0001_data_versions'),
+        ("core", "0001_data_versions"),
+        ('orders', '0007_guest_orders'),
     ]
 
     operations = [

@@ -1,7 +1,4 @@
-"""A cart line's identity becomes (user, dish, chosen options): `selection` and `options_key`.
-
-On SQLite the new columns and the swapped unique constraint rebuild cart_cartline, which drops
-its version-stamp triggers (core migration 0001): the last step puts them back."""
+"""A cart line's identity becomes (owner, dish, chosen options): `selection` and `options_key`."""
 
 import importlib
 
@@ -12,15 +9,16 @@ stamp_triggers = importlib.import_module("littlelemon.core.migrations._stamp_tri
 
 
 def cartline_triggers_reinstall(apps, schema_editor):
+    """The column additions rebuild cart_cartline on SQLite, which drops its version-stamp triggers."""
     stamp_triggers.reinstall_on_sqlite(schema_editor, {"cart_cartline"})
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cart', '0001_initial'),
-        ('core', '0001_data_versions'),
-        ('menu', '0006_options_and_combos'),
+        ("core", "0001_data_versions"),
+        ('cart', '0002_guest_cart'),
+        ('menu', '0007_options_and_combos'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -28,6 +26,10 @@ class Migration(migrations.Migration):
         migrations.RemoveConstraint(
             model_name='cartline',
             name='cart_line_unique_dish',
+        ),
+        migrations.RemoveConstraint(
+            model_name='cartline',
+            name='cart_line_unique_guest_dish',
         ),
         migrations.AddField(
             model_name='cartline',
@@ -42,6 +44,10 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='cartline',
             constraint=models.UniqueConstraint(fields=('user', 'menuitem', 'options_key'), name='cart_line_unique_dish_options'),
+        ),
+        migrations.AddConstraint(
+            model_name='cartline',
+            constraint=models.UniqueConstraint(condition=models.Q(('guest_cart__isnull', False)), fields=('guest_cart', 'menuitem', 'options_key'), name='cart_line_unique_guest_dish_options'),
         ),
         migrations.RunPython(cartline_triggers_reinstall, migrations.RunPython.noop),
     ]
