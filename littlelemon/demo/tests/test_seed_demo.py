@@ -66,7 +66,7 @@ def test_seed_demo_refuses_with_debug_off_unless_forced(settings):
     assert counts() == (0, 0, 0)
 
     call_command("seed_demo", "--force", "--quiet-logins")
-    assert counts()[1] == 42
+    assert counts()[1] == 44
 
 
 def test_seed_demo_lays_out_the_floor_and_books_valid_upcoming_tables(settings):
