@@ -34,6 +34,7 @@ pytestmark = pytest.mark.django_db
 MIGRATIONS = [
     importlib.import_module("littlelemon.core.migrations.0001_data_versions"),
     importlib.import_module("littlelemon.core.migrations.0003_menu_stamp"),
+    importlib.import_module("littlelemon.recommendations.migrations.0002_recommendations_stamp"),
 ]
 STAMPS_TABLE = "core_dataversion"
 # Read by the machinery around every answer, not by what the answer shows.

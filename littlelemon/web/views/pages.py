@@ -8,8 +8,12 @@ from django.views.decorators.http import require_GET
 from littlelemon.menu import selectors as menu_selectors
 from littlelemon.menu.enums import DietaryTag
 from littlelemon.menu.filters import MenuItemFilter
+from littlelemon.recommendations import selectors as recommendations
+
+from ..cart import cart_for
 
 FEATURED_ON_HOME = 6
+RECOMMENDED = 4  # dishes in a "Your usuals", "Popular now", "Pairs well with" or "Complete your meal" row
 # The menu page offers these of MenuItemFilter's filters; the API offers them all.
 MENU_PAGE_FILTERS = ("search", "category", "dietary")
 
@@ -17,7 +21,8 @@ MENU_PAGE_FILTERS = ("search", "category", "dietary")
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     featured = MenuItemFilter({"featured": True}, queryset=menu_selectors.menu_item_list()).qs[:FEATURED_ON_HOME]
-    return render(request, "web/home.html", {"featured": featured})
+    recommended = recommendations.for_visitor(request.user, exclude=cart_for(request).dish_ids, limit=RECOMMENDED)
+    return render(request, "web/home.html", {"featured": featured, "recommended": recommended})
 
 
 def _menu_filter(query: QueryDict) -> MenuItemFilter:
@@ -61,4 +66,7 @@ def menu(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dish(request: HttpRequest, slug: str) -> HttpResponse:
     item = get_object_or_404(menu_selectors.menu_item_list(), slug=slug)
-    return render(request, "web/dish.html", {"item": item})
+    pairs = recommendations.pairs_well_with(
+        item.pk, user=request.user, cart=cart_for(request).dish_ids, limit=RECOMMENDED
+    )
+    return render(request, "web/dish.html", {"item": item, "pairs": pairs})

@@ -23,11 +23,13 @@ from littlelemon.menu import services as menu_services
 from littlelemon.menu.models import Category, MenuItem
 from littlelemon.orders import placement, transitions
 from littlelemon.orders.models import Order
+from littlelemon.recommendations.services import recommendations_recompute
 from littlelemon.restaurant import services as restaurant_services
 from littlelemon.restaurant.models import OpeningHours
 from littlelemon.restaurant.selectors import restaurant_settings_get, restaurant_tz, schedule_load
 
 from ... import data
+from ...history import history_seed
 
 
 class Command(BaseCommand):
@@ -56,6 +58,7 @@ class Command(BaseCommand):
             self._tables()
             self._bookings()
             self._orders()
+            self._history()
             self._events_settle(after=last_event)
         self.stdout.write(
             self.style.SUCCESS(
@@ -199,6 +202,11 @@ class Command(BaseCommand):
                 self.stderr.write(f"Demo order {key} skipped: {error}")
         cart_services.cart_clear(user=customer)
         cart_services.cart_merge(user=customer, lines=kept)
+
+    def _history(self) -> None:
+        """The regulars' past orders (demo/history.py), then the recommendations learnt from them."""
+        history_seed()
+        recommendations_recompute()
 
     def _order_time(self):
         """None (as soon as possible) while the restaurant takes orders, else half an hour after it opens."""
