@@ -35,7 +35,7 @@ class UserCreateSerializer(serializers.Serializer):
 
 
 class PreferenceListField(serializers.ListField):
-    """A list of codes from `choices`, stored sorted without repeats; none stored reads as []."""
+    """A list of codes from `choices`, stored sorted without repeats."""
 
     def __init__(self, choices, **kwargs):
         super().__init__(
@@ -44,9 +44,6 @@ class PreferenceListField(serializers.ListField):
 
     def to_internal_value(self, data):
         return sorted(set(super().to_internal_value(data)))
-
-    def to_representation(self, data):
-        return super().to_representation(data or [])
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -77,6 +74,12 @@ class UserSerializer(serializers.ModelSerializer):
 
     def get_roles(self, user) -> list[str]:
         return sorted(user.roles)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        for name in ("dietary_requirements", "allergens_avoided"):
+            data[name] = data[name] or []  # none stored (NULL) reads as none chosen
+        return data
 
     def validate_email(self, value: str) -> str:
         return _validate_unique_email(value, exclude_pk=self.instance.pk if self.instance else None)

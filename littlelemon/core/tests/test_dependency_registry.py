@@ -180,6 +180,10 @@ ENDPOINTS = [
     ("manager", lambda w: "/api/v1/bookings/"),
     ("customer", lambda w: f"/api/v1/bookings/{w['booking'].pk}/"),
     ("page:customer", lambda w: reverse("web:order_status", args=[w["order"].pk]) + "?since=0"),
+    (None, lambda w: "/api/v1/recommendations/"),
+    ("customer", lambda w: "/api/v1/recommendations/"),
+    (None, lambda w: f"/api/v1/menu-items/{w['dish'].pk}/pairs-well-with/"),
+    ("customer", lambda w: f"/api/v1/menu-items/{w['dish'].pk}/pairs-well-with/"),
 ]
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from config.env import BASE_DIR
 from littlelemon.accounts.models import User
 from littlelemon.bookings.models import Booking, Table
-from littlelemon.demo import data
+from littlelemon.demo import data, history
 from littlelemon.events.models import OutboxEvent
 from littlelemon.menu.models import Category, MenuItem
 from littlelemon.restaurant.models import OpeningHours
@@ -30,10 +30,13 @@ def test_seed_demo_is_believable_and_idempotent(settings, capsys):
     first = counts()
     call_command("seed_demo")
 
-    assert counts() == first == (8, 40, len(data.USERS))
+    assert counts() == first == (8, 40, len(data.USERS) + history.REGULARS)
     assert MenuItem.objects.filter(featured=True).count() >= 4
     assert MenuItem.objects.filter(vegan=True).exists()
-    roles = {u.username: (u.is_superuser, sorted(u.roles)) for u in User.objects.all()}
+    people = User.objects.exclude(username__startswith=history.REGULAR_PREFIX)
+    roles = {u.username: (u.is_superuser, sorted(u.roles)) for u in people}
+    assert not User.objects.filter(username__startswith=history.REGULAR_PREFIX, groups__isnull=False).exists()
+    assert not any(u.has_usable_password() for u in User.objects.filter(username__startswith=history.REGULAR_PREFIX))
     assert roles == {
         "admin": (True, []),
         "manager": (False, ["manager"]),
@@ -125,7 +128,12 @@ def test_seed_demo_places_orders_in_several_states_through_the_services(settings
     call_command("seed_demo", "--quiet-logins")
     call_command("seed_demo", "--quiet-logins")
 
-    orders = {order.idempotency_key: order for order in Order.objects.select_related("customer", "delivery_crew")}
+    orders = {
+        order.idempotency_key: order
+        for order in Order.objects.exclude(customer__username__startswith=history.REGULAR_PREFIX).select_related(
+            "customer", "delivery_crew"
+        )
+    }
     assert {key: order.status for key, order in orders.items()} == {key: status for key, *_, status in data.ORDERS}
     assert {order.customer.username for order in orders.values()} == {"customer"}
     assert {key for key, order in orders.items() if order.delivery_crew} == {
@@ -150,7 +158,8 @@ def test_seed_demo_places_orders_in_several_states_through_the_services(settings
         "out_for_delivery",
         "delivered",
     ]
-    assert OutboxEvent.objects.filter(type="order.placed").count() == Order.objects.count() + 1  # one was deleted
+    # One was deleted; the regulars' past orders are history, written without events.
+    assert OutboxEvent.objects.filter(type="order.placed").count() == len(orders) + 1
     assert list(CartLine.objects.filter(user=customer).values_list("menuitem_id", "quantity")) == [
         (kept.menuitem_id, 2)
     ]
@@ -243,3 +252,24 @@ def test_seed_demo_does_not_make_its_orders_again_once_their_keys_expired(settin
     call_command("seed_demo", "--quiet-logins")
 
     assert Order.objects.count() == count
+
+
+def test_seed_demo_gives_the_regulars_a_history_the_recommendations_learn_from(settings):
+    from littlelemon.orders.models import Order
+    from littlelemon.recommendations import selectors
+    from littlelemon.recommendations.models import RecommendationState
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--quiet-logins")
+    call_command("seed_demo", "--quiet-logins")
+
+    past = Order.objects.filter(customer__username__startswith=history.REGULAR_PREFIX)
+    assert past.count() == history.ORDERS
+    assert not past.exclude(status__in=["delivered", "collected"]).exists()
+    now = timezone.now()
+    assert not past.filter(created__gte=now).exists()
+    assert not past.filter(created__lt=now - timedelta(days=history.DAYS + 1)).exists()
+    assert RecommendationState.objects.get().orders_seen >= history.ORDERS
+    for dish, partner in [("Falafel", "Hummus"), ("Moussaka", "Greek Salad"), ("Baklava", "Greek Coffee")]:
+        pairs = selectors.pairs_well_with(MenuItem.objects.get(title=dish).pk, limit=4)
+        assert partner in [item.title for item in pairs.items]
