@@ -19,6 +19,7 @@ from littlelemon.api.conditional import ConditionalGetMixin
 from littlelemon.cart.selectors import cart_menuitem_ids
 from littlelemon.core.stamps import MENU
 from littlelemon.menu.models import MenuItem
+from littlelemon.menu.selectors import ON_MENU
 
 from . import selectors
 from .serializers import RecommendationQuerySerializer, RecommendationsSerializer
@@ -85,7 +86,7 @@ class PairsWellWithApi(RecommendationsApi):
     def get(self, request, pk: int):
         limit = self._limit()
         user = request.user
-        item = get_object_or_404(MenuItem.objects.only("pk"), pk=pk)
+        item = get_object_or_404(MenuItem.objects.filter(ON_MENU).only("pk"), pk=pk)
 
         def recommend():
             cart = cart_menuitem_ids(user=user) if user.is_authenticated else ()

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from littlelemon.menu.enums import DietaryTag
 from littlelemon.menu.models import MenuItem
+from littlelemon.menu.selectors import ON_MENU
 from littlelemon.orders.models import OrderItem
 
 from . import scoring
@@ -95,8 +96,9 @@ def usual_scores_for(user, *, now: datetime | None = None) -> dict[int, float]:
 
 
 def orderable_now(queryset: QuerySet[MenuItem], *, now: datetime) -> QuerySet[MenuItem]:
-    """The dishes of `queryset` a customer can order now."""
-    return queryset.filter(available=True)
+    """The dishes of `queryset` a customer can order now: on the menu (not archived, not in a
+    hidden category) and not sold out."""
+    return queryset.filter(ON_MENU, available=True)
 
 
 def _keep(item: MenuItem, *, required: frozenset[str], avoided: frozenset[str]) -> bool:

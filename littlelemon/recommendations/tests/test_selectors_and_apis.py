@@ -76,14 +76,22 @@ class TestPairsWellWith:
         assert response.status_code == 400
         assert "limit" in response.json()["fields"]
 
-    def test_an_unknown_dish_is_a_404(self, client_as, menu):
+    def test_an_unknown_or_archived_dish_is_a_404(self, client_as, menu):
+        menu["burger"].archived = True
+        menu["burger"].save()
+
         assert client_as(None).get("/api/v1/menu-items/987654/pairs-well-with/").status_code == 404
+        assert client_as(None).get(pairs_url(menu["burger"])).status_code == 404
 
     def test_never_what_cannot_be_ordered_now(self, client_as, menu):
-        menu["fries"].available = False
+        menu["fries"].available = False  # sold out
         menu["fries"].save()
+        menu["water"].archived = True  # off the menu
+        menu["water"].save()
+        menu["salad"].category.hidden = True
+        menu["salad"].category.save()
 
-        assert "Fries" not in titles(client_as(None).get(pairs_url(menu["burger"])))
+        assert titles(client_as(None).get(pairs_url(menu["burger"]))) == ["Shake"]
 
     def test_never_what_is_in_the_customers_cart(self, client_as, customer, menu):
         CartLineFactory(user=customer, menuitem=menu["fries"])
