@@ -10,7 +10,7 @@ from django.utils import timezone
 from config.env import BASE_DIR
 from littlelemon.accounts.models import User
 from littlelemon.bookings.models import Booking, Table
-from littlelemon.demo import data, history
+from littlelemon.demo import data, regulars
 from littlelemon.events.models import OutboxEvent
 from littlelemon.menu import selectors as menu_selectors
 from littlelemon.menu.models import Category, MenuItem
@@ -33,17 +33,17 @@ def test_seed_demo_is_believable_and_idempotent(settings, capsys):
 
     # 8 categories and 40 dishes on the menu, plus the back office's hidden category with a dish
     # and an archived one (customers see neither).
-    assert counts() == first == (9, 42, len(data.USERS) + history.REGULARS)
+    assert counts() == first == (9, 42, len(data.USERS) + regulars.REGULARS)
     assert menu_selectors.menu_item_list().count() == 40
     assert MenuItem.objects.get(slug="retired-lemon-cake").archived is True
     assert Category.objects.get(slug="autumn-specials").hidden is True
     assert Closure.objects.filter(reason="Staff training day").count() == 1
     assert MenuItem.objects.filter(featured=True).count() >= 4
     assert MenuItem.objects.filter(vegan=True).exists()
-    people = User.objects.exclude(username__startswith=history.REGULAR_PREFIX)
+    people = User.objects.exclude(username__startswith=regulars.REGULAR_PREFIX)
     roles = {u.username: (u.is_superuser, sorted(u.roles)) for u in people}
-    assert not User.objects.filter(username__startswith=history.REGULAR_PREFIX, groups__isnull=False).exists()
-    assert not any(u.has_usable_password() for u in User.objects.filter(username__startswith=history.REGULAR_PREFIX))
+    assert not User.objects.filter(username__startswith=regulars.REGULAR_PREFIX, groups__isnull=False).exists()
+    assert not any(u.has_usable_password() for u in User.objects.filter(username__startswith=regulars.REGULAR_PREFIX))
     assert roles == {
         "admin": (True, []),
         "manager": (False, ["manager"]),
@@ -143,7 +143,7 @@ def test_seed_demo_places_orders_in_several_states_through_the_services(settings
     )
     customers = (
         Order.objects.filter(customer__isnull=False)
-        .exclude(customer__username__startswith=history.REGULAR_PREFIX)  # their past: history, not placed
+        .exclude(customer__username__startswith=regulars.REGULAR_PREFIX)  # their past: history, not placed
         .select_related("customer", "delivery_crew")
     )
     orders = {order.idempotency_key: order for order in customers}
@@ -276,13 +276,13 @@ def test_seed_demo_gives_the_regulars_a_history_the_recommendations_learn_from(s
     call_command("seed_demo", "--quiet-logins")
     call_command("seed_demo", "--quiet-logins")
 
-    past = Order.objects.filter(customer__username__startswith=history.REGULAR_PREFIX)
-    assert past.count() == history.ORDERS
+    past = Order.objects.filter(customer__username__startswith=regulars.REGULAR_PREFIX)
+    assert past.count() == regulars.ORDERS
     assert not past.exclude(status__in=["delivered", "collected"]).exists()
     now = timezone.now()
     assert not past.filter(created__gte=now).exists()
-    assert not past.filter(created__lt=now - timedelta(days=history.DAYS + 1)).exists()
-    assert RecommendationState.objects.get().orders_seen >= history.ORDERS
+    assert not past.filter(created__lt=now - timedelta(days=regulars.DAYS + 1)).exists()
+    assert RecommendationState.objects.get().orders_seen >= regulars.ORDERS
     for dish, partner in [("Falafel", "Hummus"), ("Moussaka", "Greek Salad"), ("Baklava", "Greek Coffee")]:
         pairs = selectors.pairs_well_with(MenuItem.objects.get(title=dish).pk, limit=4)
         assert partner in [item.title for item in pairs.items]

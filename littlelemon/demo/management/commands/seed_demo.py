@@ -29,7 +29,7 @@ from littlelemon.restaurant.models import Closure, OpeningHours
 from littlelemon.restaurant.selectors import restaurant_settings_get, restaurant_today, restaurant_tz, schedule_load
 
 from ... import data
-from ...history import history_seed
+from ...regulars import regulars_seed
 
 
 class Command(BaseCommand):
@@ -233,7 +233,7 @@ class Command(BaseCommand):
 
     def _history(self) -> None:
         """The regulars' past orders (demo/history.py), then the recommendations learnt from them."""
-        history_seed()
+        regulars_seed()
         recommendations_recompute()
 
     def _guest_order(self) -> None:

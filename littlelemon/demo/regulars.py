@@ -45,7 +45,7 @@ WATER = "Sparkling Water"
 HOURS = {12: 4, 13: 4, 14: 1, 18: 3, 19: 5, 20: 4, 21: 2}
 
 
-def history_seed(*, now: datetime | None = None, seed: int = 2026) -> int:
+def regulars_seed(*, now: datetime | None = None, seed: int = 2026) -> int:
     """Create the history once (the regulars' orders); returns how many orders it made."""
     if Order.objects.filter(customer__username__startswith=REGULAR_PREFIX).exists():
         return 0
