@@ -39,6 +39,7 @@ SCREENS = (
     Screen("staff:orders", "Orders board", _manager),
     Screen("staff:kitchen", "Kitchen", _kitchen_or_manager),
     Screen("staff:deliveries", "Deliveries", _delivery_crew),
+    Screen("staff:reports", "Reports", _manager),
 )
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import board, deliveries, home, kitchen
+from .views import board, deliveries, home, kitchen, reports
 
 app_name = "staff"
 
@@ -37,4 +37,8 @@ urlpatterns = [
     path("deliveries/manifest.webmanifest", deliveries.manifest, name="deliveries_manifest"),
     path("deliveries/sw.js", deliveries.service_worker, name="deliveries_sw"),
     path("deliveries/offline/", deliveries.offline, name="deliveries_offline"),
+    # The reports (views/reports.py).
+    path("reports/", reports.reports, name="reports"),
+    path("reports/<slug:slug>/", reports.reports, name="report"),
+    path("reports/<slug:slug>/csv/", reports.report_csv, name="report_csv"),
 ]
