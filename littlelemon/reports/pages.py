@@ -74,9 +74,9 @@ def sales_page(period: ReportRange, currency: str) -> ReportPage:
         y_label=f"Sales {money}",
         y_format=lambda value: f"{value:,.0f}",
     )
-    shares = [
-        ("Fulfilment", share) for share in report.by_fulfilment
-    ] + [("Payment method", share) for share in report.by_payment_method]
+    shares = [("Fulfilment", share) for share in report.by_fulfilment] + [
+        ("Payment method", share) for share in report.by_payment_method
+    ]
     return ReportPage(
         slug="sales",
         title="Sales",
@@ -144,7 +144,10 @@ def dishes_page(period: ReportRange, currency: str) -> ReportPage:
                 title="Top dishes by quantity",
                 description="The dishes sold most often in the range, by the number of portions. "
                 "The same figures are in the table 'Top dishes by quantity' below.",
-                bars=[charts.Bar(label=dish.title, value=dish.quantity, text=str(dish.quantity)) for dish in report.by_quantity],
+                bars=[
+                    charts.Bar(label=dish.title, value=dish.quantity, text=str(dish.quantity))
+                    for dish in report.by_quantity
+                ],
                 x_label="Portions sold",
                 y_label="Dish",
             ),

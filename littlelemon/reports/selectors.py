@@ -334,7 +334,9 @@ def service_times(period: ReportRange) -> ServiceTimes:
             preparation=ExpressionWrapper(F("ready_at") - F("accepted_at"), output_field=DurationField()),
             delivery=ExpressionWrapper(F("delivered_at") - F("out_at"), output_field=DurationField()),
         )
-        .filter(Q(accepted_at__isnull=False, ready_at__isnull=False) | Q(out_at__isnull=False, delivered_at__isnull=False))
+        .filter(
+            Q(accepted_at__isnull=False, ready_at__isnull=False) | Q(out_at__isnull=False, delivered_at__isnull=False)
+        )
         .values_list("preparation", "delivery")
         .order_by()
     )

@@ -149,9 +149,7 @@ class TestServiceTimes:
 
         assert report.preparation == report.delivery == selectors.Durations(count=0, median=None, p90=None)
 
-    @pytest.mark.parametrize(
-        ("values", "median", "p90"), [([5], 5, 5), ([1, 2, 3, 4], 2.5, 3.7), ([10, 20], 15, 19)]
-    )
+    @pytest.mark.parametrize(("values", "median", "p90"), [([5], 5, 5), ([1, 2, 3, 4], 2.5, 3.7), ([10, 20], 15, 19)])
     def test_percentile_interpolates(self, values, median, p90):
         assert selectors.percentile(values, 0.5) == pytest.approx(median)
         assert selectors.percentile(values, 0.9) == pytest.approx(p90)
@@ -161,7 +159,9 @@ class TestBookings:
     def test_figures(self, data):
         report = selectors.bookings_report(PERIOD)
 
-        days = [(d.day.day, d.bookings, d.covers, d.no_shows, d.cancelled) for d in report.days if d.bookings or d.cancelled]
+        days = [
+            (d.day.day, d.bookings, d.covers, d.no_shows, d.cancelled) for d in report.days if d.bookings or d.cancelled
+        ]
         assert days == [(2, 2, 4, 1, 0), (3, 0, 0, 0, 1), (8, 1, 2, 0, 0)]
         assert (report.bookings, report.covers, report.no_shows, report.cancelled) == (3, 6, 1, 1)
         assert report.no_show_rate == D("33.3")

@@ -16,7 +16,7 @@ from littlelemon.pages.forms import add_application_error
 from littlelemon.reports import selectors
 from littlelemon.reports.exceptions import InvalidReportRange
 from littlelemon.reports.pages import REPORTS, REPORTS_BY_SLUG, Report, csv_rows
-from littlelemon.restaurant.selectors import restaurant_settings_get
+from littlelemon.web.info import restaurant_info_for
 
 from ..access import manager_required
 
@@ -61,7 +61,8 @@ def reports(request: HttpRequest, slug: str = "sales") -> HttpResponse:
     context = {"form": form, "reports": REPORTS, "report": report, "page": None}
     if not form.is_valid():
         return render(request, "staff/reports/report.html", context, status=400)
-    context["page"] = report.build(form.period, restaurant_settings_get().currency)
+    # The layout's header reads the same settings row: one read for both.
+    context["page"] = report.build(form.period, restaurant_info_for(request).currency)
     context["csv_query"] = f"start={form.period.start.isoformat()}&end={form.period.end.isoformat()}"
     return render(request, "staff/reports/report.html", context)
 
@@ -79,7 +80,7 @@ def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         messages = "; ".join(error for errors in form.errors.values() for error in errors)
         return HttpResponse(messages, status=400, content_type="text/plain; charset=utf-8")
-    page = report.build(form.period, restaurant_settings_get().currency)
+    page = report.build(form.period, restaurant_info_for(request).currency)
     name = f"{report.slug}-{form.period.start.isoformat()}-{form.period.end.isoformat()}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
