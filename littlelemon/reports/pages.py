@@ -25,6 +25,7 @@ class Table:
     headers: list[str]
     rows: list[list[str]]
     row_headers: bool = True  # the first cell of each row names it (a <th scope="row">)
+    numbers_from: int = 1  # the columns from this one on are figures (aligned right)
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ def sales_page(period: ReportRange, currency: str) -> ReportPage:
             Table(
                 caption="Sales by fulfilment and payment method",
                 headers=["By", "Kind", "Orders", f"Sales {money}"],
+                numbers_from=2,
                 rows=[[by, share.label, str(share.orders), _amount(share.sales)] for by, share in shares],
             ),
         ],
@@ -128,6 +130,7 @@ def dishes_page(period: ReportRange, currency: str) -> ReportPage:
         return Table(
             caption=caption,
             headers=["Rank", "Dish", "Quantity", f"Revenue {money}"],
+            numbers_from=2,
             rows=[
                 [str(rank), dish.title, str(dish.quantity), _amount(dish.revenue)]
                 for rank, dish in enumerate(dishes, start=1)

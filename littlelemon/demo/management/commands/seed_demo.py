@@ -28,6 +28,7 @@ from littlelemon.restaurant.models import OpeningHours
 from littlelemon.restaurant.selectors import restaurant_settings_get, restaurant_tz, schedule_load
 
 from ... import data
+from ...history import seed_history
 
 
 class Command(BaseCommand):
@@ -56,6 +57,7 @@ class Command(BaseCommand):
             self._tables()
             self._bookings()
             self._orders()
+            seed_history()  # past weeks for the reports (demo/history.py)
             self._events_settle(after=last_event)
         self.stdout.write(
             self.style.SUCCESS(
