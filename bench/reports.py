@@ -52,6 +52,7 @@ def run_reports(options) -> tuple[dict, list[str]]:
     manage(env, "createcachetable")
     if options.seed:
         manage(env, "seed_bench", "--scale", str(scale))
+    manage(env, "collectstatic", "--noinput", "-v", "0")  # the pages link the hashed static files
     out = options.out / "reports.json"
     runs = 2 if options.duration <= 1 else 5
     subprocess.run(

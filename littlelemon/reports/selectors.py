@@ -1,9 +1,9 @@
 """The reports' figures for a range of days in the restaurant's time zone (settings.TIME_ZONE).
 
-Everything is aggregated in the database: a day is a `TruncDate(..., tzinfo=)` and an hour of
-the week an `ExtractIsoWeekDay`/`ExtractHour` in the restaurant's zone, so a day is a local day
-whatever the season (23 or 25 hours across a DST change). Each report runs a fixed number of
-queries whatever the range: sales 2, dishes 2, hours 1, service times 1, bookings 1.
+Everything is aggregated in the database: a day, an hour and a weekday are computed there in
+the restaurant's zone (local_time.py), so a day is a local day whatever the season (23 or 25
+hours across a DST change). Each report runs a fixed number of queries whatever the range:
+sales 2, dishes 2, hours 1, service times 1, bookings 1.
 
 Revenue is defined in one place, `paid_orders()`: the other selectors only read its `revenue`
 and `revenue_date` annotations, so switching revenue to the payments ledger is one change.
@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Q, QuerySet, Sum
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 
 from littlelemon.bookings.enums import BookingStatus
 from littlelemon.bookings.models import Booking
@@ -26,6 +25,7 @@ from littlelemon.orders.models import Order, OrderItem
 from littlelemon.restaurant.selectors import restaurant_today, restaurant_tz
 
 from .exceptions import InvalidReportRange
+from .local_time import SecondsBetween, local_date, local_hour, local_iso_weekday
 
 MAX_RANGE_DAYS = 366
 DEFAULT_RANGE_DAYS = 7
@@ -90,7 +90,7 @@ def paid_orders(period: ReportRange) -> QuerySet[Order]:
         status__in=(OrderStatus.DELIVERED, OrderStatus.COLLECTED),
         finished_at__gte=first,
         finished_at__lt=after,
-    ).annotate(revenue=F("total"), revenue_date=TruncDate("finished_at", tzinfo=restaurant_tz()))
+    ).annotate(revenue=F("total"), revenue_date=local_date("finished_at", first, after, restaurant_tz()))
 
 
 # --- sales -----------------------------------------------------------------------------------
@@ -256,10 +256,12 @@ class HoursOfWeek:
 def orders_by_hour(period: ReportRange) -> HoursOfWeek:
     """The paid orders of the range by the local weekday and hour they were placed: one query."""
     tz = restaurant_tz()
+    first, after = period.bounds()
+    first -= timedelta(days=1)  # an order finished in the range may have been placed the day before
     counts = [[0] * 24 for _ in range(7)]
     rows = (
         paid_orders(period)
-        .annotate(weekday=ExtractIsoWeekDay("created", tzinfo=tz), hour=ExtractHour("created", tzinfo=tz))
+        .annotate(weekday=local_iso_weekday("created", first, after, tz), hour=local_hour("created", first, after, tz))
         .values("weekday", "hour")
         .annotate(orders=Count("id"))
         .order_by()
@@ -299,8 +301,8 @@ def percentile(sorted_values: Sequence[float], fraction: float) -> float | None:
     return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
 
 
-def _durations(values: list[timedelta]) -> Durations:
-    seconds = sorted(value.total_seconds() for value in values)
+def _durations(values: list[float]) -> Durations:
+    seconds = sorted(values)
     median, p90 = percentile(seconds, 0.5), percentile(seconds, 0.9)
     return Durations(
         count=len(seconds),
@@ -331,8 +333,8 @@ def service_times(period: ReportRange) -> ServiceTimes:
             delivered_at=_step_at(OrderStatus.DELIVERED, first=False),
         )
         .annotate(
-            preparation=ExpressionWrapper(F("ready_at") - F("accepted_at"), output_field=DurationField()),
-            delivery=ExpressionWrapper(F("delivered_at") - F("out_at"), output_field=DurationField()),
+            preparation=SecondsBetween(F("ready_at"), F("accepted_at")),
+            delivery=SecondsBetween(F("delivered_at"), F("out_at")),
         )
         .filter(
             Q(accepted_at__isnull=False, ready_at__isnull=False) | Q(out_at__isnull=False, delivered_at__isnull=False)
@@ -342,9 +344,9 @@ def service_times(period: ReportRange) -> ServiceTimes:
     )
     preparation, delivery = [], []
     for prep, drive in rows:
-        if prep is not None and prep >= timedelta(0):
+        if prep is not None and prep >= 0:
             preparation.append(prep)
-        if drive is not None and drive >= timedelta(0):
+        if drive is not None and drive >= 0:
             delivery.append(drive)
     return ServiceTimes(period=period, preparation=_durations(preparation), delivery=_durations(delivery))
 
@@ -396,7 +398,7 @@ def bookings_report(period: ReportRange) -> BookingsReport:
     showing = Q(status__in=(BookingStatus.CONFIRMED, BookingStatus.SEATED, BookingStatus.COMPLETED))
     rows = (
         Booking.objects.filter(start__gte=first, start__lt=after)
-        .annotate(day=TruncDate("start", tzinfo=restaurant_tz()))
+        .annotate(day=local_date("start", first, after, restaurant_tz()))
         .values("day")
         .annotate(
             bookings=Count("id", filter=~Q(status=BookingStatus.CANCELLED)),
