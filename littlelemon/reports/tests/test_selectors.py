@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from littlelemon.reports import selectors
+from littlelemon.reports import local_time, selectors
 from littlelemon.reports.exceptions import InvalidReportRange
 from littlelemon.reports.selectors import ReportRange
 
@@ -186,3 +186,22 @@ QUERIES = [
 def test_a_fixed_number_of_queries(data, django_assert_num_queries, selector, queries, period):
     with django_assert_num_queries(queries):
         selector(period)
+
+
+class TestOffsetPieces:
+    def test_the_range_is_cut_where_dst_starts_and_ends(self):
+        first, after = YEAR.bounds()
+
+        pieces = local_time.offset_changes(first, after, dataset.CHICAGO)
+
+        assert [(start.isoformat(), offset // 3600) for start, offset in pieces] == [
+            ("2025-03-09T06:00:00+00:00", -6),
+            ("2025-03-09T08:00:00+00:00", -5),  # 2 a.m. CST: clocks go forward
+            ("2025-11-02T07:00:00+00:00", -6),  # 2 a.m. CDT: clocks go back
+            ("2026-03-08T08:00:00+00:00", -5),
+        ]
+
+    def test_one_piece_without_a_change(self):
+        first, after = EMPTY.bounds()
+
+        assert local_time.offset_changes(first, after, dataset.CHICAGO) == [(first, -5 * 3600)]
