@@ -3,7 +3,7 @@
 Everything is aggregated in the database: a day, an hour and a weekday are computed there in
 the restaurant's zone (local_time.py), so a day is a local day whatever the season (23 or 25
 hours across a DST change). Each report runs a fixed number of queries whatever the range:
-sales 2, dishes 2, hours 1, service times 1, bookings 1.
+one query per report.
 
 Revenue is defined in one place, `paid_orders()`: the other selectors only read its `revenue`
 and `revenue_date` annotations, so switching revenue to the payments ledger is one change.
@@ -147,33 +147,34 @@ def _money(value: Decimal | None) -> Decimal:
 
 
 def sales_report(period: ReportRange) -> SalesReport:
-    """Sales by day and their split by fulfilment and payment method: two queries."""
-    rows = (
+    """Sales by day and their split by fulfilment and payment method: one query (one pass over
+    the orders), grouped by day, fulfilment and payment method, summed up here."""
+    rows = list(
         paid_orders(period)
-        .values("revenue_date")
+        .values("revenue_date", "fulfilment", "payment_method")
         .annotate(orders=Count("id"), sales=Sum("revenue"), tax=Sum("tax"), tips=Sum("tip"))
-        .order_by("revenue_date")
+        .order_by()
     )
-    by_day = {row["revenue_date"]: row for row in rows}
+    by_day: dict[date, list[dict]] = {}
+    for row in rows:
+        by_day.setdefault(row["revenue_date"], []).append(row)
     days = []
     for day in period.days:
-        row = by_day.get(day, {})
+        matching = by_day.get(day, [])
         days.append(
             SalesDay(
                 day=day,
-                orders=row.get("orders", 0),
-                sales=_money(row.get("sales")),
-                tax=_money(row.get("tax")),
-                tips=_money(row.get("tips")),
+                orders=sum(row["orders"] for row in matching),
+                sales=sum((_money(row["sales"]) for row in matching), ZERO),
+                tax=sum((_money(row["tax"]) for row in matching), ZERO),
+                tips=sum((_money(row["tips"]) for row in matching), ZERO),
             )
         )
-    shares = {
-        (row["fulfilment"], row["payment_method"]): row
-        for row in paid_orders(period)
-        .values("fulfilment", "payment_method")
-        .annotate(orders=Count("id"), sales=Sum("revenue"))
-        .order_by()
-    }
+    shares: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        share = shares.setdefault((row["fulfilment"], row["payment_method"]), {"orders": 0, "sales": ZERO})
+        share["orders"] += row["orders"]
+        share["sales"] += _money(row["sales"])
     return SalesReport(
         period=period,
         days=days,
@@ -216,23 +217,20 @@ class TopDishes:
 
 
 def top_dishes(period: ReportRange, *, limit: int = TOP_DISHES) -> TopDishes:
-    """The best sellers among the paid orders' lines, by quantity and by revenue: two queries."""
-    lines = (
-        OrderItem.objects.filter(order__in=paid_orders(period).values("pk"))
+    """The best sellers among the paid orders' lines, by quantity and by revenue: one query (one
+    pass over the lines) returns every dish sold in the range, at most the menu's length, and
+    the two rankings are taken here."""
+    dishes = [
+        DishFigures(title=row["title"], quantity=row["quantity"], revenue=_money(row["revenue"]))
+        for row in OrderItem.objects.filter(order__in=paid_orders(period).values("pk"))
         .values("title")
         .annotate(quantity=Sum("quantity"), revenue=Sum("price"))
-    )
-
-    def figures(ordering: Sequence[str]) -> list[DishFigures]:
-        return [
-            DishFigures(title=row["title"], quantity=row["quantity"], revenue=_money(row["revenue"]))
-            for row in lines.order_by(*ordering)[:limit]
-        ]
-
+        .order_by()
+    ]
     return TopDishes(
         period=period,
-        by_quantity=figures(("-quantity", "-revenue", "title")),
-        by_revenue=figures(("-revenue", "-quantity", "title")),
+        by_quantity=sorted(dishes, key=lambda dish: (-dish.quantity, -dish.revenue, dish.title))[:limit],
+        by_revenue=sorted(dishes, key=lambda dish: (-dish.revenue, -dish.quantity, dish.title))[:limit],
     )
 
 

@@ -173,8 +173,8 @@ class TestBookings:
 
 
 QUERIES = [
-    (selectors.sales_report, 2),
-    (selectors.top_dishes, 2),
+    (selectors.sales_report, 1),
+    (selectors.top_dishes, 1),
     (selectors.orders_by_hour, 1),
     (selectors.service_times, 1),
     (selectors.bookings_report, 1),
