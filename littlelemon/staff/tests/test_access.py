@@ -20,8 +20,8 @@ SCREENS = {
     "customer": [],
     "kitchen": ["Kitchen"],
     "delivery-crew": ["Deliveries"],
-    "manager": ["Orders board", "Kitchen", "Reports"],
-    "admin": ["Orders board", "Kitchen", "Reports"],
+    "manager": ["Orders board", "Kitchen", "Menu", "Settings", "Reports"],
+    "admin": ["Orders board", "Kitchen", "Menu", "Settings", "Reports"],
 }
 
 
