@@ -42,6 +42,7 @@ SCREENS = (
     Screen("staff:deliveries", "Deliveries", _delivery_crew),
     Screen("staff:menu", "Menu", _manager),
     Screen("staff:settings", "Settings", _manager),
+    Screen("staff:reports", "Reports", _manager),
 )
 
 

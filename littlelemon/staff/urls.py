@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import board, deliveries, floor, home, kitchen, menu, restaurant
+from .views import board, deliveries, floor, home, kitchen, menu, reports, restaurant
 
 app_name = "staff"
 
@@ -59,4 +59,8 @@ urlpatterns = [
     path("settings/hours/", restaurant.opening_hours, name="settings_hours"),
     path("settings/closures/", restaurant.closures, name="settings_closures"),
     path("settings/closures/<int:closure_id>/delete/", restaurant.closure_delete, name="settings_closure_delete"),
+    # The reports (views/reports.py).
+    path("reports/", reports.reports, name="reports"),
+    path("reports/<slug:slug>/", reports.reports, name="report"),
+    path("reports/<slug:slug>/csv/", reports.report_csv, name="report_csv"),
 ]

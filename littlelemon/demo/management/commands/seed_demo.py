@@ -28,6 +28,7 @@ from littlelemon.restaurant.models import Closure, OpeningHours
 from littlelemon.restaurant.selectors import restaurant_settings_get, restaurant_today, restaurant_tz, schedule_load
 
 from ... import data
+from ...history import seed_history
 
 
 class Command(BaseCommand):
@@ -60,6 +61,7 @@ class Command(BaseCommand):
             self._orders()
             self._guest_order()
             self._back_office()
+            seed_history()  # past weeks for the reports (demo/history.py)
             self._events_settle(after=last_event)
         self.stdout.write(
             self.style.SUCCESS(
