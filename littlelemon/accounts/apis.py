@@ -7,13 +7,13 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from littlelemon.core.ratelimit import LoginRateThrottle, SignupRateThrottle
 
-from . import selectors, services
+from . import selectors, services, two_factor
 from .exceptions import NotInRole
 from .lockout import lockout_message, lockout_seconds
 from .models import User
 from .permissions import CanManageRole
 from .ratelimit import LoginAccountThrottle, login_succeeded
-from .serializers import RoleMemberAddSerializer, RoleMemberSerializer
+from .serializers import RoleMemberAddSerializer, RoleMemberSerializer, TokenObtainPairWithCodeSerializer
 
 
 class UserViewSet(djoser_views.UserViewSet):
@@ -44,9 +44,14 @@ class TokenObtainPairView(jwt_views.TokenObtainPairView):
     log-in limits shared with the pages (accounts/ratelimit.py) answer a 429 `throttled`: too
     many attempts from one address, or too many failures of one account from addresses it was
     never used from.
+
+    An account that uses two-factor log-in also sends `otp`, its authenticator app's current
+    code: without it a 400 `otp_required`, a wrong or used one a 400 `otp_invalid` (counted as a
+    failed log-in of the account), too soon after a wrong one a 429 `otp_throttled`.
     """
 
     throttle_classes = [LoginRateThrottle, LoginAccountThrottle]
+    serializer_class = TokenObtainPairWithCodeSerializer
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -54,6 +59,9 @@ class TokenObtainPairView(jwt_views.TokenObtainPairView):
             serializer.is_valid(raise_exception=True)
         except TokenError as error:
             raise InvalidToken(error.args[0]) from error
+        if two_factor.device_for(serializer.user) is not None:
+            code = request.data.get("otp") if hasattr(request.data, "get") else None
+            two_factor.two_factor_verify(user=serializer.user, code=code if isinstance(code, str) else None)
         login_succeeded(request, serializer.user)
         return Response(serializer.validated_data, status=status.HTTP_200_OK)
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import board, deliveries, home, kitchen
+from .views import board, deliveries, home, kitchen, people
 
 app_name = "staff"
 
@@ -37,4 +37,14 @@ urlpatterns = [
     path("deliveries/manifest.webmanifest", deliveries.manifest, name="deliveries_manifest"),
     path("deliveries/sw.js", deliveries.service_worker, name="deliveries_sw"),
     path("deliveries/offline/", deliveries.offline, name="deliveries_offline"),
+    # Staff accounts and customers' data (staff/views/people.py).
+    path("people/", people.people, name="people"),
+    path("people/invite/", people.invite, name="people_invite"),
+    path("people/policy/", people.policy, name="people_policy"),
+    path("people/<int:user_id>/roles/", people.person_role, name="people_role"),
+    path("people/<int:user_id>/resend/", people.invite_resend, name="people_resend"),
+    path("people/<int:user_id>/two-factor/reset/", people.two_factor_reset, name="people_two_factor_reset"),
+    path("people/customers/<int:user_id>/", people.customer, name="people_customer"),
+    path("people/customers/<int:user_id>/export/", people.customer_export, name="people_customer_export"),
+    path("people/customers/<int:user_id>/delete/", people.customer_delete, name="people_customer_delete"),
 ]
