@@ -1,19 +1,26 @@
 from djoser import views as djoser_views
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, status
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from littlelemon.core.ratelimit import LoginRateThrottle, SignupRateThrottle
 
-from . import selectors, services, two_factor
+from . import privacy, selectors, services, two_factor
 from .exceptions import NotInRole
 from .lockout import lockout_message, lockout_seconds
 from .models import User
 from .permissions import CanManageRole
 from .ratelimit import LoginAccountThrottle, login_succeeded
-from .serializers import RoleMemberAddSerializer, RoleMemberSerializer, TokenObtainPairWithCodeSerializer
+from .serializers import (
+    AccountDeleteSerializer,
+    RoleMemberAddSerializer,
+    RoleMemberSerializer,
+    TokenObtainPairWithCodeSerializer,
+    UserExportSerializer,
+)
 
 
 class UserViewSet(djoser_views.UserViewSet):
@@ -106,4 +113,34 @@ class RoleMemberApi(generics.GenericAPIView):
         if user is None:
             raise NotInRole(f"No user with id {self.kwargs['user_id']}.")
         services.role_revoke(actor=request.user, role=self.kwargs["role"], user=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MyDataExportApi(generics.GenericAPIView):
+    """GET: a copy of everything the site keeps about the signed-in customer (account, orders
+    with their lines and timelines, bookings), as JSON (accounts/privacy.py)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = UserExportSerializer
+
+    def get(self, request, *args, **kwargs):
+        response = Response(privacy.customer_data_export(user=request.user))
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class MyAccountDeleteApi(generics.GenericAPIView):
+    """POST `{"password": ...}`: delete (anonymise) the signed-in customer's account. Orders stay
+    for the restaurant's books without personal details; bookings to come are cancelled. A 409
+    `open_orders` while an order is under way, `not_a_customer` for a staff account; a 400
+    `wrong_password`. Tokens stop working (the account is inactive)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = AccountDeleteSerializer
+
+    @extend_schema(responses={204: None})
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        privacy.account_delete(actor=request.user, user=request.user, password=serializer.validated_data["password"])
         return Response(status=status.HTTP_204_NO_CONTENT)

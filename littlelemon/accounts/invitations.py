@@ -106,9 +106,7 @@ def staff_invite(*, actor: User, email: str, first_name: str, last_name: str, ro
         raise EmailTaken(field="email")
     try:
         with transaction.atomic():
-            user = User(
-                username=email, email=email, first_name=first_name[:NAME_MAX_LENGTH], last_name=last_name[:150]
-            )
+            user = User(username=email, email=email, first_name=first_name[:NAME_MAX_LENGTH], last_name=last_name[:150])
             user.is_active = False
             user.set_unusable_password()
             user.save()

@@ -52,11 +52,7 @@ def _money(value: Any) -> str:
 def customer_data_export(*, user: User, now: datetime | None = None) -> dict[str, Any]:
     """Everything the site keeps about `user` as a customer, ready for JSON: the account, their
     orders with lines and timelines, their bookings. Four queries whatever the history's size."""
-    orders = (
-        Order.objects.filter(customer=user)
-        .prefetch_related("items", "events")
-        .order_by("created", "pk")
-    )
+    orders = Order.objects.filter(customer=user).prefetch_related("items", "events").order_by("created", "pk")
     bookings = Booking.objects.filter(customer=user).select_related("table").order_by("start", "pk")
     return {
         "exported_at": (now or timezone.now()).isoformat(),
@@ -95,9 +91,7 @@ def customer_data_export(*, user: User, now: datetime | None = None) -> dict[str
                     }
                     for item in order.items.all()
                 ],
-                "timeline": [
-                    {"status": event.to_status, "at": event.at.isoformat()} for event in order.events.all()
-                ],
+                "timeline": [{"status": event.to_status, "at": event.at.isoformat()} for event in order.events.all()],
             }
             for order in orders
         ],

@@ -54,6 +54,7 @@ def customer_search(*, query: str, limit: int = 20) -> list[User]:
         | Q(phone__icontains=query)
     )
     return list(
-        User.objects.filter(match, groups__isnull=True, is_superuser=False, is_staff=False, is_active=True)
-        .order_by("username")[:limit]
+        User.objects.filter(match, groups__isnull=True, is_superuser=False, is_staff=False, is_active=True).order_by(
+            "username"
+        )[:limit]
     )

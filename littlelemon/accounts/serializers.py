@@ -94,3 +94,7 @@ class UserExportSerializer(serializers.Serializer):
     orders = serializers.ListField(child=serializers.DictField())
     bookings = serializers.ListField(child=serializers.DictField())
     exported_at = serializers.DateTimeField()
+
+
+class AccountDeleteSerializer(serializers.Serializer):
+    password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})

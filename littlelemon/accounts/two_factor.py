@@ -148,10 +148,10 @@ def two_factor_enable(*, user: User, key: str, code: str) -> TOTPDevice:
     if not totp.verify(number, tolerance=1):
         raise CodeInvalid(field="otp")
     TOTPDevice.objects.filter(user=user).delete()  # unconfirmed leftovers
-    device = TOTPDevice.objects.create(
-        user=user, name="Authenticator app", key=key, confirmed=True, last_t=totp.t()
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app", key=key, confirmed=True, last_t=totp.t())
+    audit_record(
+        actor=user, action="two_factor.enable", target=user, changes={"two_factor": {"before": False, "after": True}}
     )
-    audit_record(actor=user, action="two_factor.enable", target=user, changes={"two_factor": {"before": False, "after": True}})
     return device
 
 

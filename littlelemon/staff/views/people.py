@@ -188,5 +188,7 @@ def customer_delete(request: HttpRequest, user_id: int) -> HttpResponse:
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("staff:people_customer", customer.pk)
-    messages.success(request, f"The account of {customer.username} is deleted; its orders stay, without personal details.")
+    messages.success(
+        request, f"The account of {customer.username} is deleted; its orders stay, without personal details."
+    )
     return redirect("staff:people")

@@ -200,4 +200,3 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
         return redirect("web:two_factor")
     context = {"device": device, "form": form, "required": two_factor.two_factor_required_for(request.user)}
     return render(request, "web/account/two_factor.html", context, status=400)
-
