@@ -6,7 +6,7 @@ The customer does both from their account page or the API (`/api/v1/auth/users/m
 Deleting keeps what the restaurant's books need and removes who the person was: the account stays
 as an anonymous, inactive row ("deleted-<id>", no e-mail, name or phone, no usable password, no
 roles) so its orders keep their lines, totals and timeline; the orders lose their delivery
-address, notes and proof of delivery (the name at the door, the photo); the bookings lose their
+address ("[removed]"), notes and proof of delivery (the name at the door, the photo); the bookings lose their
 phone and notes, and those still to come are cancelled (their table is free again). An order
 still under way is refused: it must be finished (delivered, collected, cancelled) first.
 """
@@ -14,7 +14,6 @@ still under way is refused: it must be finished (delivered, collected, cancelled
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,6 +27,10 @@ from littlelemon.orders.enums import TERMINAL_STATUSES
 from littlelemon.orders.models import DeliveryProof, Order
 
 from .models import User
+from .ratelimit import login_failure_record
+
+
+REMOVED = "[removed]"
 
 
 class OpenOrders(Conflict):
@@ -113,8 +116,9 @@ def customer_data_export(*, user: User, now: datetime | None = None) -> dict[str
 
 def _check_may_delete(actor: User, user: User, password: str | None) -> None:
     if actor.pk == user.pk:
-        # The password again, through authenticate(): a wrong one counts as a failed log-in.
-        if not password or authenticate(username=user.get_username(), password=password) is None:
+        # The password again; a wrong one counts as a failed log-in of the account.
+        if not password or not user.check_password(password):
+            login_failure_record(user.get_username())
             raise WrongPassword(field="password")
     elif not actor.is_manager:
         raise PermissionDenied("Only managers may delete a customer's account.")
@@ -169,7 +173,9 @@ def account_delete(*, actor: User, user: User, password: str | None = None, now:
 
 def _orders_anonymise(orders: list[Order]) -> None:
     ids = [order.pk for order in orders]
-    Order.objects.filter(pk__in=ids).update(delivery_address="", notes="", updated=timezone.now())
+    # A delivery order must name an address (a check constraint): it keeps a placeholder.
+    Order.objects.filter(pk__in=ids).exclude(delivery_address="").update(delivery_address=REMOVED)
+    Order.objects.filter(pk__in=ids).update(notes="", updated=timezone.now())
     proofs = list(DeliveryProof.objects.filter(order_id__in=ids))
     for proof in proofs:
         if proof.photo:
