@@ -29,7 +29,6 @@ from littlelemon.orders.models import DeliveryProof, Order
 from .models import User
 from .ratelimit import login_failure_record
 
-
 REMOVED = "[removed]"
 
 
