@@ -40,6 +40,7 @@ def test_seed_demo_is_believable_and_idempotent(settings, capsys):
         "kitchen": (False, ["kitchen"]),
         "driver": (False, ["delivery-crew"]),
         "customer": (False, []),
+        "new.cook@littlelemon.localhost": (False, ["kitchen"]),
     }
     assert User.objects.get(username="manager").check_password("lemon-manager")
     assert OpeningHours.objects.count() == 11
