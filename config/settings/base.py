@@ -388,7 +388,8 @@ REST_FRAMEWORK = {
     # `Api-Key <key>` last: integrations, within their key's scopes (littlelemon/apikeys).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # The session, once it gave its two-factor code when its user uses two-factor log-in.
+        "littlelemon.accounts.authentication.VerifiedSessionAuthentication",
         "littlelemon.apikeys.authentication.ApiKeyAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

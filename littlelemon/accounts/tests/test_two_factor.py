@@ -323,3 +323,19 @@ class TestApiLogIn:
     def test_users_without_a_device_need_no_code(self, api_client, manager):
         response = api_client.post(JWT, {"username": manager.username, "password": PASSWORD}, format="json")
         assert response.status_code == 200
+
+
+class TestApiSession:
+    def test_an_unverified_session_is_anonymous_to_the_api(self, client):
+        user, device = enrolled()
+        client.force_login(user)
+
+        assert client.get("/api/v1/auth/users/me/").status_code == 401
+
+        client.post(CODE_PAGE, {"otp": code_for(device.key)})
+        response = client.get("/api/v1/auth/users/me/")
+        assert response.status_code == 200 and response.json()["username"] == user.username
+
+    def test_sessions_without_two_factor_are_as_before(self, client, manager):
+        client.force_login(manager)
+        assert client.get("/api/v1/auth/users/me/").status_code == 200
