@@ -339,3 +339,15 @@ class TestApiSession:
     def test_sessions_without_two_factor_are_as_before(self, client, manager):
         client.force_login(manager)
         assert client.get("/api/v1/auth/users/me/").status_code == 200
+
+
+def test_a_session_whose_device_an_admin_removed_is_let_through(client, admin_user):
+    user, _ = enrolled("kitchen")
+    client.force_login(user)
+    assert client.get("/staff/kitchen/").url.startswith(CODE_PAGE)
+
+    two_factor.two_factor_disable(actor=admin_user, user=user)
+
+    response = client.get(f"{CODE_PAGE}?next=/staff/kitchen/")
+    assert response.url == "/staff/kitchen/"
+    assert client.get("/staff/kitchen/").status_code == 200

@@ -83,6 +83,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if signed_in:
         user, pending = request.user, None
         if two_factor.session_verified(request) or two_factor.device_for(user) is None:
+            # Nothing to give (an admin turned it off since): the session's state says so too.
+            two_factor.session_state_refresh(request, user)
             return redirect(safe_next(request) or _success_url(request, user, ""))
     else:
         user, pending = _pending_user(request)
