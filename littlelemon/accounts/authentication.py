@@ -1,5 +1,6 @@
 """The API's session authentication (for the pages' htmx calls), aware of two-factor log-in."""
 
+from drf_spectacular.authentication import SessionScheme
 from rest_framework.authentication import SessionAuthentication
 
 from .two_factor import SESSION_STATE, session_verified
@@ -20,3 +21,9 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         if isinstance(state, dict) and state.get("enrolled") and not session_verified(request._request):
             return None
         return result
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The OpenAPI schema describes it as the session cookie it is (drf-spectacular)."""
+
+    target_class = "littlelemon.accounts.authentication.VerifiedSessionAuthentication"
