@@ -259,6 +259,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Little Lemon <orders
 # the restaurant's name, with links back to the site at SITE_URL (scheme and host, no path).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 BOOKING_REMINDER_HOURS = env.int("BOOKING_REMINDER_HOURS", default=3)  # 0: no reminders
+# The bookings floor (docs/bookings-floor.md): a party is seated from this many minutes before its
+# booking starts (until it ends), and marked a no-show only this many minutes after it started.
+BOOKING_SEAT_EARLY_MINUTES = env.int("BOOKING_SEAT_EARLY_MINUTES", default=30)
+BOOKING_NO_SHOW_GRACE_MINUTES = env.int("BOOKING_NO_SHOW_GRACE_MINUTES", default=15)
 
 # --- staff accounts: two-factor log-in, invitations (docs/staff-accounts-and-privacy.md) ---
 # The name authenticator apps show next to the code.
@@ -422,6 +426,7 @@ REST_FRAMEWORK = {
         # Failed log-ins of one account from addresses it never logged in from (accounts/ratelimit.py).
         "login_username": rate("THROTTLE_LOGIN_USERNAME_RATE", "10/hour"),
         "signup": rate("THROTTLE_SIGNUP_RATE", "5/min"),
+        "guest": rate("THROTTLE_GUEST_RATE", "5/min"),  # guest carts made, guest-order claims asked for
         "order": rate("THROTTLE_ORDER_RATE", "10/min"),
         "api_key": rate("THROTTLE_API_KEY_RATE", "600/min"),  # per API key, whatever its address
     },

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from config.env import BASE_DIR
 from littlelemon.accounts.models import User
-from littlelemon.bookings.models import Booking, Table
+from littlelemon.bookings.models import Booking, Table, TableCombination
 from littlelemon.demo import data
 from littlelemon.events.models import OutboxEvent
 from littlelemon.menu import selectors as menu_selectors
@@ -79,7 +79,8 @@ def test_seed_demo_lays_out_the_floor_and_books_valid_upcoming_tables(settings):
     assert Table.objects.count() == len(data.TABLES) == 10
     assert sorted(set(Table.objects.values_list("seats", flat=True))) == [2, 4, 6]
     assert set(Table.objects.values_list("area", flat=True)) == {"Main room", "Terrace", "Window"}
-    bookings = Booking.objects.select_related("customer", "table")
+    floor_guests = [guest for guest, *_ in data.FLOOR_TODAY]
+    bookings = Booking.objects.select_related("customer", "table").exclude(guest_name__in=floor_guests)
     assert bookings.count() == len(data.BOOKINGS)  # the second run added nothing
     customer = User.objects.get(username="customer")
     assert sorted(b.party_size for b in bookings.filter(customer=customer)) == [2, 4]
@@ -92,7 +93,7 @@ def test_seed_demo_lays_out_the_floor_and_books_valid_upcoming_tables(settings):
         assert booking.table.seats >= booking.party_size
         assert booking.end - booking.start == timedelta(minutes=90)
     # made through the services: one booking.created event each
-    assert OutboxEvent.objects.filter(type="booking.created").count() == len(data.BOOKINGS)
+    assert OutboxEvent.objects.filter(type="booking.created").count() == Booking.objects.count()
 
 
 @pytest.mark.parametrize(
@@ -111,7 +112,8 @@ def test_seed_demo_finds_free_slots_late_at_night_and_around_closures(settings, 
 
     call_command("seed_demo", "--quiet-logins")
 
-    starts = list(Booking.objects.values_list("start", flat=True))
+    floor_guests = [guest for guest, *_ in data.FLOOR_TODAY]  # today's floor, earlier today
+    starts = list(Booking.objects.exclude(guest_name__in=floor_guests).values_list("start", flat=True))
     assert len(starts) == len(data.BOOKINGS)
     local_days = {start.astimezone(timezone.get_default_timezone()).date() for start in starts}
     assert (moment + timedelta(days=1)).date() not in local_days
@@ -133,7 +135,14 @@ def test_seed_demo_places_orders_in_several_states_through_the_services(settings
     call_command("seed_demo", "--quiet-logins")
     call_command("seed_demo", "--quiet-logins")
 
-    orders = {order.idempotency_key: order for order in Order.objects.select_related("customer", "delivery_crew")}
+    guest_order = Order.objects.get(customer__isnull=True)  # the guest checkout's, made once
+    assert (guest_order.guest_email, guest_order.fulfilment, guest_order.status) == (
+        data.GUEST["email"],
+        "pickup",
+        "placed",
+    )
+    customers = Order.objects.filter(customer__isnull=False).select_related("customer", "delivery_crew")
+    orders = {order.idempotency_key: order for order in customers}
     assert {key: order.status for key, order in orders.items()} == {key: status for key, *_, status in data.ORDERS}
     assert {order.customer.username for order in orders.values()} == {"customer"}
     assert {key for key, order in orders.items() if order.delivery_crew} == {
@@ -214,7 +223,7 @@ def test_seed_demo_settles_its_events_so_the_worker_mails_nobody(settings, mailo
     call_command("seed_demo", "--quiet-logins")
 
     written = OutboxEvent.objects.exclude(pk=earlier.pk)
-    assert written.filter(type="order.placed").count() == len(data.ORDERS)
+    assert written.filter(type="order.placed").count() == len(data.ORDERS) + 1  # and the guest's
     assert written.filter(type="booking.created").exists()
     assert not written.filter(routed_at__isnull=True).exists()
     assert not written.filter(delivered_at__isnull=True).exists()
@@ -251,3 +260,32 @@ def test_seed_demo_does_not_make_its_orders_again_once_their_keys_expired(settin
     call_command("seed_demo", "--quiet-logins")
 
     assert Order.objects.count() == count
+
+
+def test_seed_demo_fills_todays_floor_with_every_status(settings, freeze):
+    from zoneinfo import ZoneInfo
+
+    settings.DEBUG = True
+    freeze(datetime(2026, 6, 3, 19, 10, tzinfo=ZoneInfo("America/Chicago")))  # a Wednesday evening
+
+    call_command("seed_demo", "--quiet-logins")
+    call_command("seed_demo", "--quiet-logins")
+
+    floor = {
+        b.guest_name: (f"{b.start.astimezone(ZoneInfo('America/Chicago')):%H:%M}", b.status)
+        for b in Booking.objects.filter(guest_name__in=[guest for guest, *_ in data.FLOOR_TODAY])
+    }
+    assert floor == {
+        "Alice Moreau": ("11:30", "completed"),
+        "Ben Okafor": ("12:30", "completed"),
+        "Chloe Park": ("13:00", "no_show"),
+        "Dev Patel": ("18:00", "seated"),
+        "Elena Rossi": ("19:00", "seated"),
+        "Farid Haddad": ("19:30", "confirmed"),
+        "Grace Liu": ("20:00", "confirmed"),
+        "Ivan Novak": ("19:30", "confirmed"),
+        "Hugo Martin": ("18:30", "cancelled"),
+    }
+    combinations = {c.name: sorted(c.tables.values_list("label", flat=True)) for c in TableCombination.objects.all()}
+    assert combinations == {"M2+M3": ["M2", "M3"], "T1+T2": ["T1", "T2"]}
+    assert Booking.objects.get(guest_name="Ivan Novak").combination.name in combinations

@@ -11,8 +11,8 @@ from django.utils import timezone
 from littlelemon.accounts.models import User
 from littlelemon.bookings import selectors as booking_selectors
 from littlelemon.bookings import services as booking_services
-from littlelemon.bookings.enums import ACTIVE_STATUSES
-from littlelemon.bookings.models import Booking, Table
+from littlelemon.bookings.enums import ACTIVE_STATUSES, BookingStatus
+from littlelemon.bookings.models import Booking, Table, TableCombination
 from littlelemon.cart import services as cart_services
 from littlelemon.cart.models import CartLine
 from littlelemon.core.exceptions import ApplicationError
@@ -21,7 +21,7 @@ from littlelemon.kitchen import services as kitchen_services
 from littlelemon.kitchen.models import Station
 from littlelemon.menu import services as menu_services
 from littlelemon.menu.models import Category, MenuItem
-from littlelemon.orders import placement, transitions
+from littlelemon.orders import guests, placement, transitions
 from littlelemon.orders.models import Order
 from littlelemon.restaurant import services as restaurant_services
 from littlelemon.restaurant.models import Closure, OpeningHours
@@ -55,8 +55,11 @@ class Command(BaseCommand):
             self._staff_invitation()
             self._stations()
             self._tables()
+            self._combinations()
             self._bookings()
+            self._floor_today()
             self._orders()
+            self._guest_order()
             self._back_office()
             self._events_settle(after=last_event)
         self.stdout.write(
@@ -160,6 +163,13 @@ class Command(BaseCommand):
             if not Table.objects.filter(label__iexact=label).exists():
                 booking_services.table_create(label=label, seats=seats, area=area)
 
+    def _combinations(self) -> None:
+        manager = User.objects.get(username="manager")
+        for name, labels in data.COMBINATIONS:
+            if not TableCombination.objects.filter(name__iexact=name).exists():
+                tables = list(Table.objects.filter(label__in=labels))
+                booking_services.combination_create(actor=manager, name=name, tables=tables)
+
     def _bookings(self) -> None:
         """A few upcoming bookings, made through the services at free slots, whenever the demo
         runs (late at night, on a closed day): only those missing are made again."""
@@ -183,6 +193,42 @@ class Command(BaseCommand):
             booking_services.booking_create(
                 actor=actor, start=start, party_size=party_size, notes=notes, now=now, **guest
             )
+
+    def _floor_today(self) -> None:
+        """Today's bookings across statuses, for the bookings floor: made through the services
+        with their clock set to when each step would have happened (booked in the morning,
+        seated at the start, ...). Only those missing are made again; none on a closed day."""
+        now = timezone.now()
+        tz = restaurant_tz()
+        today = now.astimezone(tz).date()
+        morning = datetime.combine(today, time(0), tzinfo=tz)
+        manager = User.objects.get(username="manager")
+        for guest, party_size, preferred, outcome in data.FLOOR_TODAY:
+            if booking_selectors.booking_list_on(day=today).filter(guest_name=guest).exists():
+                continue
+            slots = booking_selectors.availability_for(day=today, party_size=party_size, staff=True, now=morning).slots
+            if not slots:
+                continue
+            target = datetime.combine(today, time.fromisoformat(preferred), tzinfo=tz)
+            start = min(slots, key=lambda slot: abs(slot.start - target)).start
+            booking = booking_services.booking_create(
+                actor=manager, start=start, party_size=party_size, guest_name=guest, now=morning
+            )
+            self._floor_status(booking, manager, outcome=outcome, now=now)
+
+    @staticmethod
+    def _floor_status(booking: Booking, manager, *, outcome: str, now: datetime) -> None:
+        """Each step through the status service, its clock at the moment the step happened."""
+        change = booking_services.booking_status_change
+        grace = timedelta(minutes=settings.BOOKING_NO_SHOW_GRACE_MINUTES)
+        if outcome == BookingStatus.CANCELLED:
+            booking_services.booking_cancel(booking=booking, actor=manager, now=booking.start - timedelta(hours=2))
+        elif outcome == BookingStatus.NO_SHOW and booking.start + grace <= now:
+            change(booking=booking, actor=manager, status=BookingStatus.NO_SHOW, now=booking.start + grace)
+        elif booking.start <= now:
+            change(booking=booking, actor=manager, status=BookingStatus.SEATED, now=booking.start)
+            if booking.end <= now:
+                change(booking=booking, actor=manager, status=BookingStatus.COMPLETED, now=booking.end)
 
     @staticmethod
     def _free_start(*, party_size: int, preferred: str, days_ahead: int, now: datetime) -> datetime | None:
@@ -215,11 +261,11 @@ class Command(BaseCommand):
         kept = list(CartLine.objects.filter(user=customer).values_list("menuitem_id", "quantity"))
         scheduled_for = self._order_time()
         for key, fulfilment, dishes, tip, payment_method, status in missing:
-            cart_services.cart_clear(user=customer)
+            cart_services.cart_clear(owner=customer)
             try:
                 for title, quantity in dishes:
                     dish = MenuItem.objects.get(title=title)
-                    cart_services.cart_item_add(user=customer, menuitem_id=dish.pk, quantity=quantity)
+                    cart_services.cart_item_add(owner=customer, menuitem_id=dish.pk, quantity=quantity)
                 order, _ = placement.order_place(
                     customer=customer,
                     fulfilment=fulfilment,
@@ -236,8 +282,28 @@ class Command(BaseCommand):
                         transitions.order_status_change(order=order, actor=people[who], status=step)
             except (ApplicationError, MenuItem.DoesNotExist) as error:  # e.g. a dish was sold out by hand
                 self.stderr.write(f"Demo order {key} skipped: {error}")
-        cart_services.cart_clear(user=customer)
+        cart_services.cart_clear(owner=customer)
         cart_services.cart_merge(user=customer, lines=kept)
+
+    def _guest_order(self) -> None:
+        """One order placed without an account (guest checkout), to follow by its tracking link
+        (printed with the logins) and to claim by signing up as gina@example.com."""
+        if Order.objects.filter(customer__isnull=True, guest_email=data.GUEST["email"]).exists():
+            return
+        guest_cart = cart_services.guest_cart_create()
+        try:
+            for title, quantity in data.GUEST_DISHES:
+                dish = MenuItem.objects.get(title=title)
+                cart_services.cart_item_add(owner=guest_cart, menuitem_id=dish.pk, quantity=quantity)
+            placement.order_place(
+                guest_cart=guest_cart,
+                guest=guests.guest_details_checked(**data.GUEST),
+                fulfilment="pickup",
+                scheduled_for=self._order_time(),
+                idempotency_key="demo-guest-1",
+            )
+        except (ApplicationError, MenuItem.DoesNotExist) as error:
+            self.stderr.write(f"Demo guest order skipped: {error}")
 
     def _order_time(self):
         """None (as soon as possible) while the restaurant takes orders, else half an hour after it opens."""
@@ -256,6 +322,13 @@ class Command(BaseCommand):
         now = timezone.now()
         OutboxEvent.objects.filter(pk__gt=after, routed_at__isnull=True).update(routed_at=now, delivered_at=now)
 
+    @staticmethod
+    def _guest_tracking_line(url: str) -> str:
+        order = Order.objects.filter(customer__isnull=True, guest_email=data.GUEST["email"]).first()
+        if order is None:
+            return ""
+        return f"  Guest order  {url}/track/{guests.order_tracking_token(order)}/\n"
+
     def _print_logins(self, url: str) -> None:
         self.stdout.write("\nDemo logins (username / password):")
         for username, (password, _email, role, *_names) in data.USERS.items():
@@ -266,5 +339,6 @@ class Command(BaseCommand):
             f"  Staff        {url + '/staff/':<33} (manager: orders board, kitchen: display, driver: deliveries)\n"
             f"  API docs     {url + '/api/docs/':<33} (Redoc: /api/redoc/, schema: /api/schema/)\n"
             f"  Admin        {url}/admin/\n"
+            f"{self._guest_tracking_line(url)}"
             f"  API root     {url}/api/v1/menu-items/\n"
         )
