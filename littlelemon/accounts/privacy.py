@@ -174,7 +174,11 @@ def _orders_anonymise(orders: list[Order]) -> None:
     ids = [order.pk for order in orders]
     # A delivery order must name an address (a check constraint): it keeps a placeholder.
     Order.objects.filter(pk__in=ids).exclude(delivery_address="").update(delivery_address=REMOVED)
-    Order.objects.filter(pk__in=ids).update(notes="", updated=timezone.now())
+    # An order placed as a guest and claimed later still names the guest: cleared too (the
+    # customer link stays, which is what the constraint asks of an order without a guest).
+    Order.objects.filter(pk__in=ids).update(
+        notes="", guest_name="", guest_email="", guest_phone="", updated=timezone.now()
+    )
     proofs = list(DeliveryProof.objects.filter(order_id__in=ids))
     for proof in proofs:
         if proof.photo:

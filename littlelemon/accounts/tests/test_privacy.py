@@ -29,7 +29,7 @@ def history(customer):
     """A customer with a finished order (2 lines), a booking past and one to come, a cart line."""
     customer.phone = "+1 312 555 0100"
     customer.save()
-    order = OrderFactory(customer=customer, status="delivered", items=2, notes="Ring twice")
+    order = OrderFactory(customer=customer, status="delivered", items=2, notes="Ring twice", guest_phone="555 0199")
     OrderEvent.objects.create(order=order, kind="status", to_status="delivered", at=NOW - timedelta(days=3))
     past = BookingFactory(customer=customer, start=NOW - timedelta(days=2), guest_phone="555 0100", notes="Window")
     future = BookingFactory(customer=customer, start=NOW + timedelta(days=2), guest_phone="555 0100", notes="Cake")
@@ -112,7 +112,7 @@ class TestDelete:
         assert not user.is_active and not user.has_usable_password()
         order = Order.objects.get(pk=history["order"].pk)
         assert order.customer_id == customer.pk and order.total == history["order"].total
-        assert (order.delivery_address, order.notes) == ("[removed]", "")
+        assert (order.delivery_address, order.notes, order.guest_phone) == ("[removed]", "", "")
         assert OrderItem.objects.filter(order=order).count() == 2
         past = Booking.objects.get(pk=history["past"].pk)
         future = Booking.objects.get(pk=history["future"].pk)
