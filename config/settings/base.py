@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "littlelemon.core",
     "littlelemon.api",
     "littlelemon.accounts",
@@ -86,6 +88,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed a two-factor code (littlelemon/accounts/two_factor.py).
+    "django_otp.middleware.OTPMiddleware",
+    # The admin asks staff who use two-factor log-in for their code too.
+    "littlelemon.accounts.two_factor.AdminTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "littlelemon.audit.context.AuditContextMiddleware",
@@ -258,6 +264,18 @@ BOOKING_REMINDER_HOURS = env.int("BOOKING_REMINDER_HOURS", default=3)  # 0: no r
 BOOKING_SEAT_EARLY_MINUTES = env.int("BOOKING_SEAT_EARLY_MINUTES", default=30)
 BOOKING_NO_SHOW_GRACE_MINUTES = env.int("BOOKING_NO_SHOW_GRACE_MINUTES", default=15)
 
+# --- staff accounts: two-factor log-in, invitations (docs/staff-accounts-and-privacy.md) ---
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Little Lemon")
+# After a wrong code the next one is refused for 1, 2, 4, 8... seconds (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)
+# Wrong codes allowed for one password log-in before the password must be entered again.
+TWO_FACTOR_MAX_ATTEMPTS = env.int("TWO_FACTOR_MAX_ATTEMPTS", default=5)
+# How often a signed-in staff session re-reads whether its user must use two-factor log-in.
+TWO_FACTOR_RECHECK_SECONDS = env.int("TWO_FACTOR_RECHECK_SECONDS", default=300)
+# A staff invitation's set-password link works for this many days.
+STAFF_INVITE_DAYS = env.int("STAFF_INVITE_DAYS", default=3)
+
 # --- background work: the Tasks API (django-tasks, Django 6's django.tasks) --------------
 # The queue lives in the database (django-tasks-db); `manage.py worker` runs it and the periodic
 # jobs (docs/deploy.md). TASKS_IMMEDIATE=true runs each task inside the request that enqueued it
@@ -376,7 +394,8 @@ REST_FRAMEWORK = {
     # `Api-Key <key>` last: integrations, within their key's scopes (littlelemon/apikeys).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # The session, once it gave its two-factor code when its user uses two-factor log-in.
+        "littlelemon.accounts.authentication.VerifiedSessionAuthentication",
         "littlelemon.apikeys.authentication.ApiKeyAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

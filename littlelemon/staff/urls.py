@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import board, deliveries, floor, home, kitchen, menu, reports, restaurant
+from .views import board, deliveries, floor, home, kitchen, menu, people, reports, restaurant
 
 app_name = "staff"
 
@@ -63,4 +63,14 @@ urlpatterns = [
     path("reports/", reports.reports, name="reports"),
     path("reports/<slug:slug>/", reports.reports, name="report"),
     path("reports/<slug:slug>/csv/", reports.report_csv, name="report_csv"),
+    # Staff accounts and customers' data (staff/views/people.py).
+    path("people/", people.people, name="people"),
+    path("people/invite/", people.invite, name="people_invite"),
+    path("people/policy/", people.policy, name="people_policy"),
+    path("people/<int:user_id>/roles/", people.person_role, name="people_role"),
+    path("people/<int:user_id>/resend/", people.invite_resend, name="people_resend"),
+    path("people/<int:user_id>/two-factor/reset/", people.two_factor_reset, name="people_two_factor_reset"),
+    path("people/customers/<int:user_id>/", people.customer, name="people_customer"),
+    path("people/customers/<int:user_id>/export/", people.customer_export, name="people_customer_export"),
+    path("people/customers/<int:user_id>/delete/", people.customer_delete, name="people_customer_delete"),
 ]

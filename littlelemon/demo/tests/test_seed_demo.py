@@ -33,7 +33,7 @@ def test_seed_demo_is_believable_and_idempotent(settings, capsys):
 
     # 8 categories and 40 dishes on the menu, plus the back office's hidden category with a dish
     # and an archived one (customers see neither).
-    assert counts() == first == (9, 42, len(data.USERS))
+    assert counts() == first == (9, 42, len(data.USERS) + 1)  # + the cook invited (not yet active)
     assert menu_selectors.menu_item_list().count() == 40
     assert MenuItem.objects.get(slug="retired-lemon-cake").archived is True
     assert Category.objects.get(slug="autumn-specials").hidden is True
@@ -47,6 +47,7 @@ def test_seed_demo_is_believable_and_idempotent(settings, capsys):
         "kitchen": (False, ["kitchen"]),
         "driver": (False, ["delivery-crew"]),
         "customer": (False, []),
+        "new.cook@littlelemon.localhost": (False, ["kitchen"]),
     }
     assert User.objects.get(username="manager").check_password("lemon-manager")
     assert OpeningHours.objects.count() == 11

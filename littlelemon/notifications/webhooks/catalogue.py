@@ -11,4 +11,5 @@ EVENT_TYPES: dict[str, str] = {
     "booking.updated": "A booking's time, party size, table or details changed.",
     "booking.cancelled": "A booking was cancelled, by the customer or the restaurant.",
     "booking.reminder": "A confirmed booking starts within BOOKING_REMINDER_HOURS (once per booking and time).",
+    "staff.invited": "A manager invited a new staff member (the new user's id, the inviter's).",
 }

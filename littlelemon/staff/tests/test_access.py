@@ -20,8 +20,8 @@ SCREENS = {
     "customer": [],
     "kitchen": ["Kitchen"],
     "delivery-crew": ["Deliveries"],
-    "manager": ["Orders board", "Kitchen", "Bookings", "Menu", "Settings", "Reports"],
-    "admin": ["Orders board", "Kitchen", "Bookings", "Menu", "Settings", "Reports"],
+    "manager": ["Orders board", "Kitchen", "Bookings", "Menu", "Settings", "Reports", "Staff"],
+    "admin": ["Orders board", "Kitchen", "Bookings", "Menu", "Settings", "Reports", "Staff"],
 }
 
 

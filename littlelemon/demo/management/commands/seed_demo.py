@@ -53,6 +53,7 @@ class Command(BaseCommand):
             self._restaurant()
             self._menu()
             self._users()
+            self._staff_invitation()
             self._stations()
             self._tables()
             self._combinations()
@@ -140,6 +141,17 @@ class Command(BaseCommand):
             if role not in ("admin", "customer"):
                 # The role groups come from a migration; recreate one if someone deleted it.
                 user.groups.add(Group.objects.get_or_create(name=role)[0])
+
+    @staticmethod
+    def _staff_invitation() -> None:
+        """A cook invited by the manager who has not chosen a password yet: the Staff screen
+        shows the pending invitation (and can send a new link, which the worker e-mails)."""
+        from littlelemon.accounts.invitations import staff_invite
+
+        email = "new.cook@littlelemon.localhost"
+        manager = User.objects.filter(groups__name="manager").order_by("pk").first()
+        if manager is not None and not User.objects.filter(email=email).exists():
+            staff_invite(actor=manager, email=email, first_name="Noor", last_name="Haddad", role="kitchen")
 
     def _stations(self) -> None:
         manager = User.objects.get(username="manager")
