@@ -64,7 +64,7 @@ class Quote:
 
     totals: Totals
     line_prices: list[Decimal]
-    unavailable: list[MenuItem]  # sold out since they were put in the cart
+    unavailable: list[MenuItem]  # sold out (or out of today's portions) since they were put in the cart
     minimum_order: Decimal
     currency: str
 
@@ -101,7 +101,7 @@ def order_quote(*, lines: Sequence[_Line], fulfilment: str, tip: Decimal = ZERO,
     return Quote(
         totals=order_totals(line_prices=prices, fulfilment=Fulfilment(fulfilment), tip=tip, settings=settings),
         line_prices=prices,
-        unavailable=[line.menuitem for line in lines if not line.menuitem.available],
+        unavailable=[line.menuitem for line in lines if line.menuitem.sold_out],
         minimum_order=settings.minimum_order,
         currency=settings.currency,
     )

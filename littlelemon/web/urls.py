@@ -21,6 +21,7 @@ urlpatterns = [
     path("orders/<int:order_id>/", orders.order, name="order"),
     path("orders/<int:order_id>/status/", orders.order_status, name="order_status"),
     path("orders/<int:order_id>/cancel/", orders.order_cancel, name="order_cancel"),
+    path("orders/<int:order_id>/again/", orders.order_again, name="order_again"),
     path("book/", bookings.booking, name="booking"),
     path("bookings/", bookings.bookings, name="bookings"),
     path("bookings/<int:booking_id>/", bookings.booking_change, name="booking_change"),
