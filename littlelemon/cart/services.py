@@ -64,9 +64,7 @@ def _orderable_item(*, menuitem_id: int) -> MenuItem:
     if item is None:
         raise UnknownMenuItem(f"There is no dish with id {menuitem_id}.", field="menuitem")
     if item.sold_out:
-        raise ItemUnavailable(
-            f"{item.title} is sold out{' for today' if item.available else ''}.", field="menuitem"
-        )
+        raise ItemUnavailable(f"{item.title} is sold out{' for today' if item.available else ''}.", field="menuitem")
     return item
 
 
@@ -258,7 +256,9 @@ def cart_reorder(*, user: User, order: Any, now=None) -> ReorderResult:
             before = _line_lookup(user=user, menuitem=dish).values_list("quantity", flat=True).first() or 0
             line, _created = _line_add(user=user, item=dish, quantity=wanted, cap=True)
         except CartFull:
-            result.append(ReorderLine(item.title, quantity, 0, "cart_full", f"your cart holds {MAX_LINES} dishes at most"))
+            result.append(
+                ReorderLine(item.title, quantity, 0, "cart_full", f"your cart holds {MAX_LINES} dishes at most")
+            )
             continue
         added = line.quantity - before
         if added < wanted:

@@ -142,7 +142,9 @@ class AvailabilityWindow(models.Model):
                 ),
                 name="menu_window_dish_or_category",
             ),
-            models.CheckConstraint(condition=models.Q(ends__gt=models.F("starts")), name="menu_window_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends__gt=models.F("starts")), name="menu_window_ends_after_start"
+            ),
             models.CheckConstraint(condition=models.Q(weekday__lte=6), name="menu_window_weekday_range"),
         ]
 

@@ -52,16 +52,23 @@ def portions_take(*, dishes: Iterable[tuple[MenuItem, int]], day: date) -> None:
             (~Q(portions_date=day) | Q(portions_date__isnull=True) | Q(portions_left__isnull=True))
             & Q(daily_portions__gte=quantity)
         )
-        taken = (
-            MenuItem.objects.filter(enough, pk=pk, daily_portions__isnull=False)
-            .update(portions_left=_count_today(day) - Value(quantity), portions_date=Value(day))
+        taken = MenuItem.objects.filter(enough, pk=pk, daily_portions__isnull=False).update(
+            portions_left=_count_today(day) - Value(quantity), portions_date=Value(day)
         )
         if not taken:
-            left = MenuItem.objects.filter(pk=pk).values_list("daily_portions", "portions_left", "portions_date").first()
+            left = (
+                MenuItem.objects.filter(pk=pk).values_list("daily_portions", "portions_left", "portions_date").first()
+            )
             remaining = _left(left, day)
-            raise NotEnoughPortions(_short_message(dish.title, quantity, remaining), extra={
-                "menuitem": pk, "title": dish.title, "portions_left": remaining, "requested": quantity,
-            })
+            raise NotEnoughPortions(
+                _short_message(dish.title, quantity, remaining),
+                extra={
+                    "menuitem": pk,
+                    "title": dish.title,
+                    "portions_left": remaining,
+                    "requested": quantity,
+                },
+            )
 
 
 def _left(row: tuple[int | None, int | None, date | None] | None, day: date) -> int:

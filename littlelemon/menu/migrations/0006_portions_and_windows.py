@@ -8,9 +8,10 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 data_versions = importlib.import_module("littlelemon.core.migrations.0001_data_versions")
+menu_stamp = importlib.import_module("littlelemon.core.migrations.0003_menu_stamp")
 
-# Trigger numbers are part of their names (with the table's): a range of its own.
-FIRST = 100
+# Numbered after core 0003's, so that trigger names stay unique (and the numbers contiguous).
+FIRST = menu_stamp.FIRST + len(menu_stamp.SPECS)
 SPECS = (("menu_availabilitywindow", ("'menu'",), None),)
 
 

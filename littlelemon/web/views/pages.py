@@ -17,6 +17,7 @@ def _timed(items):
     """The dishes, each marked with whether it is served now and from when (one query: the windows)."""
     return menu_selectors.menu_items_timed(items, windows=menu_selectors.windows_load(), now=timezone.now())
 
+
 # The menu page offers these of MenuItemFilter's filters; the API offers them all.
 MENU_PAGE_FILTERS = ("search", "category", "dietary")
 
