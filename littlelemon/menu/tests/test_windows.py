@@ -79,9 +79,7 @@ class _Dish:
 
 
 def test_a_dishs_own_windows_come_before_its_categorys():
-    windows = Windows(
-        by_item={1: (Window(MONDAY, time(12), time(14)),)}, by_category={10: BREAKFAST}, tz=CHICAGO
-    )
+    windows = Windows(by_item={1: (Window(MONDAY, time(12), time(14)),)}, by_category={10: BREAKFAST}, tz=CHICAGO)
     own, follows_category, free = _Dish(1, 10), _Dish(2, 10), _Dish(3, 20)
     at_eight = local(2026, 6, 1, 8, 0)
     assert not windows.orderable_at(own, at_eight)
