@@ -30,7 +30,10 @@ def test_seed_demo_is_believable_and_idempotent(settings, capsys):
     first = counts()
     call_command("seed_demo")
 
-    assert counts() == first == (8, 40, len(data.USERS))
+    assert counts() == first == (9, 43, len(data.USERS))
+    brunch = Category.objects.get(slug="brunch")
+    assert sorted(brunch.availability_windows.values_list("weekday", flat=True)) == [5, 6]
+    assert MenuItem.objects.get(title__startswith="Chef's Daily Special").daily_portions == 12
     assert MenuItem.objects.filter(featured=True).count() >= 4
     assert MenuItem.objects.filter(vegan=True).exists()
     roles = {u.username: (u.is_superuser, sorted(u.roles)) for u in User.objects.all()}
@@ -59,7 +62,7 @@ def test_seed_demo_refuses_with_debug_off_unless_forced(settings):
     assert counts() == (0, 0, 0)
 
     call_command("seed_demo", "--force", "--quiet-logins")
-    assert counts()[1] == 40
+    assert counts()[1] == 43
 
 
 def test_seed_demo_lays_out_the_floor_and_books_valid_upcoming_tables(settings):

@@ -3,7 +3,6 @@ menu.portions): refusals name the dish and leave nothing written; portions reset
 date and come back when an order is rejected or cancelled."""
 
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
