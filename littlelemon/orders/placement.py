@@ -262,8 +262,8 @@ def _windows_check(lines: list[CartLine], *, at: datetime, now: datetime) -> Non
         parts.append(f"{dish.title} ({from_label(start, now=now, tz=windows.tz)})" if start else dish.title)
     when = "now" if at == now else "at the time you chose"
     raise OutsideWindow(
-        f"Not served {when}: {', '.join(parts)}. Remove {'it' if len(parts) == 1 else 'them'} "
-        "or schedule the order for when they are served.",
+        f"Not served {when}: {', '.join(parts)}. Remove {'it' if len(parts) == 1 else 'them'}, "
+        "or schedule the order for a time when served.",
         field="scheduled_for" if at != now else None,
         extra={"unavailable": [{"menuitem": dish.pk, "title": dish.title} for dish in refused]},
     )

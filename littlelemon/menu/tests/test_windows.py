@@ -120,3 +120,37 @@ class TestModel:
         timed = menu_items_timed([eggs, soup], windows=windows, now=local(2026, 6, 1, 8, 0))
 
         assert [(d.orderable_now, d.orderable_from_label) for d in timed] == [(True, ""), (False, "from 11:30")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 40])
+def test_the_menu_api_reads_the_windows_once_whatever_the_menu(api_client, django_assert_num_queries, freeze, count):
+    """Windows on every dish and category, portions on every dish: the same queries at both sizes."""
+    freeze(local(2026, 6, 1, 8, 0))
+    for _ in range(count):
+        dish = MenuItemFactory(daily_portions=5)
+        AvailabilityWindow.objects.create(menuitem=dish, weekday=MONDAY, starts=time(11, 30), ends=time(15))
+        AvailabilityWindow.objects.create(category=dish.category, weekday=MONDAY, starts=time(7), ends=time(11))
+
+    with django_assert_num_queries(4):  # the menu stamp, COUNT(*), the dishes, the windows
+        response = api_client.get("/api/v1/menu-items/?page_size=100")
+
+    results = response.json()["results"]
+    assert len(results) == count
+    assert {(r["orderable_now"], r["orderable_from"], r["portions_left"]) for r in results} == {
+        (False, "2026-06-01T11:30:00-05:00", 5)
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 30])
+def test_the_menu_page_reads_the_windows_once_whatever_the_menu(client, django_assert_num_queries, freeze, count):
+    freeze(local(2026, 6, 1, 8, 0))
+    for _ in range(count):
+        dish = MenuItemFactory(daily_portions=5)
+        AvailabilityWindow.objects.create(menuitem=dish, weekday=MONDAY, starts=time(11, 30), ends=time(15))
+
+    with django_assert_num_queries(6):  # settings, hours, closures, categories, the dishes, the windows
+        page = client.get("/menu/").content.decode()
+
+    assert page.count("Served from 11:30") == count

@@ -70,8 +70,8 @@ class TestWindows:
             place(customer, now=now)
 
         assert refused.value.message == (
-            "Not served now: Eggs Benedict (tomorrow from 07:00). Remove it or schedule the order for when "
-            "they are served."
+            "Not served now: Eggs Benedict (tomorrow from 07:00). Remove it, or schedule the order for a time "
+            "when served."
         )
         assert refused.value.extra == {"unavailable": [{"menuitem": breakfast.pk, "title": "Eggs Benedict"}]}
         assert nothing_written()
@@ -271,3 +271,21 @@ def test_the_scheduled_window_check_comes_after_the_opening_hours(customer, brea
     with pytest.raises(InvalidSchedule):
         place(customer, now=now, scheduled_for=now - timedelta(hours=1))
     assert nothing_written()
+
+
+def test_the_cart_says_when_a_line_is_no_longer_orderable(client, customer, breakfast, freeze):
+    freeze(at(MONDAY, 12, 0))
+    special = MenuItemFactory(title="Daily Special", daily_portions=5, portions_left=0, portions_date=MONDAY)
+    CartLineFactory(user=customer, menuitem=breakfast)
+    CartLineFactory(user=customer, menuitem=special)
+    client.force_login(customer)
+
+    page = client.get("/cart/").content.decode()
+    api = api_client_for(customer).get("/api/v1/cart/").json()
+
+    assert "Not served now: tomorrow from 07:00. Schedule the order for then, or remove it." in page
+    assert "Sold out since you added it: remove it to order." in page
+    assert [(item["title"], item["available"]) for item in api["items"]] == [
+        ("Eggs Benedict", True),
+        ("Daily Special", False),
+    ]
