@@ -3,6 +3,7 @@ from django.contrib import admin
 
 from .enums import Allergen
 from .models import AvailabilityWindow, Category, MenuItem
+from .portions import portions_allowance_changed
 from .selectors import category_list
 
 
@@ -82,6 +83,13 @@ class MenuItemAdmin(admin.ModelAdmin):
         ("On the menu", {"fields": ("available", "featured", "daily_portions", "portions_today")}),
         ("Dietary", {"fields": ("vegetarian", "vegan", "gluten_free", "dairy_free", "nut_free", "allergens")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "daily_portions" in form.changed_data:
+            portions_allowance_changed(
+                item_id=obj.pk, before=form.initial.get("daily_portions"), after=obj.daily_portions
+            )
 
     @admin.display(description="portions left today")
     def portions_today(self, item: MenuItem) -> str:

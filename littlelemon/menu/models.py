@@ -10,6 +10,7 @@ from littlelemon.core.models import TimeStampedModel
 from .enums import DietaryTag
 
 MAX_PRICE = Decimal("99999.99")
+PORTION_COUNTERS = ("portions_left", "portions_date")  # written by menu.portions only
 
 
 class Category(TimeStampedModel):
@@ -81,6 +82,17 @@ class MenuItem(TimeStampedModel):
     @property
     def dietary(self) -> list[str]:
         return [tag.value for tag in DietaryTag if getattr(self, tag.field_name)]
+
+    def save(self, *args, **kwargs):
+        # The day's count is written only by menu.portions' conditional UPDATEs: saving a dish
+        # read a moment ago (an edit in the admin or the API) must not put back an older count.
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in PORTION_COUNTERS
+            ]
+        super().save(*args, **kwargs)
 
     def portions_left_on(self, day: date) -> int | None:
         """The portions left on the local date `day` (None: no limit). No query."""

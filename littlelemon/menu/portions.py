@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Least
+from django.db.models.functions import Greatest, Least
+from django.utils import timezone
 
 from littlelemon.restaurant.selectors import restaurant_tz
 
@@ -29,7 +30,9 @@ def portion_day(moment: datetime) -> date:
 
 def _count_today(day: date):
     """The dish's count on `day` as SQL: the stored one if it is that day's, else the full allowance."""
-    return Case(When(portions_date=day, then=F("portions_left")), default=F("daily_portions"))
+    return Case(
+        When(portions_date=day, then=Least(F("portions_left"), F("daily_portions"))), default=F("daily_portions")
+    )
 
 
 def portions_take(*, dishes: Iterable[tuple[MenuItem, int]], day: date) -> None:
@@ -48,7 +51,8 @@ def portions_take(*, dishes: Iterable[tuple[MenuItem, int]], day: date) -> None:
         wanted[dish.pk] = (dish, previous + quantity)
     for pk in sorted(wanted):
         dish, quantity = wanted[pk]
-        enough = Q(portions_date=day, portions_left__gte=quantity) | (
+        # Today's count is never above the allowance (a manager may have lowered it since).
+        enough = Q(portions_date=day, portions_left__gte=quantity, daily_portions__gte=quantity) | (
             (~Q(portions_date=day) | Q(portions_date__isnull=True) | Q(portions_left__isnull=True))
             & Q(daily_portions__gte=quantity)
         )
@@ -106,3 +110,22 @@ def portions_release(order) -> None:
         MenuItem.objects.filter(pk=pk, daily_portions__isnull=False, portions_date=day).update(
             portions_left=Least(F("portions_left") + Value(quantities[pk]), F("daily_portions"))
         )
+
+
+def portions_allowance_changed(*, item_id: int, before: int | None, after: int | None) -> None:
+    """A manager changed a dish's `daily_portions`: today's count moves by the difference (12 → 15
+    with 4 left leaves 7), never below 0. One UPDATE, relative to the stored count (placements
+    may be taking portions at the same moment). From or to "no limit", the count starts afresh."""
+    if before == after:
+        return
+    dish = MenuItem.objects.filter(pk=item_id)
+    if before is None or after is None:
+        dish.update(portions_left=None, portions_date=None)
+        return
+    dish.filter(portions_date=portion_day_today()).update(
+        portions_left=Greatest(F("portions_left") + Value(after - before), Value(0))
+    )
+
+
+def portion_day_today() -> date:
+    return portion_day(timezone.now())

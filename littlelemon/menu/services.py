@@ -14,7 +14,8 @@ from littlelemon.audit.services import audit_changes, audit_record, audit_snapsh
 
 from .enums import DietaryTag
 from .exceptions import CategoryNotEmpty
-from .models import Category, MenuItem
+from .models import PORTION_COUNTERS, Category, MenuItem
+from .portions import portions_allowance_changed
 
 
 def _unique_slug(model: type[Category] | type[MenuItem], text: str, *, exclude_pk: int | None = None) -> str:
@@ -88,6 +89,7 @@ def menu_item_create(
 def menu_item_update(*, item: MenuItem, data: dict[str, Any], actor: User | None = None) -> MenuItem:
     """Change a dish. Price, availability and every other change are audited with before/after."""
     before = audit_snapshot(item)
+    allowance = item.daily_portions
     data = dict(data)
     _apply_dietary(item, data.pop("dietary", None))
     for field, value in data.items():
@@ -96,6 +98,9 @@ def menu_item_update(*, item: MenuItem, data: dict[str, Any], actor: User | None
         item.slug = _unique_slug(MenuItem, item.title, exclude_pk=item.pk)
     item.full_clean()
     item.save()
+    if allowance != item.daily_portions:
+        portions_allowance_changed(item_id=item.pk, before=allowance, after=item.daily_portions)
+        item.refresh_from_db(fields=PORTION_COUNTERS)
     if changes := audit_changes(before, audit_snapshot(item)):
         audit_record(actor=actor, action="menu_item.update", target=item, changes=changes)
     return item

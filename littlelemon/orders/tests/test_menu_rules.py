@@ -3,6 +3,7 @@ menu.portions): refusals name the dish and leave nothing written; portions reset
 date and come back when an order is rejected or cancelled."""
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -289,3 +290,30 @@ def test_the_cart_says_when_a_line_is_no_longer_orderable(client, customer, brea
         ("Eggs Benedict", True),
         ("Daily Special", False),
     ]
+
+
+class TestManagersEditingADish:
+    def test_saving_a_dish_read_earlier_keeps_the_days_count(self, freeze):
+        freeze(at(MONDAY, 12, 0))
+        special = MenuItemFactory(daily_portions=5)
+        stale = MenuItem.objects.get(pk=special.pk)
+        MenuItem.objects.filter(pk=special.pk).update(portions_left=2, portions_date=MONDAY)  # placements since
+
+        stale.price = Decimal("21.00")
+        stale.save()
+
+        assert portions(special) == (2, MONDAY)
+
+    @pytest.mark.parametrize(("after", "left"), [(8, 5), (3, 0), (None, None)])
+    def test_changing_the_allowance_moves_todays_count(self, manager, freeze, after, left):
+        freeze(at(MONDAY, 12, 0))
+        special = MenuItemFactory(daily_portions=5, portions_left=2, portions_date=MONDAY)
+
+        response = api_client_for(manager).patch(
+            f"/api/v1/menu-items/{special.pk}/", {"daily_portions": after}, format="json"
+        )
+
+        assert response.status_code == 200, response.json()
+        assert response.json()["portions_left"] == left
+        special.refresh_from_db()
+        assert (special.daily_portions, special.portions_left_today) == (after, left)
