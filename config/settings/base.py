@@ -242,6 +242,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# The back office's dish photos (littlelemon/menu/photos.py): uploads above this are refused.
+MENU_PHOTO_MAX_BYTES = env.int("MENU_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 
 # --- email -------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -401,6 +403,7 @@ REST_FRAMEWORK = {
         # Failed log-ins of one account from addresses it never logged in from (accounts/ratelimit.py).
         "login_username": rate("THROTTLE_LOGIN_USERNAME_RATE", "10/hour"),
         "signup": rate("THROTTLE_SIGNUP_RATE", "5/min"),
+        "guest": rate("THROTTLE_GUEST_RATE", "5/min"),  # guest carts made, guest-order claims asked for
         "order": rate("THROTTLE_ORDER_RATE", "10/min"),
         "api_key": rate("THROTTLE_API_KEY_RATE", "600/min"),  # per API key, whatever its address
     },

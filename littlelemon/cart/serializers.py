@@ -18,7 +18,8 @@ class CartLineSerializer(serializers.ModelSerializer):
     available = serializers.BooleanField(
         source="menuitem.orderable",
         read_only=True,
-        help_text="False when the dish sold out (or its portions for today ran out) since it was added.",
+        help_text="False when the dish sold out (or its portions for today ran out) or left the menu (archived) "
+        "since it was added.",
     )
 
     class Meta:

@@ -493,3 +493,6 @@ DAILY_SPECIAL = (
     True,
     12,
 )
+# An order placed without an account (guest checkout), for pickup.
+GUEST = {"name": "Gina Guest", "email": "gina@example.com", "phone": "+1 312 555 0199"}
+GUEST_DISHES = [("Greek Salad", 1), ("Lamb Kofta", 1)]

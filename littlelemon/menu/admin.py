@@ -4,7 +4,7 @@ from django.contrib import admin
 from .enums import Allergen
 from .models import AvailabilityWindow, Category, MenuItem
 from .portions import portions_allowance_changed
-from .selectors import category_list
+from .selectors import category_list_all
 
 
 class AvailabilityWindowInline(admin.TabularInline):
@@ -29,13 +29,14 @@ class DishWindowInline(AvailabilityWindowInline):
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     inlines = (CategoryWindowInline,)
-    list_display = ("title", "slug", "position", "item_count")
+    list_display = ("title", "slug", "position", "hidden", "item_count")
     list_editable = ("position",)
+    list_filter = ("hidden",)
     search_fields = ("title", "slug")
     prepopulated_fields = {"slug": ("title",)}
 
     def get_queryset(self, request):
-        return category_list()
+        return category_list_all()  # hidden categories too: the admin is the owner's
 
     @admin.display(description="dishes", ordering="item_count")
     def item_count(self, category: Category) -> int:
@@ -72,15 +73,25 @@ class MenuItemAdmin(admin.ModelAdmin):
     form = MenuItemForm
     inlines = (DishWindowInline,)
     readonly_fields = ("portions_today",)
-    list_display = ("title", "category", "price", "available", "daily_portions", "featured", "position")
+    list_display = ("title", "category", "price", "available", "daily_portions", "featured", "archived", "position")
     list_editable = ("price", "available", "featured", "position")
-    list_filter = ("category", "available", "featured", "vegetarian", "vegan", "gluten_free", "dairy_free", "nut_free")
+    list_filter = (
+        "category",
+        "archived",
+        "available",
+        "featured",
+        "vegetarian",
+        "vegan",
+        "gluten_free",
+        "dairy_free",
+        "nut_free",
+    )
     list_select_related = ("category",)
     search_fields = ("title", "description", "slug")
     prepopulated_fields = {"slug": ("title",)}
     fieldsets = (
         (None, {"fields": ("title", "slug", "category", "description", "price", "image", "position")}),
-        ("On the menu", {"fields": ("available", "featured", "daily_portions", "portions_today")}),
+        ("On the menu", {"fields": ("available", "featured", "archived", "daily_portions", "portions_today")}),
         ("Dietary", {"fields": ("vegetarian", "vegan", "gluten_free", "dairy_free", "nut_free", "allergens")}),
     )
 

@@ -18,3 +18,18 @@ class OutsideWindow(InvalidInput):
 
     code = "item_not_served_then"
     default_message = "This dish is not served at that time."
+
+
+class MenuItemArchived(Conflict):
+    code = "menu_item_archived"
+    default_message = "This dish is archived: put it back on the menu first."
+
+
+class MenuItemWasOrdered(Conflict):
+    code = "menu_item_was_ordered"
+    default_message = "This dish was ordered before: archive it instead (past orders keep their lines)."
+
+
+class InvalidPhoto(InvalidInput):
+    code = "invalid_photo"
+    default_message = "The photo must be a JPEG, PNG, WebP or GIF image."

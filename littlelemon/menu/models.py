@@ -17,6 +17,9 @@ class Category(TimeStampedModel):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=120)
     position = models.PositiveIntegerField(default=0, help_text="Lower comes first on the menu.")
+    hidden = models.BooleanField(
+        default=False, help_text="Hidden categories and their dishes leave the customer menu and the API's lists."
+    )
 
     class Meta:
         ordering = ["position", "title", "id"]
@@ -58,6 +61,10 @@ class MenuItem(TimeStampedModel):
     )
     portions_left = models.PositiveIntegerField(null=True, blank=True, editable=False)
     portions_date = models.DateField(null=True, blank=True, editable=False)
+    archived = models.BooleanField(
+        default=False,
+        help_text="Off the menu for good (a dish once ordered is archived, never deleted): not listed, not orderable.",
+    )
 
     class Meta:
         # `search` (title or description containing each word) has trigram indexes on
@@ -74,6 +81,7 @@ class MenuItem(TimeStampedModel):
             models.Index(fields=["title", "id"], name="menu_item_title_idx"),
             models.Index(fields=["featured", "position"], name="menu_item_featured_idx"),
             models.Index(fields=["available", "position"], name="menu_item_available_idx"),
+            models.Index(fields=["archived", "category", "position"], name="menu_item_archived_idx"),
         ]
 
     def __str__(self) -> str:
@@ -115,8 +123,9 @@ class MenuItem(TimeStampedModel):
 
     @property
     def orderable(self) -> bool:
-        """For sale today: available and not out of portions (time windows aside: menu.windows)."""
-        return not self.sold_out
+        """What the cart and order placement accept: on the menu (not archived), not sold out and
+        not out of today's portions (time windows aside: menu.windows)."""
+        return not self.archived and not self.sold_out
 
 
 class AvailabilityWindow(models.Model):

@@ -17,7 +17,7 @@ class CategorySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Category
-        fields = ("id", "slug", "title", "position", "item_count")
+        fields = ("id", "slug", "title", "position", "hidden", "item_count")
         read_only_fields = ("id", "item_count")
 
     def validate_slug(self, value: str) -> str:
@@ -85,6 +85,7 @@ class MenuItemSerializer(serializers.ModelSerializer):
             "allergens",
             "image",
             "position",
+            "archived",
             "daily_portions",
             "portions_left",
             "orderable_now",

@@ -209,6 +209,48 @@ class CheckoutForm(forms.Form):
         }
 
 
+class GuestCheckoutForm(CheckoutForm):
+    """Checkout without an account: the choices, and who the order is for (checked again by
+    `guests.guest_details_checked`, whose messages these are)."""
+
+    guest_name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        error_messages={"required": "Enter your name."},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    guest_email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        error_messages={
+            "required": "Enter your e-mail address: we send the order's tracking link there.",
+            "invalid": "Enter a valid e-mail address.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text="We send your order's confirmation and tracking link here.",
+    )
+    guest_phone = forms.CharField(
+        label="Phone number",
+        max_length=32,
+        error_messages={"required": "Enter a phone number we can call about your order."},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        help_text="Only to call you about this order.",
+    )
+
+    def guest_data(self) -> dict:
+        """`guest_details_checked`'s keyword arguments."""
+        data = self.cleaned_data
+        return {"name": data["guest_name"], "email": data["guest_email"], "phone": data["guest_phone"]}
+
+
+class ClaimRequestForm(forms.Form):
+    email = forms.EmailField(
+        label="E-mail address the orders were placed with",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
 class QuoteForm(forms.Form):
     """The checkout's choices that change its totals (for the summary htmx refreshes)."""
 

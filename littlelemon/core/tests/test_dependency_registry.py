@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 MIGRATIONS = [
     importlib.import_module("littlelemon.core.migrations.0001_data_versions"),
     importlib.import_module("littlelemon.core.migrations.0003_menu_stamp"),
-    importlib.import_module("littlelemon.menu.migrations.0006_portions_and_windows"),
+    importlib.import_module("littlelemon.menu.migrations.0007_portions_and_windows"),
 ]
 STAMPS_TABLE = "core_dataversion"
 # Read by the machinery around every answer, not by what the answer shows.

@@ -12,8 +12,9 @@ from littlelemon.accounts.models import User
 from littlelemon.bookings.models import Booking, Table
 from littlelemon.demo import data
 from littlelemon.events.models import OutboxEvent
+from littlelemon.menu import selectors as menu_selectors
 from littlelemon.menu.models import Category, MenuItem
-from littlelemon.restaurant.models import OpeningHours
+from littlelemon.restaurant.models import Closure, OpeningHours
 from littlelemon.restaurant.selectors import restaurant_settings_get
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,13 @@ def test_seed_demo_is_believable_and_idempotent(settings, capsys):
     first = counts()
     call_command("seed_demo")
 
-    assert counts() == first == (9, 43, len(data.USERS))
+    # 8 categories and 40 dishes on the menu, plus the back office's hidden category with a dish
+    # and an archived one (customers see neither), plus weekend brunch (2 dishes) and the daily special.
+    assert counts() == first == (10, 45, len(data.USERS))
+    assert menu_selectors.menu_item_list().count() == 43
+    assert MenuItem.objects.get(slug="retired-lemon-cake").archived is True
+    assert Category.objects.get(slug="autumn-specials").hidden is True
+    assert Closure.objects.filter(reason="Staff training day").count() == 1
     brunch = Category.objects.get(slug="brunch")
     assert sorted(brunch.availability_windows.values_list("weekday", flat=True)) == [5, 6]
     assert MenuItem.objects.get(title__startswith="Chef's Daily Special").daily_portions == 12
@@ -62,7 +69,7 @@ def test_seed_demo_refuses_with_debug_off_unless_forced(settings):
     assert counts() == (0, 0, 0)
 
     call_command("seed_demo", "--force", "--quiet-logins")
-    assert counts()[1] == 43
+    assert counts()[1] == 45
 
 
 def test_seed_demo_lays_out_the_floor_and_books_valid_upcoming_tables(settings):
@@ -128,7 +135,14 @@ def test_seed_demo_places_orders_in_several_states_through_the_services(settings
     call_command("seed_demo", "--quiet-logins")
     call_command("seed_demo", "--quiet-logins")
 
-    orders = {order.idempotency_key: order for order in Order.objects.select_related("customer", "delivery_crew")}
+    guest_order = Order.objects.get(customer__isnull=True)  # the guest checkout's, made once
+    assert (guest_order.guest_email, guest_order.fulfilment, guest_order.status) == (
+        data.GUEST["email"],
+        "pickup",
+        "placed",
+    )
+    customers = Order.objects.filter(customer__isnull=False).select_related("customer", "delivery_crew")
+    orders = {order.idempotency_key: order for order in customers}
     assert {key: order.status for key, order in orders.items()} == {key: status for key, *_, status in data.ORDERS}
     assert {order.customer.username for order in orders.values()} == {"customer"}
     assert {key for key, order in orders.items() if order.delivery_crew} == {
@@ -209,7 +223,7 @@ def test_seed_demo_settles_its_events_so_the_worker_mails_nobody(settings, mailo
     call_command("seed_demo", "--quiet-logins")
 
     written = OutboxEvent.objects.exclude(pk=earlier.pk)
-    assert written.filter(type="order.placed").count() == len(data.ORDERS)
+    assert written.filter(type="order.placed").count() == len(data.ORDERS) + 1  # and the guest's
     assert written.filter(type="booking.created").exists()
     assert not written.filter(routed_at__isnull=True).exists()
     assert not written.filter(delivered_at__isnull=True).exists()

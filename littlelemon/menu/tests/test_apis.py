@@ -50,6 +50,7 @@ class TestRead:
             "allergens": ["milk"],
             "image": None,
             "position": 3,
+            "archived": False,
             "daily_portions": None,
             "portions_left": None,
             "orderable_now": True,

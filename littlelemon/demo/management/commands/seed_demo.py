@@ -21,11 +21,11 @@ from littlelemon.kitchen import services as kitchen_services
 from littlelemon.kitchen.models import Station
 from littlelemon.menu import services as menu_services
 from littlelemon.menu.models import AvailabilityWindow, Category, MenuItem
-from littlelemon.orders import placement, transitions
+from littlelemon.orders import guests, placement, transitions
 from littlelemon.orders.models import Order
 from littlelemon.restaurant import services as restaurant_services
-from littlelemon.restaurant.models import OpeningHours
-from littlelemon.restaurant.selectors import restaurant_settings_get, restaurant_tz, schedule_load
+from littlelemon.restaurant.models import Closure, OpeningHours
+from littlelemon.restaurant.selectors import restaurant_settings_get, restaurant_today, restaurant_tz, schedule_load
 
 from ... import data
 
@@ -57,6 +57,8 @@ class Command(BaseCommand):
             self._tables()
             self._bookings()
             self._orders()
+            self._guest_order()
+            self._back_office()
             self._events_settle(after=last_event)
         self.stdout.write(
             self.style.SUCCESS(
@@ -134,6 +136,32 @@ class Command(BaseCommand):
                 daily_portions=portions,
                 position=0,
             )
+
+    def _back_office(self) -> None:
+        """What the back office's menu editor and settings screen show beyond the menu: a hidden
+        category (being prepared), an archived dish (off the menu, kept for past orders) and a
+        closure coming up, whose reason customers read."""
+        seasonal = Category.objects.filter(slug="autumn-specials").first() or menu_services.category_create(
+            title="Autumn specials", slug="autumn-specials", position=90, hidden=True
+        )
+        if not MenuItem.objects.filter(slug="pumpkin-soup").exists():
+            menu_services.menu_item_create(
+                title="Pumpkin soup", slug="pumpkin-soup", price="7.50", category=seasonal, dietary=["vegan"],
+                description="Roasted pumpkin, ginger and a swirl of coconut cream.",
+            )  # fmt: skip
+        retired = MenuItem.objects.filter(slug="retired-lemon-cake").first()
+        if retired is None:
+            retired = menu_services.menu_item_create(
+                title="Lemon cake (last summer's)", slug="retired-lemon-cake", price="5.00", category=seasonal
+            )
+        if not retired.archived:
+            menu_services.menu_item_archive(item=retired)
+        closed_on = restaurant_today() + timedelta(days=45)
+        if (
+            not Closure.objects.filter(reason="Staff training day").exists()
+            and not Closure.objects.filter(date=closed_on).exists()
+        ):
+            restaurant_services.closure_create(date=closed_on, reason="Staff training day")
 
     def _users(self) -> None:
         for username, (password, email, role, first_name, last_name) in data.USERS.items():
@@ -214,11 +242,11 @@ class Command(BaseCommand):
         kept = list(CartLine.objects.filter(user=customer).values_list("menuitem_id", "quantity"))
         scheduled_for = self._order_time()
         for key, fulfilment, dishes, tip, payment_method, status in missing:
-            cart_services.cart_clear(user=customer)
+            cart_services.cart_clear(owner=customer)
             try:
                 for title, quantity in dishes:
                     dish = MenuItem.objects.get(title=title)
-                    cart_services.cart_item_add(user=customer, menuitem_id=dish.pk, quantity=quantity)
+                    cart_services.cart_item_add(owner=customer, menuitem_id=dish.pk, quantity=quantity)
                 order, _ = placement.order_place(
                     customer=customer,
                     fulfilment=fulfilment,
@@ -235,8 +263,28 @@ class Command(BaseCommand):
                         transitions.order_status_change(order=order, actor=people[who], status=step)
             except (ApplicationError, MenuItem.DoesNotExist) as error:  # e.g. a dish was sold out by hand
                 self.stderr.write(f"Demo order {key} skipped: {error}")
-        cart_services.cart_clear(user=customer)
+        cart_services.cart_clear(owner=customer)
         cart_services.cart_merge(user=customer, lines=kept)
+
+    def _guest_order(self) -> None:
+        """One order placed without an account (guest checkout), to follow by its tracking link
+        (printed with the logins) and to claim by signing up as gina@example.com."""
+        if Order.objects.filter(customer__isnull=True, guest_email=data.GUEST["email"]).exists():
+            return
+        guest_cart = cart_services.guest_cart_create()
+        try:
+            for title, quantity in data.GUEST_DISHES:
+                dish = MenuItem.objects.get(title=title)
+                cart_services.cart_item_add(owner=guest_cart, menuitem_id=dish.pk, quantity=quantity)
+            placement.order_place(
+                guest_cart=guest_cart,
+                guest=guests.guest_details_checked(**data.GUEST),
+                fulfilment="pickup",
+                scheduled_for=self._order_time(),
+                idempotency_key="demo-guest-1",
+            )
+        except (ApplicationError, MenuItem.DoesNotExist) as error:
+            self.stderr.write(f"Demo guest order skipped: {error}")
 
     def _order_time(self):
         """None (as soon as possible) while the restaurant takes orders, else half an hour after it opens."""
@@ -255,6 +303,13 @@ class Command(BaseCommand):
         now = timezone.now()
         OutboxEvent.objects.filter(pk__gt=after, routed_at__isnull=True).update(routed_at=now, delivered_at=now)
 
+    @staticmethod
+    def _guest_tracking_line(url: str) -> str:
+        order = Order.objects.filter(customer__isnull=True, guest_email=data.GUEST["email"]).first()
+        if order is None:
+            return ""
+        return f"  Guest order  {url}/track/{guests.order_tracking_token(order)}/\n"
+
     def _print_logins(self, url: str) -> None:
         self.stdout.write("\nDemo logins (username / password):")
         for username, (password, _email, role, *_names) in data.USERS.items():
@@ -265,5 +320,6 @@ class Command(BaseCommand):
             f"  Staff        {url + '/staff/':<33} (manager: orders board, kitchen: display, driver: deliveries)\n"
             f"  API docs     {url + '/api/docs/':<33} (Redoc: /api/redoc/, schema: /api/schema/)\n"
             f"  Admin        {url}/admin/\n"
+            f"{self._guest_tracking_line(url)}"
             f"  API root     {url}/api/v1/menu-items/\n"
         )

@@ -26,7 +26,7 @@ def drop_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('menu', '0005_remove_menuversion'),
+        ('menu', '0006_hidden_and_archived'),
         ('core', '0003_menu_stamp'),
     ]
 
