@@ -265,7 +265,7 @@ class OrderReorderApi(generics.GenericAPIView):
     def post(self, request, pk: int):
         order = selectors.order_get_visible(user=request.user, order_id=pk)
         result = cart_reorder(user=request.user, order=order)
-        cart = cart_selectors.cart_get(user=request.user)
+        cart = cart_selectors.cart_get(owner=request.user)
         return Response(ReorderSerializer({"lines": result.lines, "cart": cart}).data)
 
 
