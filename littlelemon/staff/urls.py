@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import board, deliveries, home, kitchen, menu, restaurant
+from .views import board, deliveries, floor, home, kitchen, menu, restaurant
 
 app_name = "staff"
 
@@ -26,6 +26,14 @@ urlpatterns = [
     path("orders/<int:order_id>/reject/", board.order_stop, {"action": "reject"}, name="order_reject"),
     path("orders/<int:order_id>/cancel/", board.order_stop, {"action": "cancel"}, name="order_cancel"),
     path("orders/<int:order_id>/assign/", board.order_assign, name="order_assign"),
+    # The bookings floor (views/floor.py).
+    path("floor/", floor.floor, name="floor"),
+    path("floor/bookings/new/", floor.floor_booking_new, name="floor_booking_new"),
+    path("floor/walk-in/", floor.floor_walk_in, name="floor_walk_in"),
+    path("floor/bookings/<int:booking_id>/", floor.floor_booking, name="floor_booking"),
+    path("floor/bookings/<int:booking_id>/status/", floor.floor_booking_status, name="floor_booking_status"),
+    path("floor/combinations/", floor.floor_combinations, name="floor_combinations"),
+    path("floor/combinations/<int:combination_id>/", floor.floor_combination, name="floor_combination"),
     path("deliveries/", deliveries.deliveries, name="deliveries"),
     # The delivery-crew app (staff/views/deliveries.py).
     path("deliveries/list/", deliveries.delivery_list, name="delivery_list"),

@@ -8,10 +8,11 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 data_versions = importlib.import_module("littlelemon.core.migrations.0001_data_versions")
-menu_stamp = importlib.import_module("littlelemon.core.migrations.0003_menu_stamp")
+combination_stamps = importlib.import_module("littlelemon.bookings.migrations.0005_combination_stamps")
 
-# Numbered after core 0003's, so that trigger names stay unique (and the numbers contiguous).
-FIRST = menu_stamp.FIRST + len(menu_stamp.SPECS)
+# Numbered after the last stamp migration's (bookings 0005, after core 0003), so that trigger
+# names stay unique and the numbers contiguous.
+FIRST = combination_stamps.FIRST + len(combination_stamps.SPECS)
 SPECS = (("menu_availabilitywindow", ("'menu'",), None),)
 
 
