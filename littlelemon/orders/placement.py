@@ -32,6 +32,10 @@ from littlelemon.cart.models import CartLine, CartOwner, GuestCart, owner_filter
 from littlelemon.core.exceptions import InvalidInput
 from littlelemon.core.money import ZERO, to_money
 from littlelemon.events.services import event_record
+from littlelemon.menu.exceptions import OutsideWindow
+from littlelemon.menu.portions import portion_day, portions_take
+from littlelemon.menu.selectors import windows_load
+from littlelemon.menu.windows import from_label
 from littlelemon.restaurant.selectors import restaurant_settings_get
 
 from .enums import EventKind, Fulfilment, PaymentMethod
@@ -158,8 +162,11 @@ def order_place(
 
     Raises InvalidInput (fulfilment, payment method, tip, key), DeliveryAddressRequired,
     CartEmpty, OrdersPaused (409: a manager paused online orders; the message is theirs),
-    ItemUnavailable, BelowMinimum, RestaurantClosed (ASAP while not taking orders),
-    InvalidSchedule; nothing is written then. `now` is the moment the opening hours are judged
+    ItemUnavailable (including a dish out of today's portions), BelowMinimum, RestaurantClosed
+    (ASAP while not taking orders), InvalidSchedule, OutsideWindow (a dish not served at the
+    order's time: now, or the scheduled time), NotEnoughPortions (fewer of a dish's daily portions
+    left than asked: taken by one conditional UPDATE per limited dish, menu.portions); nothing is
+    written then. `now` is the moment the opening hours are judged
     at (tests pass one); it defaults to the current time. Timestamps are always the real time.
     """
     now = now or timezone.now()
@@ -184,9 +191,11 @@ def order_place(
         if not lines:
             raise CartEmpty()
         quote = _quote_checked(lines, request, now=now)
+        _windows_check(lines, at=request.scheduled_for or now, now=now)
         order, created = _order_insert(owner, request, quote, guest=guest)
         if not created:  # a racing request with the same key won
             return _replayed(order, request, guest=guest), False
+        portions_take(dishes=[(line.menuitem, line.quantity) for line in lines], day=portion_day(now))
         items = _items_insert(order, lines, quote)
         OrderEvent.objects.create(
             order=order, kind=EventKind.PLACED, from_status="", to_status=order.status, actor=customer, at=order.created
@@ -211,6 +220,10 @@ def _cart_lines_locked(owner: CartOwner) -> list[CartLine]:
             "menuitem__title",
             "menuitem__price",
             "menuitem__available",
+            "menuitem__category_id",
+            "menuitem__daily_portions",
+            "menuitem__portions_left",
+            "menuitem__portions_date",
             "menuitem__archived",
         )
         .order_by("pk")
@@ -252,6 +265,26 @@ def _quote_checked(lines: list[CartLine], request: PlacementRequest, *, now: dat
         scheduled_for=request.scheduled_for, now=now, settings=settings, schedule=order_schedule_load(now=now)
     )
     return quote
+
+
+def _windows_check(lines: list[CartLine], *, at: datetime, now: datetime) -> None:
+    """Raises OutsideWindow naming the dishes not served at `at` (the scheduled time, or now) and
+    when each is served next. One query (the windows)."""
+    windows = windows_load()
+    refused = [line.menuitem for line in lines if not windows.orderable_at(line.menuitem, at)]
+    if not refused:
+        return
+    parts = []
+    for dish in refused:
+        start = windows.next_orderable(dish, at)
+        parts.append(f"{dish.title} ({from_label(start, now=now, tz=windows.tz)})" if start else dish.title)
+    when = "now" if at == now else "at the time you chose"
+    raise OutsideWindow(
+        f"Not served {when}: {', '.join(parts)}. Remove {'it' if len(parts) == 1 else 'them'}, "
+        "or schedule the order for a time when served.",
+        field="scheduled_for" if at != now else None,
+        extra={"unavailable": [{"menuitem": dish.pk, "title": dish.title} for dish in refused]},
+    )
 
 
 def _order_insert(

@@ -21,6 +21,7 @@ urlpatterns = [
     path("orders/<int:order_id>/", orders.order, name="order"),
     path("orders/<int:order_id>/status/", orders.order_status, name="order_status"),
     path("orders/<int:order_id>/cancel/", orders.order_cancel, name="order_cancel"),
+    path("orders/<int:order_id>/again/", orders.order_again, name="order_again"),
     path("track/<str:token>/", guest.order_tracked, name="order_tracked"),
     path("track/<str:token>/status/", guest.order_tracked_status, name="order_tracked_status"),
     path("account/claim/", guest.claim_request, name="claim_request"),

@@ -35,6 +35,7 @@ MIGRATIONS = [
     importlib.import_module("littlelemon.core.migrations.0001_data_versions"),
     importlib.import_module("littlelemon.core.migrations.0003_menu_stamp"),
     importlib.import_module("littlelemon.bookings.migrations.0005_combination_stamps"),
+    importlib.import_module("littlelemon.menu.migrations.0007_portions_and_windows"),
 ]
 STAMPS_TABLE = "core_dataversion"
 # Read by the machinery around every answer, not by what the answer shows.

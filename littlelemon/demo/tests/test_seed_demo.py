@@ -32,12 +32,15 @@ def test_seed_demo_is_believable_and_idempotent(settings, capsys):
     call_command("seed_demo")
 
     # 8 categories and 40 dishes on the menu, plus the back office's hidden category with a dish
-    # and an archived one (customers see neither).
-    assert counts() == first == (9, 42, len(data.USERS) + 1)  # + the cook invited (not yet active)
-    assert menu_selectors.menu_item_list().count() == 40
+    # and an archived one (customers see neither), plus weekend brunch (2 dishes) and the daily special.
+    assert counts() == first == (10, 45, len(data.USERS) + 1)  # + the cook invited (not yet active)
+    assert menu_selectors.menu_item_list().count() == 43
     assert MenuItem.objects.get(slug="retired-lemon-cake").archived is True
     assert Category.objects.get(slug="autumn-specials").hidden is True
     assert Closure.objects.filter(reason="Staff training day").count() == 1
+    brunch = Category.objects.get(slug="brunch")
+    assert sorted(brunch.availability_windows.values_list("weekday", flat=True)) == [5, 6]
+    assert MenuItem.objects.get(title__startswith="Chef's Daily Special").daily_portions == 12
     assert MenuItem.objects.filter(featured=True).count() >= 4
     assert MenuItem.objects.filter(vegan=True).exists()
     roles = {u.username: (u.is_superuser, sorted(u.roles)) for u in User.objects.all()}
@@ -67,7 +70,7 @@ def test_seed_demo_refuses_with_debug_off_unless_forced(settings):
     assert counts() == (0, 0, 0)
 
     call_command("seed_demo", "--force", "--quiet-logins")
-    assert counts()[1] == 42
+    assert counts()[1] == 45
 
 
 def test_seed_demo_lays_out_the_floor_and_books_valid_upcoming_tables(settings):

@@ -196,8 +196,8 @@ def test_the_cart_page_runs_fixed_queries_whatever_its_size(client, customer, li
     client.force_login(customer)
 
     # session, user, settings, cart lines (dishes joined), the footer's hours and closures, the
-    # header's roles (staff get their screens' links)
-    with django_assert_num_queries(7):
+    # header's roles (staff get their screens' links), the dishes' time windows
+    with django_assert_num_queries(8):
         response = client.get(reverse("web:cart"))
     assert len(texts(response.content, css_class="cart-line__title")) == lines
 

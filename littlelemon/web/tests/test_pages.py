@@ -128,11 +128,11 @@ def menu_of(size: int) -> None:
 
 
 # Queries per page: restaurant settings, opening hours and closures (header, footer) and the
-# page's own reads; signed in adds the session and the user.
+# page's own reads (the dishes' pages add their time windows); signed in adds the session and the user.
 PAGES = [
-    ("/", 4),
-    ("/menu/", 5),
-    ("/menu/?search=dish&dietary=vegan&dietary=nut-free&category=category-0", 5),
+    ("/", 5),
+    ("/menu/", 6),
+    ("/menu/?search=dish&dietary=vegan&dietary=nut-free&category=category-0", 6),
     ("/account/login/", 3),
     ("/account/signup/", 3),
     ("/account/password/reset/", 3),
@@ -160,15 +160,15 @@ def test_the_dish_page_and_the_menu_fragment_run_fixed_queries(client, hours, dj
     menu_of(size)
     slug = MenuItemFactory(title="Dish", slug="the-dish").slug
 
-    with django_assert_num_queries(4):  # settings, hours, closures, the dish
+    with django_assert_num_queries(5):  # settings, hours, closures, the dish, the time windows
         assert client.get(reverse("web:dish", args=[slug])).status_code == 200
-    with django_assert_num_queries(2):  # settings (currency), the dishes
+    with django_assert_num_queries(3):  # settings (currency), the dishes, the time windows
         assert client.get(reverse("web:menu"), headers={"HX-Request": "true"}).status_code == 200
 
 
 # Signed in: the session, the user, the cart's quantity (the header's cart link) and the user's
 # roles (the header links staff to their screens).
-SIGNED_IN_PAGES = [("/", 8), ("/menu/", 9), ("/account/", 7), ("/account/password/", 7)]
+SIGNED_IN_PAGES = [("/", 9), ("/menu/", 10), ("/account/", 7), ("/account/password/", 7)]
 
 
 @pytest.mark.parametrize(("path", "queries"), SIGNED_IN_PAGES)

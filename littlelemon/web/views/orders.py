@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from littlelemon.cart.services import ReorderResult, cart_reorder
 from littlelemon.core.conditional import etag_for, etag_version, not_modified, set_cache_headers
 from littlelemon.core.exceptions import ApplicationError
 from littlelemon.observability.metrics import order_placement_timer
@@ -195,3 +196,29 @@ def orders(request: HttpRequest) -> HttpResponse:
     mine = order_selectors.order_list_visible_to(user=request.user).filter(customer=request.user)
     page = Paginator(mine, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "web/orders.html", {"page": page})
+
+
+def _reorder_messages(request: HttpRequest, result: ReorderResult) -> None:
+    """One message for what went in the cart, one per line that did not (fully), with why."""
+    added = sum(line.added for line in result.lines)
+    if added:
+        messages.success(request, f"{added} dish{'es' if added != 1 else ''} added to your cart at today's prices.")
+    for line in result.problems:
+        if line.added:
+            messages.warning(request, f"{line.title}: {line.added} of {line.quantity} added, {line.message}.")
+        else:
+            messages.warning(request, f"{line.title} was not added: {line.message}.")
+
+
+@login_required
+@require_POST
+def order_again(request: HttpRequest, order_id: int) -> HttpResponse:
+    """Order again: the order's lines go in the cart (`cart_reorder`), then the cart says what did."""
+    order = _order_or_404(request, order_id, items=False)
+    try:
+        result = cart_reorder(user=request.user, order=order)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("web:orders")
+    _reorder_messages(request, result)
+    return redirect("web:cart")

@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
@@ -10,6 +11,13 @@ from littlelemon.menu.enums import DietaryTag
 from littlelemon.menu.filters import MenuItemFilter
 
 FEATURED_ON_HOME = 6
+
+
+def _timed(items):
+    """The dishes, each marked with whether it is served now and from when (one query: the windows)."""
+    return menu_selectors.menu_items_timed(items, windows=menu_selectors.windows_load(), now=timezone.now())
+
+
 # The menu page offers these of MenuItemFilter's filters; the API offers them all.
 MENU_PAGE_FILTERS = ("search", "category", "dietary")
 
@@ -17,7 +25,7 @@ MENU_PAGE_FILTERS = ("search", "category", "dietary")
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     featured = MenuItemFilter({"featured": True}, queryset=menu_selectors.menu_item_list()).qs[:FEATURED_ON_HOME]
-    return render(request, "web/home.html", {"featured": featured})
+    return render(request, "web/home.html", {"featured": _timed(featured)})
 
 
 def _menu_filter(query: QueryDict) -> MenuItemFilter:
@@ -38,7 +46,7 @@ def menu(request: HttpRequest) -> HttpResponse:
     menu_filter = _menu_filter(request.GET)
     menu_filter.is_valid()  # the filters that are valid apply (and show as chosen); the others are dropped
     chosen = menu_filter.form.cleaned_data
-    items = list(menu_filter.qs)
+    items = _timed(menu_filter.qs)
     context = {
         "items": items,
         # Lazy: read only when the full page renders its category filter, not for an htmx fragment.
@@ -61,4 +69,4 @@ def menu(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dish(request: HttpRequest, slug: str) -> HttpResponse:
     item = get_object_or_404(menu_selectors.menu_item_list(), slug=slug)
-    return render(request, "web/dish.html", {"item": item})
+    return render(request, "web/dish.html", {"item": _timed([item])[0]})

@@ -20,7 +20,7 @@ from littlelemon.events.models import OutboxEvent
 from littlelemon.kitchen import services as kitchen_services
 from littlelemon.kitchen.models import Station
 from littlelemon.menu import services as menu_services
-from littlelemon.menu.models import Category, MenuItem
+from littlelemon.menu.models import AvailabilityWindow, Category, MenuItem
 from littlelemon.orders import guests, placement, transitions
 from littlelemon.orders.models import Order
 from littlelemon.restaurant import services as restaurant_services
@@ -52,6 +52,7 @@ class Command(BaseCommand):
             last_event = OutboxEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             self._restaurant()
             self._menu()
+            self._menu_times_and_portions()
             self._users()
             self._staff_invitation()
             self._stations()
@@ -103,6 +104,43 @@ class Command(BaseCommand):
                 item = MenuItem.objects.filter(title=title, category=category).first()
                 if item is None:
                     menu_services.menu_item_create(title=title, **fields)
+
+    def _menu_times_and_portions(self) -> None:
+        """A weekend-brunch category with its time windows, and a daily special with portions."""
+        slug, title, position = data.BRUNCH
+        brunch = Category.objects.filter(slug=slug).first() or menu_services.category_create(
+            title=title, slug=slug, position=position
+        )
+        for weekday, (starts, ends) in data.BRUNCH_WINDOWS.items():
+            AvailabilityWindow.objects.get_or_create(
+                category=brunch, weekday=weekday, starts=time.fromisoformat(starts), ends=time.fromisoformat(ends)
+            )
+        for index, (dish, price, description, dietary, allergens, featured) in enumerate(data.BRUNCH_DISHES, 1):
+            if not MenuItem.objects.filter(title=dish, category=brunch).exists():
+                menu_services.menu_item_create(
+                    title=dish,
+                    price=price,
+                    description=description,
+                    category=brunch,
+                    dietary=dietary,
+                    allergens=allergens,
+                    featured=featured,
+                    position=position * 100 + index,
+                )
+        category_slug, dish, price, description, dietary, allergens, featured, portions = data.DAILY_SPECIAL
+        category = Category.objects.get(slug=category_slug)
+        if not MenuItem.objects.filter(title=dish, category=category).exists():
+            menu_services.menu_item_create(
+                title=dish,
+                price=price,
+                description=description,
+                category=category,
+                dietary=dietary,
+                allergens=allergens,
+                featured=featured,
+                daily_portions=portions,
+                position=0,
+            )
 
     def _back_office(self) -> None:
         """What the back office's menu editor and settings screen show beyond the menu: a hidden
