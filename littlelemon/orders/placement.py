@@ -10,6 +10,11 @@ database's write lock instead): the first makes the order and the others find th
 An `Idempotency-Key` makes a retried request return the order the first one made. A unique
 constraint on (customer, key) stands behind the lookup.
 
+An order paid online (`PaymentMethod.ONLINE`, offered only while Stripe is configured) is made
+in `pending_payment` and leaves the cart as it is: its items are its own snapshot, and
+littlelemon/payments places it (and then empties the cart and records `order.placed`) once the
+payment succeeds, or lets it expire.
+
 Placing an order is not recorded in the audit trail: the order itself, its first OrderEvent and
 `order.placed` are its record.
 """
@@ -21,6 +26,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -31,8 +37,8 @@ from littlelemon.core.money import ZERO, to_money
 from littlelemon.events.services import event_record
 from littlelemon.restaurant.selectors import restaurant_settings_get
 
-from .enums import EventKind, Fulfilment, PaymentMethod
-from .exceptions import CartEmpty, DeliveryAddressRequired, IdempotencyKeyReused, OrdersPaused
+from .enums import EventKind, Fulfilment, OrderStatus, PaymentMethod
+from .exceptions import CartEmpty, DeliveryAddressRequired, IdempotencyKeyReused, OnlinePaymentUnavailable, OrdersPaused
 from .models import Order, OrderEvent, OrderItem
 from .pricing import Quote, order_quote
 from .scheduling import order_schedule_load, order_time_check
@@ -107,6 +113,8 @@ def _placement_request_checked(
     an overlong key) or DeliveryAddressRequired. A pickup order keeps no address."""
     fulfilment = _parse_choice(Fulfilment, fulfilment, field="fulfilment")
     payment_method = _parse_choice(PaymentMethod, payment_method, field="payment_method")
+    if payment_method == PaymentMethod.ONLINE and not online_payments_enabled():
+        raise OnlinePaymentUnavailable(field="payment_method")
     delivery_address = delivery_address.strip() if fulfilment == Fulfilment.DELIVERY else ""
     if fulfilment == Fulfilment.DELIVERY and not delivery_address:
         raise DeliveryAddressRequired(field="delivery_address")
@@ -180,9 +188,21 @@ def order_place(
         OrderEvent.objects.create(
             order=order, kind=EventKind.PLACED, from_status="", to_status=order.status, actor=customer, at=order.created
         )
+        if order.status == OrderStatus.PENDING_PAYMENT:  # the cart stays until the payment succeeds
+            return order, True
         CartLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
-        _placed_event_record(order, items, quote)
+        _placed_event_record(order, items, quote.currency)
     return order, True
+
+
+def online_payments_enabled() -> bool:
+    """Whether cards may be paid online: Stripe's three keys are set (littlelemon/payments)."""
+    keys = (
+        django_settings.STRIPE_SECRET_KEY,
+        django_settings.STRIPE_PUBLISHABLE_KEY,
+        django_settings.STRIPE_WEBHOOK_SECRET,
+    )
+    return all(keys)
 
 
 def _cart_lines_locked(customer: User) -> list[CartLine]:
@@ -245,6 +265,7 @@ def _order_insert(customer: User, request: PlacementRequest, quote: Quote) -> tu
         tip=totals.tip,
         total=totals.total,
         payment_method=request.payment_method,
+        status=OrderStatus.PENDING_PAYMENT if request.payment_method == PaymentMethod.ONLINE else OrderStatus.PLACED,
         idempotency_key=request.idempotency_key,
         request_fingerprint=request.fingerprint,
         status_changed_at=timezone.now(),
@@ -278,8 +299,9 @@ def _items_insert(order: Order, lines: list[CartLine], quote: Quote) -> list[Ord
     )
 
 
-def _placed_event_record(order: Order, items: list[OrderItem], quote: Quote) -> None:
-    totals = quote.totals
+def _placed_event_record(order: Order, items: list[OrderItem], currency: str) -> None:
+    """`order.placed` (the receipt e-mail, the kitchen, webhooks): at placement, or for an order
+    paid online when its payment succeeds (`placed_event_record`)."""
     event_record(
         type="order.placed",
         aggregate="order",
@@ -293,12 +315,12 @@ def _placed_event_record(order: Order, items: list[OrderItem], quote: Quote) -> 
             "delivery_address": order.delivery_address,
             "payment_method": order.payment_method,
             "payment_status": order.payment_status,
-            "currency": quote.currency,
-            "subtotal": totals.subtotal,
-            "delivery_fee": totals.delivery_fee,
-            "tax": totals.tax,
-            "tip": totals.tip,
-            "total": totals.total,
+            "currency": currency,
+            "subtotal": order.subtotal,
+            "delivery_fee": order.delivery_fee,
+            "tax": order.tax,
+            "tip": order.tip,
+            "total": order.total,
             "items": [
                 {
                     "menuitem_id": item.menuitem_id,
@@ -312,3 +334,8 @@ def _placed_event_record(order: Order, items: list[OrderItem], quote: Quote) -> 
             "placed_at": order.created,
         },
     )
+
+
+def placed_event_record(order: Order, *, currency: str) -> None:
+    """Record `order.placed` for an order paid online that has just become placed."""
+    _placed_event_record(order, list(order.items.all()), currency)

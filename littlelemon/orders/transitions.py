@@ -179,6 +179,12 @@ def order_status_change(
     _status_change_record(
         order, actor=actor, previous=previous, previous_payment=previous_payment, note=note, at=now, recall=recall
     )
+    # The ledger follows (littlelemon/payments): money collected in person on handing over, a
+    # card order paid online refunded when rejected or cancelled. Imported here: payments
+    # builds on this module.
+    from littlelemon.payments.services import order_status_changed
+
+    order_status_changed(order=order, actor=actor, previous=previous)
     return order
 
 
