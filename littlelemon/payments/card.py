@@ -63,7 +63,7 @@ def card_payment_start(*, order_id: int, customer: User, token: str) -> CardOutc
     payment = _attempt_start(order_id, customer)
     client = gateway.client()
     try:
-        card = client.v1.tokens.retrieve(token)["card"]["id"]
+        card = client.v1.tokens.retrieve(token).card.id
         intent = client.v1.payment_intents.create(
             params={
                 "amount": gateway.to_minor_units(payment.amount, payment.currency),
@@ -92,6 +92,7 @@ def _intent_id_of(error: stripe.CardError) -> str:
 
 
 def _outcome(intent: Any) -> CardOutcome:
+    intent = intent.to_dict()  # a plain dict from here on
     payment = services.payment_intent_apply(intent)
     status = intent.get("status")
     if status == "requires_payment_method":

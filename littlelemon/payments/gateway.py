@@ -33,14 +33,14 @@ def from_minor_units(amount: int, currency: str) -> Decimal:
     return (Decimal(amount) / factor).quantize(Decimal("0.01"))
 
 
-def stripe_client(*, http_client: stripe.HTTPClient | None = None) -> stripe.StripeClient:
-    """The Stripe client: the secret key, the pinned version, STRIPE_API_BASE. Tests give a fake
-    `http_client`."""
+def stripe_client(*, http_client: stripe.HTTPClient | None = None, retries: int = 2) -> stripe.StripeClient:
+    """The Stripe client: the secret key, the pinned version, STRIPE_API_BASE; a failed call is
+    retried (`retries`) with the same idempotency key. Tests give a fake `http_client`."""
     return stripe.StripeClient(
         settings.STRIPE_SECRET_KEY,
         stripe_version=STRIPE_API_VERSION,
         base_addresses={"api": settings.STRIPE_API_BASE},
-        max_network_retries=2,
+        max_network_retries=retries,
         http_client=http_client,
     )
 

@@ -176,8 +176,8 @@ def payment_intent_apply(intent: Any) -> Payment | None:
     if status in ("requires_payment_method", "canceled"):
         error = intent.get("last_payment_error") or {}
         return payment_failed(payment_id=payment.pk, intent_id=intent["id"], message=error.get("message") or "")
-    with transaction.atomic():
-        Payment.objects.filter(pk=payment.pk, provider_id="").update(provider_id=intent["id"])
+    Payment.objects.filter(pk=payment.pk, provider_id="").update(provider_id=intent["id"])
+    payment.provider_id = payment.provider_id or intent["id"]
     return payment
 
 
@@ -366,7 +366,7 @@ def refund_submit(*, refund_id: int) -> Refund:
     except stripe.StripeError as error:
         logger.warning("refund %s was refused by Stripe: %s", refund.pk, error)
         return refund_failed(refund_id=refund.pk, message=getattr(error, "user_message", None) or str(error))
-    return refund_confirmed(refund_id=refund.pk, provider_id=answer["id"], status=answer.get("status") or "")
+    return refund_confirmed(refund_id=refund.pk, provider_id=answer.id, status=answer.status or "")
 
 
 @transaction.atomic

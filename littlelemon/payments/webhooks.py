@@ -40,6 +40,7 @@ def event_verified(payload: bytes, signature: str) -> Any:
 
 def event_handle(event: Any) -> bool:
     """Apply a verified event, once: False when its id was handled before (a replay)."""
+    event = event.to_dict() if hasattr(event, "to_dict") else event
     with transaction.atomic():
         try:
             with transaction.atomic():
