@@ -77,7 +77,7 @@ def localstripe_server():
     free loopback port, for the session: its base URL."""
     port = _free_port()
     executable = Path(sys.executable).with_name("localstripe")
-    process = subprocess.Popen(  # noqa: S603 - our own executable, fixed arguments
+    process = subprocess.Popen(
         [str(executable), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     url = f"http://127.0.0.1:{port}"

@@ -78,7 +78,9 @@ def test_succeeded_places_the_order_once_and_a_replay_changes_nothing(client, fa
 )
 def test_a_bad_or_old_signature_is_a_400_and_changes_nothing(client, fake_stripe, online_order, customer, tamper):
     order, intent = _pending_intent(fake_stripe, online_order, customer)
-    status, body = post(client, intent_event({**intent, "status": "succeeded"}, "payment_intent.succeeded", "e1"), **tamper)
+    status, body = post(
+        client, intent_event({**intent, "status": "succeeded"}, "payment_intent.succeeded", "e1"), **tamper
+    )
     assert (status, body) == (400, {"detail": "Invalid signature."})
     assert Order.objects.get().status == OrderStatus.PENDING_PAYMENT
     assert not WebhookEvent.objects.exists()
@@ -100,15 +102,21 @@ def test_an_event_before_our_own_call_finished_is_matched_by_metadata(client, fa
     order = online_order()
     with __import__("django.db").db.transaction.atomic():
         payment = services.payment_attempt_create(order=Order.objects.select_for_update().get(pk=order.pk))
-    intent = {"id": "pi_early", "object": "payment_intent", "status": "succeeded", "metadata": {"payment_id": str(payment.pk)}}
+    intent = {
+        "id": "pi_early",
+        "object": "payment_intent",
+        "status": "succeeded",
+        "metadata": {"payment_id": str(payment.pk)},
+    }
     post(client, intent_event(intent, "payment_intent.succeeded", "evt_early"))
     payment.refresh_from_db()
     assert (payment.status, payment.provider_id) == ("succeeded", "pi_early")
     assert Order.objects.get().status == OrderStatus.PLACED
 
 
-def test_a_refund_event_for_a_refund_we_made_confirms_it_once(client, fake_stripe, online_order, customer, manager,
-                                                               django_capture_on_commit_callbacks):
+def test_a_refund_event_for_a_refund_we_made_confirms_it_once(
+    client, fake_stripe, online_order, customer, manager, django_capture_on_commit_callbacks
+):
     from decimal import Decimal
 
     from littlelemon.payments import services
