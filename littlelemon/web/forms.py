@@ -18,6 +18,7 @@ from littlelemon.bookings.rules import BookingRules
 from littlelemon.cart.enums import MAX_QUANTITY
 from littlelemon.core.models import MAX_ID
 from littlelemon.orders.enums import Fulfilment, PaymentMethod
+from littlelemon.orders.placement import online_payments_enabled
 from littlelemon.orders.placement import MAX_TIP
 from littlelemon.orders.selectors import OrderTimes
 from littlelemon.pages.forms import day_label, time_label
@@ -162,8 +163,8 @@ class CheckoutForm(forms.Form):
     payment_method = forms.ChoiceField(
         label="Payment",
         choices=[
-            (PaymentMethod.CASH, "Cash on delivery or collection"),
-            (PaymentMethod.CARD, "Card on delivery or collection"),
+            (PaymentMethod.CASH, "Cash on delivery or at the counter"),
+            (PaymentMethod.CARD, "Card on delivery or at the counter"),
         ],
         widget=forms.RadioSelect,
         initial=PaymentMethod.CASH,
@@ -178,6 +179,11 @@ class CheckoutForm(forms.Form):
 
     def __init__(self, *args, times: OrderTimes, today: date, **kwargs):
         super().__init__(*args, **kwargs)
+        if online_payments_enabled():  # Stripe is configured (littlelemon/payments)
+            self.fields["payment_method"].choices = [
+                *self.fields["payment_method"].choices,
+                (PaymentMethod.ONLINE, "Card online, now"),
+            ]
         groups: dict[date, list[tuple[str, str]]] = {}
         for moment in times.scheduled:
             local = timezone.localtime(moment)

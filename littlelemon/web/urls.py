@@ -4,7 +4,7 @@ from django.urls import path
 
 from littlelemon.accounts.ratelimit import login_limited, password_reset_limited
 
-from .views import accounts, bookings, cart, orders, pages
+from .views import accounts, bookings, cart, orders, pages, payments
 
 app_name = "web"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("orders/<int:order_id>/", orders.order, name="order"),
     path("orders/<int:order_id>/status/", orders.order_status, name="order_status"),
     path("orders/<int:order_id>/cancel/", orders.order_cancel, name="order_cancel"),
+    path("orders/<int:order_id>/pay/", payments.order_pay, name="order_pay"),
+    path("orders/<int:order_id>/pay/return/", payments.order_pay_return, name="order_pay_return"),
     path("book/", bookings.booking, name="booking"),
     path("bookings/", bookings.bookings, name="bookings"),
     path("bookings/<int:booking_id>/", bookings.booking_change, name="booking_change"),
