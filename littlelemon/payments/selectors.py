@@ -122,7 +122,7 @@ def cash_to_hand_in() -> list[HandIn]:
 def order_payments(order_id: int) -> list[Payment]:
     """An order's payments, each with `refund_rows` (its refunds), oldest first: two queries
     whatever they hold."""
-    payments = list(Payment.objects.filter(order_id=order_id).order_by("id"))
+    payments = list(Payment.objects.filter(order_id=order_id).select_related("collected_by").order_by("id"))
     refunds: dict[int, list[Refund]] = defaultdict(list)
     for refund in Refund.objects.filter(payment__order_id=order_id).order_by("id"):
         refunds[refund.payment_id].append(refund)

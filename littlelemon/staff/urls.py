@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import board, deliveries, home, kitchen
+from .views import board, deliveries, home, kitchen, payments
 
 app_name = "staff"
 
@@ -26,6 +26,9 @@ urlpatterns = [
     path("orders/<int:order_id>/reject/", board.order_stop, {"action": "reject"}, name="order_reject"),
     path("orders/<int:order_id>/cancel/", board.order_stop, {"action": "cancel"}, name="order_cancel"),
     path("orders/<int:order_id>/assign/", board.order_assign, name="order_assign"),
+    path("orders/<int:order_id>/refund/", payments.order_refund, name="order_refund"),
+    path("orders/cash/", payments.cash, name="orders_cash"),
+    path("orders/cash/<int:driver_id>/received/", payments.cash_received, name="orders_cash_received"),
     path("deliveries/", deliveries.deliveries, name="deliveries"),
     # The delivery-crew app (staff/views/deliveries.py).
     path("deliveries/list/", deliveries.delivery_list, name="delivery_list"),

@@ -18,8 +18,7 @@ from littlelemon.bookings.rules import BookingRules
 from littlelemon.cart.enums import MAX_QUANTITY
 from littlelemon.core.models import MAX_ID
 from littlelemon.orders.enums import Fulfilment, PaymentMethod
-from littlelemon.orders.placement import online_payments_enabled
-from littlelemon.orders.placement import MAX_TIP
+from littlelemon.orders.placement import MAX_TIP, online_payments_enabled
 from littlelemon.orders.selectors import OrderTimes
 from littlelemon.pages.forms import day_label, time_label
 

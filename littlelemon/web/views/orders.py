@@ -33,8 +33,8 @@ from littlelemon.orders.enums import OrderStatus
 from littlelemon.orders.exceptions import IdempotencyKeyReused, OrderNotFound
 from littlelemon.orders.lifecycle import Actor, who_may
 from littlelemon.pages.forms import add_application_error
-from littlelemon.payments.selectors import order_payments
 from littlelemon.pages.http import htmx_fragment
+from littlelemon.payments.selectors import order_payments
 
 from ..cart import cart_for
 from ..forms import ASAP, LATER, CheckoutForm, QuoteForm
@@ -95,7 +95,13 @@ def checkout(request: HttpRequest) -> HttpResponse:
         }
         form = CheckoutForm(initial=initial, **form_options)
     choices = QuoteForm({"fulfilment": form["fulfilment"].value(), "tip": form["tip"].value()}).quote_data()
-    context = {"form": form, "times": times, "poll": False, "online_payments": placement.online_payments_enabled(), **_summary_context(request, **choices)}
+    context = {
+        "form": form,
+        "times": times,
+        "poll": False,
+        "online_payments": placement.online_payments_enabled(),
+        **_summary_context(request, **choices),
+    }
     return render(request, "web/checkout.html", context)
 
 
