@@ -13,8 +13,8 @@ from littlelemon.orders.models import Order
 from littlelemon.payments import card
 from littlelemon.payments.models import Payment, WebhookEvent
 
-from .conftest import WEBHOOK_SECRET
 from .fakes import DECLINED, SUCCEEDS, intent_event
+from .fixtures import WEBHOOK_SECRET
 
 pytestmark = pytest.mark.django_db
 

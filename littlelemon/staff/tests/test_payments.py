@@ -78,7 +78,7 @@ def test_who_receives_cash(client, delivered, crew_user, role, expected):
 def test_the_order_page_shows_payments_and_refunds_a_line(client, manager, delivered):
     client.force_login(manager)
     page = client.get(reverse("staff:order_detail", args=[delivered.pk])).content.decode()
-    assert "collected by" in page and 'action="/staff/orders/%d/refund/"' % delivered.pk in page
+    assert "collected by" in page and f'action="/staff/orders/{delivered.pk}/refund/"' in page
     line = delivered.items.first()
     client.post(
         reverse("staff:order_refund", args=[delivered.pk]), {"order_item": line.pk, "amount": "", "reason": "Wrong"}

@@ -10,7 +10,6 @@ from littlelemon.cart.tests.factories import CartLineFactory
 from littlelemon.orders.enums import OrderStatus
 from littlelemon.orders.models import Order
 from littlelemon.payments.models import Payment
-from littlelemon.payments.tests.conftest import fake_stripe, stripe_keys  # noqa: F401 - fixtures
 from littlelemon.payments.tests.fakes import DECLINED, NEEDS_3DS, SUCCEEDS
 
 from .htmltext import text
