@@ -226,7 +226,10 @@ def payment_failed(*, payment_id: int, intent_id: str, message: str) -> Payment:
     order_id = Payment.objects.values_list("order_id", flat=True).get(pk=payment_id)
     order = _order_locked(order_id)
     payment = Payment.objects.select_for_update().get(pk=payment_id)
-    if payment.status != PaymentStatus.PENDING and payment.status != PaymentStatus.CANCELLED:
+    if payment.status == PaymentStatus.FAILED and not payment.provider_id and intent_id:
+        payment.provider_id = intent_id  # the failure told again (the webhook), now with the intent's id
+        payment.save(update_fields=["provider_id", "updated"])
+    if payment.status not in (PaymentStatus.PENDING, PaymentStatus.CANCELLED):
         return payment
     if payment.status == PaymentStatus.PENDING:
         payment.status = PaymentStatus.FAILED

@@ -102,3 +102,35 @@ def localstripe(localstripe_server, stripe_keys):
     stripe_keys.STRIPE_API_BASE = localstripe_server
     stripe_keys.STRIPE_JS_URL = f"{localstripe_server}/js.stripe.com/v3/"
     return localstripe_server
+
+
+@pytest.fixture
+def localstripe_webhooks(localstripe, live_server):
+    """localstripe sends its signed events to this test's live server (the webhook endpoint)."""
+    import urllib.parse
+    import urllib.request
+
+    body = urllib.parse.urlencode(
+        {"url": f"{live_server.url}/payments/stripe/webhook/", "secret": WEBHOOK_SECRET}
+    ).encode()
+    request = urllib.request.Request(f"{localstripe}/_config/webhooks/littlelemon", data=body, method="POST")  # noqa: S310
+    with urllib.request.urlopen(request, timeout=10):  # noqa: S310 - loopback, our own fixture
+        pass
+    return live_server
+
+
+def wait_for(condition, *, seconds: float = 20.0) -> None:
+    """Wait until `condition()` holds (an event localstripe sends a second after the change)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for localstripe")
+        time.sleep(0.1)
+
+
+def card_token(number: str) -> str:
+    """A token for the card, as Stripe.js's createToken makes one (here with the API)."""
+    from littlelemon.payments import gateway
+
+    card = {"number": number, "exp_month": "12", "exp_year": "2034", "cvc": "123"}
+    return gateway.stripe_client().v1.tokens.create(params={"card": card}).id
