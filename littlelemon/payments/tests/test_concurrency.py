@@ -72,9 +72,9 @@ def test_webhook_and_return_at_once_ten_times_make_one_payment_and_one_placement
         event = intent_event(intent, "payment_intent.succeeded", f"evt_race_{n}")
         calls.append(lambda event=event: webhooks.event_handle(event))
         calls.append(
-            lambda customer=customer, order=order, intent=intent: card.card_payment_return(
-                order_id=order.pk, customer=customer, intent_id=intent["id"]
-            ).status
+            lambda customer=customer, order=order, intent=intent: (
+                card.card_payment_return(order_id=order.pk, customer=customer, intent_id=intent["id"]).status
+            )
         )
 
     results = race(calls)
@@ -95,14 +95,16 @@ def test_over_http_on_postgresql(fake_stripe, online_order):
         stripe_client, browser = Client(), Client()
         browser.force_login(customer)
         calls.append(
-            lambda c=stripe_client, p=payload: c.post(
-                "/payments/stripe/webhook/", p, content_type="application/json", HTTP_STRIPE_SIGNATURE=signed(p)
-            ).status_code
+            lambda c=stripe_client, p=payload: (
+                c.post(
+                    "/payments/stripe/webhook/", p, content_type="application/json", HTTP_STRIPE_SIGNATURE=signed(p)
+                ).status_code
+            )
         )
         calls.append(
-            lambda c=browser, o=order, i=intent: c.get(
-                f"/orders/{o.pk}/pay/return/", {"payment_intent": i["id"]}
-            ).status_code
+            lambda c=browser, o=order, i=intent: (
+                c.get(f"/orders/{o.pk}/pay/return/", {"payment_intent": i["id"]}).status_code
+            )
         )
 
     results = race(calls)

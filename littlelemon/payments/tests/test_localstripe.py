@@ -54,7 +54,9 @@ def test_a_webhook_replayed_changes_nothing(localstripe_webhooks, online_order, 
     card.card_payment_start(order_id=order.pk, customer=customer, token=card_token(SUCCEEDS))
     wait_for(lambda: WebhookEvent.objects.filter(type="payment_intent.succeeded").exists())
     event = next(
-        e for e in gateway.stripe_client().v1.events.list().data if e.data.object.id == Payment.objects.get().provider_id
+        e
+        for e in gateway.stripe_client().v1.events.list().data
+        if e.data.object.id == Payment.objects.get().provider_id
     )
     payload = json.dumps(event.to_dict()).encode()
     events_before = order.events.count()

@@ -4,7 +4,8 @@ GET shows the order's total and the card field (Stripe.js from settings.STRIPE_J
 Card Element; static/web/pay.js turns the card into a token and posts it). POST charges it:
 paid, the order page; 3-D Secure, this page again with the intent's client secret, which
 pay.js hands to Stripe.js and then comes back to `order_pay_return`; declined, this page with
-Stripe's message (the order still waits, the cart is untouched). Stripe.js's origin is added
+Stripe's message (the order still waits, the cart is untouched; redirected to a GET of this page,
+which shows it next to the card field). Stripe.js's origin is added
 to this page's Content-Security-Policy only (script, frame and connect sources).
 """
 
@@ -24,6 +25,8 @@ from littlelemon.orders.enums import OrderStatus
 from littlelemon.orders.exceptions import OrderNotFound
 from littlelemon.payments import card, gateway
 from littlelemon.payments.exceptions import PaymentNotNeeded
+
+PAY_ERROR_KEY = "pay_error"  # Stripe's message for the card step after a refusal (session)
 
 
 def _stripe_origin() -> str:
@@ -47,7 +50,7 @@ def _order(request: HttpRequest, order_id: int):
     return order
 
 
-def _page(request: HttpRequest, order, *, error: str = "", client_secret: str = "", status: int = 200):
+def _page(request: HttpRequest, order, *, error: str = "", client_secret: str = ""):
     context = {
         "order": order,
         "error": error,
@@ -55,7 +58,7 @@ def _page(request: HttpRequest, order, *, error: str = "", client_secret: str = 
         "stripe_js_url": settings.STRIPE_JS_URL,
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
     }
-    return _with_stripe_csp(request, lambda request: render(request, "web/order_pay.html", context, status=status))
+    return _with_stripe_csp(request, lambda request: render(request, "web/order_pay.html", context))
 
 
 def _after(request: HttpRequest, order, outcome: card.CardOutcome) -> HttpResponse:
@@ -75,14 +78,21 @@ def order_pay(request: HttpRequest, order_id: int) -> HttpResponse:
     if order.status != OrderStatus.PENDING_PAYMENT or not gateway.enabled():
         return redirect("web:order", order.pk)
     if request.method == "GET":
-        return _page(request, order)
+        return _page(request, order, error=request.session.pop(PAY_ERROR_KEY, ""))
     try:
         outcome = card.card_payment_start(order_id=order.pk, customer=request.user, token=request.POST.get("token", ""))
     except PaymentNotNeeded:
         return redirect("web:order", order.pk)
     except ApplicationError as error:
-        return _page(request, order, error=error.message, status=error.http_status)
+        return _refused(request, order, error)
     return _after(request, order, outcome)
+
+
+def _refused(request: HttpRequest, order, error: ApplicationError) -> HttpResponse:
+    """Back to the card step (a GET: reloading it never charges again) with Stripe's message
+    next to the card field."""
+    request.session[PAY_ERROR_KEY] = error.message
+    return redirect("web:order_pay", order.pk)
 
 
 @login_required
@@ -96,8 +106,5 @@ def order_pay_return(request: HttpRequest, order_id: int) -> HttpResponse:
     except OrderNotFound:
         raise Http404("No such payment.") from None
     except ApplicationError as error:
-        order = _order(request, order_id)
-        if order.status != OrderStatus.PENDING_PAYMENT:
-            return redirect("web:order", order.pk)
-        return _page(request, order, error=error.message, status=error.http_status)
+        return _refused(request, order, error)
     return _after(request, order, outcome)
