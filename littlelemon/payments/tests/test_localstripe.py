@@ -53,11 +53,9 @@ def test_a_webhook_replayed_changes_nothing(localstripe_webhooks, online_order, 
     order = online_order()
     card.card_payment_start(order_id=order.pk, customer=customer, token=card_token(SUCCEEDS))
     wait_for(lambda: WebhookEvent.objects.filter(type="payment_intent.succeeded").exists())
-    event = next(
-        e
-        for e in gateway.stripe_client().v1.events.list().data
-        if e.data.object.id == Payment.objects.get().provider_id
-    )
+    intent_id = Payment.objects.get().provider_id
+    events = gateway.stripe_client().v1.events.list(params={"limit": 100}).auto_paging_iter()
+    event = next(e for e in events if e.type == "payment_intent.succeeded" and e.data.object.id == intent_id)
     payload = json.dumps(event.to_dict()).encode()
     events_before = order.events.count()
     response = client.post(
