@@ -56,6 +56,7 @@ class Command(BaseCommand):
             self._tables()
             self._bookings()
             self._orders()
+            self._payments()
             self._events_settle(after=last_event)
         self.stdout.write(
             self.style.SUCCESS(
@@ -199,6 +200,22 @@ class Command(BaseCommand):
                 self.stderr.write(f"Demo order {key} skipped: {error}")
         cart_services.cart_clear(user=customer)
         cart_services.cart_merge(user=customer, lines=kept)
+
+    def _payments(self) -> None:
+        """A refund on the ledger (littlelemon/payments): the manager gave back a melted dessert
+        on the first demo order (its money was collected in person on delivery)."""
+        from littlelemon.payments.models import Refund
+        from littlelemon.payments.services import refund_request
+
+        order = Order.objects.filter(idempotency_key="demo-order-1", status="delivered").first()
+        if order is None or Refund.objects.filter(payment__order=order).exists():
+            return
+        line = order.items.filter(title="Lemon Dessert").first()
+        if line is not None:
+            manager = User.objects.get(username="manager")
+            refund_request(
+                order=order.pk, actor=manager, amount=None, order_item_id=line.pk, reason="Dessert arrived melted"
+            )
 
     def _order_time(self):
         """None (as soon as possible) while the restaurant takes orders, else half an hour after it opens."""
