@@ -243,6 +243,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# The back office's dish photos (littlelemon/menu/photos.py): uploads above this are refused.
+MENU_PHOTO_MAX_BYTES = env.int("MENU_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 
 # --- email -------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

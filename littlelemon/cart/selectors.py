@@ -47,6 +47,7 @@ CART_COLUMNS = (
     "menuitem__slug",
     "menuitem__price",
     "menuitem__available",
+    "menuitem__archived",
 )
 
 
@@ -68,7 +69,7 @@ def cart_quantity(*, user: User) -> int:
 def guest_cart_get(*, lines: Mapping[int, int]) -> Cart:
     """A guest cart (`{menuitem id: quantity}`, see `services.guest_cart_add`) as a Cart of
     unsaved lines, in the mapping's order, dishes joined (one query). Dishes that left the menu
-    since are left out; sold-out ones stay, marked by their `available`, as in an account's cart."""
+    since are left out; sold-out and archived ones stay, marked (`menuitem.orderable`), as in an account's cart."""
     dishes = MenuItem.objects.in_bulk(list(lines)) if lines else {}
     return Cart(
         lines=[

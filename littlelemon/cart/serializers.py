@@ -16,7 +16,9 @@ class CartLineSerializer(serializers.ModelSerializer):
     unit_price = serializers.DecimalField(help_text="The dish's current menu price.", **MONEY)
     price = serializers.DecimalField(help_text="unit_price × quantity.", **MONEY)
     available = serializers.BooleanField(
-        source="menuitem.available", read_only=True, help_text="False when the dish sold out since it was added."
+        source="menuitem.orderable",
+        read_only=True,
+        help_text="False when the dish sold out or left the menu (archived) since it was added.",
     )
 
     class Meta:
@@ -48,7 +50,7 @@ class CartSerializer(serializers.Serializer):
                     "quantity": line.quantity,
                     "unit_price": _money(line.unit_price),
                     "price": _money(line.price),
-                    "available": line.menuitem.available,
+                    "available": line.menuitem.orderable,
                 }
                 for line in cart.lines
             ],

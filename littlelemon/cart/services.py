@@ -58,6 +58,8 @@ def _orderable_item(*, menuitem_id: int) -> MenuItem:
     item = MenuItem.objects.filter(pk=menuitem_id).first() if 0 < menuitem_id <= MAX_ID else None
     if item is None:
         raise UnknownMenuItem(f"There is no dish with id {menuitem_id}.", field="menuitem")
+    if item.archived:
+        raise ItemUnavailable(f"{item.title} is no longer on the menu.", field="menuitem")
     if not item.available:
         raise ItemUnavailable(f"{item.title} is sold out.", field="menuitem")
     return item
@@ -167,7 +169,7 @@ def cart_merge(*, user: User, lines: Iterable[tuple[object, object]]) -> list[Sk
         item = items.get(item_id)
         if item is None:
             skipped.append(SkippedLine(item_id, quantity, SkipReason.UNKNOWN))
-        elif not item.available:
+        elif not item.orderable:
             skipped.append(SkippedLine(item_id, quantity, SkipReason.UNAVAILABLE))
         else:
             try:

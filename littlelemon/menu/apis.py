@@ -1,5 +1,6 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from littlelemon.api.conditional import ConditionalGetMixin
@@ -43,7 +44,11 @@ class CategoryViewSet(MenuReadMixin, viewsets.ModelViewSet):
     filterset_fields = ()
 
     def get_queryset(self):
-        return selectors.category_list()
+        # Reads are public (one cached answer for everyone): hidden categories are left out.
+        # Writes reach every category, hidden ones too.
+        if self.request is not None and self.request.method in SAFE_METHODS:
+            return selectors.category_list()
+        return selectors.category_list_all()
 
     def perform_create(self, serializer):
         category = services.category_create(**serializer.validated_data, actor=self.request.user)
@@ -63,14 +68,20 @@ class CategoryViewSet(MenuReadMixin, viewsets.ModelViewSet):
     list=extend_schema(responses=MenuItemSerializer), retrieve=extend_schema(responses=MenuItemSerializer)
 )
 class MenuItemViewSet(MenuReadMixin, viewsets.ModelViewSet):
-    """Dishes. Anyone reads (sold-out dishes included, `available=false`); managers and admins write."""
+    """Dishes. Anyone reads (sold-out dishes included, `available=false`; archived dishes and
+    those of hidden categories are not listed); managers and admins write.
+
+    Deleting a dish that was ever ordered archives it (`archived=true`: past orders keep their
+    lines); a dish never ordered is deleted. Either way it leaves the lists."""
 
     permission_classes = [MenuPermission]
     serializer_class = MenuItemSerializer
     filterset_class = MenuItemFilter
 
     def get_queryset(self):
-        return selectors.menu_item_list()
+        if self.request is not None and self.request.method in SAFE_METHODS:
+            return selectors.menu_item_list()
+        return selectors.menu_item_list_all()
 
     def filter_queryset(self, queryset):
         # The filter form is a good part of a list's time: build it only when the query asks for
@@ -88,7 +99,7 @@ class MenuItemViewSet(MenuReadMixin, viewsets.ModelViewSet):
         )
 
     def perform_destroy(self, instance):
-        services.menu_item_delete(item=instance, actor=self.request.user)
+        services.menu_item_remove(item=instance, actor=self.request.user)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

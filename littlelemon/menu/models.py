@@ -14,6 +14,9 @@ class Category(TimeStampedModel):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=120)
     position = models.PositiveIntegerField(default=0, help_text="Lower comes first on the menu.")
+    hidden = models.BooleanField(
+        default=False, help_text="Hidden categories and their dishes leave the customer menu and the API's lists."
+    )
 
     class Meta:
         ordering = ["position", "title", "id"]
@@ -46,6 +49,10 @@ class MenuItem(TimeStampedModel):
     allergens = models.JSONField(default=list, blank=True, help_text='Allergen codes, e.g. ["milk", "gluten"].')
     image = models.ImageField(upload_to="menu/", blank=True)
     position = models.PositiveIntegerField(default=0, help_text="Lower comes first within its category.")
+    archived = models.BooleanField(
+        default=False,
+        help_text="Off the menu for good (a dish once ordered is archived, never deleted): not listed, not orderable.",
+    )
 
     class Meta:
         # `search` (title or description containing each word) has trigram indexes on
@@ -62,10 +69,16 @@ class MenuItem(TimeStampedModel):
             models.Index(fields=["title", "id"], name="menu_item_title_idx"),
             models.Index(fields=["featured", "position"], name="menu_item_featured_idx"),
             models.Index(fields=["available", "position"], name="menu_item_available_idx"),
+            models.Index(fields=["archived", "category", "position"], name="menu_item_archived_idx"),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def orderable(self) -> bool:
+        """What the cart and order placement accept: on the menu (not archived) and not sold out."""
+        return self.available and not self.archived
 
     @property
     def dietary(self) -> list[str]:

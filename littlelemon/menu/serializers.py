@@ -14,7 +14,7 @@ class CategorySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Category
-        fields = ("id", "slug", "title", "position", "item_count")
+        fields = ("id", "slug", "title", "position", "hidden", "item_count")
         read_only_fields = ("id", "item_count")
 
     def validate_slug(self, value: str) -> str:
@@ -67,6 +67,7 @@ class MenuItemSerializer(serializers.ModelSerializer):
             "allergens",
             "image",
             "position",
+            "archived",
         )
         read_only_fields = ("id", "category_title")
 

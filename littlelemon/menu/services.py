@@ -6,6 +6,8 @@ scripts such as seed_demo) inside the same transaction.
 
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -13,8 +15,10 @@ from littlelemon.accounts.models import User
 from littlelemon.audit.services import audit_changes, audit_record, audit_snapshot
 
 from .enums import DietaryTag
-from .exceptions import CategoryNotEmpty
+from .exceptions import CategoryNotEmpty, MenuItemArchived, MenuItemWasOrdered
 from .models import Category, MenuItem
+from .photos import photo_process
+from .selectors import menu_item_was_ordered
 
 
 def _unique_slug(model: type[Category] | type[MenuItem], text: str, *, exclude_pk: int | None = None) -> str:
@@ -35,8 +39,10 @@ def _apply_dietary(item: MenuItem, dietary: list[str] | None) -> None:
 
 
 @transaction.atomic
-def category_create(*, title: str, slug: str | None = None, position: int = 0, actor: User | None = None) -> Category:
-    category = Category(title=title, slug=slug or _unique_slug(Category, title), position=position)
+def category_create(
+    *, title: str, slug: str | None = None, position: int = 0, hidden: bool = False, actor: User | None = None
+) -> Category:
+    category = Category(title=title, slug=slug or _unique_slug(Category, title), position=position, hidden=hidden)
     category.full_clean()
     category.save()
     audit_record(
@@ -48,7 +54,7 @@ def category_create(*, title: str, slug: str | None = None, position: int = 0, a
 @transaction.atomic
 def category_update(*, category: Category, data: dict[str, Any], actor: User | None = None) -> Category:
     before = audit_snapshot(category)
-    for field in ("title", "slug", "position"):
+    for field in ("title", "slug", "position", "hidden"):
         if field in data:
             setattr(category, field, data[field])
     category.full_clean()
@@ -75,10 +81,13 @@ def menu_item_create(
     *, title: str, price, category: Category, dietary: list[str] | None = None, actor: User | None = None, **fields: Any
 ) -> MenuItem:
     fields.setdefault("slug", None)
+    image = fields.pop("image", None)
     item = MenuItem(title=title, price=price, category=category, **{k: v for k, v in fields.items() if k != "slug"})
     item.slug = fields["slug"] or _unique_slug(MenuItem, title)
     _apply_dietary(item, dietary)
+    photo = _photo_prepare(item, image)
     item.full_clean()
+    _photo_store(item, photo, old="")
     item.save()
     audit_record(actor=actor, action="menu_item.create", target=item, changes=audit_changes({}, audit_snapshot(item)))
     return item
@@ -86,22 +95,115 @@ def menu_item_create(
 
 @transaction.atomic
 def menu_item_update(*, item: MenuItem, data: dict[str, Any], actor: User | None = None) -> MenuItem:
-    """Change a dish. Price, availability and every other change are audited with before/after."""
+    """Change a dish. Price, availability and every other change are audited with before/after.
+    An uploaded `image` is checked and re-encoded (raises InvalidPhoto); "" or None removes it."""
     before = audit_snapshot(item)
     data = dict(data)
     _apply_dietary(item, data.pop("dietary", None))
+    old_image = item.image.name if item.image else ""
+    photo = _photo_prepare(item, data.pop("image") or "") if "image" in data else None
     for field, value in data.items():
         setattr(item, field, value)
     if not item.slug:
         item.slug = _unique_slug(MenuItem, item.title, exclude_pk=item.pk)
     item.full_clean()
+    _photo_store(item, photo, old=old_image)
     item.save()
     if changes := audit_changes(before, audit_snapshot(item)):
         audit_record(actor=actor, action="menu_item.update", target=item, changes=changes)
     return item
 
 
+def _photo_prepare(item: MenuItem, image: Any) -> ContentFile | None:
+    """Check and re-encode an uploaded photo (menu.photos; raises InvalidPhoto) before anything
+    is written; "" removes the dish's photo. Returns the file to store, if any."""
+    if isinstance(image, UploadedFile):
+        return photo_process(image, slug=item.slug or slugify(item.title))
+    if image == "":
+        item.image = ""
+    return None
+
+
+def _photo_store(item: MenuItem, photo: ContentFile | None, *, old: str) -> None:
+    """Write the new photo through the field's storage (the default storage: disk or S3) once
+    the dish is valid, and delete the file it replaces after the transaction commits."""
+    if photo is not None:
+        item.image.save(photo.name, photo, save=False)
+    if old and old != (item.image.name or ""):
+        _delete_file_on_commit(item, old)
+
+
 @transaction.atomic
 def menu_item_delete(*, item: MenuItem, actor: User | None = None) -> None:
+    """Delete a dish that was never ordered. Raises MenuItemWasOrdered otherwise (archive it:
+    `menu_item_remove`)."""
+    if menu_item_was_ordered(item=item):
+        raise MenuItemWasOrdered(f"{item.title} was ordered before: archive it instead (past orders keep their lines).")
     audit_record(actor=actor, action="menu_item.delete", target=item, changes=audit_changes(audit_snapshot(item), {}))
+    image = item.image.name if item.image else ""
     item.delete()
+    _delete_file_on_commit(item, image)
+
+
+def _delete_file_on_commit(item: MenuItem, name: str) -> None:
+    if name:
+        storage = item.image.storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def menu_item_remove(*, item: MenuItem, actor: User | None = None) -> bool:
+    """Take a dish off the menu for good: delete it when it was never ordered, else archive it
+    (past orders keep their lines). Returns True when it was deleted, False when archived.
+    Locks the dish's row."""
+    item = MenuItem.objects.select_for_update().get(pk=item.pk)
+    if menu_item_was_ordered(item=item):
+        menu_item_update(item=item, data={"archived": True}, actor=actor)
+        return False
+    menu_item_delete(item=item, actor=actor)
+    return True
+
+
+@transaction.atomic
+def menu_item_archive(*, item: MenuItem, actor: User | None = None) -> MenuItem:
+    """Archive a dish: it leaves the menu, the API's lists and carts (a line of it can no longer
+    be ordered), and stays in past orders. Locks the dish's row."""
+    item = MenuItem.objects.select_for_update().get(pk=item.pk)
+    return menu_item_update(item=item, data={"archived": True}, actor=actor)
+
+
+@transaction.atomic
+def menu_item_restore(*, item: MenuItem, actor: User | None = None) -> MenuItem:
+    """Put an archived dish back on the menu. Locks the dish's row."""
+    item = MenuItem.objects.select_for_update().get(pk=item.pk)
+    return menu_item_update(item=item, data={"archived": False}, actor=actor)
+
+
+@transaction.atomic
+def menu_item_set_available(*, item: MenuItem, available: bool, actor: User | None = None) -> MenuItem:
+    """Sold out (`available` False) or back on. Raises MenuItemArchived for an archived dish.
+    Locks the dish's row, then decides on what it reads."""
+    item = MenuItem.objects.select_for_update().select_related("category").get(pk=item.pk)
+    if item.archived:
+        raise MenuItemArchived(f"{item.title} is archived: put it back on the menu first.")
+    if item.available == available:
+        return item
+    return menu_item_update(item=item, data={"available": available}, actor=actor)
+
+
+@transaction.atomic
+def category_move(*, category: Category, offset: int, actor: User | None = None) -> Category:
+    """Move a category up (`offset` -1) or down (+1) the menu's order. The categories are
+    renumbered 0, 1, 2, ... in their current order (ties broken by title then id) and the moved
+    one swaps with its neighbour. Locks every category (pk order)."""
+    ordered = sorted(Category.objects.select_for_update().order_by("pk"), key=lambda c: (c.position, c.title, c.pk))
+    index = next(i for i, c in enumerate(ordered) if c.pk == category.pk)
+    target = index + (1 if offset > 0 else -1)
+    if not 0 <= target < len(ordered):
+        return ordered[index]
+    ordered[index], ordered[target] = ordered[target], ordered[index]
+    moved = ordered[target]
+    for position, each in enumerate(ordered):
+        if each.position != position:
+            category_update(category=each, data={"position": position}, actor=actor)
+    return moved

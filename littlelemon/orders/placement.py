@@ -213,7 +213,15 @@ def _cart_lines_locked(customer: User) -> list[CartLine]:
         CartLine.objects.select_for_update(of=("self",))
         .filter(user=customer)
         .select_related("menuitem")
-        .only("id", "quantity", "menuitem__id", "menuitem__title", "menuitem__price", "menuitem__available")
+        .only(
+            "id",
+            "quantity",
+            "menuitem__id",
+            "menuitem__title",
+            "menuitem__price",
+            "menuitem__available",
+            "menuitem__archived",
+        )
         .order_by("pk")
     )
 

@@ -42,10 +42,20 @@ def order_totals(
     return Totals(subtotal, delivery_fee, tax, tip, subtotal + delivery_fee + tax + tip)
 
 
-def _sold_out_message(titles: list[str]) -> str:
-    names = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + f" and {titles[-1]}"
-    verb = "is" if len(titles) == 1 else "are"
-    return f"{names} {verb} sold out: remove {'it' if len(titles) == 1 else 'them'} from your cart to order."
+def _names(titles: list[str]) -> str:
+    return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + f" and {titles[-1]}"
+
+
+def _sold_out_message(items: list[MenuItem]) -> str:
+    """ "Soup is sold out: remove it ..."; archived dishes are "no longer on the menu"."""
+    sold_out = [item.title for item in items if not item.archived]
+    archived = [item.title for item in items if item.archived]
+    parts = [
+        f"{_names(titles)} {'is' if len(titles) == 1 else 'are'} {what}"
+        for titles, what in ((sold_out, "sold out"), (archived, "no longer on the menu"))
+        if titles
+    ]
+    return f"{'; '.join(parts)}: remove {'it' if len(items) == 1 else 'them'} from your cart to order."
 
 
 class _Line(Protocol):
@@ -64,7 +74,7 @@ class Quote:
 
     totals: Totals
     line_prices: list[Decimal]
-    unavailable: list[MenuItem]  # sold out since they were put in the cart
+    unavailable: list[MenuItem]  # sold out (or archived) since they were put in the cart
     minimum_order: Decimal
     currency: str
 
@@ -73,12 +83,22 @@ class Quote:
         """How much more the subtotal needs to reach the minimum order (0.00 when it does)."""
         return max(ZERO, to_money(self.minimum_order) - self.totals.subtotal)
 
+    @property
+    def off_the_menu(self) -> list[MenuItem]:
+        """The cart's dishes archived since they were put in it."""
+        return [item for item in self.unavailable if item.archived]
+
+    @property
+    def unavailable_message(self) -> str:
+        """What stops the order for its dishes (sold out, off the menu); "" when nothing does."""
+        return _sold_out_message(self.unavailable) if self.unavailable else ""
+
     def check(self) -> None:
         """Raises ItemUnavailable (naming the dishes) or BelowMinimum (saying by how much), as
         `order_place` does."""
         if self.unavailable:
             raise ItemUnavailable(
-                _sold_out_message([item.title for item in self.unavailable]),
+                _sold_out_message(self.unavailable),
                 extra={"unavailable": [{"menuitem": item.pk, "title": item.title} for item in self.unavailable]},
             )
         if self.short_of_minimum:
@@ -101,7 +121,7 @@ def order_quote(*, lines: Sequence[_Line], fulfilment: str, tip: Decimal = ZERO,
     return Quote(
         totals=order_totals(line_prices=prices, fulfilment=Fulfilment(fulfilment), tip=tip, settings=settings),
         line_prices=prices,
-        unavailable=[line.menuitem for line in lines if not line.menuitem.available],
+        unavailable=[line.menuitem for line in lines if not line.menuitem.orderable],
         minimum_order=settings.minimum_order,
         currency=settings.currency,
     )

@@ -15,13 +15,23 @@ from littlelemon.apikeys.scopes import ORDERS_WRITE
 from littlelemon.audit.services import audit_changes, audit_record, audit_snapshot
 from littlelemon.core.exceptions import InvalidInput, PermissionDenied
 
+from .currencies import is_currency_code
+from .enums import Weekday
 from .exceptions import OverlappingHours
 from .models import ORDERS_PAUSED_MESSAGE, Closure, OpeningHours, RestaurantSettings
-from .selectors import MIDNIGHT, restaurant_settings_get
+from .selectors import MIDNIGHT, restaurant_settings_get, restaurant_today
 
 
 @transaction.atomic
 def restaurant_settings_update(*, data: dict[str, Any], actor: User | None = None) -> RestaurantSettings:
+    """Change the settings row (locked). Raises InvalidInput (field `currency`) for a code that
+    is not ISO 4217, and Django's ValidationError for a value out of its field's range."""
+    if "currency" in data:
+        data = {**data, "currency": str(data["currency"]).strip().upper()}
+        if not is_currency_code(data["currency"]):
+            raise InvalidInput(
+                f"“{data['currency']}” is not an ISO 4217 currency code (e.g. USD, EUR, GBP).", field="currency"
+            )
     settings = RestaurantSettings.objects.select_for_update().filter(pk=1).first() or restaurant_settings_get()
     before = audit_snapshot(settings)
     for name, value in data.items():
@@ -111,9 +121,15 @@ def opening_hours_delete(*, hours: OpeningHours, actor: User | None = None) -> N
     hours.delete()
 
 
+def _check_not_past(day: date) -> None:
+    if day < restaurant_today():
+        raise InvalidInput(f"{day:%Y-%m-%d} is in the past: a closure is for today or later.", field="date")
+
+
 @transaction.atomic
 def closure_create(*, date: date, reason: str = "", actor: User | None = None) -> Closure:
-    """Raises InvalidInput when that date is already closed."""
+    """Raises InvalidInput when that date is already closed or is in the past (restaurant's time zone)."""
+    _check_not_past(date)
     try:
         with transaction.atomic():
             closure = Closure.objects.create(date=date, reason=reason)
@@ -127,6 +143,8 @@ def closure_create(*, date: date, reason: str = "", actor: User | None = None) -
 
 @transaction.atomic
 def closure_update(*, closure: Closure, data: dict[str, Any], actor: User | None = None) -> Closure:
+    if "date" in data and data["date"] != closure.date:
+        _check_not_past(data["date"])
     if "date" in data and Closure.objects.filter(date=data["date"]).exclude(pk=closure.pk).exists():
         raise InvalidInput(f"{data['date']:%Y-%m-%d} is already a closure.", field="date")
     before = audit_snapshot(closure)
@@ -145,3 +163,55 @@ def closure_delete(*, closure: Closure, actor: User | None = None) -> None:
         actor=actor, action="closure.delete", target=closure, changes=audit_changes(audit_snapshot(closure), {})
     )
     closure.delete()
+
+
+def _range_label(opens: time, closes: time) -> str:
+    return f"{opens:%H:%M}–{'24:00' if closes == MIDNIGHT else f'{closes:%H:%M}'}"
+
+
+def _week_checked(ranges: list[tuple[int, time, time]]) -> None:
+    """Raises InvalidInput (`extra["index"]`: which range) for a range that closes before it
+    opens or overlaps another one of the same day, saying which."""
+    for index, (weekday, opens, closes) in enumerate(ranges):
+        if _minutes(closes, closing=True) <= _minutes(opens):
+            raise InvalidInput(
+                f"{Weekday(weekday).label}: {opens:%H:%M}–{closes:%H:%M} closes before it opens "
+                "(00:00 means midnight).",
+                field="closes",
+                extra={"index": index},
+            )
+    for index, (weekday, opens, closes) in enumerate(ranges):
+        for other_index, (other_day, other_opens, other_closes) in enumerate(ranges[:index]):
+            if (
+                other_day == weekday
+                and _minutes(opens) < _minutes(other_closes, closing=True)
+                and (_minutes(other_opens) < _minutes(closes, closing=True))
+            ):
+                raise OverlappingHours(
+                    f"{Weekday(weekday).label}: {_range_label(opens, closes)} overlaps "
+                    f"{_range_label(other_opens, other_closes)}.",
+                    field="opens",
+                    extra={"index": index, "other_index": other_index},
+                )
+
+
+@transaction.atomic
+def opening_hours_replace(*, ranges: list[tuple[int, time, time]], actor: User | None = None) -> list[OpeningHours]:
+    """Set the whole week's opening hours at once (the settings screen's formset): `ranges` is
+    every (weekday, opens, closes) the restaurant keeps. Ranges no longer listed are deleted,
+    new ones created, each audited. Raises InvalidInput / OverlappingHours naming the day and the
+    ranges (nothing is changed then). Locks every opening-hours row first."""
+    ranges = [(int(weekday), opens, closes) for weekday, opens, closes in ranges]
+    _week_checked(ranges)
+    current = list(OpeningHours.objects.select_for_update().order_by("pk"))
+    wanted = set(ranges)
+    for hours in current:
+        if (hours.weekday, hours.opens, hours.closes) not in wanted:
+            opening_hours_delete(hours=hours, actor=actor)
+    kept = {(h.weekday, h.opens, h.closes) for h in current}
+    for weekday, opens, closes in sorted(wanted - kept):
+        hours = OpeningHours.objects.create(weekday=weekday, opens=opens, closes=closes)
+        audit_record(
+            actor=actor, action="opening_hours.create", target=hours, changes=audit_changes({}, audit_snapshot(hours))
+        )
+    return list(OpeningHours.objects.order_by("weekday", "opens"))

@@ -39,6 +39,8 @@ SCREENS = (
     Screen("staff:orders", "Orders board", _manager),
     Screen("staff:kitchen", "Kitchen", _kitchen_or_manager),
     Screen("staff:deliveries", "Deliveries", _delivery_crew),
+    Screen("staff:menu", "Menu", _manager),
+    Screen("staff:settings", "Settings", _manager),
 )
 
 

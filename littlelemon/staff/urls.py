@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import board, deliveries, home, kitchen, payments
+from .views import board, deliveries, home, kitchen, menu, payments, restaurant
 
 app_name = "staff"
 
@@ -40,4 +40,18 @@ urlpatterns = [
     path("deliveries/manifest.webmanifest", deliveries.manifest, name="deliveries_manifest"),
     path("deliveries/sw.js", deliveries.service_worker, name="deliveries_sw"),
     path("deliveries/offline/", deliveries.offline, name="deliveries_offline"),
+    # The back office's menu editor and restaurant settings (views/menu.py, views/restaurant.py).
+    path("menu/", menu.menu, name="menu"),
+    path("menu/categories/add/", menu.category_add, name="menu_category_add"),
+    path("menu/categories/<int:category_id>/", menu.category_edit, name="menu_category_edit"),
+    path("menu/categories/<int:category_id>/move/", menu.category_move, name="menu_category_move"),
+    path("menu/dishes/add/", menu.dish_add, name="menu_dish_add"),
+    path("menu/dishes/<int:item_id>/", menu.dish_edit, name="menu_dish_edit"),
+    path("menu/dishes/<int:item_id>/availability/", menu.dish_availability, name="menu_dish_availability"),
+    path("menu/dishes/<int:item_id>/remove/", menu.dish_remove, name="menu_dish_remove"),
+    path("menu/dishes/<int:item_id>/restore/", menu.dish_restore, name="menu_dish_restore"),
+    path("settings/", restaurant.settings_page, name="settings"),
+    path("settings/hours/", restaurant.opening_hours, name="settings_hours"),
+    path("settings/closures/", restaurant.closures, name="settings_closures"),
+    path("settings/closures/<int:closure_id>/delete/", restaurant.closure_delete, name="settings_closure_delete"),
 ]

@@ -12,8 +12,9 @@ from littlelemon.accounts.models import User
 from littlelemon.bookings.models import Booking, Table
 from littlelemon.demo import data
 from littlelemon.events.models import OutboxEvent
+from littlelemon.menu import selectors as menu_selectors
 from littlelemon.menu.models import Category, MenuItem
-from littlelemon.restaurant.models import OpeningHours
+from littlelemon.restaurant.models import Closure, OpeningHours
 from littlelemon.restaurant.selectors import restaurant_settings_get
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,13 @@ def test_seed_demo_is_believable_and_idempotent(settings, capsys):
     first = counts()
     call_command("seed_demo")
 
-    assert counts() == first == (8, 40, len(data.USERS))
+    # 8 categories and 40 dishes on the menu, plus the back office's hidden category with a dish
+    # and an archived one (customers see neither).
+    assert counts() == first == (9, 42, len(data.USERS))
+    assert menu_selectors.menu_item_list().count() == 40
+    assert MenuItem.objects.get(slug="retired-lemon-cake").archived is True
+    assert Category.objects.get(slug="autumn-specials").hidden is True
+    assert Closure.objects.filter(reason="Staff training day").count() == 1
     assert MenuItem.objects.filter(featured=True).count() >= 4
     assert MenuItem.objects.filter(vegan=True).exists()
     roles = {u.username: (u.is_superuser, sorted(u.roles)) for u in User.objects.all()}
@@ -59,7 +66,7 @@ def test_seed_demo_refuses_with_debug_off_unless_forced(settings):
     assert counts() == (0, 0, 0)
 
     call_command("seed_demo", "--force", "--quiet-logins")
-    assert counts()[1] == 40
+    assert counts()[1] == 42
 
 
 def test_seed_demo_lays_out_the_floor_and_books_valid_upcoming_tables(settings):

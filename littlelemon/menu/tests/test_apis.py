@@ -49,6 +49,7 @@ class TestRead:
             "allergens": ["milk"],
             "image": None,
             "position": 3,
+            "archived": False,
         }
 
     def test_unknown_item_is_a_json_404(self, api_client):

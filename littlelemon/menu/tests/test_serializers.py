@@ -48,7 +48,7 @@ def test_read_representation(dishes, with_request):
     expected_image = "http://testserver/media/menu/everything.jpg" if with_request else "/media/menu/everything.jpg"
     assert list(by_title["Everything"]) == [
         "id", "title", "slug", "description", "price", "category", "category_title",
-        "featured", "available", "dietary", "allergens", "image", "position",
+        "featured", "available", "dietary", "allergens", "image", "position", "archived",
     ]  # fmt: skip
     everything = by_title["Everything"]
     assert everything["image"] == expected_image

@@ -1,4 +1,4 @@
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import pytest
@@ -146,15 +146,32 @@ class TestClosures:
     def test_manager_adds_and_removes_a_closure(self, client_as, manager):
         client = client_as(manager)
 
-        created = client.post("/api/v1/closures/", {"date": "2026-12-25", "reason": "Christmas"})
-        duplicate = client.post("/api/v1/closures/", {"date": "2026-12-25", "reason": "Again"})
+        created = client.post("/api/v1/closures/", {"date": "2099-12-25", "reason": "Christmas"})
+        duplicate = client.post("/api/v1/closures/", {"date": "2099-12-25", "reason": "Again"})
 
         assert created.status_code == 201
-        assert created.json() == {"id": created.json()["id"], "date": "2026-12-25", "reason": "Christmas"}
+        assert created.json() == {"id": created.json()["id"], "date": "2099-12-25", "reason": "Christmas"}
         assert duplicate.status_code == 400
-        assert duplicate.json()["fields"] == {"date": ["2026-12-25 is already a closure."]}
+        assert duplicate.json()["fields"] == {"date": ["2099-12-25 is already a closure."]}
         assert client.delete(f"/api/v1/closures/{created.json()['id']}/").status_code == 204
         assert not Closure.objects.exists()
+
+    def test_a_past_date_is_refused(self, client_as, manager, freeze):
+        freeze(datetime(2026, 6, 10, 12, 0, tzinfo=UTC))
+
+        response = client_as(manager).post("/api/v1/closures/", {"date": "2026-06-09", "reason": "Too late"})
+
+        assert response.status_code == 400
+        assert response.json()["fields"] == {"date": ["2026-06-09 is in the past: a closure is for today or later."]}
+        assert not Closure.objects.exists()
+
+    def test_an_unknown_currency_is_refused(self, client_as, manager):
+        response = client_as(manager).patch("/api/v1/settings/", {"currency": "XYZ"})
+
+        assert response.status_code == 400
+        assert response.json()["fields"] == {
+            "currency": ["“XYZ” is not an ISO 4217 currency code (e.g. USD, EUR, GBP)."]
+        }
 
     def test_bad_date_is_400(self, client_as, manager):
         response = client_as(manager).post("/api/v1/closures/", {"date": "2026-13-40"})

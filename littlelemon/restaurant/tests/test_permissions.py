@@ -42,11 +42,11 @@ ROWS = [
         "POST",
         "/api/v1/closures/",
         managers(201),
-        payload=lambda ctx: {"date": "2026-07-04", "reason": "Independence Day"},
+        payload=lambda ctx: {"date": "2099-07-04", "reason": "Independence Day"},
     ),
     Row("GET", "/api/v1/closures/{closure}/", everyone(200), setup=_closure),
     Row(
-        "PUT", "/api/v1/closures/{closure}/", managers(200), setup=_closure, payload=lambda ctx: {"date": "2026-12-26"}
+        "PUT", "/api/v1/closures/{closure}/", managers(200), setup=_closure, payload=lambda ctx: {"date": "2099-12-26"}
     ),
     Row(
         "PATCH",

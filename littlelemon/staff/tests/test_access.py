@@ -20,8 +20,8 @@ SCREENS = {
     "customer": [],
     "kitchen": ["Kitchen"],
     "delivery-crew": ["Deliveries"],
-    "manager": ["Orders board", "Kitchen"],
-    "admin": ["Orders board", "Kitchen"],
+    "manager": ["Orders board", "Kitchen", "Menu", "Settings"],
+    "admin": ["Orders board", "Kitchen", "Menu", "Settings"],
 }
 
 

@@ -24,8 +24,8 @@ from littlelemon.menu.models import Category, MenuItem
 from littlelemon.orders import placement, transitions
 from littlelemon.orders.models import Order
 from littlelemon.restaurant import services as restaurant_services
-from littlelemon.restaurant.models import OpeningHours
-from littlelemon.restaurant.selectors import restaurant_settings_get, restaurant_tz, schedule_load
+from littlelemon.restaurant.models import Closure, OpeningHours
+from littlelemon.restaurant.selectors import restaurant_settings_get, restaurant_today, restaurant_tz, schedule_load
 
 from ... import data
 
@@ -57,6 +57,7 @@ class Command(BaseCommand):
             self._bookings()
             self._orders()
             self._payments()
+            self._back_office()
             self._events_settle(after=last_event)
         self.stdout.write(
             self.style.SUCCESS(
@@ -97,6 +98,32 @@ class Command(BaseCommand):
                 item = MenuItem.objects.filter(title=title, category=category).first()
                 if item is None:
                     menu_services.menu_item_create(title=title, **fields)
+
+    def _back_office(self) -> None:
+        """What the back office's menu editor and settings screen show beyond the menu: a hidden
+        category (being prepared), an archived dish (off the menu, kept for past orders) and a
+        closure coming up, whose reason customers read."""
+        seasonal = Category.objects.filter(slug="autumn-specials").first() or menu_services.category_create(
+            title="Autumn specials", slug="autumn-specials", position=90, hidden=True
+        )
+        if not MenuItem.objects.filter(slug="pumpkin-soup").exists():
+            menu_services.menu_item_create(
+                title="Pumpkin soup", slug="pumpkin-soup", price="7.50", category=seasonal, dietary=["vegan"],
+                description="Roasted pumpkin, ginger and a swirl of coconut cream.",
+            )  # fmt: skip
+        retired = MenuItem.objects.filter(slug="retired-lemon-cake").first()
+        if retired is None:
+            retired = menu_services.menu_item_create(
+                title="Lemon cake (last summer's)", slug="retired-lemon-cake", price="5.00", category=seasonal
+            )
+        if not retired.archived:
+            menu_services.menu_item_archive(item=retired)
+        closed_on = restaurant_today() + timedelta(days=45)
+        if (
+            not Closure.objects.filter(reason="Staff training day").exists()
+            and not Closure.objects.filter(date=closed_on).exists()
+        ):
+            restaurant_services.closure_create(date=closed_on, reason="Staff training day")
 
     def _users(self) -> None:
         for username, (password, email, role, first_name, last_name) in data.USERS.items():
