@@ -113,7 +113,7 @@ def fanout(args) -> dict:
     orders = []
     for number, customer in enumerate(customers):
         for step in range(2):
-            cart_item_add(user=customer, menuitem_id=dishes[(number + step * 7) % len(dishes)], quantity=1)
+            cart_item_add(owner=customer, menuitem_id=dishes[(number + step * 7) % len(dishes)], quantity=1)
         order, _ = order_place(customer=customer, fulfilment="delivery", delivery_address=DELIVERY_ADDRESS)
         orders.append({"id": order.pk, "customer": customer.pk})
     return {

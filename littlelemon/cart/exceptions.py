@@ -26,3 +26,10 @@ class CartFull(InvalidInput):
 class CartLineNotFound(NotFound):
     code = "not_found"
     default_message = "No such line in your cart."
+
+
+class GuestCartNotFound(NotFound):
+    """An `X-Cart-Token` that names no cart (mistyped, expired or guessed): nothing says which."""
+
+    code = "cart_not_found"
+    default_message = "No cart has this token."

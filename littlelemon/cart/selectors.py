@@ -1,4 +1,5 @@
-"""Reading carts. Every read is scoped to one user: another user's line simply does not exist."""
+"""Reading carts. Every read is scoped to one owner (a user or a guest cart): another's line
+simply does not exist."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,7 +12,9 @@ from littlelemon.core.money import ZERO
 from littlelemon.core.stamps import MENU
 from littlelemon.menu.models import MenuItem
 
-from .models import CartLine
+from .models import CartLine, CartOwner, GuestCart, owner_filter
+
+GUEST_CART_TOKEN_LENGTH = 43  # secrets.token_urlsafe(32)
 
 
 @dataclass(frozen=True)
@@ -29,17 +32,18 @@ class Cart:
         return sum(line.quantity for line in self.lines)
 
 
-def cart_line_list(*, user: User) -> QuerySet[CartLine]:
-    """The user's cart lines with their dishes joined (one query whatever the cart's size).
+def cart_line_list(*, owner: CartOwner) -> QuerySet[CartLine]:
+    """The owner's cart lines with their dishes joined (one query whatever the cart's size).
 
     Only the columns a cart shows are read (the dish's title, slug, price and availability): the
     cart is read on every page, and a dish's description and allergens cost to convert."""
-    return CartLine.objects.filter(user=user).select_related("menuitem").only(*CART_COLUMNS).order_by("id")
+    return CartLine.objects.filter(**owner_filter(owner)).select_related("menuitem").only(*CART_COLUMNS).order_by("id")
 
 
 CART_COLUMNS = (
     "id",
     "user_id",
+    "guest_cart_id",
     "menuitem",
     "quantity",
     "price_when_added",
@@ -51,8 +55,16 @@ CART_COLUMNS = (
 )
 
 
-def cart_get(*, user: User) -> Cart:
-    return Cart(lines=list(cart_line_list(user=user)))
+def cart_get(*, owner: CartOwner) -> Cart:
+    return Cart(lines=list(cart_line_list(owner=owner)))
+
+
+def guest_cart_by_token(*, token: str) -> GuestCart | None:
+    """The guest cart holding `token`, or None (a wrong, guessed or malformed token). One query,
+    none for a token of the wrong shape."""
+    if not token or len(token) > GUEST_CART_TOKEN_LENGTH * 2:
+        return None
+    return GuestCart.objects.filter(token=token).first()
 
 
 def cart_stamps(user: User) -> tuple[str, ...]:
@@ -61,9 +73,9 @@ def cart_stamps(user: User) -> tuple[str, ...]:
     return (f"cart:{user.pk}", MENU)
 
 
-def cart_quantity(*, user: User) -> int:
-    """How many dishes the user's cart holds in all (one query), for a cart badge."""
-    return CartLine.objects.filter(user=user).aggregate(quantity=Sum("quantity"))["quantity"] or 0
+def cart_quantity(*, owner: CartOwner) -> int:
+    """How many dishes the owner's cart holds in all (one query), for a cart badge."""
+    return CartLine.objects.filter(**owner_filter(owner)).aggregate(quantity=Sum("quantity"))["quantity"] or 0
 
 
 def guest_cart_get(*, lines: Mapping[int, int]) -> Cart:

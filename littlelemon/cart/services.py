@@ -1,4 +1,7 @@
-"""Writes to carts. Every function is scoped to one user's cart and runs in one transaction.
+"""Writes to carts. Every function is scoped to one cart and runs in one transaction.
+
+A cart's *owner* is a signed-in user or a `GuestCart` (someone ordering without an account:
+the API's `X-Cart-Token`, the web checkout's guest); the same rules and messages apply to both.
 
 Adding to a line locks it (`SELECT ... FOR UPDATE`), then decides on the locked quantity, so two
 requests adding the same dish at once both count and neither pushes the line past 99; the
@@ -12,9 +15,11 @@ account's cart when they sign in or up.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from littlelemon.accounts.models import User
 from littlelemon.core.models import MAX_ID
@@ -22,7 +27,7 @@ from littlelemon.menu.models import MenuItem
 
 from .enums import MAX_LINES, MAX_QUANTITY, SkipReason
 from .exceptions import CartFull, CartLineNotFound, ItemUnavailable, QuantityLimit, UnknownMenuItem
-from .models import CartLine
+from .models import CartLine, CartOwner, GuestCart, owner_filter
 
 
 @dataclass(frozen=True)
@@ -32,9 +37,9 @@ class SkippedLine:
     reason: SkipReason
 
 
-def _line_lookup(*, user: User, menuitem: MenuItem) -> QuerySet[CartLine]:
+def _line_lookup(*, owner: CartOwner, menuitem: MenuItem) -> QuerySet[CartLine]:
     """The one place that knows what makes a line unique: the dish today, (dish, options) later."""
-    return CartLine.objects.filter(user=user, menuitem=menuitem)
+    return CartLine.objects.filter(**owner_filter(owner), menuitem=menuitem)
 
 
 def _check_quantity(quantity: int) -> None:
@@ -65,13 +70,13 @@ def _orderable_item(*, menuitem_id: int) -> MenuItem:
     return item
 
 
-def _line_add(*, user: User, item: MenuItem, quantity: int, cap: bool) -> tuple[CartLine, bool]:
-    """Add `quantity` of `item` to the user's line for it, creating the line if needed.
+def _line_add(*, owner: CartOwner, item: MenuItem, quantity: int, cap: bool) -> tuple[CartLine, bool]:
+    """Add `quantity` of `item` to the owner's line for it, creating the line if needed.
 
     Returns (line, created). Past 99 the line is capped when `cap`, else QuantityLimit.
     Must run inside a transaction: it locks the line (`SELECT ... FOR UPDATE`) before deciding.
     """
-    lines = _line_lookup(user=user, menuitem=item)
+    lines = _line_lookup(owner=owner, menuitem=item)
     for _attempt in range(2):
         line = lines.select_for_update(of=("self",)).select_related("menuitem").first()
         if line is not None:
@@ -82,12 +87,15 @@ def _line_add(*, user: User, item: MenuItem, quantity: int, cap: bool) -> tuple[
             line.price_when_added = item.price
             line.save(update_fields=["quantity", "price_when_added", "updated"])
             return line, False
-        if CartLine.objects.filter(user=user).count() >= MAX_LINES:
+        if CartLine.objects.filter(**owner_filter(owner)).count() >= MAX_LINES:
             raise _cart_full()
         try:
             with transaction.atomic():
                 line = CartLine.objects.create(
-                    user=user, menuitem=item, quantity=min(quantity, MAX_QUANTITY), price_when_added=item.price
+                    **owner_filter(owner),
+                    menuitem=item,
+                    quantity=min(quantity, MAX_QUANTITY),
+                    price_when_added=item.price,
                 )
             return line, True
         except IntegrityError:
@@ -96,22 +104,23 @@ def _line_add(*, user: User, item: MenuItem, quantity: int, cap: bool) -> tuple[
 
 
 @transaction.atomic
-def cart_item_add(*, user: User, menuitem_id: int, quantity: int) -> tuple[CartLine, bool]:
-    """Put `quantity` (1..99) of a dish in the user's cart, or add it to the line already there.
+def cart_item_add(*, owner: CartOwner, menuitem_id: int, quantity: int) -> tuple[CartLine, bool]:
+    """Put `quantity` (1..99) of a dish in the owner's cart, or add it to the line already there.
 
     Returns (line, created). Raises UnknownMenuItem, ItemUnavailable, QuantityLimit (the line
     would pass 99) or CartFull. Takes a row lock on the line by updating it.
     """
     _check_quantity(quantity)
     item = _orderable_item(menuitem_id=menuitem_id)
-    return _line_add(user=user, item=item, quantity=quantity, cap=False)
+    return _line_add(owner=owner, item=item, quantity=quantity, cap=False)
 
 
 @transaction.atomic
-def cart_item_update(*, user: User, line_id: int, quantity: int) -> CartLine:
-    """Set a line's quantity (1..99). Raises CartLineNotFound for a line that is not the user's."""
+def cart_item_update(*, owner: CartOwner, line_id: int, quantity: int) -> CartLine:
+    """Set a line's quantity (1..99). Raises CartLineNotFound for a line that is not the owner's."""
     _check_quantity(quantity)
-    line = CartLine.objects.select_for_update().select_related("menuitem").filter(pk=line_id, user=user).first()
+    lines = CartLine.objects.select_for_update().select_related("menuitem")
+    line = lines.filter(pk=line_id, **owner_filter(owner)).first()
     if line is None:
         raise CartLineNotFound()
     line.quantity = quantity
@@ -120,17 +129,17 @@ def cart_item_update(*, user: User, line_id: int, quantity: int) -> CartLine:
 
 
 @transaction.atomic
-def cart_item_remove(*, user: User, line_id: int) -> None:
-    """Raises CartLineNotFound for a line that is not the user's."""
-    deleted, _ = CartLine.objects.filter(pk=line_id, user=user).delete()
+def cart_item_remove(*, owner: CartOwner, line_id: int) -> None:
+    """Raises CartLineNotFound for a line that is not the owner's."""
+    deleted, _ = CartLine.objects.filter(pk=line_id, **owner_filter(owner)).delete()
     if not deleted:
         raise CartLineNotFound()
 
 
 @transaction.atomic
-def cart_clear(*, user: User) -> int:
-    """Empty the user's cart; returns how many lines were removed."""
-    deleted, _ = CartLine.objects.filter(user=user).delete()
+def cart_clear(*, owner: CartOwner) -> int:
+    """Empty the owner's cart; returns how many lines were removed."""
+    deleted, _ = CartLine.objects.filter(**owner_filter(owner)).delete()
     return deleted
 
 
@@ -173,9 +182,46 @@ def cart_merge(*, user: User, lines: Iterable[tuple[object, object]]) -> list[Sk
             skipped.append(SkippedLine(item_id, quantity, SkipReason.UNAVAILABLE))
         else:
             try:
-                _line_add(user=user, item=item, quantity=min(quantity, MAX_QUANTITY), cap=True)
+                _line_add(owner=user, item=item, quantity=min(quantity, MAX_QUANTITY), cap=True)
             except CartFull:
                 skipped.append(SkippedLine(item_id, quantity, SkipReason.CART_FULL))
+    return skipped
+
+
+# --- a guest's cart in the database (the API's cart token, the web's guest checkout) ---------
+
+
+def guest_cart_create() -> GuestCart:
+    """A new, empty guest cart with a fresh random token (callers throttle this: sign-up's rate)."""
+    return GuestCart.objects.create()
+
+
+def guest_cart_touch(*, guest_cart: GuestCart) -> None:
+    """Note that the guest cart is in use (`last_seen`, by which old ones can be purged); writes at
+    most once an hour."""
+    now = timezone.now()
+    if guest_cart.last_seen < now - timedelta(hours=1):
+        GuestCart.objects.filter(pk=guest_cart.pk).update(last_seen=now)
+        guest_cart.last_seen = now
+
+
+@transaction.atomic
+def guest_cart_fill(*, guest_cart: GuestCart, lines: Mapping[int, int]) -> list[SkippedLine]:
+    """Make the guest cart hold exactly `lines` (`{menuitem id: quantity}`, the web session's
+    cart) before a guest checkout: its lines are replaced; dishes no longer on the menu are
+    skipped and returned. Locks the guest cart's row."""
+    GuestCart.objects.select_for_update().filter(pk=guest_cart.pk).first()
+    CartLine.objects.filter(guest_cart=guest_cart).delete()
+    skipped: list[SkippedLine] = []
+    items = MenuItem.objects.in_bulk(list(lines)[:MAX_LINES])
+    for item_id, quantity in list(lines.items())[:MAX_LINES]:
+        item = items.get(item_id)
+        if item is None:
+            skipped.append(SkippedLine(item_id, quantity, SkipReason.UNKNOWN))
+        else:  # a sold-out dish stays, as in an account's cart: placing the order names it
+            CartLine.objects.create(
+                guest_cart=guest_cart, menuitem=item, quantity=min(quantity, MAX_QUANTITY), price_when_added=item.price
+            )
     return skipped
 
 

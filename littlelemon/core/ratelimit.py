@@ -73,3 +73,10 @@ class LoginRateThrottle(PerAddressRateThrottle):
 
 class SignupRateThrottle(PerAddressRateThrottle):
     scope = "signup"
+
+
+class GuestRateThrottle(PerAddressRateThrottle):
+    """Guest carts made and guest-order claims asked for, per address (THROTTLE_GUEST_RATE),
+    the way sign-ups are limited: each is a way in without an account."""
+
+    scope = "guest"

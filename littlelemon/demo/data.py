@@ -460,3 +460,7 @@ ORDER_PATHS = {
     ],
     "collected": [("manager", "accepted"), ("kitchen", "preparing"), ("kitchen", "ready"), ("kitchen", "collected")],
 }
+
+# An order placed without an account (guest checkout), for pickup.
+GUEST = {"name": "Gina Guest", "email": "gina@example.com", "phone": "+1 312 555 0199"}
+GUEST_DISHES = [("Greek Salad", 1), ("Lamb Kofta", 1)]

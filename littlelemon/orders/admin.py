@@ -43,6 +43,7 @@ class OrderAdmin(ReadOnlyAdmin):
         "id",
         "created",
         "customer",
+        "guest_name",
         "status",
         "fulfilment",
         "scheduled_for",
@@ -61,11 +62,21 @@ class OrderAdmin(ReadOnlyAdmin):
         ("delivery_crew", admin.RelatedOnlyFieldListFilter),
     )
     list_select_related = ("customer", "delivery_crew")
-    search_fields = ("=id", "customer__username", "customer__email", "delivery_address", "notes", "idempotency_key")
+    search_fields = (
+        "=id",
+        "customer__username",
+        "customer__email",
+        "guest_name",
+        "guest_email",
+        "delivery_address",
+        "notes",
+        "idempotency_key",
+    )
     date_hierarchy = "created"
     inlines = (OrderItemInline, OrderEventInline)
     fieldsets = (
         (None, {"fields": ("customer", "status", "fulfilment", "delivery_address", "scheduled_for", "notes")}),
+        ("Guest (no account)", {"fields": ("guest_name", "guest_email", "guest_phone")}),
         ("Delivery", {"fields": ("delivery_crew", "proof_of_delivery")}),
         ("Money", {"fields": ("subtotal", "delivery_fee", "tax", "tip", "total", "payment_method", "payment_status")}),
         ("Record", {"fields": ("created", "updated", "finished_at", "idempotency_key", "request_fingerprint")}),

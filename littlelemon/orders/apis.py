@@ -1,3 +1,4 @@
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -6,14 +7,16 @@ from rest_framework.response import Response
 from littlelemon.api.conditional import ConditionalGetMixin
 from littlelemon.api.throttling import ScopedRateThrottle
 from littlelemon.apikeys.scopes import read_only, write_only
+from littlelemon.cart.apis import CART_TOKEN, cart_owner_for
 from littlelemon.core.exceptions import InvalidInput
 from littlelemon.observability.metrics import order_placement_timer
 
 from . import placement, selectors, transitions
 from .exceptions import NotADelivery, OrderNotFound
 from .filters import OrderFilter
+from .guests import guest_details_checked, order_tracking_token
 from .models import OrderEvent
-from .permissions import CanPlaceOrders
+from .permissions import CanPlaceOrdersOrGuest
 from .serializers import (
     IdempotencyErrorSerializer,
     OrderAssignSerializer,
@@ -56,7 +59,7 @@ class OrderListApi(ConditionalGetMixin, generics.ListAPIView):
     """Orders you may see, newest first: your own; as delivery crew, those assigned to you; as
     kitchen, open ones and those finished in the last 12 hours; as a manager, all."""
 
-    permission_classes = [CanPlaceOrders]
+    permission_classes = [CanPlaceOrdersOrGuest]
     serializer_class = OrderSerializer
     filterset_class = OrderFilter
     throttle_scope = "order"
@@ -89,7 +92,7 @@ class OrderListApi(ConditionalGetMixin, generics.ListAPIView):
 
     @extend_schema(
         request=OrderPlaceSerializer,
-        parameters=[IDEMPOTENCY_KEY],
+        parameters=[IDEMPOTENCY_KEY, CART_TOKEN],
         responses={
             201: OrderDetailSerializer,
             200: OpenApiResponse(OrderDetailSerializer, description="A retry: the order this Idempotency-Key placed."),
@@ -98,25 +101,42 @@ class OrderListApi(ConditionalGetMixin, generics.ListAPIView):
         },
         description=(
             "Place an order from your cart, at current menu prices. Totals are computed here: the delivery "
-            "fee for deliveries, tax on subtotal + delivery fee, the tip untaxed. The cart is emptied."
+            "fee for deliveries, tax on subtotal + delivery fee, the tip untaxed. The cart is emptied.\n\n"
+            "A guest (not signed in) sends their cart's `X-Cart-Token` and `guest_name`, `guest_email` and "
+            "`guest_phone` (each missing or malformed one a 400 naming it); the Idempotency-Key is then unique "
+            "per guest cart. The answer's `Order-Tracking-URL` header is the order's public tracking page "
+            "(also e-mailed to the guest): keep it, it is the guest's only way back to the order."
         ),
     )
     def post(self, request):
         key = _idempotency_key(request)
+        owner = cart_owner_for(request)
         serializer = OrderPlaceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        choices = dict(serializer.validated_data)
+        guest_fields = {field: choices.pop(f"guest_{field}") for field in ("name", "email", "phone")}
+        placed_by = (
+            {"customer": owner}
+            if owner == request.user
+            else {"guest_cart": owner, "guest": guest_details_checked(**guest_fields)}
+        )
         with order_placement_timer(channel="api"):
-            order, created = placement.order_place(
-                customer=request.user, idempotency_key=key, **serializer.validated_data
-            )
+            order, created = placement.order_place(**placed_by, idempotency_key=key, **choices)
+        token = None if "customer" in placed_by else order_tracking_token(order)
         if not created:  # a replay: the order as it is now
-            order = selectors.order_get_visible(user=request.user, order_id=order.pk)
+            order = (
+                selectors.order_get_visible(user=request.user, order_id=order.pk)
+                if token is None
+                else selectors.order_tracked_get(token=token)
+            )
         response = Response(
             OrderDetailSerializer(order, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
         if key:
             response["Idempotent-Replayed"] = "false" if created else "true"
+        if token is not None:
+            response["Order-Tracking-URL"] = request.build_absolute_uri(reverse("web:order_tracked", args=[token]))
         return response
 
 

@@ -36,6 +36,8 @@ DELIVERY_SHOWN = (
     "payment_status",
     "estimated_ready_at",
     "finished_at",
+    "guest_name",  # a guest's order has no customer: whom to ask for, whom to call
+    "guest_phone",
 )
 CUSTOMER_SHOWN = ("username", "first_name", "last_name", "phone")
 TAKEABLE_LIMIT = 20

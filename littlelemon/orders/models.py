@@ -32,7 +32,25 @@ class Order(TimeStampedModel):
     the restaurant's rate on subtotal + delivery fee (a check constraint holds the sum).
     """
 
-    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        help_text="Empty for a guest's order (then guest name and e-mail say who) until they claim it.",
+    )
+    guest_name = models.CharField(max_length=150, blank=True)
+    guest_email = models.EmailField(max_length=254, blank=True)
+    guest_phone = models.CharField(max_length=32, blank=True)
+    guest_cart = models.ForeignKey(
+        "cart.GuestCart",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The guest cart it was placed from: its idempotency keys are unique per guest cart.",
+    )
     status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PLACED)
     fulfilment = models.CharField(max_length=10, choices=Fulfilment.choices)
     delivery_address = models.TextField(blank=True)
@@ -76,6 +94,15 @@ class Order(TimeStampedModel):
                 condition=~models.Q(idempotency_key=""),
                 name="order_unique_idempotency_key",
             ),
+            models.UniqueConstraint(
+                fields=["guest_cart", "idempotency_key"],
+                condition=~models.Q(idempotency_key="") & models.Q(guest_cart__isnull=False),
+                name="order_unique_guest_idempotency_key",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(customer__isnull=False) | (~models.Q(guest_name="") & ~models.Q(guest_email="")),
+                name="order_customer_or_guest",
+            ),
             models.CheckConstraint(condition=_in("status", OrderStatus), name="order_status_valid"),
             models.CheckConstraint(condition=_in("fulfilment", Fulfilment), name="order_fulfilment_valid"),
             models.CheckConstraint(condition=_in("payment_method", PaymentMethod), name="order_payment_method_valid"),
@@ -106,6 +133,16 @@ class Order(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Order #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_guest(self) -> bool:
+        """Placed without an account (and not claimed since)."""
+        return self.customer_id is None
+
+    @property
+    def contact_email(self) -> str:
+        """Where the order's e-mails go: the customer's address, or the guest's."""
+        return self.customer.email if self.customer_id else self.guest_email
 
 
 class OrderItem(models.Model):

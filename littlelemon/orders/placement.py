@@ -8,7 +8,10 @@ placements of one cart queue on the lock (on SQLite the IMMEDIATE transaction ho
 database's write lock instead): the first makes the order and the others find the cart empty.
 
 An `Idempotency-Key` makes a retried request return the order the first one made. A unique
-constraint on (customer, key) stands behind the lookup.
+constraint on (customer, key), or (guest cart, key) for a guest, stands behind the lookup.
+
+A guest (no account) places from a `GuestCart` with their name, e-mail and phone
+(`guests.guest_details_checked`); the order has no customer until they claim it.
 
 An order paid online (`PaymentMethod.ONLINE`, offered only while Stripe is configured) is made
 in `pending_payment` and leaves the cart as it is: its items are its own snapshot, and
@@ -31,7 +34,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from littlelemon.accounts.models import User
-from littlelemon.cart.models import CartLine
+from littlelemon.cart.models import CartLine, CartOwner, GuestCart, owner_filter
 from littlelemon.core.exceptions import InvalidInput
 from littlelemon.core.money import ZERO, to_money
 from littlelemon.events.services import event_record
@@ -39,6 +42,7 @@ from littlelemon.restaurant.selectors import restaurant_settings_get
 
 from .enums import EventKind, Fulfilment, OrderStatus, PaymentMethod
 from .exceptions import CartEmpty, DeliveryAddressRequired, IdempotencyKeyReused, OnlinePaymentUnavailable, OrdersPaused
+from .guests import GuestDetails
 from .models import Order, OrderEvent, OrderItem
 from .pricing import Quote, order_quote
 from .scheduling import order_schedule_load, order_time_check
@@ -137,7 +141,9 @@ def _placement_request_checked(
 
 def order_place(
     *,
-    customer: User,
+    customer: User | None = None,
+    guest_cart: GuestCart | None = None,
+    guest: GuestDetails | None = None,
     fulfilment: str,
     delivery_address: str = "",
     scheduled_for: datetime | None = None,
@@ -148,6 +154,8 @@ def order_place(
     now: datetime | None = None,
 ) -> tuple[Order, bool]:
     """Turn the customer's cart into an order, at its dishes' current prices. Returns (order, created).
+
+    A guest passes `guest_cart` and `guest` (checked details) instead of `customer`.
 
     One transaction. Locks the customer's cart lines (`SELECT ... FOR UPDATE`, in pk order,
     dishes joined but not locked), then decides on what it read under the lock.
@@ -163,6 +171,14 @@ def order_place(
     at (tests pass one); it defaults to the current time. Timestamps are always the real time.
     """
     now = now or timezone.now()
+    if (customer is None) == (guest_cart is None) or (guest_cart is not None and guest is None):
+        raise TypeError("order_place takes a customer, or a guest cart and the guest's details")
+    owner: CartOwner = customer if customer is not None else guest_cart
+    if guest_cart is not None and payment_method == PaymentMethod.ONLINE:
+        # The card step belongs to a signed-in customer's order page; a guest pays in person.
+        raise OnlinePaymentUnavailable(
+            "Paying by card online needs an account: log in, or pay in person.", field="payment_method"
+        )
     request = _placement_request_checked(
         fulfilment=fulfilment,
         delivery_address=delivery_address,
@@ -173,17 +189,17 @@ def order_place(
         idempotency_key=idempotency_key,
     )
     with transaction.atomic():
-        lines = _cart_lines_locked(customer)
+        lines = _cart_lines_locked(owner)
         # After the lock: a racing request with the same key has committed its order by now.
-        existing = _order_with_key(customer, request.idempotency_key)
+        existing = _order_with_key(owner, request.idempotency_key)
         if existing is not None:
-            return _replayed(existing, request), False
+            return _replayed(existing, request, guest=guest), False
         if not lines:
             raise CartEmpty()
         quote = _quote_checked(lines, request, now=now)
-        order, created = _order_insert(customer, request, quote)
+        order, created = _order_insert(owner, request, quote, guest=guest)
         if not created:  # a racing request with the same key won
-            return _replayed(order, request), False
+            return _replayed(order, request, guest=guest), False
         items = _items_insert(order, lines, quote)
         OrderEvent.objects.create(
             order=order, kind=EventKind.PLACED, from_status="", to_status=order.status, actor=customer, at=order.created
@@ -205,13 +221,13 @@ def online_payments_enabled() -> bool:
     return all(keys)
 
 
-def _cart_lines_locked(customer: User) -> list[CartLine]:
+def _cart_lines_locked(owner: CartOwner) -> list[CartLine]:
     """The customer's cart lines with their dishes, locked (where rows can be locked: PostgreSQL)
     in pk order, so that racing placements of one cart queue here. Only the lines are locked:
     placements of other carts holding the same dish do not wait on each other."""
     return list(
         CartLine.objects.select_for_update(of=("self",))
-        .filter(user=customer)
+        .filter(**owner_filter(owner))
         .select_related("menuitem")
         .only(
             "id",
@@ -226,15 +242,21 @@ def _cart_lines_locked(customer: User) -> list[CartLine]:
     )
 
 
-def _order_with_key(customer: User, idempotency_key: str) -> Order | None:
+def _order_with_key(owner: CartOwner, idempotency_key: str) -> Order | None:
     if not idempotency_key:
         return None
-    return Order.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
+    placed_by = {"guest_cart": owner} if isinstance(owner, GuestCart) else {"customer": owner}
+    return Order.objects.filter(**placed_by, idempotency_key=idempotency_key).first()
 
 
-def _replayed(order: Order, request: PlacementRequest) -> Order:
+def _replayed(order: Order, request: PlacementRequest, *, guest: GuestDetails | None = None) -> Order:
     """The order a key made, if the request is the same one; raises IdempotencyKeyReused if not."""
-    if order.request_fingerprint != request.fingerprint:
+    same_guest = guest is None or (order.guest_name, order.guest_email, order.guest_phone) == (
+        guest.name,
+        guest.email,
+        guest.phone,
+    )
+    if order.request_fingerprint != request.fingerprint or not same_guest:
         raise IdempotencyKeyReused(
             f"This Idempotency-Key was already used for order #{order.pk} with different details; "
             "use a new key for a new order.",
@@ -257,12 +279,19 @@ def _quote_checked(lines: list[CartLine], request: PlacementRequest, *, now: dat
     return quote
 
 
-def _order_insert(customer: User, request: PlacementRequest, quote: Quote) -> tuple[Order, bool]:
+def _order_insert(
+    owner: CartOwner, request: PlacementRequest, quote: Quote, *, guest: GuestDetails | None
+) -> tuple[Order, bool]:
     """Insert the order row: (the new order, True), or (the order that already holds its
     idempotency key, False) when the key's unique constraint refuses it."""
     totals = quote.totals
+    placed_by = (
+        {"guest_cart": owner, "guest_name": guest.name, "guest_email": guest.email, "guest_phone": guest.phone}
+        if guest is not None
+        else {"customer": owner}
+    )
     order = Order(
-        customer=customer,
+        **placed_by,
         fulfilment=request.fulfilment,
         delivery_address=request.delivery_address,
         scheduled_for=request.scheduled_for,
@@ -285,7 +314,7 @@ def _order_insert(customer: User, request: PlacementRequest, quote: Quote) -> tu
         with transaction.atomic():  # a savepoint: the key's unique constraint may refuse it
             order.save(force_insert=True)
     except IntegrityError:
-        existing = _order_with_key(customer, request.idempotency_key)
+        existing = _order_with_key(owner, request.idempotency_key)
         if existing is None:
             raise
         return existing, False

@@ -23,6 +23,7 @@ from littlelemon.restaurant.selectors import Schedule, restaurant_settings_get, 
 
 from .enums import TERMINAL_STATUSES, UNPAID_STATUSES, Fulfilment
 from .exceptions import OrderNotFound
+from .guests import order_id_from_tracking_token
 from .models import Order, OrderEvent, OrderItem
 from .scheduling import SCHEDULE_HORIZON
 
@@ -54,6 +55,8 @@ ORDER_SHOWN = (
     "payment_method",
     "payment_status",
     "estimated_ready_at",
+    "guest_name",
+    "guest_phone",
 )
 PERSON_SHOWN = ("username", "first_name", "last_name")
 
@@ -62,11 +65,7 @@ PERSON_SHOWN = ("username", "first_name", "last_name")
 ITEM_SHOWN = ("menuitem_id", "title", "quantity", "unit_price", "price")
 
 
-def order_list_visible_to(*, user: User, items: bool = True) -> QuerySet[Order]:
-    """The orders `user` may see, newest first, with people joined and items prefetched unless
-    `items=False` (a page of orders is a fixed number of queries whatever its size). Only the
-    columns shown are read (ORDER_SHOWN, PERSON_SHOWN): a page of orders turns every column it
-    reads into Python objects, row by row."""
+def _orders_shown(*, items: bool) -> QuerySet[Order]:
     orders = (
         Order.objects.select_related("customer", "delivery_crew")
         .only(
@@ -78,6 +77,15 @@ def order_list_visible_to(*, user: User, items: bool = True) -> QuerySet[Order]:
     )
     if items:
         orders = orders.prefetch_related(Prefetch("items", queryset=OrderItem.objects.order_by("id")))
+    return orders
+
+
+def order_list_visible_to(*, user: User, items: bool = True) -> QuerySet[Order]:
+    """The orders `user` may see, newest first, with people joined and items prefetched unless
+    `items=False` (a page of orders is a fixed number of queries whatever its size). Only the
+    columns shown are read (ORDER_SHOWN, PERSON_SHOWN): a page of orders turns every column it
+    reads into Python objects, row by row."""
+    orders = _orders_shown(items=items)
     if not (user and user.is_authenticated):
         return orders.none()
     if is_manager_for(user, ORDERS_READ):
@@ -125,6 +133,24 @@ def order_with_timeline_get(*, user: User, order_id: int, items: bool = True) ->
     orders = order_list_visible_to(user=user, items=items)
     order = (
         orders.prefetch_related(Prefetch("events", queryset=OrderEvent.objects.order_by("id")))
+        .filter(pk=order_id)
+        .first()
+    )
+    if order is None:
+        raise OrderNotFound()
+    return order
+
+
+def order_tracked_get(*, token: str, items: bool = True) -> Order:
+    """The order a guest's tracking link names (`guests.order_tracking_token`), with its timeline
+    and, unless `items=False`, its items: what its customer would see, to whoever holds the link.
+    Raises OrderNotFound for a forged or altered token. The order, its events (and items)."""
+    order_id = order_id_from_tracking_token(token)
+    order = (
+        None
+        if order_id is None
+        else _orders_shown(items=items)
+        .prefetch_related(Prefetch("events", queryset=OrderEvent.objects.order_by("id")))
         .filter(pk=order_id)
         .first()
     )
@@ -346,7 +372,8 @@ def order_board_detail(*, order_id: int) -> Order:
 def order_board_search(*, query: str, limit: int = BOARD_SEARCH_LIMIT) -> list[Order]:
     """Orders (any day, newest first, at most `limit`) matching `query`: an order number ("#42";
     a bare "42" also matches phone numbers), part of the customer's phone number, or their name
-    (every word in the first name, last name or username). Managers only (the caller checks).
+    (every word in the first name, last name or username); for a guest's order, their name,
+    e-mail address or phone number. Managers only (the caller checks).
     One query; [] for a blank query."""
     query = " ".join(query.split())
     if not query:
@@ -355,7 +382,7 @@ def order_board_search(*, query: str, limit: int = BOARD_SEARCH_LIMIT) -> list[O
     if number.isdigit() and len(number) <= 18:  # a number an integer column can hold
         match = Q(pk=int(number))
         if not query.startswith("#"):  # "#42" is an order number only
-            match |= Q(customer__phone__contains=number)
+            match |= Q(customer__phone__contains=number) | Q(guest_phone__contains=number)
     else:
         match = Q()
         for word in query.split():
@@ -364,6 +391,9 @@ def order_board_search(*, query: str, limit: int = BOARD_SEARCH_LIMIT) -> list[O
                 | Q(customer__last_name__icontains=word)
                 | Q(customer__username__icontains=word)
                 | Q(customer__phone__contains=word)
+                | Q(guest_name__icontains=word)
+                | Q(guest_email__icontains=word)
+                | Q(guest_phone__contains=word)
             )
     return list(_board_orders().filter(match).order_by("-created", "-id")[:limit])
 

@@ -125,7 +125,8 @@ class OrderSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_customer_name(self, order: Order) -> str:
-        return _name(order.customer)
+        """The customer's name, or a guest's (then `customer` is null)."""
+        return _name(order.customer) if order.customer_id else order.guest_name
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_delivery_crew_name(self, order: Order) -> str | None:
@@ -268,6 +269,15 @@ class OrderPlaceSerializer(serializers.Serializer):
         required=False,
         default=PaymentMethod.CASH,
         help_text="Paid on delivery or collection.",
+    )
+    guest_name = serializers.CharField(max_length=150, help_text="Guests (with X-Cart-Token) only: your name.", **TEXT)
+    guest_email = serializers.CharField(
+        max_length=254,
+        help_text="Guests only: where the order's e-mails and its tracking link go.",
+        **TEXT,
+    )
+    guest_phone = serializers.CharField(
+        max_length=32, help_text="Guests only: a number to call about the order.", **TEXT
     )
 
 

@@ -1,7 +1,9 @@
 """The cart a page works with: a signed-in customer's (in the database) or a visitor's (in the
 session). Both go through the cart services, so the pages apply the cart API's rules (1..99 of
 an available dish, at most 100 dishes) with its messages; signing in or up folds the visitor's
-cart into the account's (`merge_guest_cart`).
+cart into the account's (`merge_guest_cart`). A guest checkout copies the session's cart into the
+visit's `GuestCart` (its token kept in the session: `guest_cart_for_checkout`) and places the
+order from it.
 
 Each line gets a `key` for the pages' forms: the line's id in an account's cart, the dish's id
 in a visitor's (whose lines are not saved).
@@ -17,10 +19,11 @@ from littlelemon.accounts.models import User
 from littlelemon.cart import selectors as cart_selectors
 from littlelemon.cart import services as cart_services
 from littlelemon.cart.enums import SkipReason
-from littlelemon.cart.models import CartLine
+from littlelemon.cart.models import CartLine, GuestCart
 from littlelemon.menu import selectors as menu_selectors
 from littlelemon.menu.models import MenuItem
 
+GUEST_CART_KEY = "guest_cart"  # the token of the guest cart a checkout without an account places from
 SESSION_KEY = "cart"  # [[menuitem id, quantity], ...]: JSON keeps a list of pairs (and their order) as is
 
 
@@ -30,7 +33,7 @@ class AccountCart:
 
     @cached_property
     def lines(self) -> list[CartLine]:
-        lines = cart_selectors.cart_get(user=self.user).lines
+        lines = cart_selectors.cart_get(owner=self.user).lines
         for line in lines:
             line.key = line.pk
         return lines
@@ -40,20 +43,20 @@ class AccountCart:
         """How many dishes in all, for the badge: one query, or none once the lines are read."""
         if "lines" in self.__dict__:
             return sum(line.quantity for line in self.lines)
-        return cart_selectors.cart_quantity(user=self.user)
+        return cart_selectors.cart_quantity(owner=self.user)
 
     def add(self, *, menuitem_id: int, quantity: int) -> tuple[MenuItem, int]:
         """Returns the dish and how many of it the cart now holds."""
-        line, _created = cart_services.cart_item_add(user=self.user, menuitem_id=menuitem_id, quantity=quantity)
+        line, _created = cart_services.cart_item_add(owner=self.user, menuitem_id=menuitem_id, quantity=quantity)
         self._changed()
         return line.menuitem, line.quantity
 
     def update(self, *, key: int, quantity: int) -> None:
-        cart_services.cart_item_update(user=self.user, line_id=key, quantity=quantity)
+        cart_services.cart_item_update(owner=self.user, line_id=key, quantity=quantity)
         self._changed()
 
     def remove(self, *, key: int) -> None:
-        cart_services.cart_item_remove(user=self.user, line_id=key)
+        cart_services.cart_item_remove(owner=self.user, line_id=key)
         self._changed()
 
     def _changed(self) -> None:
@@ -155,3 +158,13 @@ def merge_guest_cart(request: HttpRequest, *, user: User, pairs: dict[int, int])
         for line in skipped
     ]
     messages.warning(request, f"Your cart is kept, except for {', '.join(left)}.")
+
+
+def guest_cart_for_checkout(request: HttpRequest) -> GuestCart:
+    """The visitor's guest cart (its token kept in the session), made on their first guest
+    checkout: repeated "Place order"s of one visit share it, so its idempotency key holds."""
+    guest_cart = cart_selectors.guest_cart_by_token(token=request.session.get(GUEST_CART_KEY) or "")
+    if guest_cart is None:
+        guest_cart = cart_services.guest_cart_create()
+        request.session[GUEST_CART_KEY] = guest_cart.token
+    return guest_cart

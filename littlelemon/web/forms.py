@@ -176,9 +176,11 @@ class CheckoutForm(forms.Form):
     )
     idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
 
+    offers_online_payment = True  # a guest pays in person (the card step is a customer's)
+
     def __init__(self, *args, times: OrderTimes, today: date, **kwargs):
         super().__init__(*args, **kwargs)
-        if online_payments_enabled():  # Stripe is configured (littlelemon/payments)
+        if self.offers_online_payment and online_payments_enabled():  # Stripe is configured (littlelemon/payments)
             self.fields["payment_method"].choices = [
                 *self.fields["payment_method"].choices,
                 (PaymentMethod.ONLINE, "Card online, now"),
@@ -212,6 +214,50 @@ class CheckoutForm(forms.Form):
             "payment_method": data["payment_method"],
             "idempotency_key": data["idempotency_key"],
         }
+
+
+class GuestCheckoutForm(CheckoutForm):
+    """Checkout without an account: the choices, and who the order is for (checked again by
+    `guests.guest_details_checked`, whose messages these are)."""
+
+    offers_online_payment = False
+
+    guest_name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        error_messages={"required": "Enter your name."},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    guest_email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        error_messages={
+            "required": "Enter your e-mail address: we send the order's tracking link there.",
+            "invalid": "Enter a valid e-mail address.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text="We send your order's confirmation and tracking link here.",
+    )
+    guest_phone = forms.CharField(
+        label="Phone number",
+        max_length=32,
+        error_messages={"required": "Enter a phone number we can call about your order."},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        help_text="Only to call you about this order.",
+    )
+
+    def guest_data(self) -> dict:
+        """`guest_details_checked`'s keyword arguments."""
+        data = self.cleaned_data
+        return {"name": data["guest_name"], "email": data["guest_email"], "phone": data["guest_phone"]}
+
+
+class ClaimRequestForm(forms.Form):
+    email = forms.EmailField(
+        label="E-mail address the orders were placed with",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
 
 class QuoteForm(forms.Form):

@@ -60,9 +60,9 @@ def test_no_other_user_gets_a_304_for_my_etag(client_as, customer, other_custome
 @pytest.mark.parametrize(
     "write",
     [
-        lambda user, line: services.cart_item_update(user=user, line_id=line.pk, quantity=5),
-        lambda user, line: services.cart_item_add(user=user, menuitem_id=MenuItemFactory().pk, quantity=1),
-        lambda user, line: services.cart_clear(user=user),
+        lambda user, line: services.cart_item_update(owner=user, line_id=line.pk, quantity=5),
+        lambda user, line: services.cart_item_add(owner=user, menuitem_id=MenuItemFactory().pk, quantity=1),
+        lambda user, line: services.cart_clear(owner=user),
         lambda user, line: CartLine.objects.filter(pk=line.pk).update(quantity=9),
         lambda user, line: MenuItem.objects.filter(pk=line.menuitem_id).update(price=Decimal("7.25")),
         lambda user, line: MenuItem.objects.filter(pk=line.menuitem_id).update(available=False),
@@ -86,7 +86,7 @@ def test_another_users_cart_does_not_change_my_etag(client_as, customer, other_c
     client = client_as(customer)
     before = etag_of(client)
 
-    services.cart_item_add(user=other_customer, menuitem_id=line.menuitem_id, quantity=3)
+    services.cart_item_add(owner=other_customer, menuitem_id=line.menuitem_id, quantity=3)
 
     assert CartLine.objects.filter(user=other_customer).count() == 1
     assert client.get(CART, HTTP_IF_NONE_MATCH=before).status_code == 304

@@ -56,7 +56,7 @@ class TestAdd:
         with pytest.raises(error) as from_guest:
             services.guest_cart_add(lines=guest, menuitem_id=menuitem_id, quantity=quantity)
         with pytest.raises(error) as from_account:
-            services.cart_item_add(user=customer, menuitem_id=menuitem_id, quantity=quantity)
+            services.cart_item_add(owner=customer, menuitem_id=menuitem_id, quantity=quantity)
 
         assert (from_guest.value.message, from_guest.value.field, from_guest.value.extra) == (
             from_account.value.message,
@@ -124,7 +124,7 @@ class TestRead:
         CartLineFactory(user=other_customer, quantity=9)
 
         with django_assert_num_queries(1):
-            assert selectors.cart_quantity(user=customer) == 5
-        assert selectors.cart_quantity(user=CartLineFactory().user) == 1
+            assert selectors.cart_quantity(owner=customer) == 5
+        assert selectors.cart_quantity(owner=CartLineFactory().user) == 1
         CartLine.objects.filter(user=customer).delete()
-        assert selectors.cart_quantity(user=customer) == 0
+        assert selectors.cart_quantity(owner=customer) == 0

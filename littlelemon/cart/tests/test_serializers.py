@@ -21,7 +21,7 @@ def test_the_fast_representation_is_the_declared_one(customer, size):
     for n in range(size):
         CartLineFactory(user=customer, menuitem=MenuItemFactory(price=prices[n], available=n != 2), quantity=n + 1)
 
-    cart = cart_get(user=customer)
+    cart = cart_get(owner=customer)
 
     declared = serializers.Serializer.to_representation(CartSerializer(), cart)
     assert CartSerializer(cart).data == declared

@@ -29,7 +29,7 @@ class TestAdd:
     def test_a_new_dish_makes_a_line_remembering_its_price(self, customer):
         dish = MenuItemFactory(price=Decimal("7.25"))
 
-        line, created = services.cart_item_add(user=customer, menuitem_id=dish.pk, quantity=2)
+        line, created = services.cart_item_add(owner=customer, menuitem_id=dish.pk, quantity=2)
 
         assert created
         line.refresh_from_db()
@@ -37,9 +37,9 @@ class TestAdd:
 
     def test_the_same_dish_again_adds_to_its_line(self, customer):
         dish = MenuItemFactory()
-        services.cart_item_add(user=customer, menuitem_id=dish.pk, quantity=2)
+        services.cart_item_add(owner=customer, menuitem_id=dish.pk, quantity=2)
 
-        line, created = services.cart_item_add(user=customer, menuitem_id=dish.pk, quantity=3)
+        line, created = services.cart_item_add(owner=customer, menuitem_id=dish.pk, quantity=3)
 
         assert not created
         assert line.quantity == 5
@@ -47,15 +47,15 @@ class TestAdd:
 
     def test_a_line_holds_at_most_99_and_a_refused_add_changes_nothing(self, customer):
         dish = MenuItemFactory(title="Hummus")
-        services.cart_item_add(user=customer, menuitem_id=dish.pk, quantity=98)
+        services.cart_item_add(owner=customer, menuitem_id=dish.pk, quantity=98)
 
         with pytest.raises(QuantityLimit, match=r"already holds 98 × Hummus; a line holds at most 99") as error:
-            services.cart_item_add(user=customer, menuitem_id=dish.pk, quantity=2)
+            services.cart_item_add(owner=customer, menuitem_id=dish.pk, quantity=2)
 
         assert error.value.field == "quantity"
         assert error.value.extra == {"in_cart": 98}
         assert lines_of(customer) == [(dish.pk, 98)]
-        services.cart_item_add(user=customer, menuitem_id=dish.pk, quantity=1)
+        services.cart_item_add(owner=customer, menuitem_id=dish.pk, quantity=1)
         assert lines_of(customer) == [(dish.pk, 99)]
 
     @pytest.mark.parametrize("quantity", [0, -1, 100, 10**6])
@@ -63,14 +63,14 @@ class TestAdd:
         dish = MenuItemFactory()
 
         with pytest.raises(QuantityLimit):
-            services.cart_item_add(user=customer, menuitem_id=dish.pk, quantity=quantity)
+            services.cart_item_add(owner=customer, menuitem_id=dish.pk, quantity=quantity)
 
         assert lines_of(customer) == []
 
     @pytest.mark.parametrize("menuitem_id", [999_999, 0, -3, 2**63, 10**30])
     def test_an_unknown_dish_is_refused(self, customer, menuitem_id):
         with pytest.raises(UnknownMenuItem, match=f"no dish with id {menuitem_id}"):
-            services.cart_item_add(user=customer, menuitem_id=menuitem_id, quantity=1)
+            services.cart_item_add(owner=customer, menuitem_id=menuitem_id, quantity=1)
 
         assert lines_of(customer) == []
 
@@ -78,7 +78,7 @@ class TestAdd:
         dish = MenuItemFactory(title="Moussaka", available=False)
 
         with pytest.raises(ItemUnavailable, match="Moussaka is sold out") as error:
-            services.cart_item_add(user=customer, menuitem_id=dish.pk, quantity=1)
+            services.cart_item_add(owner=customer, menuitem_id=dish.pk, quantity=1)
 
         assert error.value.code == "item_unavailable"
         assert lines_of(customer) == []
@@ -95,8 +95,8 @@ class TestAdd:
         )
 
         with pytest.raises(CartFull):
-            services.cart_item_add(user=customer, menuitem_id=dishes[-1].pk, quantity=1)
-        services.cart_item_add(user=customer, menuitem_id=dishes[0].pk, quantity=1)  # an existing line still grows
+            services.cart_item_add(owner=customer, menuitem_id=dishes[-1].pk, quantity=1)
+        services.cart_item_add(owner=customer, menuitem_id=dishes[0].pk, quantity=1)  # an existing line still grows
 
         assert CartLine.objects.filter(user=customer).count() == MAX_LINES
 
@@ -115,7 +115,7 @@ class TestChange:
     def test_update_sets_the_quantity(self, customer):
         line = CartLineFactory(user=customer, quantity=2)
 
-        updated = services.cart_item_update(user=customer, line_id=line.pk, quantity=7)
+        updated = services.cart_item_update(owner=customer, line_id=line.pk, quantity=7)
 
         assert updated.quantity == 7
         assert lines_of(customer) == [(line.menuitem_id, 7)]
@@ -124,9 +124,9 @@ class TestChange:
         theirs = CartLineFactory(user=other_customer, quantity=2)
 
         with pytest.raises(CartLineNotFound):
-            services.cart_item_update(user=customer, line_id=theirs.pk, quantity=9)
+            services.cart_item_update(owner=customer, line_id=theirs.pk, quantity=9)
         with pytest.raises(CartLineNotFound):
-            services.cart_item_remove(user=customer, line_id=theirs.pk)
+            services.cart_item_remove(owner=customer, line_id=theirs.pk)
 
         assert lines_of(other_customer) == [(theirs.menuitem_id, 2)]
 
@@ -135,7 +135,7 @@ class TestChange:
         line = CartLineFactory(user=customer, quantity=2)
 
         with pytest.raises(QuantityLimit):
-            services.cart_item_update(user=customer, line_id=line.pk, quantity=quantity)
+            services.cart_item_update(owner=customer, line_id=line.pk, quantity=quantity)
 
         assert lines_of(customer) == [(line.menuitem_id, 2)]
 
@@ -143,11 +143,11 @@ class TestChange:
         first, second = CartLineFactory(user=customer), CartLineFactory(user=customer)
         theirs = CartLineFactory(user=other_customer)
 
-        services.cart_item_remove(user=customer, line_id=first.pk)
+        services.cart_item_remove(owner=customer, line_id=first.pk)
         assert lines_of(customer) == [(second.menuitem_id, 1)]
 
-        assert services.cart_clear(user=customer) == 1
-        assert services.cart_clear(user=customer) == 0
+        assert services.cart_clear(owner=customer) == 1
+        assert services.cart_clear(owner=customer) == 0
         assert lines_of(customer) == []
         assert lines_of(other_customer) == [(theirs.menuitem_id, 1)]
 
@@ -211,7 +211,7 @@ def test_ten_simultaneous_adds_of_a_new_dish_make_one_line_of_ten():
     def add():
         try:
             barrier.wait()
-            services.cart_item_add(user=user, menuitem_id=dish.pk, quantity=1)
+            services.cart_item_add(owner=user, menuitem_id=dish.pk, quantity=1)
         except BaseException as error:
             errors.append(error)
         finally:

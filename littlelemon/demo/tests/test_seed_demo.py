@@ -132,7 +132,14 @@ def test_seed_demo_places_orders_in_several_states_through_the_services(settings
     call_command("seed_demo", "--quiet-logins")
     call_command("seed_demo", "--quiet-logins")
 
-    orders = {order.idempotency_key: order for order in Order.objects.select_related("customer", "delivery_crew")}
+    guest_order = Order.objects.get(customer__isnull=True)  # the guest checkout's, made once
+    assert (guest_order.guest_email, guest_order.fulfilment, guest_order.status) == (
+        data.GUEST["email"],
+        "pickup",
+        "placed",
+    )
+    customers = Order.objects.filter(customer__isnull=False).select_related("customer", "delivery_crew")
+    orders = {order.idempotency_key: order for order in customers}
     assert {key: order.status for key, order in orders.items()} == {key: status for key, *_, status in data.ORDERS}
     assert {order.customer.username for order in orders.values()} == {"customer"}
     assert {key for key, order in orders.items() if order.delivery_crew} == {
@@ -227,7 +234,7 @@ def test_seed_demo_settles_its_events_so_the_worker_mails_nobody(settings, mailo
     call_command("seed_demo", "--quiet-logins")
 
     written = OutboxEvent.objects.exclude(pk=earlier.pk)
-    assert written.filter(type="order.placed").count() == len(data.ORDERS)
+    assert written.filter(type="order.placed").count() == len(data.ORDERS) + 1  # and the guest's
     assert written.filter(type="booking.created").exists()
     assert not written.filter(routed_at__isnull=True).exists()
     assert not written.filter(delivered_at__isnull=True).exists()

@@ -77,7 +77,7 @@ class TestArchived:
         services.menu_item_archive(item=dish)
 
         with pytest.raises(ItemUnavailable, match="Soup is no longer on the menu."):
-            cart_services.cart_item_add(user=customer, menuitem_id=dish.pk, quantity=1)
+            cart_services.cart_item_add(owner=customer, menuitem_id=dish.pk, quantity=1)
         with pytest.raises(OrderItemUnavailable) as refused:
             placement.order_place(customer=customer, fulfilment="pickup", now=None)
         assert refused.value.message == "Soup is no longer on the menu: remove it from your cart to order."

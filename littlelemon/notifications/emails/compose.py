@@ -25,6 +25,7 @@ from littlelemon.bookings.models import Booking
 from littlelemon.core.money import format_money
 from littlelemon.events.handlers import DeliveryFailed
 from littlelemon.events.models import Delivery, OutboxEvent
+from littlelemon.orders.guests import order_tracking_token
 from littlelemon.orders.models import Order
 from littlelemon.restaurant.models import RestaurantSettings
 from littlelemon.restaurant.selectors import restaurant_settings_get, restaurant_tz
@@ -109,7 +110,7 @@ def _money(amount: Any, restaurant: RestaurantSettings) -> str:
 
 
 def _name(user: Any) -> str:
-    return user.first_name or user.get_full_name() or user.username
+    return "" if user is None else (user.first_name or user.get_full_name() or user.username)
 
 
 def _common(restaurant: RestaurantSettings, customer: Any) -> dict[str, Any]:
@@ -133,13 +134,18 @@ def _order_email(kind: str, payload: dict[str, Any], restaurant: RestaurantSetti
     )
     if order is None:
         raise DeliveryFailed(f"Order #{payload['order_id']} no longer exists.", permanent=True)
-    if not order.customer.email:
+    if not order.contact_email:
         return None
     pickup = order.fulfilment == "pickup"
     context = {
         **_common(restaurant, order.customer),
+        **({"customer_name": order.guest_name} if order.customer is None else {}),
         "order": order,
-        "order_url": site_link("web:order", order.pk),
+        # A guest's order (no account to log in to) is followed through its signed tracking link.
+        "order_url": site_link("web:order", order.pk)
+        if order.customer is not None
+        else site_link("web:order_tracked", order_tracking_token(order)),
+        "guest": order.customer is None,
         "pickup": pickup,
         "when_label": local_time_label(order.scheduled_for) if order.scheduled_for else "As soon as possible",
         "scheduled": order.scheduled_for is not None,
@@ -160,7 +166,7 @@ def _order_email(kind: str, payload: dict[str, Any], restaurant: RestaurantSetti
             "paid": _money(payload.get("paid") or order.total, restaurant),
             "online": payload.get("payment_method") == "online",
         }
-    return Composed(kind=kind, to=order.customer.email, context=context)
+    return Composed(kind=kind, to=order.contact_email, context=context)
 
 
 def _receipt(order: Order, restaurant: RestaurantSettings) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import smtplib
 from littlelemon.accounts.models import User
 from littlelemon.events.handlers import DeliveryFailed
 from littlelemon.events.models import Delivery, OutboxEvent
+from littlelemon.orders.models import Order
 
 from .catalogue import email_kind, email_recipient_id
 from .compose import email_compose, email_message
@@ -29,7 +30,11 @@ class EmailHandler:
         if kind is None:
             return []
         customer_id = email_recipient_id(kind, event.payload)
-        if customer_id is None or not User.objects.filter(pk=customer_id).exclude(email="").exists():
+        if customer_id is None:  # a guest's order: mailed to the guest's address
+            order_id = event.payload.get("order_id") if event.aggregate == "order" else None
+            guest_order = Order.objects.filter(pk=order_id, customer__isnull=True).exclude(guest_email="")
+            return [TARGET] if order_id is not None and guest_order.exists() else []
+        if not User.objects.filter(pk=customer_id).exclude(email="").exists():
             return []
         return [TARGET]
 

@@ -42,7 +42,7 @@ class TestQuote:
         CartLineFactory(user=customer, menuitem=MenuItemFactory(price=Decimal("7.25")), quantity=1)
 
         quote = pricing.order_quote(
-            lines=cart_get(user=customer).lines,
+            lines=cart_get(owner=customer).lines,
             fulfilment=fulfilment,
             tip=Decimal("5"),
             settings=restaurant_settings_get(),
@@ -65,7 +65,7 @@ class TestQuote:
         guest = pricing.order_quote(
             lines=guest_cart_get(lines={dish.pk: 3}).lines, fulfilment="delivery", settings=settings
         )
-        account = pricing.order_quote(lines=cart_get(user=customer).lines, fulfilment="delivery", settings=settings)
+        account = pricing.order_quote(lines=cart_get(owner=customer).lines, fulfilment="delivery", settings=settings)
 
         assert guest == account
         assert guest.totals.total == Decimal("38.47")  # 29.97 + 5.00 + 3.50 (10% of 34.97, half up)
@@ -75,7 +75,7 @@ class TestQuote:
         CartLineFactory(user=customer, menuitem=MenuItemFactory(price=Decimal("5.50")), quantity=2)
 
         quote = pricing.order_quote(
-            lines=cart_get(user=customer).lines, fulfilment="pickup", settings=restaurant_settings_get()
+            lines=cart_get(owner=customer).lines, fulfilment="pickup", settings=restaurant_settings_get()
         )
 
         assert quote.short_of_minimum == Decimal("4.00")
@@ -91,7 +91,7 @@ class TestQuote:
         CartLineFactory(user=customer, menuitem=MenuItemFactory(title="Hummus"))
 
         quote = pricing.order_quote(
-            lines=cart_get(user=customer).lines, fulfilment="pickup", settings=restaurant_settings_get()
+            lines=cart_get(owner=customer).lines, fulfilment="pickup", settings=restaurant_settings_get()
         )
 
         assert [item.title for item in quote.unavailable] == ["Moussaka"]
@@ -99,7 +99,7 @@ class TestQuote:
             quote.check()
 
     def test_no_query(self, customer, django_assert_num_queries):
-        lines, settings = cart_get(user=CartLineFactory(user=customer).user).lines, restaurant_settings_get()
+        lines, settings = cart_get(owner=CartLineFactory(user=customer).user).lines, restaurant_settings_get()
 
         with django_assert_num_queries(0):
             pricing.order_quote(lines=lines, fulfilment="delivery", settings=settings)

@@ -1,9 +1,12 @@
 """Checkout, an order's page with its live status, and the customer's orders.
 
-Checkout asks a visitor to log in or sign up first (their cart comes along, and so do they,
-back to checkout). "Place order" calls `order_place` with an idempotency key rendered into the
-form, so a double submission makes one order. A refusal is shown next to the field it concerns
-and what was chosen is kept, also across a trip to remove a sold-out dish (a draft in the session).
+Checkout offers a visitor to log in or sign up (their cart comes along, and so do they, back
+to checkout) or to order as a guest with their name, e-mail and phone: the session's cart then
+goes into the visit's guest cart (`orders.guests.guest_order_place`) and the guest lands on the
+order's tracking page (web/views/guest.py). "Place order" calls `order_place` with an
+idempotency key rendered into the form, so a double submission makes one order. A refusal is
+shown next to the field it concerns and what was chosen is kept, also across a trip to remove a
+sold-out dish (a draft in the session).
 
 The order page re-fetches a small fragment while the order is under way (htmx): when the live
 stream (littlelemon/live) says one of the customer's orders changed, or every few seconds with
@@ -21,13 +24,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from littlelemon.core.conditional import etag_for, etag_version, not_modified, set_cache_headers
 from littlelemon.core.exceptions import ApplicationError
 from littlelemon.observability.metrics import order_placement_timer
-from littlelemon.orders import placement, pricing, transitions
+from littlelemon.orders import guests, placement, pricing, transitions
 from littlelemon.orders import selectors as order_selectors
 from littlelemon.orders.enums import OrderStatus
 from littlelemon.orders.exceptions import IdempotencyKeyReused, OrderNotFound
@@ -36,8 +40,8 @@ from littlelemon.pages.forms import add_application_error
 from littlelemon.pages.http import htmx_fragment
 from littlelemon.payments.selectors import order_payments
 
-from ..cart import cart_for
-from ..forms import ASAP, LATER, CheckoutForm, QuoteForm
+from ..cart import cart_for, guest_cart_for_checkout
+from ..forms import ASAP, LATER, CheckoutForm, GuestCheckoutForm, QuoteForm
 from ..info import restaurant_info_for
 from ..tracking import tracking_for
 
@@ -61,21 +65,20 @@ def checkout(request: HttpRequest) -> HttpResponse:
         response = render(request, "web/partials/checkout_summary.html", context)
         patch_vary_headers(response, ("HX-Request",))
         return response
-    if not request.user.is_authenticated:
-        return render(request, "web/checkout_sign_in.html", _summary_context(request, fulfilment="delivery", tip=0))
-
+    guest = not request.user.is_authenticated
     info = restaurant_info_for(request)
     times = order_selectors.order_times(now=info.now, schedule=info.schedule, settings=info.settings)
     form_options = {"times": times, "today": info.today}
+    form_class = GuestCheckoutForm if guest else CheckoutForm
     if request.method == "POST":
-        form = CheckoutForm(request.POST, **form_options)
+        form = form_class(request.POST, **form_options)
         if form.is_valid():
             try:
                 with order_placement_timer(channel="web"):
-                    order, created = placement.order_place(customer=request.user, **form.order_data())
+                    order, created = _place(request, form)
             except IdempotencyKeyReused as error:  # this form was sent before, then changed: show that order
                 messages.info(request, "This order was already placed; here it is.")
-                return redirect("web:order", error.extra["order"])
+                return redirect(_order_url(request, error.extra["order"], guest=guest))
             except ApplicationError as error:
                 add_application_error(form, error, field="when" if error.code == "restaurant_closed" else None)
             else:
@@ -84,25 +87,50 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 request.session.pop(DRAFT_KEY, None)
                 if created:
                     messages.success(request, f"Thank you! Your order #{order.pk} is placed.")
-                return redirect("web:order", order.pk)
+                return redirect(_order_url(request, order.pk, guest=guest))
         request.session[DRAFT_KEY] = {name: request.POST.get(name, "") for name in DRAFT_FIELDS}
     else:
         initial = {
-            "delivery_address": order_selectors.order_last_delivery_address(user=request.user),
+            "delivery_address": "" if guest else order_selectors.order_last_delivery_address(user=request.user),
             "when": ASAP if times.asap else LATER,
             **request.session.get(DRAFT_KEY, {}),
             "idempotency_key": uuid.uuid4().hex,
         }
-        form = CheckoutForm(initial=initial, **form_options)
+        form = form_class(initial=initial, **form_options)
     choices = QuoteForm({"fulfilment": form["fulfilment"].value(), "tip": form["tip"].value()}).quote_data()
     context = {
         "form": form,
         "times": times,
         "poll": False,
+        "guest": guest,
         "online_payments": placement.online_payments_enabled(),
         **_summary_context(request, **choices),
     }
     return render(request, "web/checkout.html", context)
+
+
+def _place(request: HttpRequest, form) -> tuple:
+    """`order_place` for the signed-in customer; for a visitor, `guest_order_place` from the
+    session's cart through the visit's guest cart (the session's cart is emptied once placed)."""
+    if request.user.is_authenticated:
+        return placement.order_place(customer=request.user, **form.order_data())
+    cart = cart_for(request)
+    result = guests.guest_order_place(
+        guest_cart=guest_cart_for_checkout(request),
+        lines=cart.pairs,
+        guest=guests.guest_details_checked(**form.guest_data()),
+        **form.order_data(),
+    )
+    cart.clear()
+    return result
+
+
+def _order_url(request: HttpRequest, order_id: int, *, guest: bool) -> str:
+    """The order's page: a guest's is its tracking link."""
+    if not guest:
+        return reverse("web:order", args=[order_id])
+    token = guests.order_tracking_token(order_id)
+    return reverse("web:order_tracked", args=[token])
 
 
 def _order_or_404(request: HttpRequest, order_id: int, *, items: bool = True):

@@ -21,7 +21,7 @@ from littlelemon.kitchen import services as kitchen_services
 from littlelemon.kitchen.models import Station
 from littlelemon.menu import services as menu_services
 from littlelemon.menu.models import Category, MenuItem
-from littlelemon.orders import placement, transitions
+from littlelemon.orders import guests, placement, transitions
 from littlelemon.orders.models import Order
 from littlelemon.restaurant import services as restaurant_services
 from littlelemon.restaurant.models import Closure, OpeningHours
@@ -57,6 +57,7 @@ class Command(BaseCommand):
             self._bookings()
             self._orders()
             self._payments()
+            self._guest_order()
             self._back_office()
             self._events_settle(after=last_event)
         self.stdout.write(
@@ -204,11 +205,11 @@ class Command(BaseCommand):
         kept = list(CartLine.objects.filter(user=customer).values_list("menuitem_id", "quantity"))
         scheduled_for = self._order_time()
         for key, fulfilment, dishes, tip, payment_method, status in missing:
-            cart_services.cart_clear(user=customer)
+            cart_services.cart_clear(owner=customer)
             try:
                 for title, quantity in dishes:
                     dish = MenuItem.objects.get(title=title)
-                    cart_services.cart_item_add(user=customer, menuitem_id=dish.pk, quantity=quantity)
+                    cart_services.cart_item_add(owner=customer, menuitem_id=dish.pk, quantity=quantity)
                 order, _ = placement.order_place(
                     customer=customer,
                     fulfilment=fulfilment,
@@ -225,7 +226,7 @@ class Command(BaseCommand):
                         transitions.order_status_change(order=order, actor=people[who], status=step)
             except (ApplicationError, MenuItem.DoesNotExist) as error:  # e.g. a dish was sold out by hand
                 self.stderr.write(f"Demo order {key} skipped: {error}")
-        cart_services.cart_clear(user=customer)
+        cart_services.cart_clear(owner=customer)
         cart_services.cart_merge(user=customer, lines=kept)
 
     def _payments(self) -> None:
@@ -244,6 +245,26 @@ class Command(BaseCommand):
                 order=order.pk, actor=manager, amount=None, order_item_id=line.pk, reason="Dessert arrived melted"
             )
 
+    def _guest_order(self) -> None:
+        """One order placed without an account (guest checkout), to follow by its tracking link
+        (printed with the logins) and to claim by signing up as gina@example.com."""
+        if Order.objects.filter(customer__isnull=True, guest_email=data.GUEST["email"]).exists():
+            return
+        guest_cart = cart_services.guest_cart_create()
+        try:
+            for title, quantity in data.GUEST_DISHES:
+                dish = MenuItem.objects.get(title=title)
+                cart_services.cart_item_add(owner=guest_cart, menuitem_id=dish.pk, quantity=quantity)
+            placement.order_place(
+                guest_cart=guest_cart,
+                guest=guests.guest_details_checked(**data.GUEST),
+                fulfilment="pickup",
+                scheduled_for=self._order_time(),
+                idempotency_key="demo-guest-1",
+            )
+        except (ApplicationError, MenuItem.DoesNotExist) as error:
+            self.stderr.write(f"Demo guest order skipped: {error}")
+
     def _order_time(self):
         """None (as soon as possible) while the restaurant takes orders, else half an hour after it opens."""
         settings = restaurant_settings_get()
@@ -261,6 +282,13 @@ class Command(BaseCommand):
         now = timezone.now()
         OutboxEvent.objects.filter(pk__gt=after, routed_at__isnull=True).update(routed_at=now, delivered_at=now)
 
+    @staticmethod
+    def _guest_tracking_line(url: str) -> str:
+        order = Order.objects.filter(customer__isnull=True, guest_email=data.GUEST["email"]).first()
+        if order is None:
+            return ""
+        return f"  Guest order  {url}/track/{guests.order_tracking_token(order)}/\n"
+
     def _print_logins(self, url: str) -> None:
         self.stdout.write("\nDemo logins (username / password):")
         for username, (password, _email, role, *_names) in data.USERS.items():
@@ -271,5 +299,6 @@ class Command(BaseCommand):
             f"  Staff        {url + '/staff/':<33} (manager: orders board, kitchen: display, driver: deliveries)\n"
             f"  API docs     {url + '/api/docs/':<33} (Redoc: /api/redoc/, schema: /api/schema/)\n"
             f"  Admin        {url}/admin/\n"
+            f"{self._guest_tracking_line(url)}"
             f"  API root     {url}/api/v1/menu-items/\n"
         )

@@ -43,7 +43,7 @@ def log_in_to_the_kitchen(page: Page, username: str = "kitchen") -> None:
 def place_an_order(notes: str):
     customer = User.objects.get(username="customer")
     dish = MenuItem.objects.filter(available=True).exclude(allergens=[]).order_by("pk").first()
-    cart_item_add(user=customer, menuitem_id=dish.pk, quantity=2)
+    cart_item_add(owner=customer, menuitem_id=dish.pk, quantity=2)
     order, _ = order_place(customer=customer, fulfilment="pickup", notes=notes)
     return order, dish
 

@@ -1,0 +1,48 @@
+"""A visitor orders without an account (name, e-mail, phone), lands on the order's tracking
+page, and the tracking link, opened afresh, follows the staff's moves by polling."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from littlelemon.orders.enums import OrderStatus
+from littlelemon.orders.models import Order
+
+from .journeys import add_to_cart, always_open, nav, staff_move
+
+
+def test_a_guest_orders_and_follows_the_tracking_link(page: Page, demo, live_server, settings):
+    settings.LIVE_POLL_SECONDS = 1
+    always_open()
+    page.goto("/menu/")
+    page.wait_for_load_state()
+    add_to_cart(page, "Greek Salad", in_cart=1)
+    add_to_cart(page, "Lamb Kofta", in_cart=2)  # over the demo's minimum order
+    nav(page).get_by_role("link", name=re.compile(r"^Cart")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your cart")
+    page.get_by_role("link", name="Go to checkout").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Checkout")
+
+    details = page.get_by_role("group", name="Your details")
+    details.get_by_label("Your name").fill("Gina Guest")
+    details.get_by_label("E-mail address").fill("gina@example.com")
+    details.get_by_label("Phone number").fill("+1 555 010 0200")
+    page.get_by_role("radio", name="Pickup", exact=True).check()
+    page.get_by_role("radio", name="As soon as possible").check()
+    page.get_by_role("button", name="Place order").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Order #\d+$"))
+    order = Order.objects.get(pk=int(re.search(r"\d+", page.get_by_role("heading", level=1).inner_text()).group()))
+    assert (order.customer, order.guest_email, order.status) == (None, "gina@example.com", OrderStatus.PLACED)
+    link = page.locator(".tracking-link__url").inner_text()
+    assert re.fullmatch(rf"{re.escape(live_server.url)}/track/[^/]+/", link)
+
+    page.goto(link)  # the link, opened afresh (as from the e-mail)
+    expect(page.locator(".tracking__status")).to_have_text("Placed")
+    page.evaluate("window.stillTheSamePage = true")
+    staff_move(live_server.url, order, "accepted")
+    expect(page.locator(".tracking__status")).to_have_text("Accepted")
+    assert page.evaluate("window.stillTheSamePage") is True
+
+    page.goto(link[:-2] + "x/")  # a forged link
+    expect(page.get_by_role("heading", level=1)).not_to_have_text(re.compile(r"^Order #"))
