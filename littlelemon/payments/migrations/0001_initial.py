@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('orders', '0007_payment_statuses'),
+        ('orders', '0008_payment_statuses'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

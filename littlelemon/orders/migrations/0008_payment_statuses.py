@@ -40,7 +40,7 @@ def triggers_restore(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0006_order_status_changed_at'),
+        ('orders', '0007_guest_orders'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
