@@ -143,3 +143,21 @@ def test_the_client_pins_the_api_version_and_counts_in_cents(fake_stripe, online
     assert gateway.to_minor_units(Decimal("12.34"), "USD") == 1234
     assert gateway.to_minor_units(Decimal("1200"), "JPY") == 1200
     assert gateway.from_minor_units(1234, "usd") == Decimal("12.34")
+
+
+def test_a_guest_pays_in_person_only(stripe_keys, db):
+    from littlelemon.cart import services as cart_services
+    from littlelemon.menu.tests.factories import MenuItemFactory
+    from littlelemon.orders.guests import guest_details_checked
+
+    guest_cart = cart_services.guest_cart_create()
+    cart_services.cart_item_add(owner=guest_cart, menuitem_id=MenuItemFactory().pk, quantity=1)
+    with pytest.raises(OnlinePaymentUnavailable) as error:
+        placement.order_place(
+            guest_cart=guest_cart,
+            guest=guest_details_checked(name="Gina", email="gina@example.com", phone="+1 312 555 0101"),
+            fulfilment="pickup",
+            payment_method="online",
+        )
+    assert error.value.field == "payment_method"
+    assert not Order.objects.exists()
