@@ -254,6 +254,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Little Lemon <orders
 # the restaurant's name, with links back to the site at SITE_URL (scheme and host, no path).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 BOOKING_REMINDER_HOURS = env.int("BOOKING_REMINDER_HOURS", default=3)  # 0: no reminders
+# The bookings floor (docs/bookings-floor.md): a party is seated from this many minutes before its
+# booking starts (until it ends), and marked a no-show only this many minutes after it started.
+BOOKING_SEAT_EARLY_MINUTES = env.int("BOOKING_SEAT_EARLY_MINUTES", default=30)
+BOOKING_NO_SHOW_GRACE_MINUTES = env.int("BOOKING_NO_SHOW_GRACE_MINUTES", default=15)
 
 # --- background work: the Tasks API (django-tasks, Django 6's django.tasks) --------------
 # The queue lives in the database (django-tasks-db); `manage.py worker` runs it and the periodic

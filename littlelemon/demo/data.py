@@ -420,6 +420,24 @@ BOOKINGS = [
 ]
 GUEST_PHONES = {"Maria Lopez": "+1 312 555 0142", "Sam Chen": "+1 312 555 0199"}
 
+# Table combinations the manager allows (/staff/floor/combinations/): name, tables.
+COMBINATIONS = [("M2+M3", ["M2", "M3"]), ("T1+T2", ["T1", "T2"])]
+
+# Today's floor (/staff/floor/): guest, party size, preferred local start, and what became of it.
+# "completed" and "no_show" bookings get the status their time calls for when the demo runs:
+# that one once over, seated while under way, confirmed while ahead; "cancelled" is cancelled.
+FLOOR_TODAY = [
+    ("Alice Moreau", 2, "11:30", "completed"),
+    ("Ben Okafor", 4, "12:30", "completed"),
+    ("Chloe Park", 3, "13:00", "no_show"),
+    ("Dev Patel", 2, "18:00", "completed"),
+    ("Elena Rossi", 5, "19:00", "completed"),
+    ("Farid Haddad", 4, "19:30", "no_show"),
+    ("Grace Liu", 2, "20:00", "completed"),
+    ("Ivan Novak", 8, "19:30", "completed"),  # a party for a combination
+    ("Hugo Martin", 2, "18:30", "cancelled"),
+]
+
 DEMO_ADDRESS = "742 N Orchard Street, Apt 3, Chicago, IL 60614"
 
 # Orders of the demo customer, placed and moved through their lifecycle by the services.

@@ -38,6 +38,7 @@ def _delivery_crew(user: Any) -> bool:
 SCREENS = (
     Screen("staff:orders", "Orders board", _manager),
     Screen("staff:kitchen", "Kitchen", _kitchen_or_manager),
+    Screen("staff:floor", "Bookings", _manager),
     Screen("staff:deliveries", "Deliveries", _delivery_crew),
     Screen("staff:menu", "Menu", _manager),
     Screen("staff:settings", "Settings", _manager),

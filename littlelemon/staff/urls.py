@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import board, deliveries, home, kitchen, menu, payments, restaurant
+from .views import board, deliveries, floor, home, kitchen, menu, payments, restaurant
 
 app_name = "staff"
 
@@ -29,6 +29,14 @@ urlpatterns = [
     path("orders/<int:order_id>/refund/", payments.order_refund, name="order_refund"),
     path("orders/cash/", payments.cash, name="orders_cash"),
     path("orders/cash/<int:driver_id>/received/", payments.cash_received, name="orders_cash_received"),
+    # The bookings floor (views/floor.py).
+    path("floor/", floor.floor, name="floor"),
+    path("floor/bookings/new/", floor.floor_booking_new, name="floor_booking_new"),
+    path("floor/walk-in/", floor.floor_walk_in, name="floor_walk_in"),
+    path("floor/bookings/<int:booking_id>/", floor.floor_booking, name="floor_booking"),
+    path("floor/bookings/<int:booking_id>/status/", floor.floor_booking_status, name="floor_booking_status"),
+    path("floor/combinations/", floor.floor_combinations, name="floor_combinations"),
+    path("floor/combinations/<int:combination_id>/", floor.floor_combination, name="floor_combination"),
     path("deliveries/", deliveries.deliveries, name="deliveries"),
     # The delivery-crew app (staff/views/deliveries.py).
     path("deliveries/list/", deliveries.delivery_list, name="delivery_list"),

@@ -34,6 +34,7 @@ pytestmark = pytest.mark.django_db
 MIGRATIONS = [
     importlib.import_module("littlelemon.core.migrations.0001_data_versions"),
     importlib.import_module("littlelemon.core.migrations.0003_menu_stamp"),
+    importlib.import_module("littlelemon.bookings.migrations.0005_combination_stamps"),
 ]
 STAMPS_TABLE = "core_dataversion"
 # Read by the machinery around every answer, not by what the answer shows.
@@ -109,6 +110,7 @@ class TestTriggers:
             names |= {f"core_dv_{table}_truncate" for _, table, _, _ in specs()}
         else:
             names |= {"bookings_booking_no_overlap_insert", "bookings_booking_no_overlap_update"}
+            names |= {"bookings_occupancy_no_overlap_insert", "bookings_occupancy_no_overlap_update"}
         return names
 
     def existing(self) -> dict[str, str]:

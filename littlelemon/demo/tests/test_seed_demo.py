@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from config.env import BASE_DIR
 from littlelemon.accounts.models import User
-from littlelemon.bookings.models import Booking, Table
+from littlelemon.bookings.models import Booking, Table, TableCombination
 from littlelemon.demo import data
 from littlelemon.events.models import OutboxEvent
 from littlelemon.menu import selectors as menu_selectors
@@ -78,7 +78,8 @@ def test_seed_demo_lays_out_the_floor_and_books_valid_upcoming_tables(settings):
     assert Table.objects.count() == len(data.TABLES) == 10
     assert sorted(set(Table.objects.values_list("seats", flat=True))) == [2, 4, 6]
     assert set(Table.objects.values_list("area", flat=True)) == {"Main room", "Terrace", "Window"}
-    bookings = Booking.objects.select_related("customer", "table")
+    floor_guests = [guest for guest, *_ in data.FLOOR_TODAY]
+    bookings = Booking.objects.select_related("customer", "table").exclude(guest_name__in=floor_guests)
     assert bookings.count() == len(data.BOOKINGS)  # the second run added nothing
     customer = User.objects.get(username="customer")
     assert sorted(b.party_size for b in bookings.filter(customer=customer)) == [2, 4]
@@ -91,7 +92,7 @@ def test_seed_demo_lays_out_the_floor_and_books_valid_upcoming_tables(settings):
         assert booking.table.seats >= booking.party_size
         assert booking.end - booking.start == timedelta(minutes=90)
     # made through the services: one booking.created event each
-    assert OutboxEvent.objects.filter(type="booking.created").count() == len(data.BOOKINGS)
+    assert OutboxEvent.objects.filter(type="booking.created").count() == Booking.objects.count()
 
 
 @pytest.mark.parametrize(
@@ -110,7 +111,8 @@ def test_seed_demo_finds_free_slots_late_at_night_and_around_closures(settings, 
 
     call_command("seed_demo", "--quiet-logins")
 
-    starts = list(Booking.objects.values_list("start", flat=True))
+    floor_guests = [guest for guest, *_ in data.FLOOR_TODAY]  # today's floor, earlier today
+    starts = list(Booking.objects.exclude(guest_name__in=floor_guests).values_list("start", flat=True))
     assert len(starts) == len(data.BOOKINGS)
     local_days = {start.astimezone(timezone.get_default_timezone()).date() for start in starts}
     assert (moment + timedelta(days=1)).date() not in local_days
@@ -271,3 +273,32 @@ def test_seed_demo_does_not_make_its_orders_again_once_their_keys_expired(settin
     call_command("seed_demo", "--quiet-logins")
 
     assert Order.objects.count() == count
+
+
+def test_seed_demo_fills_todays_floor_with_every_status(settings, freeze):
+    from zoneinfo import ZoneInfo
+
+    settings.DEBUG = True
+    freeze(datetime(2026, 6, 3, 19, 10, tzinfo=ZoneInfo("America/Chicago")))  # a Wednesday evening
+
+    call_command("seed_demo", "--quiet-logins")
+    call_command("seed_demo", "--quiet-logins")
+
+    floor = {
+        b.guest_name: (f"{b.start.astimezone(ZoneInfo('America/Chicago')):%H:%M}", b.status)
+        for b in Booking.objects.filter(guest_name__in=[guest for guest, *_ in data.FLOOR_TODAY])
+    }
+    assert floor == {
+        "Alice Moreau": ("11:30", "completed"),
+        "Ben Okafor": ("12:30", "completed"),
+        "Chloe Park": ("13:00", "no_show"),
+        "Dev Patel": ("18:00", "seated"),
+        "Elena Rossi": ("19:00", "seated"),
+        "Farid Haddad": ("19:30", "confirmed"),
+        "Grace Liu": ("20:00", "confirmed"),
+        "Ivan Novak": ("19:30", "confirmed"),
+        "Hugo Martin": ("18:30", "cancelled"),
+    }
+    combinations = {c.name: sorted(c.tables.values_list("label", flat=True)) for c in TableCombination.objects.all()}
+    assert combinations == {"M2+M3": ["M2", "M3"], "T1+T2": ["T1", "T2"]}
+    assert Booking.objects.get(guest_name="Ivan Novak").combination.name in combinations

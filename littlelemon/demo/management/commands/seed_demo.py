@@ -11,8 +11,8 @@ from django.utils import timezone
 from littlelemon.accounts.models import User
 from littlelemon.bookings import selectors as booking_selectors
 from littlelemon.bookings import services as booking_services
-from littlelemon.bookings.enums import ACTIVE_STATUSES
-from littlelemon.bookings.models import Booking, Table
+from littlelemon.bookings.enums import ACTIVE_STATUSES, BookingStatus
+from littlelemon.bookings.models import Booking, Table, TableCombination
 from littlelemon.cart import services as cart_services
 from littlelemon.cart.models import CartLine
 from littlelemon.core.exceptions import ApplicationError
@@ -54,7 +54,9 @@ class Command(BaseCommand):
             self._users()
             self._stations()
             self._tables()
+            self._combinations()
             self._bookings()
+            self._floor_today()
             self._orders()
             self._payments()
             self._guest_order()
@@ -150,6 +152,13 @@ class Command(BaseCommand):
             if not Table.objects.filter(label__iexact=label).exists():
                 booking_services.table_create(label=label, seats=seats, area=area)
 
+    def _combinations(self) -> None:
+        manager = User.objects.get(username="manager")
+        for name, labels in data.COMBINATIONS:
+            if not TableCombination.objects.filter(name__iexact=name).exists():
+                tables = list(Table.objects.filter(label__in=labels))
+                booking_services.combination_create(actor=manager, name=name, tables=tables)
+
     def _bookings(self) -> None:
         """A few upcoming bookings, made through the services at free slots, whenever the demo
         runs (late at night, on a closed day): only those missing are made again."""
@@ -173,6 +182,42 @@ class Command(BaseCommand):
             booking_services.booking_create(
                 actor=actor, start=start, party_size=party_size, notes=notes, now=now, **guest
             )
+
+    def _floor_today(self) -> None:
+        """Today's bookings across statuses, for the bookings floor: made through the services
+        with their clock set to when each step would have happened (booked in the morning,
+        seated at the start, ...). Only those missing are made again; none on a closed day."""
+        now = timezone.now()
+        tz = restaurant_tz()
+        today = now.astimezone(tz).date()
+        morning = datetime.combine(today, time(0), tzinfo=tz)
+        manager = User.objects.get(username="manager")
+        for guest, party_size, preferred, outcome in data.FLOOR_TODAY:
+            if booking_selectors.booking_list_on(day=today).filter(guest_name=guest).exists():
+                continue
+            slots = booking_selectors.availability_for(day=today, party_size=party_size, staff=True, now=morning).slots
+            if not slots:
+                continue
+            target = datetime.combine(today, time.fromisoformat(preferred), tzinfo=tz)
+            start = min(slots, key=lambda slot: abs(slot.start - target)).start
+            booking = booking_services.booking_create(
+                actor=manager, start=start, party_size=party_size, guest_name=guest, now=morning
+            )
+            self._floor_status(booking, manager, outcome=outcome, now=now)
+
+    @staticmethod
+    def _floor_status(booking: Booking, manager, *, outcome: str, now: datetime) -> None:
+        """Each step through the status service, its clock at the moment the step happened."""
+        change = booking_services.booking_status_change
+        grace = timedelta(minutes=settings.BOOKING_NO_SHOW_GRACE_MINUTES)
+        if outcome == BookingStatus.CANCELLED:
+            booking_services.booking_cancel(booking=booking, actor=manager, now=booking.start - timedelta(hours=2))
+        elif outcome == BookingStatus.NO_SHOW and booking.start + grace <= now:
+            change(booking=booking, actor=manager, status=BookingStatus.NO_SHOW, now=booking.start + grace)
+        elif booking.start <= now:
+            change(booking=booking, actor=manager, status=BookingStatus.SEATED, now=booking.start)
+            if booking.end <= now:
+                change(booking=booking, actor=manager, status=BookingStatus.COMPLETED, now=booking.end)
 
     @staticmethod
     def _free_start(*, party_size: int, preferred: str, days_ahead: int, now: datetime) -> datetime | None:
