@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "littlelemon.notifications",
     "littlelemon.cart",
     "littlelemon.orders",
+    "littlelemon.payments",
     "littlelemon.audit",
     "rest_framework_api_key",  # the abstract model littlelemon.apikeys builds on (its own table stays unused)
     "littlelemon.apikeys",
@@ -314,6 +315,17 @@ WEBHOOKS_CA_BUNDLE = env.str("WEBHOOKS_CA_BUNDLE", default="")  # PEM file of CA
 ORDER_ACCEPT_TIMEOUT_MINUTES = env.int("ORDER_ACCEPT_TIMEOUT_MINUTES", default=15)
 ORDER_SCHEDULED_DUE_MINUTES = env.int("ORDER_SCHEDULED_DUE_MINUTES", default=60)
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
+
+# Payments (littlelemon/payments, docs/payments.md). Counter, cash and card in person need
+# nothing; cards online go through Stripe when its three keys are set (the option is hidden
+# otherwise). STRIPE_API_BASE and STRIPE_JS_URL point at localstripe for tests and the demo.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
+# An order waiting for its online payment expires (cart intact, nothing charged) after this.
+PAYMENT_EXPIRY_MINUTES = env.int("PAYMENT_EXPIRY_MINUTES", default=30)
 
 # Live updates of the staff screens and the customer's order page (littlelemon/live). "stream":
 # server-sent events from /live/stream/, which needs an ASGI server (uvicorn; `make run` uses

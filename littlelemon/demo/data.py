@@ -451,6 +451,8 @@ ORDERS = [
     ("demo-order-5", "pickup", [("Chicken Souvlaki", 1), ("Hummus", 1)], D("0.00"), "cash", "preparing"),
     ("demo-order-6", "delivery", [("Lamb Kofta", 1), ("Fattoush", 1)], D("2.50"), "card", "placed"),
     ("demo-order-7", "pickup", [("Baklava", 3), ("Greek Coffee", 3)], D("0.00"), "cash", "cancelled"),
+    # Cash the driver still holds (the board's "Cash to hand in"; littlelemon/payments).
+    ("demo-order-8", "delivery", [("Moussaka", 1), ("Hummus", 1)], D("2.00"), "cash", "delivered"),
 ]
 
 # The steps to each status, and who takes them ("assign" gives a delivery to the demo driver).

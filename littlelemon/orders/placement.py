@@ -13,6 +13,11 @@ constraint on (customer, key), or (guest cart, key) for a guest, stands behind t
 A guest (no account) places from a `GuestCart` with their name, e-mail and phone
 (`guests.guest_details_checked`); the order has no customer until they claim it.
 
+An order paid online (`PaymentMethod.ONLINE`, offered only while Stripe is configured) is made
+in `pending_payment` and leaves the cart as it is: its items are its own snapshot, and
+littlelemon/payments places it (and then empties the cart and records `order.placed`) once the
+payment succeeds, or lets it expire.
+
 Placing an order is not recorded in the audit trail: the order itself, its first OrderEvent and
 `order.placed` are its record.
 """
@@ -24,6 +29,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -38,8 +44,8 @@ from littlelemon.menu.selectors import windows_load
 from littlelemon.menu.windows import from_label
 from littlelemon.restaurant.selectors import restaurant_settings_get
 
-from .enums import EventKind, Fulfilment, PaymentMethod
-from .exceptions import CartEmpty, DeliveryAddressRequired, IdempotencyKeyReused, OrdersPaused
+from .enums import EventKind, Fulfilment, OrderStatus, PaymentMethod
+from .exceptions import CartEmpty, DeliveryAddressRequired, IdempotencyKeyReused, OnlinePaymentUnavailable, OrdersPaused
 from .guests import GuestDetails
 from .models import Order, OrderEvent, OrderItem
 from .pricing import Quote, order_quote
@@ -115,6 +121,8 @@ def _placement_request_checked(
     an overlong key) or DeliveryAddressRequired. A pickup order keeps no address."""
     fulfilment = _parse_choice(Fulfilment, fulfilment, field="fulfilment")
     payment_method = _parse_choice(PaymentMethod, payment_method, field="payment_method")
+    if payment_method == PaymentMethod.ONLINE and not online_payments_enabled():
+        raise OnlinePaymentUnavailable(field="payment_method")
     delivery_address = delivery_address.strip() if fulfilment == Fulfilment.DELIVERY else ""
     if fulfilment == Fulfilment.DELIVERY and not delivery_address:
         raise DeliveryAddressRequired(field="delivery_address")
@@ -173,6 +181,11 @@ def order_place(
     if (customer is None) == (guest_cart is None) or (guest_cart is not None and guest is None):
         raise TypeError("order_place takes a customer, or a guest cart and the guest's details")
     owner: CartOwner = customer if customer is not None else guest_cart
+    if guest_cart is not None and payment_method == PaymentMethod.ONLINE:
+        # The card step belongs to a signed-in customer's order page; a guest pays in person.
+        raise OnlinePaymentUnavailable(
+            "Paying by card online needs an account: log in, or pay in person.", field="payment_method"
+        )
     request = _placement_request_checked(
         fulfilment=fulfilment,
         delivery_address=delivery_address,
@@ -200,9 +213,21 @@ def order_place(
         OrderEvent.objects.create(
             order=order, kind=EventKind.PLACED, from_status="", to_status=order.status, actor=customer, at=order.created
         )
+        if order.status == OrderStatus.PENDING_PAYMENT:  # the cart stays until the payment succeeds
+            return order, True
         CartLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
-        _placed_event_record(order, items, quote)
+        _placed_event_record(order, items, quote.currency)
     return order, True
+
+
+def online_payments_enabled() -> bool:
+    """Whether cards may be paid online: Stripe's three keys are set (littlelemon/payments)."""
+    keys = (
+        django_settings.STRIPE_SECRET_KEY,
+        django_settings.STRIPE_PUBLISHABLE_KEY,
+        django_settings.STRIPE_WEBHOOK_SECRET,
+    )
+    return all(keys)
 
 
 def _cart_lines_locked(owner: CartOwner) -> list[CartLine]:
@@ -310,6 +335,7 @@ def _order_insert(
         tip=totals.tip,
         total=totals.total,
         payment_method=request.payment_method,
+        status=OrderStatus.PENDING_PAYMENT if request.payment_method == PaymentMethod.ONLINE else OrderStatus.PLACED,
         idempotency_key=request.idempotency_key,
         request_fingerprint=request.fingerprint,
         status_changed_at=timezone.now(),
@@ -343,8 +369,9 @@ def _items_insert(order: Order, lines: list[CartLine], quote: Quote) -> list[Ord
     )
 
 
-def _placed_event_record(order: Order, items: list[OrderItem], quote: Quote) -> None:
-    totals = quote.totals
+def _placed_event_record(order: Order, items: list[OrderItem], currency: str) -> None:
+    """`order.placed` (the receipt e-mail, the kitchen, webhooks): at placement, or for an order
+    paid online when its payment succeeds (`placed_event_record`)."""
     event_record(
         type="order.placed",
         aggregate="order",
@@ -358,12 +385,12 @@ def _placed_event_record(order: Order, items: list[OrderItem], quote: Quote) -> 
             "delivery_address": order.delivery_address,
             "payment_method": order.payment_method,
             "payment_status": order.payment_status,
-            "currency": quote.currency,
-            "subtotal": totals.subtotal,
-            "delivery_fee": totals.delivery_fee,
-            "tax": totals.tax,
-            "tip": totals.tip,
-            "total": totals.total,
+            "currency": currency,
+            "subtotal": order.subtotal,
+            "delivery_fee": order.delivery_fee,
+            "tax": order.tax,
+            "tip": order.tip,
+            "total": order.total,
             "items": [
                 {
                     "menuitem_id": item.menuitem_id,
@@ -377,3 +404,8 @@ def _placed_event_record(order: Order, items: list[OrderItem], quote: Quote) -> 
             "placed_at": order.created,
         },
     )
+
+
+def placed_event_record(order: Order, *, currency: str) -> None:
+    """Record `order.placed` for an order paid online that has just become placed."""
+    _placed_event_record(order, list(order.items.all()), currency)

@@ -64,7 +64,7 @@ PAYMENT_AFTER = {
 }
 
 # An order ended by these gives its dishes' daily portions back (menu.portions).
-PORTIONS_BACK = frozenset({OrderStatus.CANCELLED, OrderStatus.REJECTED})
+PORTIONS_BACK = frozenset({OrderStatus.CANCELLED, OrderStatus.REJECTED, OrderStatus.EXPIRED})
 
 ACTOR_NAMES = {
     lifecycle.Actor.CUSTOMER: "the customer",
@@ -185,6 +185,12 @@ def order_status_change(
     _status_change_record(
         order, actor=actor, previous=previous, previous_payment=previous_payment, note=note, at=now, recall=recall
     )
+    # The ledger follows (littlelemon/payments): money collected in person on handing over, a
+    # card order paid online refunded when rejected or cancelled. Imported here: payments
+    # builds on this module.
+    from littlelemon.payments.services import order_status_changed
+
+    order_status_changed(order=order, actor=actor, previous=previous)
     return order
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import board, deliveries, floor, home, kitchen, menu, people, reports, restaurant
+from .views import board, deliveries, floor, home, kitchen, menu, payments, people, reports, restaurant
 
 app_name = "staff"
 
@@ -26,6 +26,9 @@ urlpatterns = [
     path("orders/<int:order_id>/reject/", board.order_stop, {"action": "reject"}, name="order_reject"),
     path("orders/<int:order_id>/cancel/", board.order_stop, {"action": "cancel"}, name="order_cancel"),
     path("orders/<int:order_id>/assign/", board.order_assign, name="order_assign"),
+    path("orders/<int:order_id>/refund/", payments.order_refund, name="order_refund"),
+    path("orders/cash/", payments.cash, name="orders_cash"),
+    path("orders/cash/<int:driver_id>/received/", payments.cash_received, name="orders_cash_received"),
     # The bookings floor (views/floor.py).
     path("floor/", floor.floor, name="floor"),
     path("floor/bookings/new/", floor.floor_booking_new, name="floor_booking_new"),

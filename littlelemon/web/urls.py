@@ -4,7 +4,7 @@ from django.urls import path
 
 from littlelemon.accounts.ratelimit import login_limited, password_reset_limited
 
-from .views import accounts, bookings, cart, guest, orders, pages, privacy, two_factor
+from .views import accounts, bookings, cart, guest, orders, pages, payments, privacy, two_factor
 
 app_name = "web"
 
@@ -22,6 +22,8 @@ urlpatterns = [
     path("orders/<int:order_id>/status/", orders.order_status, name="order_status"),
     path("orders/<int:order_id>/cancel/", orders.order_cancel, name="order_cancel"),
     path("orders/<int:order_id>/again/", orders.order_again, name="order_again"),
+    path("orders/<int:order_id>/pay/", payments.order_pay, name="order_pay"),
+    path("orders/<int:order_id>/pay/return/", payments.order_pay_return, name="order_pay_return"),
     path("track/<str:token>/", guest.order_tracked, name="order_tracked"),
     path("track/<str:token>/status/", guest.order_tracked_status, name="order_tracked_status"),
     path("account/claim/", guest.claim_request, name="claim_request"),

@@ -194,6 +194,21 @@ class TestPortions:
 
         assert portions(special) == (5, MONDAY)
 
+    def test_an_unpaid_order_that_expires_gives_them_back(self, customer, freeze, stripe_keys, settings):
+        from littlelemon.payments.expiry import unpaid_orders_expire_now
+
+        now = freeze(at(MONDAY, 12, 0))
+        special = MenuItemFactory(daily_portions=5)
+        CartLineFactory(user=customer, menuitem=special, quantity=2)
+        order, _ = place(customer, now=now, payment_method="online")
+        assert (order.status, portions(special)) == ("pending_payment", (3, MONDAY))
+
+        freeze(now + timedelta(minutes=settings.PAYMENT_EXPIRY_MINUTES + 1))
+        assert unpaid_orders_expire_now() == [order.pk]
+
+        order.refresh_from_db()
+        assert (order.status, portions(special)) == ("expired", (5, MONDAY))
+
     def test_a_customer_cancelling_gives_them_back_too(self, customer, freeze):
         now = freeze(at(MONDAY, 12, 0))
         special = MenuItemFactory(daily_portions=5)

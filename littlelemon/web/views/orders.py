@@ -39,6 +39,7 @@ from littlelemon.orders.exceptions import IdempotencyKeyReused, OrderNotFound
 from littlelemon.orders.lifecycle import Actor, who_may
 from littlelemon.pages.forms import add_application_error
 from littlelemon.pages.http import htmx_fragment
+from littlelemon.payments.selectors import order_payments
 
 from ..cart import cart_for, guest_cart_for_checkout
 from ..forms import ASAP, LATER, CheckoutForm, GuestCheckoutForm, QuoteForm
@@ -82,6 +83,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
             except ApplicationError as error:
                 add_application_error(form, error, field="when" if error.code == "restaurant_closed" else None)
             else:
+                if order.status == OrderStatus.PENDING_PAYMENT:  # paid online: the card step, cart kept
+                    return redirect("web:order_pay", order.pk)
                 request.session.pop(DRAFT_KEY, None)
                 if created:
                     messages.success(request, f"Thank you! Your order #{order.pk} is placed.")
@@ -96,7 +99,14 @@ def checkout(request: HttpRequest) -> HttpResponse:
         }
         form = form_class(initial=initial, **form_options)
     choices = QuoteForm({"fulfilment": form["fulfilment"].value(), "tip": form["tip"].value()}).quote_data()
-    context = {"form": form, "times": times, "poll": False, "guest": guest, **_summary_context(request, **choices)}
+    context = {
+        "form": form,
+        "times": times,
+        "poll": False,
+        "guest": guest,
+        "online_payments": placement.online_payments_enabled(),
+        **_summary_context(request, **choices),
+    }
     return render(request, "web/checkout.html", context)
 
 
@@ -146,7 +156,8 @@ def _tracking_context(request: HttpRequest, order) -> dict:
 @require_GET
 def order(request: HttpRequest, order_id: int) -> HttpResponse:
     order = _order_or_404(request, order_id)
-    return render(request, "web/order.html", {"order": order, **_tracking_context(request, order)})
+    context = {"order": order, "payments": order_payments(order.pk), **_tracking_context(request, order)}
+    return render(request, "web/order.html", context)
 
 
 @login_required

@@ -61,6 +61,7 @@ class Command(BaseCommand):
             self._bookings()
             self._floor_today()
             self._orders()
+            self._payments()
             self._guest_order()
             self._back_office()
             seed_history()  # past weeks for the reports (demo/history.py)
@@ -324,6 +325,22 @@ class Command(BaseCommand):
                 self.stderr.write(f"Demo order {key} skipped: {error}")
         cart_services.cart_clear(owner=customer)
         cart_services.cart_merge(user=customer, lines=kept)
+
+    def _payments(self) -> None:
+        """A refund on the ledger (littlelemon/payments): the manager gave back a melted dessert
+        on the first demo order (its money was collected in person on delivery)."""
+        from littlelemon.payments.models import Refund
+        from littlelemon.payments.services import refund_request
+
+        order = Order.objects.filter(idempotency_key="demo-order-1", status="delivered").first()
+        if order is None or Refund.objects.filter(payment__order=order).exists():
+            return
+        line = order.items.filter(title="Lemon Dessert").first()
+        if line is not None:
+            manager = User.objects.get(username="manager")
+            refund_request(
+                order=order.pk, actor=manager, amount=None, order_item_id=line.pk, reason="Dessert arrived melted"
+            )
 
     def _guest_order(self) -> None:
         """One order placed without an account (guest checkout), to follow by its tracking link
