@@ -90,3 +90,19 @@ class User(AbstractUser):
     def is_customer(self) -> bool:
         """A registered user with no staff role."""
         return not self.is_staff_member
+
+
+class StaffPolicy(models.Model):
+    """The one row (pk=1) of rules for staff accounts, set by an admin (the Staff screen)."""
+
+    two_factor_required = models.BooleanField(
+        default=False,
+        help_text="Every staff member must use two-factor log-in: those without it are sent to set it up.",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "staff policy"
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="accounts_staff_policy_singleton")]
+
+    def __str__(self) -> str:
+        return "Staff policy"

@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from littlelemon.menu.enums import Allergen, DietaryTag
 
@@ -102,3 +103,33 @@ class RoleMemberAddSerializer(serializers.Serializer):
             "incorrect_type": "A user id (integer) is required.",
         },
     )
+
+
+class TokenObtainPairWithCodeSerializer(TokenObtainPairSerializer):
+    """`username` and `password`, and `otp` (the 6-digit code of the authenticator app) for a
+    user who uses two-factor log-in; the view checks the code (accounts/two_factor.py)."""
+
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        max_length=12,
+        help_text="Two-factor code: required when the account uses two-factor log-in.",
+    )
+
+    def validate(self, attrs):
+        attrs.pop("otp", None)
+        return super().validate(attrs)
+
+
+class UserExportSerializer(serializers.Serializer):
+    """A customer's data, as `accounts.privacy.customer_data_export` gathers it."""
+
+    account = serializers.DictField()
+    orders = serializers.ListField(child=serializers.DictField())
+    bookings = serializers.ListField(child=serializers.DictField())
+    exported_at = serializers.DateTimeField()
+
+
+class AccountDeleteSerializer(serializers.Serializer):
+    password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("littlelemon.bookings.urls")),
     path("", include("littlelemon.cart.urls")),
     path("", include("littlelemon.orders.urls")),
+    path("", include("littlelemon.payments.api_urls")),
     path("", include("littlelemon.notifications.webhooks.urls")),
     path("", include("littlelemon.apikeys.urls")),
 ]

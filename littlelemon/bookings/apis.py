@@ -36,7 +36,8 @@ TABLE_IN_USE = conflict("`table_in_use`: the table has bookings that stop this c
 BOOKING_CONFLICT = conflict(
     "`table_unavailable` (no suitable table is free then, or it was just taken), `already_booked` (you already "
     "have a booking then), `booking_not_editable`, `too_late` (past the cancellation cut-off), "
-    "`invalid_transition` or `too_early`."
+    "`invalid_transition`, `too_early` (a no-show before the grace period after the start), `seating_too_early` "
+    "(seating opens BOOKING_SEAT_EARLY_MINUTES before the start) or `booking_over` (seating after the end)."
 )
 
 
@@ -149,8 +150,9 @@ class BookingViewSet(
     @extend_schema(
         request=BookingStatusSerializer,
         responses={200: BookingSerializer, 409: BOOKING_CONFLICT},
-        description="Managers: `seated`, `completed`, `no_show` or `cancelled`. Allowed: confirmed -> seated, "
-        "cancelled or no_show (once the booking has started); seated -> completed.",
+        description="Managers: `seated`, `completed`, `no_show` or `cancelled`. Allowed: confirmed -> seated "
+        "(from BOOKING_SEAT_EARLY_MINUTES before the start until its end), cancelled, or no_show (from "
+        "BOOKING_NO_SHOW_GRACE_MINUTES after the start); seated -> completed.",
     )
     @action(detail=True, methods=["post"], url_path="status")
     def change_status(self, request, *args, **kwargs):

@@ -71,3 +71,13 @@ class TableInUse(Conflict):
 class LabelTaken(InvalidInput):
     code = "label_taken"
     default_message = "Another table has this label."
+
+
+class SeatingTooEarly(Conflict):
+    code = "seating_too_early"
+    default_message = "This party cannot be seated yet: its booking starts later."
+
+
+class BookingOver(Conflict):
+    code = "booking_over"
+    default_message = "This booking's time is over."

@@ -11,7 +11,7 @@ MAX_SEATS = 50
 
 
 class Table(TimeStampedModel):
-    """A table on the floor. One booking uses one table (combinations are a later feature)."""
+    """A table on the floor. A booking uses one table, or one `TableCombination` of them."""
 
     label = models.CharField(max_length=20, help_text='What the staff call it, e.g. "T4" or "Window 2".')
     seats = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(MAX_SEATS)])
@@ -27,6 +27,25 @@ class Table(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.seats} seats)"
+
+
+class TableCombination(TimeStampedModel):
+    """Tables the manager allows to be pushed together for a party no single table seats.
+
+    A booking on a combination holds every table in it (its `BookingTable` rows); `Booking.table`
+    is then the combination's first table (by label), where the party is shown and served.
+    """
+
+    name = models.CharField(max_length=60, help_text='e.g. "M2+M3".')
+    tables = models.ManyToManyField(Table, related_name="combinations")
+    active = models.BooleanField(default=True, help_text="Untick to stop offering it; history is kept.")
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="bookings_combination_name_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Booking(TimeStampedModel):
@@ -47,6 +66,14 @@ class Booking(TimeStampedModel):
     start = models.DateTimeField()
     end = models.DateTimeField()
     table = models.ForeignKey(Table, on_delete=models.PROTECT, related_name="bookings")
+    combination = models.ForeignKey(
+        TableCombination,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        help_text="When the party sits at tables pushed together: all of them are held.",
+    )
     status = models.CharField(max_length=16, choices=BookingStatus.choices, default=BookingStatus.CONFIRMED)
     notes = models.TextField(blank=True, max_length=500)
     created_by = models.ForeignKey(
@@ -98,3 +125,26 @@ class Booking(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+
+class BookingTable(models.Model):
+    """One physical table held by an active booking from `start` to `end`: the booking's table,
+    or every table of its combination. Written by the services in the booking's transaction
+    (`bookings.occupancy`); the database refuses two overlapping rows on one table (migration
+    0004: an exclusion constraint on PostgreSQL, triggers on SQLite), so a combination booking
+    and a booking on one of its tables can never overlap."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="occupancy")
+    table = models.ForeignKey(Table, on_delete=models.PROTECT, related_name="occupancy")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "table"], name="bookings_bookingtable_once"),
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="bookings_bookingtable_period"),
+        ]
+        indexes = [models.Index(fields=["table", "start"], name="bookings_occupancy_table_idx")]
+
+    def __str__(self) -> str:
+        return f"booking {self.booking_id} at table {self.table_id}"

@@ -15,13 +15,25 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.utils import timezone
 
 from littlelemon.restaurant.models import RestaurantSettings
-from littlelemon.restaurant.selectors import Schedule, restaurant_settings_get, schedule_load
+from littlelemon.restaurant.selectors import Schedule, restaurant_settings_get, restaurant_tz, schedule_load
 
-from .enums import BookingStatus
-from .exceptions import BookingNotEditable, OffGrid, OutsideOpeningHours, PartyTooLarge, TooFarAhead, TooLate, TooSoon
+from .enums import TRANSITIONS, BookingStatus
+from .exceptions import (
+    BookingNotEditable,
+    BookingOver,
+    OffGrid,
+    OutsideOpeningHours,
+    PartyTooLarge,
+    SeatingTooEarly,
+    TooEarly,
+    TooFarAhead,
+    TooLate,
+    TooSoon,
+)
 from .models import Booking, Table
 
 
@@ -198,3 +210,57 @@ def booking_changeable_by_customer(*, booking: Booking, settings: RestaurantSett
     except (BookingNotEditable, TooLate):
         return False
     return True
+
+
+# --- the clock of a booking's status -----------------------------------------------------
+
+
+def seat_from(booking: Booking) -> datetime:
+    """The earliest a party is seated: BOOKING_SEAT_EARLY_MINUTES before its booking starts."""
+    return booking.start - timedelta(minutes=django_settings.BOOKING_SEAT_EARLY_MINUTES)
+
+
+def no_show_from(booking: Booking) -> datetime:
+    """The earliest a party is a no-show: BOOKING_NO_SHOW_GRACE_MINUTES after its booking started."""
+    return booking.start + timedelta(minutes=django_settings.BOOKING_NO_SHOW_GRACE_MINUTES)
+
+
+def booking_status_clock_check(*, booking: Booking, status: str, now: datetime) -> None:
+    """Whether the clock allows `booking` to become `status` now (the transitions table is
+    checked apart): a party is seated from `seat_from` until the booking ends, a no-show from
+    `no_show_from` on. Completion follows seating, and cancelling a confirmed booking is always
+    allowed. Raises SeatingTooEarly, BookingOver or TooEarly. No query."""
+    tz = restaurant_tz()
+    if status == BookingStatus.SEATED:
+        if now < seat_from(booking):
+            raise SeatingTooEarly(
+                f"A party is seated from {django_settings.BOOKING_SEAT_EARLY_MINUTES} minutes before its booking: "
+                f"this one from {_hhmm(seat_from(booking), tz)} on {seat_from(booking).astimezone(tz):%Y-%m-%d}.",
+                field="status",
+                extra={"seat_from": seat_from(booking).isoformat()},
+            )
+        if now >= booking.end:
+            raise BookingOver(
+                f"This booking ended at {_hhmm(booking.end, tz)}: it can no longer be seated; "
+                "mark it a no-show, or take the party as a walk-in.",
+                field="status",
+            )
+    elif status == BookingStatus.NO_SHOW and now < no_show_from(booking):
+        raise TooEarly(
+            f"A party is a no-show only {django_settings.BOOKING_NO_SHOW_GRACE_MINUTES} minutes after its booking "
+            f"started: from {_hhmm(no_show_from(booking), tz)} on {no_show_from(booking).astimezone(tz):%Y-%m-%d}.",
+            field="status",
+            extra={"no_show_from": no_show_from(booking).isoformat()},
+        )
+
+
+def booking_next_statuses(*, booking: Booking, now: datetime) -> list[str]:
+    """The statuses `booking` may move to now (transitions and clock): which buttons a page shows."""
+    allowed = []
+    for status in TRANSITIONS[booking.status]:
+        try:
+            booking_status_clock_check(booking=booking, status=status, now=now)
+        except (SeatingTooEarly, BookingOver, TooEarly):
+            continue
+        allowed.append(status)
+    return allowed

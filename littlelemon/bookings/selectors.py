@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from littlelemon.accounts.permissions import is_integration, is_manager_for
@@ -19,7 +19,7 @@ from littlelemon.restaurant.models import BOOKING_DURATION_MAX_MINUTES
 from littlelemon.restaurant.selectors import restaurant_tz
 
 from .enums import ACTIVE_STATUSES
-from .models import Booking, Table
+from .models import Booking, Table, TableCombination
 from .rules import booking_rules_load, busy_intervals
 
 
@@ -69,23 +69,31 @@ def availability_for(
         .order_by("seats", "label", "id")
         .values_list("pk", flat=True)
     )
-    if not tables:
+    combinations = [] if tables else combinations_seating(party_size)
+    if not tables and not combinations:
         return Availability(date=day, party_size=party_size, slots=[])
     window_start, window_end = starts[0], starts[-1] + rules.duration
     busy = busy_intervals(
-        Booking.objects.filter(
-            table__active=True,
-            table__seats__gte=party_size,
-            status__in=ACTIVE_STATUSES,
-            # No booking is longer than the longest duration the settings allow: this lower
-            # bound lets the index on start read the day's bookings only, not all history.
-            start__gt=window_start - timedelta(minutes=BOOKING_DURATION_MAX_MINUTES),
-            start__lt=window_end,
-            end__gt=window_start,
+        _held_tables(
+            Booking.objects.filter(
+                status__in=ACTIVE_STATUSES,
+                # No booking is longer than the longest duration the settings allow: this lower
+                # bound lets the index on start read the day's bookings only, not all history.
+                start__gt=window_start - timedelta(minutes=BOOKING_DURATION_MAX_MINUTES),
+                start__lt=window_end,
+                end__gt=window_start,
+            ).exclude(pk=exclude)
         )
-        .exclude(pk=exclude)
-        .values_list("table_id", "start", "end")
     )
+    if combinations:  # a party no single table seats: the combinations whose every table is free
+        slots = [
+            Slot(start=start, tables_free=count)
+            for start in starts
+            if (count := len(free_combinations(combinations, busy, start, start + rules.duration)))
+        ]
+        return Availability(date=day, party_size=party_size, slots=slots)
+    suitable = set(tables)
+    busy = {table: intervals for table, intervals in busy.items() if table in suitable}
     # Tables with nothing booked that day are free at every start; count the others per start.
     always_free = sum(1 for table in tables if table not in busy)
     taken = _tables_taken(starts, busy, rules.duration)
@@ -95,6 +103,55 @@ def availability_for(
         if (count := always_free + len(busy) - taken_then)
     ]
     return Availability(date=day, party_size=party_size, slots=slots)
+
+
+@dataclass(frozen=True)
+class Seating:
+    """A combination a party may sit at: its tables (ids, by pk) and their seats together."""
+
+    combination: int
+    tables: tuple[int, ...]
+    seats: int
+
+
+def combinations_seating(party_size: int) -> list[Seating]:
+    """The active combinations of active tables seating `party_size`, smallest first (one query)."""
+    members: dict[int, list[tuple[int, int, bool]]] = {}
+    rows = TableCombination.tables.through.objects.filter(tablecombination__active=True).values_list(
+        "tablecombination_id", "table_id", "table__seats", "table__active"
+    )
+    for combination, table, seats, active in rows:
+        members.setdefault(combination, []).append((table, seats, active))
+    seatings = [
+        Seating(combination, tuple(sorted(t for t, _, _ in tables)), sum(seats for _, seats, _ in tables))
+        for combination, tables in members.items()
+        if all(active for _, _, active in tables)
+    ]
+    return sorted((s for s in seatings if s.seats >= party_size), key=lambda s: (s.seats, s.combination))
+
+
+def free_combinations(
+    combinations: list[Seating], busy: dict[int, list[tuple[datetime, datetime]]], start: datetime, end: datetime
+) -> list[Seating]:
+    """The combinations (kept in order) none of whose tables is busy during [start, end)."""
+    return [
+        seating
+        for seating in combinations
+        if not any(
+            b_start < end and start < b_end for table in seating.tables for b_start, b_end in busy.get(table, ())
+        )
+    ]
+
+
+def _held_tables(bookings: QuerySet[Booking]) -> list[tuple[int, datetime, datetime]]:
+    """(table id, start, end) for every physical table the bookings hold: their own table and,
+    on a combination, each of its tables. One query (the combination's tables joined)."""
+    held = set()
+    for pk, table, member, start, end in bookings.values_list("pk", "table_id", "combination__tables", "start", "end"):
+        held.add((pk, table, start, end))
+        if member is not None:
+            held.add((pk, member, start, end))
+    return [(table, start, end) for _pk, table, start, end in held]
 
 
 def _tables_taken(
@@ -125,7 +182,11 @@ def table_bookings_blocking(*, table: Table, seats: int, active: bool, now: date
         return []
     upcoming = Booking.objects.filter(table=table, status__in=ACTIVE_STATUSES, end__gt=now or timezone.now())
     if active:
-        upcoming = upcoming.filter(party_size__gt=seats)
+        upcoming = upcoming.filter(party_size__gt=seats, combination__isnull=True)
+    else:  # out of service: also the bookings holding it as part of a combination
+        upcoming = Booking.objects.filter(
+            Q(table=table) | Q(combination__tables=table), status__in=ACTIVE_STATUSES, end__gt=now or timezone.now()
+        ).distinct()
     return list(upcoming.order_by("start", "id").values_list("pk", flat=True)[:20])
 
 
@@ -158,11 +219,16 @@ def booking_list_on(*, day: date, bookings: QuerySet[Booking] | None = None) -> 
 def bookings_overlapping(
     *, tables: Iterable[int], start: datetime, end: datetime, exclude: int | None = None
 ) -> list[tuple[int, datetime, datetime]]:
-    """Active bookings on these tables overlapping [start, end): (table id, start, end)."""
-    return list(
-        Booking.objects.filter(table__in=list(tables), status__in=ACTIVE_STATUSES, start__lt=end, end__gt=start)
-        .exclude(pk=exclude)
-        .values_list("table_id", "start", "end")
+    """Active bookings holding any of these tables during [start, end) (on the table itself or
+    through a combination): (table id, start, end) per table held."""
+    tables = list(tables)
+    return _held_tables(
+        Booking.objects.filter(
+            Q(table__in=tables) | Q(combination__tables__in=tables),
+            status__in=ACTIVE_STATUSES,
+            start__lt=end,
+            end__gt=start,
+        ).exclude(pk=exclude)
     )
 
 

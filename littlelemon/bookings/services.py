@@ -16,6 +16,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from littlelemon.accounts.permissions import is_integration, is_manager_for
@@ -32,23 +33,38 @@ from .exceptions import (
     BookingNotEditable,
     InvalidTransition,
     LabelTaken,
+    OutsideOpeningHours,
     PartyTooLarge,
     TableInUse,
     TableNotSuitable,
     TableUnavailable,
-    TooEarly,
 )
-from .models import MAX_SEATS, Booking, Table
-from .rules import best_fit_order, booking_customer_change_check, booking_rules_load, busy_intervals, free_tables
-from .selectors import bookings_overlapping, customer_booking_overlapping, table_bookings_blocking
+from .models import MAX_SEATS, Booking, BookingTable, Table, TableCombination
+from .rules import (
+    best_fit_order,
+    booking_customer_change_check,
+    booking_rules_load,
+    booking_status_clock_check,
+    busy_intervals,
+    free_tables,
+)
+from .selectors import (
+    bookings_overlapping,
+    combinations_seating,
+    customer_booking_overlapping,
+    free_combinations,
+    table_bookings_blocking,
+)
 
 # The name of the database guard against double booking: the PostgreSQL exclusion constraint,
 # and the message of the SQLite triggers (migration 0002).
 NO_OVERLAP = "bookings_booking_no_overlap"
+# The same guard over every table a booking holds (its combination's too): migration 0004.
+OCCUPANCY_NO_OVERLAP = "bookings_occupancy_no_overlap"
 
-MANAGER_ONLY_FIELDS = ("table", "guest_name", "guest_phone")
+MANAGER_ONLY_FIELDS = ("table", "combination", "guest_name", "guest_phone")
 #: What `booking_update` may change, as the audit trail compares it.
-UPDATABLE_FIELDS = ["start", "end", "party_size", "table", "notes", "guest_name", "guest_phone"]
+UPDATABLE_FIELDS = ["start", "end", "party_size", "table", "combination", "notes", "guest_name", "guest_phone"]
 
 
 # --- tables ------------------------------------------------------------------------------
@@ -112,7 +128,7 @@ def table_update(*, table: Table, data: dict[str, Any], now: datetime | None = N
 def table_delete(*, table: Table) -> None:
     """Raises TableInUse when the table has any booking on record (history is kept): deactivate it instead."""
     table = Table.objects.select_for_update().get(pk=table.pk)
-    count = Booking.objects.filter(table=table).count()
+    count = Booking.objects.filter(Q(table=table) | Q(combination__tables=table)).distinct().count()
     if count:
         raise TableInUse(
             f"Table {table.label} has {count} booking(s) on record; set active=false to take it out of service.",
@@ -203,16 +219,21 @@ def _choose_table(
     start: datetime,
     end: datetime,
     table: Table | None = None,
+    combination: TableCombination | None = None,
     keep: int | None = None,
     exclude: int | None = None,
-) -> Table:
-    """Lock the candidate tables (pk order), re-read their bookings and pick one.
+) -> tuple[Table, TableCombination | None]:
+    """Lock the candidate tables (pk order), re-read what holds them and pick a place: a table,
+    or a combination (with its first table, by label, as the booking's table).
 
-    With `table` (a manager's choice) only that table, which must be active, big enough and
-    free. Otherwise `keep` (the booking's current table) when it still fits and is free, else
-    the best fit: the smallest free table with enough seats. Raises TableNotSuitable or
+    With `table` or `combination` (a manager's choice) only that one, which must be active, big
+    enough and free. Otherwise `keep` (the booking's current table) when it still fits and is
+    free, else the best fit: the smallest free table with enough seats; a party that no single
+    table seats gets the smallest free combination that does. Raises TableNotSuitable or
     TableUnavailable.
     """
+    if combination is not None:
+        return _choose_combination(party_size=party_size, start=start, end=end, only=combination, exclude=exclude)
     if table is not None:
         locked = Table.objects.select_for_update().filter(pk=table.pk).first()
         if locked is None or not locked.active:
@@ -227,6 +248,8 @@ def _choose_table(
             Table.objects.select_for_update().filter(active=True, seats__gte=party_size).order_by("pk"),
             key=best_fit_order,
         )
+        if not candidates and combinations_seating(party_size):
+            return _choose_combination(party_size=party_size, start=start, end=end, exclude=exclude)
     busy = busy_intervals(
         bookings_overlapping(tables=[t.pk for t in candidates], start=start, end=end, exclude=exclude)
     )
@@ -238,19 +261,71 @@ def _choose_table(
             f"No table for {party_size} is free at {_hhmm_on_date(start)}; the availability lists the free times.",
             field="start",
         )
-    return next((t for t in free if t.pk == keep), free[0])
+    return next((t for t in free if t.pk == keep), free[0]), None
+
+
+def _choose_combination(
+    *,
+    party_size: int,
+    start: datetime,
+    end: datetime,
+    only: TableCombination | None = None,
+    exclude: int | None = None,
+) -> tuple[Table, TableCombination]:
+    """The smallest free combination seating the party (or `only`): its tables locked in pk order."""
+    seatings = combinations_seating(party_size if only is None else 1)
+    if only is not None:
+        seatings = [seating for seating in seatings if seating.combination == only.pk]
+        if not seatings:
+            raise TableNotSuitable(f"Combination {only.name} is not in service.", field="combination")
+        if seatings[0].seats < party_size:
+            raise TableNotSuitable(
+                f"Combination {only.name} seats {seatings[0].seats}; the party is {party_size}.", field="combination"
+            )
+    members = sorted({table for seating in seatings for table in seating.tables})
+    tables = {t.pk: t for t in Table.objects.select_for_update().filter(pk__in=members).order_by("pk")}
+    busy = busy_intervals(bookings_overlapping(tables=members, start=start, end=end, exclude=exclude))
+    free = free_combinations(seatings, busy, start, end)
+    if not free:
+        if only is not None:
+            raise TableUnavailable(f"A table of {only.name} is taken at {_hhmm_on_date(start)}.", field="combination")
+        raise TableUnavailable(
+            f"No table or combination for {party_size} is free at {_hhmm_on_date(start)}.", field="start"
+        )
+    chosen = free[0]
+    lead = min((tables[pk] for pk in chosen.tables), key=lambda table: (table.label, table.pk))
+    return lead, TableCombination.objects.get(pk=chosen.combination)
+
+
+def _occupancy_write(booking: Booking) -> None:
+    """The booking's BookingTable rows: one per table it holds while active, none otherwise.
+    The database refuses a row overlapping another on its table (migration 0004)."""
+    BookingTable.objects.filter(booking=booking).delete()
+    if booking.status not in ACTIVE_STATUSES:
+        return
+    tables = {booking.table_id}
+    if booking.combination_id is not None:
+        tables |= set(booking.combination.tables.values_list("pk", flat=True))
+    BookingTable.objects.bulk_create(
+        [
+            BookingTable(booking=booking, table_id=table, start=booking.start, end=booking.end)
+            for table in sorted(tables)
+        ]
+    )
 
 
 def _save_booking(booking: Booking) -> None:
+    """Save the booking and the tables it holds, in one savepoint; an overlap the database
+    refuses (either guard) is TableUnavailable."""
     try:
         with transaction.atomic():
             booking.save()
+            _occupancy_write(booking)
     except IntegrityError as error:
-        if NO_OVERLAP not in str(error):
+        if NO_OVERLAP not in str(error) and OCCUPANCY_NO_OVERLAP not in str(error):
             raise
-        raise TableUnavailable(
-            f"Table {booking.table.label} was just taken at {_hhmm_on_date(booking.start)}.", field="start"
-        ) from error
+        place = booking.combination.name if booking.combination_id else f"Table {booking.table.label}"
+        raise TableUnavailable(f"{place} was just taken at {_hhmm_on_date(booking.start)}.", field="start") from error
 
 
 @transaction.atomic
@@ -263,11 +338,13 @@ def booking_create(
     guest_name: str = "",
     guest_phone: str = "",
     table: Table | None = None,
+    combination: TableCombination | None = None,
     now: datetime | None = None,
 ) -> Booking:
-    """Book a table. A customer books for themselves and the table is chosen for them (best
-    fit); a manager may book for a guest (`guest_name`, `guest_phone`) and choose the table, and
-    so may an integration with `bookings:write`, which always books for a guest.
+    """Book a table (or a combination of tables, for a party no single table seats). A customer
+    books for themselves and the table is chosen for them (best fit); a manager may book for a
+    guest (`guest_name`, `guest_phone`) and choose the table or combination, and so may an
+    integration with `bookings:write`, which always books for a guest.
 
     Raises PermissionDenied (a non-manager choosing a table or naming a guest), InvalidInput,
     PartyTooLarge, TooSoon, TooFarAhead, OutsideOpeningHours, OffGrid, AlreadyBooked (the
@@ -276,7 +353,7 @@ def booking_create(
     """
     staff = is_manager_for(actor, BOOKINGS_WRITE)
     guest_name, guest_phone = guest_name.strip(), guest_phone.strip()
-    if not staff and (table is not None or guest_name or guest_phone):
+    if not staff and (table is not None or combination is not None or guest_name or guest_phone):
         field = "table" if table is not None else "guest_name"
         raise PermissionDenied("Only the restaurant's managers choose a table or book for a guest.", field=field)
     if guest_phone and not guest_name:
@@ -296,7 +373,9 @@ def booking_create(
     if customer is not None and not staff:
         _lock_customer(customer)
         _check_no_clash(customer=customer, start=start, end=end)
-    chosen = _choose_table(party_size=party_size, start=start, end=end, table=table)
+    chosen, chosen_combination = _choose_table(
+        party_size=party_size, start=start, end=end, table=table, combination=combination
+    )
     booking = Booking(
         customer=customer,
         guest_name=guest_name,
@@ -305,6 +384,7 @@ def booking_create(
         start=start,
         end=end,
         table=chosen,
+        combination=chosen_combination,
         notes=notes,
         created_by=None if is_integration(actor) else actor,
     )
@@ -405,10 +485,16 @@ def _time_party_and_table_apply(
     start = _utc(data["start"]) if "start" in data else booking.start
     party_size = data.get("party_size", booking.party_size)
     table = data.get("table")
+    combination = data.get("combination")
     moved = start != booking.start
     if party_size < 1:
         raise InvalidInput("A party is at least 1 person.", field="party_size")
-    if not (moved or party_size != booking.party_size or (table is not None and table.pk != booking.table_id)):
+    if not (
+        moved
+        or party_size != booking.party_size
+        or (table is not None and (table.pk != booking.table_id or booking.combination_id is not None))
+        or (combination is not None and combination.pk != booking.combination_id)
+    ):
         return {}
     rules = booking_rules_load(day=_restaurant_time(start).date(), staff=staff, now=now)
     if party_size != booking.party_size:
@@ -421,8 +507,14 @@ def _time_party_and_table_apply(
     if booking.customer_id is not None and not staff and moved:
         _lock_customer(actor)
         _check_no_clash(customer=actor, start=start, end=end, exclude=booking.pk)
-    chosen = _choose_table(
-        party_size=party_size, start=start, end=end, table=table, keep=booking.table_id, exclude=booking.pk
+    chosen, chosen_combination = _choose_table(
+        party_size=party_size,
+        start=start,
+        end=end,
+        table=table,
+        combination=combination,
+        keep=booking.table_id if booking.combination_id is None else None,
+        exclude=booking.pk,
     )
     changes: dict[str, list[Any]] = {}
     if moved:
@@ -432,7 +524,11 @@ def _time_party_and_table_apply(
         changes["party_size"] = [booking.party_size, party_size]
     if chosen.pk != booking.table_id:
         changes["table"] = [booking.table.label, chosen.label]
+    if getattr(chosen_combination, "pk", None) != booking.combination_id:
+        before = booking.combination.name if booking.combination_id else None
+        changes["combination"] = [before, getattr(chosen_combination, "name", None)]
     booking.start, booking.end, booking.party_size, booking.table = start, end, party_size, chosen
+    booking.combination = chosen_combination
     if moved:
         booking.reminder_sent_at = None  # a new time deserves its own reminder
     return changes
@@ -453,6 +549,7 @@ def booking_cancel(*, booking: Booking, actor: Any, now: datetime | None = None)
     previous = booking.status
     booking.status = BookingStatus.CANCELLED
     booking.save(update_fields=["status", "updated"])
+    _occupancy_write(booking)  # the tables are free again
     audit_record(
         actor=actor,
         action="booking.cancel",
@@ -474,23 +571,24 @@ STATUS_EVENTS = {
 @transaction.atomic
 def booking_status_change(*, booking: Booking, actor: Any, status: str, now: datetime | None = None) -> Booking:
     """Move a booking along its lifecycle (managers): confirmed -> seated | cancelled | no_show,
-    seated -> completed. A party is a no-show only once its time has come.
+    seated -> completed, as the clock allows (`rules.booking_status_clock_check`): seated from
+    BOOKING_SEAT_EARLY_MINUTES before the start until the end, a no-show from
+    BOOKING_NO_SHOW_GRACE_MINUTES after the start. The API, the admin and the floor call this.
 
-    Raises PermissionDenied, InvalidTransition (naming the current and allowed statuses) or
-    TooEarly. Locks the booking.
+    Raises PermissionDenied, InvalidTransition (naming the current and allowed statuses),
+    SeatingTooEarly, BookingOver or TooEarly. Locks the booking.
     """
     if not is_manager_for(actor, BOOKINGS_WRITE):
         raise PermissionDenied("Only managers change a booking's status.")
     now = now or timezone.now()
     booking = _lock_booking(booking)
     _check_transition(booking, status)
-    if status == BookingStatus.NO_SHOW and now < booking.start:
-        raise TooEarly(
-            f"A party is a no-show only once its booking has started ({_hhmm_on_date(booking.start)}).", field="status"
-        )
+    booking_status_clock_check(booking=booking, status=status, now=now)
     previous = booking.status
     booking.status = status
     booking.save(update_fields=["status", "updated"])
+    if status not in ACTIVE_STATUSES:
+        _occupancy_write(booking)  # the tables are free again
     audit_record(
         actor=actor,
         action="booking.status_change",
@@ -502,3 +600,121 @@ def booking_status_change(*, booking: Booking, actor: Any, status: str, now: dat
         extra["by"] = "restaurant"
     booking_event_record(STATUS_EVENTS[status], booking, actor=actor, **extra)
     return booking
+
+
+@transaction.atomic
+def booking_walk_in(
+    *,
+    actor: Any,
+    guest_name: str,
+    party_size: int,
+    guest_phone: str = "",
+    table: Table | None = None,
+    notes: str = "",
+    now: datetime | None = None,
+) -> Booking:
+    """A party at the door (managers): booked from the slot under way (the latest start on the
+    grid not after now, for the usual duration) and seated at once, on `table` or the best free
+    fit. Raises PermissionDenied, InvalidInput (no guest name), OutsideOpeningHours (no slot under
+    way now), and the table errors of `booking_create`. Locks as `booking_create`, then the booking.
+    """
+    if not is_manager_for(actor, BOOKINGS_WRITE):
+        raise PermissionDenied("Only managers seat walk-ins.")
+    if not guest_name.strip():
+        raise InvalidInput("Give the guest's name.", field="guest_name")
+    now = now or timezone.now()
+    rules = booking_rules_load(day=_restaurant_time(now).date(), staff=True, now=now)
+    under_way = [start for start in rules.starts_on(rules.today) if start <= now]
+    if not under_way:
+        raise OutsideOpeningHours(
+            "The restaurant takes no booking now (closed, or too close to closing for a whole booking).",
+            field="guest_name",
+        )
+    booking = booking_create(
+        actor=actor,
+        start=under_way[-1],
+        party_size=party_size,
+        guest_name=guest_name,
+        guest_phone=guest_phone,
+        table=table,
+        notes=notes,
+        now=now,
+    )
+    return booking_status_change(booking=booking, actor=actor, status=BookingStatus.SEATED, now=now)
+
+
+# --- table combinations ------------------------------------------------------------------
+
+
+def _combination_check(*, name: str, tables: list[Table], exclude_pk: int | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise InvalidInput("A combination needs a name.", field="name")
+    if TableCombination.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
+        raise LabelTaken(f"Another combination is called '{name}'.", field="name")
+    if len({table.pk for table in tables}) < 2:
+        raise InvalidInput("A combination joins at least two tables.", field="tables")
+    return name
+
+
+@transaction.atomic
+def combination_create(*, actor: Any, name: str, tables: list[Table], active: bool = True) -> TableCombination:
+    """A combination the manager allows (managers). Raises PermissionDenied, InvalidInput (no name,
+    fewer than two tables) or LabelTaken (the name is used, case-insensitively)."""
+    if not is_manager_for(actor, BOOKINGS_WRITE):
+        raise PermissionDenied("Only managers define table combinations.")
+    name = _combination_check(name=name, tables=tables)
+    combination = TableCombination.objects.create(name=name, active=active)
+    combination.tables.set(tables)
+    audit_record(
+        actor=actor,
+        action="table_combination.create",
+        target=combination,
+        changes={"name": {"before": None, "after": name}, "tables": {"before": [], "after": _labels(tables)}},
+    )
+    return combination
+
+
+def _labels(tables) -> list[str]:
+    return sorted(table.label for table in tables)
+
+
+@transaction.atomic
+def combination_update(
+    *, actor: Any, combination: TableCombination, name: str, tables: list[Table], active: bool
+) -> TableCombination:
+    """Rename, change the tables of, or (de)activate a combination (managers). Changing its
+    tables is refused with TableInUse while upcoming active bookings hold it (move them first);
+    deactivating it only stops offering it. Raises as `combination_create`, and TableInUse.
+    Locks the combination."""
+    if not is_manager_for(actor, BOOKINGS_WRITE):
+        raise PermissionDenied("Only managers define table combinations.")
+    combination = TableCombination.objects.select_for_update().get(pk=combination.pk)
+    name = _combination_check(name=name, tables=tables, exclude_pk=combination.pk)
+    before = list(combination.tables.all())
+    if {t.pk for t in before} != {t.pk for t in tables}:
+        upcoming = list(
+            Booking.objects.filter(combination=combination, status__in=ACTIVE_STATUSES, end__gt=timezone.now())
+            .order_by("start")
+            .values_list("pk", flat=True)[:20]
+        )
+        if upcoming:
+            raise TableInUse(
+                f"{combination.name} has upcoming booking(s) (#{', #'.join(map(str, upcoming))}); "
+                "move them before you change its tables.",
+                field="tables",
+                extra={"bookings": upcoming},
+            )
+    changes = {}
+    if name != combination.name:
+        changes["name"] = {"before": combination.name, "after": name}
+    if active != combination.active:
+        changes["active"] = {"before": combination.active, "after": active}
+    if _labels(before) != _labels(tables):
+        changes["tables"] = {"before": _labels(before), "after": _labels(tables)}
+    combination.name, combination.active = name, active
+    combination.save()
+    combination.tables.set(tables)
+    if changes:
+        audit_record(actor=actor, action="table_combination.update", target=combination, changes=changes)
+    return combination

@@ -51,6 +51,10 @@ CART_COLUMNS = (
     "menuitem__slug",
     "menuitem__price",
     "menuitem__available",
+    "menuitem__category_id",
+    "menuitem__daily_portions",
+    "menuitem__portions_left",
+    "menuitem__portions_date",
     "menuitem__archived",
 )
 

@@ -74,7 +74,7 @@ class Quote:
 
     totals: Totals
     line_prices: list[Decimal]
-    unavailable: list[MenuItem]  # sold out (or archived) since they were put in the cart
+    unavailable: list[MenuItem]  # sold out, archived or out of today's portions since they were put in the cart
     minimum_order: Decimal
     currency: str
 

@@ -2,17 +2,19 @@
 
 Every answer is a `Recommendations`: its kind and the dishes, best first. Each function runs the
 same queries whatever the menu's or the history's size: the scores it needs (one query each),
-then the candidate dishes (one query), filtered and ranked in Python:
+then the candidate dishes and the menu's time windows (two queries), filtered and ranked in
+Python:
 
-- `pairs_well_with(item)`: what goes with one dish (3 queries: pairs, popular now, dishes);
-- `complete_your_meal(cart)`: what goes with a whole cart (the same 3);
-- `usuals(user)`: a signed-in customer's own dishes (3: their history, popular now, dishes),
-  popular now when they have no history yet;
-- `popular(...)`: popular now (2).
+- `pairs_well_with(item)`: what goes with one dish (4 queries: pairs, popular now, dishes, windows);
+- `complete_your_meal(cart)`: what goes with a whole cart (the same 4);
+- `usuals(user)`: a signed-in customer's own dishes (4: their history, popular now, dishes,
+  windows), popular now when they have no history yet;
+- `popular(...)`: popular now (3).
 
-Never recommended (`_keep`): a dish that cannot be ordered now, one already in the cart (or the
-dish asked about), one lacking a dietary tag the customer requires or containing an allergen
-they avoid (their account's food preferences).
+Never recommended (`orderable_now`, `_keep`): a dish that cannot be ordered now (archived, in a
+hidden category, sold out, out of today's portions, outside its time windows), one already in
+the cart (or the dish asked about), one lacking a dietary tag the customer requires or containing
+an allergen they avoid (their account's food preferences).
 """
 
 import zoneinfo
@@ -24,6 +26,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from littlelemon.menu import selectors as menu_selectors
 from littlelemon.menu.enums import DietaryTag
 from littlelemon.menu.models import MenuItem
 from littlelemon.menu.selectors import ON_MENU
@@ -95,10 +98,13 @@ def usual_scores_for(user, *, now: datetime | None = None) -> dict[int, float]:
     return scoring.usual_scores(history, now=local_now(now))
 
 
-def orderable_now(queryset: QuerySet[MenuItem], *, now: datetime) -> QuerySet[MenuItem]:
+def orderable_now(queryset: QuerySet[MenuItem], *, now: datetime) -> list[MenuItem]:
     """The dishes of `queryset` a customer can order now: on the menu (not archived, not in a
-    hidden category) and not sold out."""
-    return queryset.filter(ON_MENU, available=True)
+    hidden category), not sold out, with portions left today and inside their time windows.
+    Two queries: the dishes, the windows."""
+    dishes = list(queryset.filter(ON_MENU, available=True))
+    windows = menu_selectors.windows_load()
+    return [dish for dish in dishes if dish.orderable and windows.next_orderable(dish, now) == now]
 
 
 def _keep(item: MenuItem, *, required: frozenset[str], avoided: frozenset[str]) -> bool:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_username_key'),
+        ('accounts', '0004_staff_policy'),
     ]
 
     operations = [

@@ -7,10 +7,12 @@ closures, accounts and roles, the cart, orders (placing, status, assignment) and
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -89,6 +91,11 @@ def _own_booking(user) -> dict:
 
 def _someones_booking(user) -> dict:
     return {"booking": BookingFactory(start=future_start(), table=TableFactory()).pk}
+
+
+def _someones_booking_starting_soon(user) -> dict:
+    """A party can be seated from BOOKING_SEAT_EARLY_MINUTES before its booking."""
+    return {"booking": BookingFactory(start=timezone.now() + timedelta(minutes=10), table=TableFactory()).pk}
 
 
 QUANTITY = Number("quantity", "integer", refused=(0, -1, 100))
@@ -374,7 +381,7 @@ TARGETS = [
         "POST",
         "/api/v1/bookings/{booking}/status/",
         "manager",
-        setup=_someones_booking,
+        setup=_someones_booking_starting_soon,
         valid=lambda ctx: {"status": "seated"},
         models=BOOKING_TABLES,
         strings=("status",),

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.utils import timezone
 
 from conftest import api_client_for, user_with_role
 from littlelemon.accounts.services import role_grant
@@ -87,6 +88,13 @@ def _table() -> dict:
 def _booking() -> dict:
     start = future_start()
     booking = BookingFactory(start=start, table=TableFactory(label="T7", seats=4), party_size=2, notes="Window, please")
+    return {"id": booking.pk, "start": start}
+
+
+def _booking_starting_soon() -> dict:
+    """A booking a party can be seated for now (seating opens BOOKING_SEAT_EARLY_MINUTES before it)."""
+    start = timezone.now() + timedelta(minutes=10)
+    booking = BookingFactory(start=start, table=TableFactory(label="T7", seats=4), party_size=2)
     return {"id": booking.pk, "start": start}
 
 
@@ -402,7 +410,7 @@ TRAIL = [
         "booking.status_change",
         "bookings.booking",
         payload=lambda ctx: {"status": "seated"},
-        setup=_booking,
+        setup=_booking_starting_soon,
         changes=lambda ctx: {"status": {"before": "confirmed", "after": "seated"}},
     ),
 ]
@@ -520,7 +528,7 @@ class TestAtomicity:
     @pytest.mark.parametrize("write", ["create", "update", "cancel", "status"])
     def test_a_booking_write_is_undone_when_its_entry_cannot_be_written(self, manager, write):
         table = TableFactory(seats=6)
-        booking = BookingFactory(start=future_start(), table=table)
+        booking = BookingFactory(start=timezone.now() + timedelta(minutes=10), table=table)  # seatable now
         before = rows(Booking, OutboxEvent, AuditEntry)
         call = {
             "create": lambda: booking_services.booking_create(
@@ -566,7 +574,9 @@ class TestAdmin:
 
     def test_order_and_booking_changes_are_listed_for_the_admin(self, client_as, manager, admin_user):
         order = OrderFactory(status="placed")
-        booking = BookingFactory(start=future_start(), table=TableFactory(), guest_name="<b>Ada</b>", customer=None)
+        booking = BookingFactory(
+            start=timezone.now() + timedelta(minutes=10), table=TableFactory(), guest_name="<b>Ada</b>", customer=None
+        )
         client_as(manager).post(f"/api/v1/orders/{order.pk}/status/", {"status": "accepted"})
         client_as(manager).post(f"/api/v1/bookings/{booking.pk}/status/", {"status": "seated"})
         client = Client()

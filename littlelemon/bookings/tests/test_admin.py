@@ -1,5 +1,7 @@
 """The admin: tables saved through the services; bookings read-only with status actions."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 
@@ -45,7 +47,7 @@ def test_a_booking_is_read_only_and_cannot_be_added_or_deleted(admin_client):
 
 
 def test_status_actions_go_through_the_service(admin_client, now):
-    confirmed = BookingFactory()
+    confirmed = BookingFactory(start=NOW + timedelta(minutes=10))  # seatable now
     completed = BookingFactory(status=BookingStatus.COMPLETED, start=NOW)
 
     response = admin_client.post(

@@ -1,6 +1,8 @@
 """An integration's API key on bookings: with bookings:write it books for guests, changes,
 cancels and seats as a manager may; it is never the customer of a booking."""
 
+from datetime import timedelta
+
 import pytest
 
 from littlelemon.apikeys.scopes import BOOKINGS_READ, BOOKINGS_WRITE
@@ -9,7 +11,7 @@ from littlelemon.audit.models import AuditEntry
 from littlelemon.bookings.models import Booking
 from littlelemon.events.models import OutboxEvent
 
-from .clock import TOMORROW, iso
+from .clock import NOW, TOMORROW, iso
 from .factories import BookingFactory, TableFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +68,7 @@ def test_bookings_read_sees_every_booking_and_changes_none(now):
 def test_bookings_write_seats_and_cancels_as_a_manager(now):
     api_key, key = issue_key([BOOKINGS_WRITE])
     TableFactory()
-    seated, cancelled = BookingFactory(), BookingFactory()
+    seated, cancelled = BookingFactory(start=NOW + timedelta(minutes=10)), BookingFactory()
     client = key_client(key)
 
     assert client.post(f"{BOOKINGS}{seated.pk}/status/", {"status": "seated"}, format="json").status_code == 200

@@ -503,7 +503,7 @@ class TestOneBooking:
 
 class TestStatus:
     def test_a_manager_seats_then_completes(self, client_as, manager, now):
-        booking = BookingFactory()
+        booking = BookingFactory(start=NOW + timedelta(minutes=30))  # seating opens 30 minutes early
         client = client_as(manager)
         path = f"{BOOKINGS}{booking.pk}/status/"
 

@@ -83,3 +83,43 @@ def test_one_customer_double_submitting_gets_one_booking(now):
 
     assert sorted(results, key=lambda r: r[0]) == [(201, None), (409, "already_booked"), (409, "already_booked")]
     assert Booking.objects.filter(customer=customer).count() == 1
+
+
+def _two_managers_moving_onto_one_table():
+    """Two bookings at 19:00 on their own tables, a third table free; two managers (the floor
+    screen's service) move each booking onto the free table at once."""
+    free = TableFactory(label="FREE", seats=4)
+    bookings = [BookingFactory(table=TableFactory(label=f"T{i}"), start=local(TOMORROW, 19)) for i in range(2)]
+    managers = [UserFactory(roles=["manager"]) for _ in bookings]
+
+    def move(booking, manager):
+        return lambda: services.booking_update(booking=booking, actor=manager, data={"table": free})
+
+    results = race([move(b, m) for b, m in zip(bookings, managers, strict=True)])
+    return free, bookings, results
+
+
+def _exactly_one_moved(free, bookings, results):
+    moved = [r for r in results if isinstance(r, Booking)]
+    refused = [r for r in results if isinstance(r, TableUnavailable)]
+    assert (len(moved), len(refused)) == (1, 1), results
+    on_free = Booking.objects.filter(table=free, status__in=ACTIVE_STATUSES)
+    assert list(on_free.values_list("pk", flat=True)) == [moved[0].pk]
+    loser = next(b for b in bookings if b.pk != moved[0].pk)
+    assert Booking.objects.get(pk=loser.pk).table_id == loser.table_id  # left where it was
+    assert OutboxEvent.objects.filter(type="booking.updated").count() == 1
+
+
+def test_two_managers_moving_two_bookings_onto_one_free_table(now):
+    """On either database, by the services' locking (SQLite: IMMEDIATE transactions; PostgreSQL:
+    the table row locked, then the re-check)."""
+    _exactly_one_moved(*_two_managers_moving_onto_one_table())
+
+
+@pytest.mark.postgresql
+def test_the_exclusion_constraint_alone_refuses_the_second_move(now, monkeypatch):
+    """With the services' re-check blinded, PostgreSQL's exclusion constraint still lets only one
+    move land (the other is a TableUnavailable, not a 500)."""
+    monkeypatch.setattr(services, "bookings_overlapping", lambda **kwargs: [])
+
+    _exactly_one_moved(*_two_managers_moving_onto_one_table())

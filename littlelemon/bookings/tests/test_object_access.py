@@ -85,7 +85,10 @@ ROWS = [
     row("PUT", "/api/v1/bookings/{booking}/", signed_in(405), payload=lambda ctx: {"party_size": 6}),
     row("DELETE", "/api/v1/bookings/{booking}/", expect(204)),
     row(
-        "POST", "/api/v1/bookings/{booking}/status/", expect(200, others=403), payload=lambda ctx: {"status": "seated"}
+        "POST",
+        "/api/v1/bookings/{booking}/status/",
+        expect(200, others=403),
+        payload=lambda ctx: {"status": "cancelled"},
     ),
     # the list is the caller's own; ids in the query address nothing
     row("GET", "/api/v1/bookings/?customer={owner}&id={booking}&user={owner}", signed_in(200)),

@@ -34,6 +34,8 @@ pytestmark = pytest.mark.django_db
 MIGRATIONS = [
     importlib.import_module("littlelemon.core.migrations.0001_data_versions"),
     importlib.import_module("littlelemon.core.migrations.0003_menu_stamp"),
+    importlib.import_module("littlelemon.bookings.migrations.0005_combination_stamps"),
+    importlib.import_module("littlelemon.menu.migrations.0007_portions_and_windows"),
     importlib.import_module("littlelemon.recommendations.migrations.0002_recommendations_stamp"),
 ]
 STAMPS_TABLE = "core_dataversion"
@@ -110,6 +112,7 @@ class TestTriggers:
             names |= {f"core_dv_{table}_truncate" for _, table, _, _ in specs()}
         else:
             names |= {"bookings_booking_no_overlap_insert", "bookings_booking_no_overlap_update"}
+            names |= {"bookings_occupancy_no_overlap_insert", "bookings_occupancy_no_overlap_update"}
         return names
 
     def existing(self) -> dict[str, str]:

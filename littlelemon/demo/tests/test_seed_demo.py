@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from config.env import BASE_DIR
 from littlelemon.accounts.models import User
-from littlelemon.bookings.models import Booking, Table
+from littlelemon.bookings.models import Booking, Table, TableCombination
 from littlelemon.demo import data, regulars
 from littlelemon.events.models import OutboxEvent
 from littlelemon.menu import selectors as menu_selectors
@@ -32,24 +32,30 @@ def test_seed_demo_is_believable_and_idempotent(settings, capsys):
     call_command("seed_demo")
 
     # 8 categories and 40 dishes on the menu, plus the back office's hidden category with a dish
-    # and an archived one (customers see neither).
-    assert counts() == first == (9, 42, len(data.USERS) + regulars.REGULARS)
-    assert menu_selectors.menu_item_list().count() == 40
+    # and an archived one (customers see neither), plus weekend brunch (2 dishes) and the daily special.
+    # Users: the demo's, the cook invited (not yet active) and the regulars (history only).
+    assert counts() == first == (10, 45, len(data.USERS) + 1 + regulars.REGULARS)
+    assert menu_selectors.menu_item_list().count() == 43
     assert MenuItem.objects.get(slug="retired-lemon-cake").archived is True
     assert Category.objects.get(slug="autumn-specials").hidden is True
     assert Closure.objects.filter(reason="Staff training day").count() == 1
+    brunch = Category.objects.get(slug="brunch")
+    assert sorted(brunch.availability_windows.values_list("weekday", flat=True)) == [5, 6]
+    assert MenuItem.objects.get(title__startswith="Chef's Daily Special").daily_portions == 12
     assert MenuItem.objects.filter(featured=True).count() >= 4
     assert MenuItem.objects.filter(vegan=True).exists()
     people = User.objects.exclude(username__startswith=regulars.REGULAR_PREFIX)
     roles = {u.username: (u.is_superuser, sorted(u.roles)) for u in people}
-    assert not User.objects.filter(username__startswith=regulars.REGULAR_PREFIX, groups__isnull=False).exists()
-    assert not any(u.has_usable_password() for u in User.objects.filter(username__startswith=regulars.REGULAR_PREFIX))
+    diners = User.objects.filter(username__startswith=regulars.REGULAR_PREFIX)
+    assert not diners.filter(groups__isnull=False).exists()
+    assert not any(u.has_usable_password() for u in diners)
     assert roles == {
         "admin": (True, []),
         "manager": (False, ["manager"]),
         "kitchen": (False, ["kitchen"]),
         "driver": (False, ["delivery-crew"]),
         "customer": (False, []),
+        "new.cook@littlelemon.localhost": (False, ["kitchen"]),
     }
     assert User.objects.get(username="manager").check_password("lemon-manager")
     assert OpeningHours.objects.count() == 11
@@ -69,7 +75,7 @@ def test_seed_demo_refuses_with_debug_off_unless_forced(settings):
     assert counts() == (0, 0, 0)
 
     call_command("seed_demo", "--force", "--quiet-logins")
-    assert counts()[1] == 42
+    assert counts()[1] == 45
 
 
 def test_seed_demo_lays_out_the_floor_and_books_valid_upcoming_tables(settings):
@@ -81,7 +87,8 @@ def test_seed_demo_lays_out_the_floor_and_books_valid_upcoming_tables(settings):
     assert Table.objects.count() == len(data.TABLES) == 10
     assert sorted(set(Table.objects.values_list("seats", flat=True))) == [2, 4, 6]
     assert set(Table.objects.values_list("area", flat=True)) == {"Main room", "Terrace", "Window"}
-    bookings = Booking.objects.select_related("customer", "table")
+    floor_guests = [guest for guest, *_ in data.FLOOR_TODAY]
+    bookings = Booking.objects.select_related("customer", "table").exclude(guest_name__in=floor_guests)
     assert bookings.count() == len(data.BOOKINGS)  # the second run added nothing
     customer = User.objects.get(username="customer")
     assert sorted(b.party_size for b in bookings.filter(customer=customer)) == [2, 4]
@@ -94,7 +101,7 @@ def test_seed_demo_lays_out_the_floor_and_books_valid_upcoming_tables(settings):
         assert booking.table.seats >= booking.party_size
         assert booking.end - booking.start == timedelta(minutes=90)
     # made through the services: one booking.created event each
-    assert OutboxEvent.objects.filter(type="booking.created").count() == len(data.BOOKINGS)
+    assert OutboxEvent.objects.filter(type="booking.created").count() == Booking.objects.count()
 
 
 @pytest.mark.parametrize(
@@ -113,7 +120,8 @@ def test_seed_demo_finds_free_slots_late_at_night_and_around_closures(settings, 
 
     call_command("seed_demo", "--quiet-logins")
 
-    starts = list(Booking.objects.values_list("start", flat=True))
+    floor_guests = [guest for guest, *_ in data.FLOOR_TODAY]  # today's floor, earlier today
+    starts = list(Booking.objects.exclude(guest_name__in=floor_guests).values_list("start", flat=True))
     assert len(starts) == len(data.BOOKINGS)
     local_days = {start.astimezone(timezone.get_default_timezone()).date() for start in starts}
     assert (moment + timedelta(days=1)).date() not in local_days
@@ -153,9 +161,21 @@ def test_seed_demo_places_orders_in_several_states_through_the_services(settings
         "demo-order-1",
         "demo-order-3",
         "demo-order-4",
+        "demo-order-8",
     }
     assert {order.delivery_crew.username for order in orders.values() if order.delivery_crew} == {"driver"}
     delivered = orders["demo-order-1"]
+    # The ledger: money collected in person on delivery and collection, one melted dessert refunded.
+    from littlelemon.payments.models import Payment, Refund
+    from littlelemon.payments.selectors import cash_to_hand_in
+
+    assert Payment.objects.filter(order=delivered, method="card", status="partially_refunded").count() == 1
+    assert list(Refund.objects.values_list("payment__order__idempotency_key", "reason")) == [
+        ("demo-order-1", "Dessert arrived melted")
+    ]
+    assert [hand_in.driver_name for hand_in in cash_to_hand_in()] == [
+        orders["demo-order-8"].delivery_crew.get_full_name() or "driver"
+    ]
     # 2 × 12.99 + 2 × 5.00 = 35.98; + 4.99 delivery; 10.25% tax on 40.97 = 4.199... -> 4.20; + 4.00 tip
     assert (delivered.subtotal, delivered.tax, delivered.total, delivered.payment_status) == (
         Decimal("35.98"),
@@ -163,7 +183,9 @@ def test_seed_demo_places_orders_in_several_states_through_the_services(settings
         Decimal("49.17"),
         "paid",
     )
-    assert [e.to_status for e in OrderEvent.objects.filter(order=delivered).exclude(kind="assigned")] == [
+    assert [
+        e.to_status for e in OrderEvent.objects.filter(order=delivered).exclude(kind__in=("assigned", "payment"))
+    ] == [
         "placed",
         "accepted",
         "preparing",
@@ -171,8 +193,9 @@ def test_seed_demo_places_orders_in_several_states_through_the_services(settings
         "out_for_delivery",
         "delivered",
     ]
-    # One was deleted, and the guest's; the regulars' past orders are history, written without events.
-    assert OutboxEvent.objects.filter(type="order.placed").count() == len(orders) + 2
+    # One was deleted; the regulars' past orders are history, written without events.
+    regulars_orders = Order.objects.filter(customer__username__startswith=regulars.REGULAR_PREFIX).count()
+    assert OutboxEvent.objects.filter(type="order.placed").count() == Order.objects.count() - regulars_orders + 1
     assert list(CartLine.objects.filter(user=customer).values_list("menuitem_id", "quantity")) == [
         (kept.menuitem_id, 2)
     ]
@@ -265,6 +288,35 @@ def test_seed_demo_does_not_make_its_orders_again_once_their_keys_expired(settin
     call_command("seed_demo", "--quiet-logins")
 
     assert Order.objects.count() == count
+
+
+def test_seed_demo_fills_todays_floor_with_every_status(settings, freeze):
+    from zoneinfo import ZoneInfo
+
+    settings.DEBUG = True
+    freeze(datetime(2026, 6, 3, 19, 10, tzinfo=ZoneInfo("America/Chicago")))  # a Wednesday evening
+
+    call_command("seed_demo", "--quiet-logins")
+    call_command("seed_demo", "--quiet-logins")
+
+    floor = {
+        b.guest_name: (f"{b.start.astimezone(ZoneInfo('America/Chicago')):%H:%M}", b.status)
+        for b in Booking.objects.filter(guest_name__in=[guest for guest, *_ in data.FLOOR_TODAY])
+    }
+    assert floor == {
+        "Alice Moreau": ("11:30", "completed"),
+        "Ben Okafor": ("12:30", "completed"),
+        "Chloe Park": ("13:00", "no_show"),
+        "Dev Patel": ("18:00", "seated"),
+        "Elena Rossi": ("19:00", "seated"),
+        "Farid Haddad": ("19:30", "confirmed"),
+        "Grace Liu": ("20:00", "confirmed"),
+        "Ivan Novak": ("19:30", "confirmed"),
+        "Hugo Martin": ("18:30", "cancelled"),
+    }
+    combinations = {c.name: sorted(c.tables.values_list("label", flat=True)) for c in TableCombination.objects.all()}
+    assert combinations == {"M2+M3": ["M2", "M3"], "T1+T2": ["T1", "T2"]}
+    assert Booking.objects.get(guest_name="Ivan Novak").combination.name in combinations
 
 
 def test_seed_demo_gives_the_regulars_a_history_the_recommendations_learn_from(settings):

@@ -213,6 +213,9 @@ class TestEveryWriteChangesTheEtag:
             "price": "21.00",
             "position": dish.position,
             "available": "on",
+            # The dish's time windows (an inline): none.
+            "availability_windows-TOTAL_FORMS": "0",
+            "availability_windows-INITIAL_FORMS": "0",
         }
 
         response = admin.post(f"/admin/menu/menuitem/{dish.pk}/change/", form)

@@ -8,10 +8,10 @@ import secrets
 from django.db import migrations
 
 data_versions = importlib.import_module("littlelemon.core.migrations.0001_data_versions")
-menu_stamp = importlib.import_module("littlelemon.core.migrations.0003_menu_stamp")
+windows_stamp = importlib.import_module("littlelemon.menu.migrations.0007_portions_and_windows")
 
-# Numbered after core 0003's, so that trigger names stay unique.
-FIRST = menu_stamp.FIRST + len(menu_stamp.SPECS)
+# Numbered after the last stamp triggers before them (menu 0007's), so that trigger names stay unique.
+FIRST = windows_stamp.FIRST + len(windows_stamp.SPECS)
 SPECS = (
     ("recommendations_itempair", ("'recommendations'",), None),
     ("recommendations_itempopularity", ("'recommendations'",), None),
@@ -31,6 +31,7 @@ def drop_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0005_periodicjob"),
+        ("menu", "0007_portions_and_windows"),
         ("recommendations", "0001_initial"),
     ]
 

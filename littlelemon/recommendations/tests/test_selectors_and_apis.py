@@ -1,11 +1,15 @@
 """What reaches customers: filters, whose usuals, the API's answers, caching and query counts."""
 
 import math
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from littlelemon.cart.tests.factories import CartLineFactory
+from littlelemon.menu.models import AvailabilityWindow, MenuItem
 from littlelemon.menu.tests.factories import MenuItemFactory
 from littlelemon.recommendations import selectors
 from littlelemon.recommendations.models import ItemPair, ItemPopularity
@@ -93,6 +97,18 @@ class TestPairsWellWith:
 
         assert titles(client_as(None).get(pairs_url(menu["burger"]))) == ["Shake"]
 
+    def test_never_a_dish_out_of_its_time_window_or_of_todays_portions(self, client_as, menu, freeze):
+        now = freeze(datetime(2026, 6, 3, 12, 0, tzinfo=ZoneInfo(settings.TIME_ZONE)))  # a Wednesday noon
+        # Fries only at breakfast on Wednesdays; the shake has no portion left today.
+        AvailabilityWindow.objects.create(menuitem=menu["fries"], weekday=2, starts=time(7), ends=time(11))
+        MenuItem.objects.filter(pk=menu["shake"].pk).update(daily_portions=5, portions_left=0, portions_date=now.date())
+
+        assert titles(client_as(None).get(pairs_url(menu["burger"]))) == ["Water", "Salad"]
+
+        freeze(now.replace(hour=8))
+        MenuItem.objects.filter(pk=menu["shake"].pk).update(daily_portions=5, portions_left=2)
+        assert titles(client_as(None).get(pairs_url(menu["burger"])))[:2] == ["Fries", "Water"]
+
     def test_never_what_is_in_the_customers_cart(self, client_as, customer, menu):
         CartLineFactory(user=customer, menuitem=menu["fries"])
 
@@ -137,8 +153,9 @@ class TestPairsWellWith:
             ItemPopularity.objects.create(item=dish, weekday=-1, daypart=-1, share=0.01)
         client = client_as(customer)
 
-        # the user, the dish, the stamps, the cart, its pairs, popularity now, the candidate dishes
-        with django_assert_num_queries(7):
+        # the user, the dish, the stamps, the cart, its pairs, popularity now, the candidate dishes,
+        # the menu's time windows
+        with django_assert_num_queries(8):
             assert client.get(pairs_url(menu["burger"])).status_code == 200
 
 
@@ -197,8 +214,9 @@ class TestVisitorRecommendations:
             place(customer, [menu["salad"], menu["fries"]])
         client = client_as(customer)
 
-        # the user, the stamps, the cart, their order lines, popularity now, the candidate dishes
-        with django_assert_num_queries(6):
+        # the user, the stamps, the cart, their order lines, popularity now, the candidate dishes,
+        # the menu's time windows
+        with django_assert_num_queries(7):
             assert client.get(RECOMMENDATIONS).status_code == 200
 
 

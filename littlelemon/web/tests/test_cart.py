@@ -199,9 +199,9 @@ def test_the_cart_page_runs_fixed_queries_whatever_its_size(client, customer, li
     client.force_login(customer)
 
     # session, user, settings, cart lines (dishes joined), the footer's hours and closures, the
-    # header's roles (staff get their screens' links); complete your meal: the cart's pairs,
-    # popular now and their dishes
-    with django_assert_num_queries(10):
+    # header's roles (staff get their screens' links), the dishes' time windows; complete your
+    # meal: the cart's pairs, popular now, their dishes and the time windows
+    with django_assert_num_queries(12):
         response = client.get(reverse("web:cart"))
     assert len(texts(response.content, css_class="cart-line__title")) == lines
     assert text(response.content, id="meal") == "Complete your meal"

@@ -133,12 +133,12 @@ def menu_of(size: int) -> None:
 
 
 # Queries per page: restaurant settings, opening hours and closures (header, footer) and the
-# page's own reads (the home page: featured dishes, popular now and its dishes); signed in adds
-# the session and the user.
+# page's own reads (the dishes' pages add their time windows; the home page: popular now, its
+# dishes and their time windows); signed in adds the session and the user.
 PAGES = [
-    ("/", 6),
-    ("/menu/", 5),
-    ("/menu/?search=dish&dietary=vegan&dietary=nut-free&category=category-0", 5),
+    ("/", 8),
+    ("/menu/", 6),
+    ("/menu/?search=dish&dietary=vegan&dietary=nut-free&category=category-0", 6),
     ("/account/login/", 3),
     ("/account/signup/", 3),
     ("/account/password/reset/", 3),
@@ -166,17 +166,18 @@ def test_the_dish_page_and_the_menu_fragment_run_fixed_queries(client, hours, dj
     menu_of(size)
     slug = MenuItemFactory(title="Dish", slug="the-dish").slug
 
-    # settings, hours, closures, the dish; pairs well with: its pairs, popular now, their dishes
-    with django_assert_num_queries(7):
+    # settings, hours, closures, the dish, the time windows; pairs well with: its pairs, popular
+    # now, their dishes and the time windows
+    with django_assert_num_queries(9):
         assert client.get(reverse("web:dish", args=[slug])).status_code == 200
-    with django_assert_num_queries(2):  # settings (currency), the dishes
+    with django_assert_num_queries(3):  # settings (currency), the dishes, the time windows
         assert client.get(reverse("web:menu"), headers={"HX-Request": "true"}).status_code == 200
 
 
 # Signed in: the session, the user, the cart's quantity (the header's cart link) and the user's
 # roles (the header links staff to their screens).
 # The home page: the cart's dishes and the customer's order lines too (their usuals).
-SIGNED_IN_PAGES = [("/", 12), ("/menu/", 9), ("/account/", 7), ("/account/password/", 7)]
+SIGNED_IN_PAGES = [("/", 14), ("/menu/", 10), ("/account/", 7), ("/account/password/", 7)]
 
 
 @pytest.mark.parametrize(("path", "queries"), SIGNED_IN_PAGES)

@@ -11,9 +11,11 @@ from contextlib import suppress
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from littlelemon.core.exceptions import ApplicationError
+from littlelemon.menu.selectors import menu_items_timed, windows_load
 from littlelemon.orders.enums import Fulfilment
 from littlelemon.orders.pricing import order_quote
 from littlelemon.pages.http import htmx_fragment, safe_next
@@ -29,6 +31,8 @@ def cart_context(request: HttpRequest, **extra) -> dict:
     """The cart's lines and the order's totals, for delivery and for pickup, as checkout charges them."""
     cart = cart_for(request)
     settings = restaurant_info_for(request).settings
+    if cart.lines:  # each line says when its dish is not served now (one query: the windows)
+        menu_items_timed([line.menuitem for line in cart.lines], windows=windows_load(), now=timezone.now())
     return {
         "cart": cart,
         "quote": order_quote(lines=cart.lines, fulfilment=Fulfilment.DELIVERY, settings=settings),

@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
@@ -14,6 +15,13 @@ from ..cart import cart_for
 
 FEATURED_ON_HOME = 6
 RECOMMENDED = 4  # dishes in a "Your usuals", "Popular now", "Pairs well with" or "Complete your meal" row
+
+
+def _timed(items):
+    """The dishes, each marked with whether it is served now and from when (one query: the windows)."""
+    return menu_selectors.menu_items_timed(items, windows=menu_selectors.windows_load(), now=timezone.now())
+
+
 # The menu page offers these of MenuItemFilter's filters; the API offers them all.
 MENU_PAGE_FILTERS = ("search", "category", "dietary")
 
@@ -22,7 +30,7 @@ MENU_PAGE_FILTERS = ("search", "category", "dietary")
 def home(request: HttpRequest) -> HttpResponse:
     featured = MenuItemFilter({"featured": True}, queryset=menu_selectors.menu_item_list()).qs[:FEATURED_ON_HOME]
     recommended = recommendations.for_visitor(request.user, exclude=cart_for(request).dish_ids, limit=RECOMMENDED)
-    return render(request, "web/home.html", {"featured": featured, "recommended": recommended})
+    return render(request, "web/home.html", {"featured": _timed(featured), "recommended": recommended})
 
 
 def _menu_filter(query: QueryDict) -> MenuItemFilter:
@@ -43,7 +51,7 @@ def menu(request: HttpRequest) -> HttpResponse:
     menu_filter = _menu_filter(request.GET)
     menu_filter.is_valid()  # the filters that are valid apply (and show as chosen); the others are dropped
     chosen = menu_filter.form.cleaned_data
-    items = list(menu_filter.qs)
+    items = _timed(menu_filter.qs)
     context = {
         "items": items,
         # Lazy: read only when the full page renders its category filter, not for an htmx fragment.
@@ -69,4 +77,4 @@ def dish(request: HttpRequest, slug: str) -> HttpResponse:
     pairs = recommendations.pairs_well_with(
         item.pk, user=request.user, cart=cart_for(request).dish_ids, limit=RECOMMENDED
     )
-    return render(request, "web/dish.html", {"item": item, "pairs": pairs})
+    return render(request, "web/dish.html", {"item": _timed([item])[0], "pairs": pairs})

@@ -11,8 +11,8 @@ from django.utils import timezone
 from littlelemon.accounts.models import User
 from littlelemon.bookings import selectors as booking_selectors
 from littlelemon.bookings import services as booking_services
-from littlelemon.bookings.enums import ACTIVE_STATUSES
-from littlelemon.bookings.models import Booking, Table
+from littlelemon.bookings.enums import ACTIVE_STATUSES, BookingStatus
+from littlelemon.bookings.models import Booking, Table, TableCombination
 from littlelemon.cart import services as cart_services
 from littlelemon.cart.models import CartLine
 from littlelemon.core.exceptions import ApplicationError
@@ -20,7 +20,7 @@ from littlelemon.events.models import OutboxEvent
 from littlelemon.kitchen import services as kitchen_services
 from littlelemon.kitchen.models import Station
 from littlelemon.menu import services as menu_services
-from littlelemon.menu.models import Category, MenuItem
+from littlelemon.menu.models import AvailabilityWindow, Category, MenuItem
 from littlelemon.orders import guests, placement, transitions
 from littlelemon.orders.models import Order
 from littlelemon.recommendations.services import recommendations_recompute
@@ -29,6 +29,7 @@ from littlelemon.restaurant.models import Closure, OpeningHours
 from littlelemon.restaurant.selectors import restaurant_settings_get, restaurant_today, restaurant_tz, schedule_load
 
 from ... import data
+from ...history import seed_history
 from ...regulars import regulars_seed
 
 
@@ -53,14 +54,20 @@ class Command(BaseCommand):
             last_event = OutboxEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             self._restaurant()
             self._menu()
+            self._menu_times_and_portions()
             self._users()
+            self._staff_invitation()
             self._stations()
             self._tables()
+            self._combinations()
             self._bookings()
+            self._floor_today()
             self._orders()
+            self._payments()
             self._guest_order()
             self._back_office()
-            self._history()
+            seed_history()  # past weeks for the reports (demo/history.py)
+            self._regulars()
             self._events_settle(after=last_event)
         self.stdout.write(
             self.style.SUCCESS(
@@ -102,6 +109,43 @@ class Command(BaseCommand):
                 if item is None:
                     menu_services.menu_item_create(title=title, **fields)
 
+    def _menu_times_and_portions(self) -> None:
+        """A weekend-brunch category with its time windows, and a daily special with portions."""
+        slug, title, position = data.BRUNCH
+        brunch = Category.objects.filter(slug=slug).first() or menu_services.category_create(
+            title=title, slug=slug, position=position
+        )
+        for weekday, (starts, ends) in data.BRUNCH_WINDOWS.items():
+            AvailabilityWindow.objects.get_or_create(
+                category=brunch, weekday=weekday, starts=time.fromisoformat(starts), ends=time.fromisoformat(ends)
+            )
+        for index, (dish, price, description, dietary, allergens, featured) in enumerate(data.BRUNCH_DISHES, 1):
+            if not MenuItem.objects.filter(title=dish, category=brunch).exists():
+                menu_services.menu_item_create(
+                    title=dish,
+                    price=price,
+                    description=description,
+                    category=brunch,
+                    dietary=dietary,
+                    allergens=allergens,
+                    featured=featured,
+                    position=position * 100 + index,
+                )
+        category_slug, dish, price, description, dietary, allergens, featured, portions = data.DAILY_SPECIAL
+        category = Category.objects.get(slug=category_slug)
+        if not MenuItem.objects.filter(title=dish, category=category).exists():
+            menu_services.menu_item_create(
+                title=dish,
+                price=price,
+                description=description,
+                category=category,
+                dietary=dietary,
+                allergens=allergens,
+                featured=featured,
+                daily_portions=portions,
+                position=0,
+            )
+
     def _back_office(self) -> None:
         """What the back office's menu editor and settings screen show beyond the menu: a hidden
         category (being prepared), an archived dish (off the menu, kept for past orders) and a
@@ -140,6 +184,17 @@ class Command(BaseCommand):
                 # The role groups come from a migration; recreate one if someone deleted it.
                 user.groups.add(Group.objects.get_or_create(name=role)[0])
 
+    @staticmethod
+    def _staff_invitation() -> None:
+        """A cook invited by the manager who has not chosen a password yet: the Staff screen
+        shows the pending invitation (and can send a new link, which the worker e-mails)."""
+        from littlelemon.accounts.invitations import staff_invite
+
+        email = "new.cook@littlelemon.localhost"
+        manager = User.objects.filter(groups__name="manager").order_by("pk").first()
+        if manager is not None and not User.objects.filter(email=email).exists():
+            staff_invite(actor=manager, email=email, first_name="Noor", last_name="Haddad", role="kitchen")
+
     def _stations(self) -> None:
         manager = User.objects.get(username="manager")
         for position, (name, slugs) in enumerate(data.STATIONS.items()):
@@ -151,6 +206,13 @@ class Command(BaseCommand):
         for label, seats, area in data.TABLES:
             if not Table.objects.filter(label__iexact=label).exists():
                 booking_services.table_create(label=label, seats=seats, area=area)
+
+    def _combinations(self) -> None:
+        manager = User.objects.get(username="manager")
+        for name, labels in data.COMBINATIONS:
+            if not TableCombination.objects.filter(name__iexact=name).exists():
+                tables = list(Table.objects.filter(label__in=labels))
+                booking_services.combination_create(actor=manager, name=name, tables=tables)
 
     def _bookings(self) -> None:
         """A few upcoming bookings, made through the services at free slots, whenever the demo
@@ -175,6 +237,42 @@ class Command(BaseCommand):
             booking_services.booking_create(
                 actor=actor, start=start, party_size=party_size, notes=notes, now=now, **guest
             )
+
+    def _floor_today(self) -> None:
+        """Today's bookings across statuses, for the bookings floor: made through the services
+        with their clock set to when each step would have happened (booked in the morning,
+        seated at the start, ...). Only those missing are made again; none on a closed day."""
+        now = timezone.now()
+        tz = restaurant_tz()
+        today = now.astimezone(tz).date()
+        morning = datetime.combine(today, time(0), tzinfo=tz)
+        manager = User.objects.get(username="manager")
+        for guest, party_size, preferred, outcome in data.FLOOR_TODAY:
+            if booking_selectors.booking_list_on(day=today).filter(guest_name=guest).exists():
+                continue
+            slots = booking_selectors.availability_for(day=today, party_size=party_size, staff=True, now=morning).slots
+            if not slots:
+                continue
+            target = datetime.combine(today, time.fromisoformat(preferred), tzinfo=tz)
+            start = min(slots, key=lambda slot: abs(slot.start - target)).start
+            booking = booking_services.booking_create(
+                actor=manager, start=start, party_size=party_size, guest_name=guest, now=morning
+            )
+            self._floor_status(booking, manager, outcome=outcome, now=now)
+
+    @staticmethod
+    def _floor_status(booking: Booking, manager, *, outcome: str, now: datetime) -> None:
+        """Each step through the status service, its clock at the moment the step happened."""
+        change = booking_services.booking_status_change
+        grace = timedelta(minutes=settings.BOOKING_NO_SHOW_GRACE_MINUTES)
+        if outcome == BookingStatus.CANCELLED:
+            booking_services.booking_cancel(booking=booking, actor=manager, now=booking.start - timedelta(hours=2))
+        elif outcome == BookingStatus.NO_SHOW and booking.start + grace <= now:
+            change(booking=booking, actor=manager, status=BookingStatus.NO_SHOW, now=booking.start + grace)
+        elif booking.start <= now:
+            change(booking=booking, actor=manager, status=BookingStatus.SEATED, now=booking.start)
+            if booking.end <= now:
+                change(booking=booking, actor=manager, status=BookingStatus.COMPLETED, now=booking.end)
 
     @staticmethod
     def _free_start(*, party_size: int, preferred: str, days_ahead: int, now: datetime) -> datetime | None:
@@ -231,8 +329,24 @@ class Command(BaseCommand):
         cart_services.cart_clear(owner=customer)
         cart_services.cart_merge(user=customer, lines=kept)
 
-    def _history(self) -> None:
-        """The regulars' past orders (demo/history.py), then the recommendations learnt from them."""
+    def _payments(self) -> None:
+        """A refund on the ledger (littlelemon/payments): the manager gave back a melted dessert
+        on the first demo order (its money was collected in person on delivery)."""
+        from littlelemon.payments.models import Refund
+        from littlelemon.payments.services import refund_request
+
+        order = Order.objects.filter(idempotency_key="demo-order-1", status="delivered").first()
+        if order is None or Refund.objects.filter(payment__order=order).exists():
+            return
+        line = order.items.filter(title="Lemon Dessert").first()
+        if line is not None:
+            manager = User.objects.get(username="manager")
+            refund_request(
+                order=order.pk, actor=manager, amount=None, order_item_id=line.pk, reason="Dessert arrived melted"
+            )
+
+    def _regulars(self) -> None:
+        """The regulars' past orders (demo/regulars.py), then the recommendations learnt from them."""
         regulars_seed()
         recommendations_recompute()
 

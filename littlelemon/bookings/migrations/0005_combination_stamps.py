@@ -1,0 +1,41 @@
+"""Writes to table combinations, their tables and the tables bookings hold bump the `bookings`
+version stamp, as writes to tables and bookings do (core migration 0001): the availability reads
+them, so its ETag must change with them.
+
+The triggers are made by core's `install` (SQLite: per row; PostgreSQL: per statement). Their
+numbers follow core migration 0003's, so that trigger names stay unique (and numbered without a
+gap, as core/tests/test_dependency_registry.py checks).
+Like migration 0004's guard, a later migration that rebuilds one of these tables on SQLite must
+install them again.
+"""
+
+import importlib
+
+from django.db import migrations
+
+data_versions = importlib.import_module("littlelemon.core.migrations.0001_data_versions")
+menu_stamp = importlib.import_module("littlelemon.core.migrations.0003_menu_stamp")
+
+FIRST = menu_stamp.FIRST + len(menu_stamp.SPECS)
+SPECS = (
+    ("bookings_tablecombination", ("'bookings'",), None),
+    ("bookings_tablecombination_tables", ("'bookings'",), None),
+    ("bookings_bookingtable", ("'bookings'",), None),
+)
+
+
+def create_triggers(apps, schema_editor):
+    data_versions.install(schema_editor, SPECS, FIRST)
+
+
+def drop_triggers(apps, schema_editor):
+    data_versions.uninstall(schema_editor, SPECS, FIRST, epoch_function=False)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("bookings", "0004_combinations_and_occupancy"),
+        ("core", "0003_menu_stamp"),
+    ]
+
+    operations = [migrations.RunPython(create_triggers, drop_triggers)]
