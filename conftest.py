@@ -8,6 +8,10 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from littlelemon.accounts.tests.factories import UserFactory
 
+# Stripe's keys, a fake Stripe HTTP client and localstripe (littlelemon/payments/tests/fixtures.py),
+# for the payments' own tests and the pages' (web, staff, browser).
+pytest_plugins = ["littlelemon.payments.tests.fixtures"]
+
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgresql` run on PostgreSQL only (CI's second leg); on SQLite they are

@@ -52,6 +52,7 @@ from pathlib import Path
 
 from bench import live as bench_live
 from bench import nginx as bench_nginx
+from bench import reports as bench_reports
 from bench.scenarios import BASELINES, all_scenarios
 from bench.wrk import read_lua, run_wrk
 
@@ -91,7 +92,7 @@ def parse(argv: list[str] | None) -> Options:
     parser.add_argument(
         "--only",
         default="",
-        help="Comma-separated scenario names, and/or live_fanout and rush (default: all).",
+        help="Comma-separated scenario names, and/or live_fanout, rush and reports (default: all).",
     )
     parser.add_argument(
         "--round", type=int, default=1, help="Seconds per round: the duration is measured in interleaved rounds."
@@ -757,12 +758,17 @@ def run_live_only(options: Options) -> tuple[dict, dict, list[str]]:
 def main(argv: list[str] | None = None) -> int:
     options = parse(argv)
     live_names = tuple(name for name in bench_live.NAMES if not options.only or name in options.only)
-    wrk_only = tuple(name for name in options.only if name not in bench_live.NAMES)
+    wrk_only = tuple(name for name in options.only if name not in bench_live.NAMES + bench_reports.NAMES)
+    reports = not options.only or "reports" in options.only
     try:
         if options.only and not wrk_only:
-            results, details, problems = run_live_only(options)
+            results, details, problems = run_live_only(options) if live_names else ({}, {}, [])
         else:
             results, details, problems = run(replace(options, only=wrk_only))
+        if reports:  # bench/reports.py: the reports over a year of the large scale
+            reports_results, reports_problems = bench_reports.run_reports(options)
+            results |= reports_results
+            problems += reports_problems
         if live_names:
             small = options.scales[0]
             env = server_env(database_url(options, small), secrets.token_urlsafe(50))
@@ -783,6 +789,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\n" + table(results, details))
     if live_names:
         print("\n" + bench_live.table(results))
+    if "reports" in results:
+        print("\n" + bench_reports.table(results))
     print(f"\nwrote {options.out / 'results.json'}")
     for problem in problems:
         print(f"bench: {problem}", file=sys.stderr)

@@ -34,6 +34,7 @@ urlpatterns = [
     # The staff screens (kitchen display, orders board, deliveries) and their live updates.
     path("staff/", include("littlelemon.staff.urls")),
     path("live/", include("littlelemon.live.urls")),
+    path("payments/", include("littlelemon.payments.urls")),  # Stripe's webhook
     # The customer site: `/` is its home page. Django's default handler404/handler500 render
     # templates/404.html and templates/500.html (the 500 page reads no database).
     path("", include("littlelemon.web.urls")),

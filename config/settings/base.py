@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "littlelemon.core",
     "littlelemon.api",
     "littlelemon.accounts",
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
     "littlelemon.notifications",
     "littlelemon.cart",
     "littlelemon.orders",
+    "littlelemon.payments",
     "littlelemon.audit",
     "rest_framework_api_key",  # the abstract model littlelemon.apikeys builds on (its own table stays unused)
     "littlelemon.apikeys",
@@ -71,6 +74,7 @@ INSTALLED_APPS = [
     "littlelemon.staff",
     "littlelemon.live",
     "littlelemon.kitchen",
+    "littlelemon.recommendations",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +90,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed a two-factor code (littlelemon/accounts/two_factor.py).
+    "django_otp.middleware.OTPMiddleware",
+    # The admin asks staff who use two-factor log-in for their code too.
+    "littlelemon.accounts.two_factor.AdminTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "littlelemon.audit.context.AuditContextMiddleware",
@@ -258,6 +266,18 @@ BOOKING_REMINDER_HOURS = env.int("BOOKING_REMINDER_HOURS", default=3)  # 0: no r
 BOOKING_SEAT_EARLY_MINUTES = env.int("BOOKING_SEAT_EARLY_MINUTES", default=30)
 BOOKING_NO_SHOW_GRACE_MINUTES = env.int("BOOKING_NO_SHOW_GRACE_MINUTES", default=15)
 
+# --- staff accounts: two-factor log-in, invitations (docs/staff-accounts-and-privacy.md) ---
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Little Lemon")
+# After a wrong code the next one is refused for 1, 2, 4, 8... seconds (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)
+# Wrong codes allowed for one password log-in before the password must be entered again.
+TWO_FACTOR_MAX_ATTEMPTS = env.int("TWO_FACTOR_MAX_ATTEMPTS", default=5)
+# How often a signed-in staff session re-reads whether its user must use two-factor log-in.
+TWO_FACTOR_RECHECK_SECONDS = env.int("TWO_FACTOR_RECHECK_SECONDS", default=300)
+# A staff invitation's set-password link works for this many days.
+STAFF_INVITE_DAYS = env.int("STAFF_INVITE_DAYS", default=3)
+
 # --- background work: the Tasks API (django-tasks, Django 6's django.tasks) --------------
 # The queue lives in the database (django-tasks-db); `manage.py worker` runs it and the periodic
 # jobs (docs/deploy.md). TASKS_IMMEDIATE=true runs each task inside the request that enqueued it
@@ -297,6 +317,17 @@ ORDER_ACCEPT_TIMEOUT_MINUTES = env.int("ORDER_ACCEPT_TIMEOUT_MINUTES", default=1
 ORDER_SCHEDULED_DUE_MINUTES = env.int("ORDER_SCHEDULED_DUE_MINUTES", default=60)
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 
+# Payments (littlelemon/payments, docs/payments.md). Counter, cash and card in person need
+# nothing; cards online go through Stripe when its three keys are set (the option is hidden
+# otherwise). STRIPE_API_BASE and STRIPE_JS_URL point at localstripe for tests and the demo.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
+# An order waiting for its online payment expires (cart intact, nothing charged) after this.
+PAYMENT_EXPIRY_MINUTES = env.int("PAYMENT_EXPIRY_MINUTES", default=30)
+
 # Live updates of the staff screens and the customer's order page (littlelemon/live). "stream":
 # server-sent events from /live/stream/, which needs an ASGI server (uvicorn; `make run` uses
 # one). "poll": the same pages re-fetch their fragments every LIVE_POLL_SECONDS with
@@ -324,6 +355,12 @@ KITCHEN_AGE_LATE_MINUTES = env.int("KITCHEN_AGE_LATE_MINUTES", default=20)
 KITCHEN_RECALL_MINUTES = env.int("KITCHEN_RECALL_MINUTES", default=3)
 # The delivery-crew app: whether drivers may take ready delivery orders nobody was assigned.
 DELIVERY_CREW_TAKES_READY_ORDERS = env.bool("DELIVERY_CREW_TAKES_READY_ORDERS", default=True)
+# Recommendations (littlelemon/recommendations): the scores are recomputed by a background job
+# every night (RECOMMENDATIONS_RECOMPUTE_HOURS) and as soon as RECOMMENDATIONS_RECOMPUTE_AFTER_ORDERS
+# orders came in since the last time; the worker checks every RECOMMENDATIONS_CHECK_MINUTES.
+RECOMMENDATIONS_RECOMPUTE_HOURS = env.int("RECOMMENDATIONS_RECOMPUTE_HOURS", default=24)
+RECOMMENDATIONS_RECOMPUTE_AFTER_ORDERS = env.int("RECOMMENDATIONS_RECOMPUTE_AFTER_ORDERS", default=200)
+RECOMMENDATIONS_CHECK_MINUTES = env.int("RECOMMENDATIONS_CHECK_MINUTES", default=10)
 
 # --- HTTPS and proxies: on by default when DEBUG is off ----------------------------------
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
@@ -376,7 +413,8 @@ REST_FRAMEWORK = {
     # `Api-Key <key>` last: integrations, within their key's scopes (littlelemon/apikeys).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # The session, once it gave its two-factor code when its user uses two-factor log-in.
+        "littlelemon.accounts.authentication.VerifiedSessionAuthentication",
         "littlelemon.apikeys.authentication.ApiKeyAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -26,3 +26,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Serve static files from the app folders (no collectstatic in tests; the browser tests need them).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# seed_demo's past weeks for the reports (littlelemon/demo/history.py): off, except where a test turns it on.
+DEMO_HISTORY_DAYS = 0

@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from .exceptions import UsernameTaken
-from .models import User
+from .models import StaffPolicy, User
 from .selectors import username_taken
 from .usernames import username_script_problem
 
@@ -62,3 +62,16 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description="roles")
     def role_list(self, user: User) -> str:
         return ", ".join(sorted(user.roles)) or "customer"
+
+
+@admin.register(StaffPolicy)
+class StaffPolicyAdmin(admin.ModelAdmin):
+    """The one row; the Staff screen changes it too (accounts.two_factor.staff_policy_update)."""
+
+    list_display = ("__str__", "two_factor_required")
+
+    def has_add_permission(self, request) -> bool:
+        return not StaffPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

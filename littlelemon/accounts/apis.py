@@ -1,19 +1,26 @@
 from djoser import views as djoser_views
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, status
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from littlelemon.core.ratelimit import LoginRateThrottle, SignupRateThrottle
 
-from . import selectors, services
+from . import privacy, selectors, services, two_factor
 from .exceptions import NotInRole
 from .lockout import lockout_message, lockout_seconds
 from .models import User
 from .permissions import CanManageRole
 from .ratelimit import LoginAccountThrottle, login_succeeded
-from .serializers import RoleMemberAddSerializer, RoleMemberSerializer
+from .serializers import (
+    AccountDeleteSerializer,
+    RoleMemberAddSerializer,
+    RoleMemberSerializer,
+    TokenObtainPairWithCodeSerializer,
+    UserExportSerializer,
+)
 
 
 class UserViewSet(djoser_views.UserViewSet):
@@ -44,9 +51,14 @@ class TokenObtainPairView(jwt_views.TokenObtainPairView):
     log-in limits shared with the pages (accounts/ratelimit.py) answer a 429 `throttled`: too
     many attempts from one address, or too many failures of one account from addresses it was
     never used from.
+
+    An account that uses two-factor log-in also sends `otp`, its authenticator app's current
+    code: without it a 400 `otp_required`, a wrong or used one a 400 `otp_invalid` (counted as a
+    failed log-in of the account), too soon after a wrong one a 429 `otp_throttled`.
     """
 
     throttle_classes = [LoginRateThrottle, LoginAccountThrottle]
+    serializer_class = TokenObtainPairWithCodeSerializer
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -54,6 +66,9 @@ class TokenObtainPairView(jwt_views.TokenObtainPairView):
             serializer.is_valid(raise_exception=True)
         except TokenError as error:
             raise InvalidToken(error.args[0]) from error
+        if two_factor.device_for(serializer.user) is not None:
+            code = request.data.get("otp") if hasattr(request.data, "get") else None
+            two_factor.two_factor_verify(user=serializer.user, code=code if isinstance(code, str) else None)
         login_succeeded(request, serializer.user)
         return Response(serializer.validated_data, status=status.HTTP_200_OK)
 
@@ -98,4 +113,34 @@ class RoleMemberApi(generics.GenericAPIView):
         if user is None:
             raise NotInRole(f"No user with id {self.kwargs['user_id']}.")
         services.role_revoke(actor=request.user, role=self.kwargs["role"], user=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MyDataExportApi(generics.GenericAPIView):
+    """GET: a copy of everything the site keeps about the signed-in customer (account, orders
+    with their lines and timelines, bookings), as JSON (accounts/privacy.py)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = UserExportSerializer
+
+    def get(self, request, *args, **kwargs):
+        response = Response(privacy.customer_data_export(user=request.user))
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class MyAccountDeleteApi(generics.GenericAPIView):
+    """POST `{"password": ...}`: delete (anonymise) the signed-in customer's account. Orders stay
+    for the restaurant's books without personal details; bookings to come are cancelled. A 409
+    `open_orders` while an order is under way, `not_a_customer` for a staff account; a 400
+    `wrong_password`. Tokens stop working (the account is inactive)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = AccountDeleteSerializer
+
+    @extend_schema(responses={204: None})
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        privacy.account_delete(actor=request.user, user=request.user, password=serializer.validated_data["password"])
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -113,6 +113,12 @@ def _attempt_wait(request, account: AccountFailures) -> float | None:
     return account.wait_for(request)
 
 
+def login_failure_record(username: str) -> None:
+    """A failed log-in of `username` that Django's authenticate() did not see (a wrong
+    two-factor code after the right password): it counts against the account's budget too."""
+    AccountFailures(_account(str(username))).record()
+
+
 def login_succeeded(request, user) -> None:
     """Remember the address `user` logged in from (it is not held back by their account's limit)."""
     AccountFailures(_account(user.get_username())).remember(request)

@@ -68,13 +68,19 @@ def user_sign_up(*, username: str, email: str, password: str) -> User:
         raise
 
 
-def _ensure_can_manage(actor: User, role: Role) -> Group:
+def role_manage_check(actor: User, role: Role, user: User | None = None) -> Group:
+    """The group of `role`, when `actor` may give or take it (from `user`, when given).
+    Raises PermissionDenied."""
     if not can_manage_role(actor, role):
         raise PermissionDenied(
             "Only an admin may manage managers."
             if role == Role.MANAGER
             else "Only managers and admins may manage staff roles."
         )
+    if user is not None and user.is_superuser and not actor.is_superuser:
+        raise PermissionDenied("Only an admin may change an admin's roles.")
+    if user is not None and role == Role.MANAGER and user.pk == actor.pk:
+        raise PermissionDenied("You cannot change your own manager role.")
     return Group.objects.get(name=role)
 
 
@@ -86,9 +92,10 @@ def _role_names(user: User) -> list[str]:
 def role_grant(*, actor: User, role: Role, user: User) -> bool:
     """Put `user` in `role`. Returns False when they already held it (nothing changes).
 
-    Raises PermissionDenied when `actor` may not manage `role`.
+    Raises PermissionDenied when `actor` may not manage `role` (managers: kitchen and delivery
+    crew; admins: manager too), nor change an admin's roles (a manager) or their own manager role.
     """
-    group = _ensure_can_manage(actor, role)
+    group = role_manage_check(actor, role, user)
     before = _role_names(user)
     if group.name in before:
         return False
@@ -106,9 +113,10 @@ def role_grant(*, actor: User, role: Role, user: User) -> bool:
 def role_revoke(*, actor: User, role: Role, user: User) -> None:
     """Take `role` from `user`.
 
-    Raises PermissionDenied when `actor` may not manage `role`, NotInRole when `user` does not hold it.
+    Raises PermissionDenied when `actor` may not manage `role` (as `role_grant`), NotInRole when
+    `user` does not hold it.
     """
-    group = _ensure_can_manage(actor, role)
+    group = role_manage_check(actor, role, user)
     before = _role_names(user)
     if group.name not in before:
         raise NotInRole(f"User {user.pk} does not hold the {role} role.")

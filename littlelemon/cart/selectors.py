@@ -53,6 +53,10 @@ CART_COLUMNS = (
     "menuitem__slug",
     "menuitem__price",
     "menuitem__available",
+    "menuitem__category_id",
+    "menuitem__daily_portions",
+    "menuitem__portions_left",
+    "menuitem__portions_date",
     "menuitem__archived",
     "menuitem__is_combo",
     "selection",
@@ -100,3 +104,8 @@ def guest_cart_get(*, lines: Mapping[int, int]) -> Cart:
     ]
     lines_priced(cart_lines)  # plain dishes: no query
     return Cart(lines=cart_lines)
+
+
+def cart_menuitem_ids(*, user: User) -> set[int]:
+    """The dishes in the user's cart (recommendations leave them out): one query."""
+    return set(CartLine.objects.filter(user=user).values_list("menuitem_id", flat=True))

@@ -19,7 +19,8 @@ class CartLineSerializer(serializers.ModelSerializer):
     available = serializers.BooleanField(
         source="menuitem.orderable",
         read_only=True,
-        help_text="False when the dish sold out or left the menu (archived) since it was added.",
+        help_text="False when the dish sold out (or its portions for today ran out) or left the menu (archived) "
+        "since it was added.",
     )
     selection = serializers.JSONField(
         read_only=True,
@@ -125,3 +126,24 @@ class CartItemUpdateSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(
         min_value=1, max_value=MAX_QUANTITY, help_text=f"The new quantity, 1..{MAX_QUANTITY}."
     )
+
+
+class ReorderLineSerializer(serializers.Serializer):
+    title = serializers.CharField(help_text="The dish as the order named it.")
+    quantity = serializers.IntegerField(help_text="How many the order had.")
+    added = serializers.IntegerField(help_text="How many went in the cart (0: none).")
+    reason = serializers.CharField(
+        help_text=(
+            "Empty when all went in; else `gone` (no longer on the menu), `unavailable` (sold out), "
+            "`sold_out_today` (no portion left today), `portions_short` (fewer left today), "
+            "`not_served_now` (outside its time windows), `quantity_limit` (a line holds 99), `cart_full`."
+        )
+    )
+    message = serializers.CharField(help_text="The reason in words, e.g. 'not served now (from 11:30)'.")
+
+
+class ReorderSerializer(serializers.Serializer):
+    """What `POST /orders/{id}/reorder/` did: each line of the order, and the cart now."""
+
+    lines = ReorderLineSerializer(many=True)
+    cart = CartSerializer()

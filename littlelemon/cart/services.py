@@ -14,18 +14,22 @@ account's cart when they sign in or up.
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from littlelemon.accounts.models import User
+from littlelemon.core.exceptions import PermissionDenied
 from littlelemon.core.models import MAX_ID
 from littlelemon.menu.exceptions import OptionsInvalid
 from littlelemon.menu.models import MenuItem, MenuItemOptionGroup
 from littlelemon.menu.options import NO_SELECTION, PricedSelection, catalog_load, lines_priced, selection_price
+from littlelemon.menu.selectors import windows_load
+from littlelemon.menu.windows import from_label
 
 from .enums import MAX_LINES, MAX_QUANTITY, SkipReason
 from .exceptions import CartFull, CartLineNotFound, ItemUnavailable, QuantityLimit, UnknownMenuItem
@@ -74,8 +78,8 @@ def _orderable_item(*, menuitem_id: int) -> MenuItem:
         raise UnknownMenuItem(f"There is no dish with id {menuitem_id}.", field="menuitem")
     if item.archived:
         raise ItemUnavailable(f"{item.title} is no longer on the menu.", field="menuitem")
-    if not item.available:
-        raise ItemUnavailable(f"{item.title} is sold out.", field="menuitem")
+    if item.sold_out:
+        raise ItemUnavailable(f"{item.title} is sold out{' for today' if item.available else ''}.", field="menuitem")
     return item
 
 
@@ -226,6 +230,91 @@ def cart_merge(*, user: User, lines: Iterable[tuple[object, object]]) -> list[Sk
             except CartFull:
                 skipped.append(SkippedLine(item_id, quantity, SkipReason.CART_FULL))
     return skipped
+
+
+# --- order again ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReorderLine:
+    """One line of a past order and what `cart_reorder` did with it: `added` of `quantity` went
+    in the cart (0: none); `reason` (a code) and `message` say why not all of it."""
+
+    title: str
+    quantity: int
+    added: int
+    reason: str = ""
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class ReorderResult:
+    lines: list[ReorderLine] = field(default_factory=list)
+
+    @property
+    def added(self) -> list[ReorderLine]:
+        return [line for line in self.lines if line.added]
+
+    @property
+    def problems(self) -> list[ReorderLine]:
+        """The lines not put in the cart in full, with why."""
+        return [line for line in self.lines if line.reason]
+
+
+def _reorder_refusal(dish: MenuItem | None, *, quantity: int, windows: Any, now) -> tuple[str, str] | None:
+    """(reason, message) when the dish cannot go in the cart again at all, else None."""
+    if dish is None or getattr(dish, "archived", False):
+        return "gone", "no longer on the menu"
+    if not dish.available:
+        return "unavailable", "sold out"
+    left = dish.portions_left_today
+    if left == 0:
+        return "sold_out_today", "sold out for today"
+    if not windows.orderable_at(dish, now):
+        start = windows.next_orderable(dish, now)
+        return "not_served_now", "not served now" + (f" ({from_label(start, now=now, tz=windows.tz)})" if start else "")
+    return None
+
+
+@transaction.atomic
+def cart_reorder(*, user: User, order: Any, now=None) -> ReorderResult:
+    """Put the lines of one of the user's past orders in their cart again, at today's prices.
+
+    Each order item is added to the cart's line for its dish (quantities add, capped at 99).
+    Left out, and said why in the result: a dish no longer on the menu, sold out, out of today's
+    portions (or with fewer left: that many go in) or not served now (its availability windows);
+    a line the cart has no room for. Raises PermissionDenied (403) when the order is not the
+    user's own. Locks each cart line it adds to (see `_line_add`). Two queries (the order's
+    items with their dishes, the windows) and one or two writes a line.
+    """
+    if order.customer_id is None or order.customer_id != user.pk:
+        raise PermissionDenied("Only the customer who placed an order can order it again.")
+    now = now or timezone.now()
+    windows = windows_load()
+    result: list[ReorderLine] = []
+    for item in order.items.select_related("menuitem").order_by("id"):
+        dish, quantity = item.menuitem, item.quantity
+        refusal = _reorder_refusal(dish, quantity=quantity, windows=windows, now=now)
+        if refusal is not None:
+            result.append(ReorderLine(item.title, quantity, 0, *refusal))
+            continue
+        wanted, reason, message = quantity, "", ""
+        left = dish.portions_left_today
+        if left is not None and left < quantity:
+            wanted, reason, message = left, "portions_short", f"only {left} left today"
+        try:
+            before = _line_lookup(owner=user, menuitem=dish).values_list("quantity", flat=True).first() or 0
+            line, _created = _line_add(owner=user, item=dish, quantity=wanted, cap=True)
+        except CartFull:
+            result.append(
+                ReorderLine(item.title, quantity, 0, "cart_full", f"your cart holds {MAX_LINES} dishes at most")
+            )
+            continue
+        added = line.quantity - before
+        if added < wanted:
+            reason, message = "quantity_limit", f"a line holds at most {MAX_QUANTITY}"
+        result.append(ReorderLine(item.title, quantity, added, reason, message))
+    return ReorderResult(result)
 
 
 # --- a guest's cart in the database (the API's cart token, the web's guest checkout) ---------

@@ -19,7 +19,7 @@ CATEGORIES = [
 # The kitchen's stations: name -> the category slugs it makes (the kitchen display's picker).
 STATIONS = {
     "Grill": ["grill", "mains"],
-    "Cold": ["starters", "mezze", "salads", "desserts"],
+    "Cold": ["starters", "mezze", "salads", "desserts", "brunch"],
     "Pasta": ["pasta"],
     "Bar": ["drinks"],
 }
@@ -451,6 +451,8 @@ ORDERS = [
     ("demo-order-5", "pickup", [("Chicken Souvlaki", 1), ("Hummus", 1)], D("0.00"), "cash", "preparing"),
     ("demo-order-6", "delivery", [("Lamb Kofta", 1), ("Fattoush", 1)], D("2.50"), "card", "placed"),
     ("demo-order-7", "pickup", [("Baklava", 3), ("Greek Coffee", 3)], D("0.00"), "cash", "cancelled"),
+    # Cash the driver still holds (the board's "Cash to hand in"; littlelemon/payments).
+    ("demo-order-8", "delivery", [("Moussaka", 1), ("Hummus", 1)], D("2.00"), "cash", "delivered"),
 ]
 
 # The steps to each status, and who takes them ("assign" gives a delivery to the demo driver).
@@ -477,6 +479,40 @@ ORDER_PATHS = {
     "collected": [("manager", "accepted"), ("kitchen", "preparing"), ("kitchen", "ready"), ("kitchen", "collected")],
 }
 
+
+# Time-of-day menus and daily portions (menu.windows, menu.portions).
+# A category served only at weekend brunch: weekday (Monday 0) -> (starts, ends), local time.
+BRUNCH = ("brunch", "Weekend Brunch", 9)
+BRUNCH_WINDOWS = {5: ("11:00", "14:00"), 6: ("11:00", "14:00")}
+BRUNCH_DISHES = [
+    (
+        "Shakshuka",
+        D("13.50"),
+        "Eggs poached in a spiced tomato and pepper sauce, with feta and warm pita.",
+        ["vegetarian", "nut-free"],
+        ["eggs", "milk", "gluten"],
+        False,
+    ),
+    (
+        "Ricotta Pancakes",
+        D("11.00"),
+        "Three fluffy pancakes with ricotta, berries and honey.",
+        ["vegetarian", "nut-free"],
+        ["eggs", "milk", "gluten"],
+        False,
+    ),
+]
+# The day's special: a limited number of portions, counted again each morning.
+DAILY_SPECIAL = (
+    "mains",
+    "Chef's Daily Special: Slow-Roasted Lamb Shoulder",
+    D("24.00"),
+    "Lamb shoulder roasted for seven hours with garlic, oregano and potatoes. Only a dozen a day.",
+    ["gluten-free", "nut-free"],
+    [],
+    True,
+    12,
+)
 # An order placed without an account (guest checkout), for pickup.
 GUEST = {"name": "Gina Guest", "email": "gina@example.com", "phone": "+1 312 555 0199"}
 GUEST_DISHES = [("Greek Salad", 1), ("Lamb Kofta", 1)]

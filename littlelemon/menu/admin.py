@@ -3,12 +3,42 @@ from django.contrib import admin
 from django.db.models import Count
 
 from .enums import Allergen
-from .models import Category, ComboSlot, ComboSlotOption, MenuItem, MenuItemOptionGroup, OptionChoice, OptionGroup
+from .models import (
+    AvailabilityWindow,
+    Category,
+    ComboSlot,
+    ComboSlotOption,
+    MenuItem,
+    MenuItemOptionGroup,
+    OptionChoice,
+    OptionGroup,
+)
+from .portions import portions_allowance_changed
 from .selectors import category_list_all
+
+
+class AvailabilityWindowInline(admin.TabularInline):
+    """When the dish (or every dish of the category) can be ordered; none: whenever the restaurant
+    takes orders. A dish's own windows replace its category's."""
+
+    model = AvailabilityWindow
+    fields = ("weekday", "starts", "ends")
+    extra = 0
+
+
+class CategoryWindowInline(AvailabilityWindowInline):
+    fk_name = "category"
+    exclude = ("menuitem",)
+
+
+class DishWindowInline(AvailabilityWindowInline):
+    fk_name = "menuitem"
+    exclude = ("category",)
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    inlines = (CategoryWindowInline,)
     list_display = ("title", "slug", "position", "hidden", "item_count")
     list_editable = ("position",)
     list_filter = ("hidden",)
@@ -45,6 +75,7 @@ class MenuItemForm(forms.ModelForm):
             "nut_free",
             "allergens",
             "is_combo",
+            "daily_portions",
         )
 
 
@@ -66,9 +97,10 @@ class ComboSlotInline(admin.TabularInline):
 @admin.register(MenuItem)
 class MenuItemAdmin(admin.ModelAdmin):
     form = MenuItemForm
-    list_display = ("title", "category", "price", "available", "featured", "archived", "position")
+    inlines = (DishWindowInline, MenuItemOptionGroupInline, ComboSlotInline)
+    readonly_fields = ("portions_today",)
+    list_display = ("title", "category", "price", "available", "daily_portions", "featured", "archived", "position")
     list_editable = ("price", "available", "featured", "position")
-    inlines = (MenuItemOptionGroupInline, ComboSlotInline)
     list_filter = (
         "category",
         "archived",
@@ -86,9 +118,24 @@ class MenuItemAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     fieldsets = (
         (None, {"fields": ("title", "slug", "category", "description", "price", "image", "position")}),
-        ("On the menu", {"fields": ("available", "featured", "archived", "is_combo")}),
+        (
+            "On the menu",
+            {"fields": ("available", "featured", "archived", "is_combo", "daily_portions", "portions_today")},
+        ),
         ("Dietary", {"fields": ("vegetarian", "vegan", "gluten_free", "dairy_free", "nut_free", "allergens")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "daily_portions" in form.changed_data:
+            portions_allowance_changed(
+                item_id=obj.pk, before=form.initial.get("daily_portions"), after=obj.daily_portions
+            )
+
+    @admin.display(description="portions left today")
+    def portions_today(self, item: MenuItem) -> str:
+        left = item.portions_left_today
+        return "no limit" if left is None else str(left)
 
 
 class OptionChoiceInline(admin.TabularInline):

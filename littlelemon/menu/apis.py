@@ -1,3 +1,4 @@
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.permissions import SAFE_METHODS
@@ -23,10 +24,20 @@ class MenuReadMixin(ConditionalGetMixin):
     api_key_scopes = read_write("menu")
 
     def list(self, request, *args, **kwargs):
-        return self.conditional_response(lambda: super(MenuReadMixin, self).list(request, *args, **kwargs), **MENU)
+        return self.conditional_response(
+            lambda: super(MenuReadMixin, self).list(request, *args, **kwargs), **_menu_conditional()
+        )
 
     def retrieve(self, request, *args, **kwargs):
-        return self.conditional_response(lambda: super(MenuReadMixin, self).retrieve(request, *args, **kwargs), **MENU)
+        return self.conditional_response(
+            lambda: super(MenuReadMixin, self).retrieve(request, *args, **kwargs), **_menu_conditional()
+        )
+
+
+def _menu_conditional() -> dict:
+    """The menu's answers depend on the clock too (time windows, the day's portions): the minute
+    is part of their ETag, so a revalidation never answers yesterday's or an earlier hour's menu."""
+    return {**MENU, "bucket": timezone.now().replace(second=0, microsecond=0).isoformat()}
 
 
 MENU = {"stamps": (MENU_STAMP,), "public": True}
@@ -99,6 +110,10 @@ class MenuItemViewSet(MenuReadMixin, viewsets.ModelViewSet):
                 catalog_load([item]) if wants else OptionCatalog()
             )
         return super().get_serializer(*args, **kwargs)
+
+    def get_serializer_context(self):
+        # The time windows, read once for the whole page (one query), and one `now` for all dishes.
+        return {**super().get_serializer_context(), "windows": selectors.windows_load(), "now": timezone.now()}
 
     def filter_queryset(self, queryset):
         # The filter form is a good part of a list's time: build it only when the query asks for

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from littlelemon.core.filters import ChoiceListFilter
+from littlelemon.restaurant.selectors import restaurant_today
 
 from .enums import DietaryTag
 from .models import MenuItem
@@ -10,7 +11,9 @@ from .models import MenuItem
 class MenuItemFilter(django_filters.FilterSet):
     category = django_filters.CharFilter(field_name="category__slug", help_text="Category slug.")
     featured = django_filters.BooleanFilter()
-    available = django_filters.BooleanFilter()
+    available = django_filters.BooleanFilter(
+        method="filter_available", help_text="For sale today: not switched off and not out of today's portions."
+    )
     price_min = django_filters.NumberFilter(
         field_name="price", lookup_expr="gte", max_digits=7, decimal_places=2, min_value=0
     )
@@ -31,6 +34,15 @@ class MenuItemFilter(django_filters.FilterSet):
     class Meta:
         model = MenuItem
         fields = ("category", "featured", "available")
+
+    def filter_available(self, queryset: QuerySet[MenuItem], name: str, value: bool | None) -> QuerySet[MenuItem]:
+        if value is None:
+            return queryset
+        out_today = Q(daily_portions__isnull=False, portions_date=restaurant_today(), portions_left__lte=0) | Q(
+            daily_portions=0
+        )
+        for_sale = Q(available=True) & ~out_today
+        return queryset.filter(for_sale if value else ~for_sale)
 
     def filter_dietary(self, queryset: QuerySet[MenuItem], name: str, value: list[str]) -> QuerySet[MenuItem]:
         return queryset.filter(**{DietaryTag(tag).field_name: True for tag in value})

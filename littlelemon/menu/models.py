@@ -1,5 +1,7 @@
+from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -8,6 +10,7 @@ from littlelemon.core.models import TimeStampedModel
 from .enums import DietaryTag
 
 MAX_PRICE = Decimal("99999.99")
+PORTION_COUNTERS = ("portions_left", "portions_date")  # written by menu.portions only
 
 
 class Category(TimeStampedModel):
@@ -49,6 +52,15 @@ class MenuItem(TimeStampedModel):
     allergens = models.JSONField(default=list, blank=True, help_text='Allergen codes, e.g. ["milk", "gluten"].')
     image = models.ImageField(upload_to="menu/", blank=True)
     position = models.PositiveIntegerField(default=0, help_text="Lower comes first within its category.")
+    # Daily portions (menu.portions): `daily_portions` None is unlimited. The day's count is
+    # `portions_left` for the local date `portions_date`; on another date the dish has its full
+    # `daily_portions` again (the morning reset is derived from the date: no job). All three
+    # nullable without a database default, so SQLite adds them in place (the stamp triggers).
+    daily_portions = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Portions the kitchen sells a day; empty for no limit."
+    )
+    portions_left = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    portions_date = models.DateField(null=True, blank=True, editable=False)
     archived = models.BooleanField(
         default=False,
         help_text="Off the menu for good (a dish once ordered is archived, never deleted): not listed, not orderable.",
@@ -82,13 +94,97 @@ class MenuItem(TimeStampedModel):
         return self.title
 
     @property
-    def orderable(self) -> bool:
-        """What the cart and order placement accept: on the menu (not archived) and not sold out."""
-        return self.available and not self.archived
-
-    @property
     def dietary(self) -> list[str]:
         return [tag.value for tag in DietaryTag if getattr(self, tag.field_name)]
+
+    def save(self, *args, **kwargs):
+        # The day's count is written only by menu.portions' conditional UPDATEs: saving a dish
+        # read a moment ago (an edit in the admin or the API) must not put back an older count.
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in PORTION_COUNTERS
+            ]
+        super().save(*args, **kwargs)
+
+    def portions_left_on(self, day: date) -> int | None:
+        """The portions left on the local date `day` (None: no limit). No query."""
+        if self.daily_portions is None:
+            return None
+        if self.portions_date == day and self.portions_left is not None:
+            return min(self.portions_left, self.daily_portions)
+        return self.daily_portions
+
+    @property
+    def portions_left_today(self) -> int | None:
+        from littlelemon.restaurant.selectors import restaurant_today
+
+        return self.portions_left_on(restaurant_today())
+
+    @property
+    def sold_out(self) -> bool:
+        """Untaken off the menu by the kitchen (`available` False), or no portion left today."""
+        return not self.available or self.portions_left_today == 0
+
+    @property
+    def orderable(self) -> bool:
+        """What the cart and order placement accept: on the menu (not archived), not sold out and
+        not out of today's portions (time windows aside: menu.windows)."""
+        return not self.archived and not self.sold_out
+
+
+class AvailabilityWindow(models.Model):
+    """When a dish, or every dish of a category, can be ordered: a weekday and a local time range
+    (the restaurant's time zone), `starts` included, `ends` excluded. A dish with windows of its
+    own follows them; otherwise its category's; with neither it is served whenever the restaurant
+    takes orders. A window ends on the day it starts: an evening into the night is two windows."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    menuitem = models.ForeignKey(
+        MenuItem, null=True, blank=True, on_delete=models.CASCADE, related_name="availability_windows"
+    )
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="availability_windows"
+    )
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    starts = models.TimeField(help_text="Local time, included.")
+    ends = models.TimeField(help_text="Local time, excluded; after the start (23:59 at the latest).")
+
+    class Meta:
+        ordering = ["weekday", "starts", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(menuitem__isnull=False, category__isnull=True)
+                    | models.Q(menuitem__isnull=True, category__isnull=False)
+                ),
+                name="menu_window_dish_or_category",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends__gt=models.F("starts")), name="menu_window_ends_after_start"
+            ),
+            models.CheckConstraint(condition=models.Q(weekday__lte=6), name="menu_window_weekday_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts:%H:%M}-{self.ends:%H:%M}"
+
+    def clean(self) -> None:
+        if (self.menuitem_id is None) == (self.category_id is None):
+            raise ValidationError("A window belongs to a dish or to a category (exactly one).")
+        if self.starts is not None and self.ends is not None and self.ends <= self.starts:
+            raise ValidationError(
+                {"ends": "A window ends after it starts, on the same day: split one that runs past midnight."}
+            )
 
 
 # --- options and combos (menu/options.py validates and prices a customer's selection) ----------

@@ -1,5 +1,7 @@
+from datetime import datetime
 from decimal import Decimal
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -56,6 +58,21 @@ class MenuItemSerializer(serializers.ModelSerializer):
         default=False,
         help_text="Whether the dish asks for choices (option groups, or a combo's slots).",
     )
+    daily_portions = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=100000,
+        help_text="Portions sold a day (null: no limit); the count starts again each morning (local date).",
+    )
+    portions_left = serializers.SerializerMethodField(help_text="Portions left today; null when there is no limit.")
+    orderable_now = serializers.SerializerMethodField(
+        help_text="Whether the dish is served now by its time windows (its own, else its category's); "
+        "`available` says whether it is sold out."
+    )
+    orderable_from = serializers.SerializerMethodField(
+        help_text="When the dish is next served, when not now (the restaurant's time zone); null otherwise."
+    )
 
     class Meta:
         model = MenuItem
@@ -76,13 +93,47 @@ class MenuItemSerializer(serializers.ModelSerializer):
             "archived",
             "is_combo",
             "has_options",
+            "daily_portions",
+            "portions_left",
+            "orderable_now",
+            "orderable_from",
         )
         read_only_fields = ("id", "category_title", "is_combo", "has_options")
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["has_options"] = bool(getattr(instance, "has_options", False) or instance.is_combo)
+        # Written, `available` is the kitchen's switch; read, it also says "sold out" once the
+        # day's portions are gone, with nobody touching the dish.
+        data["available"] = not instance.sold_out
         return data
+
+    def _next_served(self, item: MenuItem) -> datetime | None:
+        windows = self.context.get("windows")
+        if windows is None:
+            return None
+        now = self.context.setdefault("now", timezone.now())
+        start = windows.next_orderable(item, now)
+        return None if start == now else start
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_portions_left(self, item: MenuItem) -> int | None:
+        return item.portions_left_today
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_orderable_now(self, item: MenuItem) -> bool:
+        windows = self.context.get("windows")
+        now = self.context.setdefault("now", timezone.now())
+        return True if windows is None else windows.orderable_at(item, now)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_orderable_from(self, item: MenuItem) -> str | None:
+        start = self._next_served(item)
+        return (
+            None
+            if start is None
+            else serializers.DateTimeField().to_representation(start.astimezone(self.context["windows"].tz))
+        )
 
     def validate_slug(self, value: str) -> str:
         if MenuItem.objects.filter(slug=value).exclude(pk=getattr(self.instance, "pk", None)).exists():

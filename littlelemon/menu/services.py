@@ -16,8 +16,9 @@ from littlelemon.audit.services import audit_changes, audit_record, audit_snapsh
 
 from .enums import DietaryTag
 from .exceptions import CategoryNotEmpty, MenuItemArchived, MenuItemWasOrdered
-from .models import Category, MenuItem
+from .models import PORTION_COUNTERS, Category, MenuItem
 from .photos import photo_process
+from .portions import portions_allowance_changed
 from .selectors import menu_item_was_ordered
 
 
@@ -98,6 +99,7 @@ def menu_item_update(*, item: MenuItem, data: dict[str, Any], actor: User | None
     """Change a dish. Price, availability and every other change are audited with before/after.
     An uploaded `image` is checked and re-encoded (raises InvalidPhoto); "" or None removes it."""
     before = audit_snapshot(item)
+    allowance = item.daily_portions
     data = dict(data)
     _apply_dietary(item, data.pop("dietary", None))
     old_image = item.image.name if item.image else ""
@@ -109,6 +111,9 @@ def menu_item_update(*, item: MenuItem, data: dict[str, Any], actor: User | None
     item.full_clean()
     _photo_store(item, photo, old=old_image)
     item.save()
+    if allowance != item.daily_portions:
+        portions_allowance_changed(item_id=item.pk, before=allowance, after=item.daily_portions)
+        item.refresh_from_db(fields=PORTION_COUNTERS)
     if changes := audit_changes(before, audit_snapshot(item)):
         audit_record(actor=actor, action="menu_item.update", target=item, changes=changes)
     return item

@@ -12,7 +12,9 @@ class NotificationsConfig(AppConfig):
         from littlelemon.events.handlers import handler_register
 
         from .emails.handler import EmailHandler
+        from .emails.invitation import InvitationEmailHandler
         from .webhooks.sending import WebhookHandler
 
         handler_register(EmailHandler())  # target "email"
+        handler_register(InvitationEmailHandler())  # target "staff_invitation"
         handler_register(WebhookHandler())  # targets "webhook:<endpoint id>"

@@ -7,7 +7,10 @@ from rest_framework.response import Response
 from littlelemon.api.conditional import ConditionalGetMixin
 from littlelemon.api.throttling import ScopedRateThrottle
 from littlelemon.apikeys.scopes import read_only, write_only
+from littlelemon.cart import selectors as cart_selectors
 from littlelemon.cart.apis import CART_TOKEN, cart_owner_for
+from littlelemon.cart.serializers import ReorderSerializer
+from littlelemon.cart.services import cart_reorder
 from littlelemon.core.exceptions import InvalidInput
 from littlelemon.observability.metrics import order_placement_timer
 
@@ -16,7 +19,7 @@ from .exceptions import NotADelivery, OrderNotFound
 from .filters import OrderFilter
 from .guests import guest_details_checked, order_tracking_token
 from .models import OrderEvent
-from .permissions import CanPlaceOrdersOrGuest
+from .permissions import CanPlaceOrders, CanPlaceOrdersOrGuest
 from .serializers import (
     IdempotencyErrorSerializer,
     OrderAssignSerializer,
@@ -241,6 +244,29 @@ class OrderTakeApi(generics.GenericAPIView):
             raise OrderNotFound() from None
         order = selectors.order_get_visible(user=request.user, order_id=pk)
         return Response(OrderDetailSerializer(order, context=self.get_serializer_context()).data)
+
+
+class OrderReorderApi(generics.GenericAPIView):
+    """Order again: the order's lines go in your cart at today's prices (`cart.services.cart_reorder`)."""
+
+    serializer_class = ReorderSerializer
+    permission_classes = [CanPlaceOrders]
+
+    @extend_schema(
+        request=None,
+        responses={200: ReorderSerializer},
+        description=(
+            "Put the lines of one of your orders in your cart again, at today's prices: quantities add to "
+            "the lines already there. Each line says how many went in and, when not all, why (`reason`, "
+            "`message`): no longer on the menu, sold out (or out of today's portions), not served now, the "
+            "99 cap, a full cart. 404 for an order you may not see; 403 for one you may see but did not place."
+        ),
+    )
+    def post(self, request, pk: int):
+        order = selectors.order_get_visible(user=request.user, order_id=pk)
+        result = cart_reorder(user=request.user, order=order)
+        cart = cart_selectors.cart_get(owner=request.user)
+        return Response(ReorderSerializer({"lines": result.lines, "cart": cart}).data)
 
 
 class OrderEventListApi(generics.ListAPIView):

@@ -136,3 +136,10 @@ class OrdersPaused(Conflict):
 class NoDeliveryCrewAvailable(Conflict):
     code = "no_delivery_crew"
     default_message = "There is no active delivery crew to assign: add a driver first."
+
+
+class OnlinePaymentUnavailable(InvalidInput):
+    """Paying by card online needs Stripe's keys (littlelemon/payments)."""
+
+    code = "online_payment_unavailable"
+    default_message = "Paying by card online is not available; pay in person instead."

@@ -1,6 +1,7 @@
 """The order lifecycle as data: which status may follow which, and who may move it there.
 
 ```
+(pending_payment ─►) an order paid online waits here (the system moves it) ─► expired (never paid)
 placed ─► accepted ─► preparing ─► ready ─► out_for_delivery ─► delivered   (delivery)
    │          │            │          └──────────────────────► collected   (pickup)
    ├─► rejected (manager; or the system when nobody accepts it in time)
@@ -49,6 +50,12 @@ class Actor(StrEnum):
 A = Actor
 
 ALLOWED: dict[OrderStatus, dict[OrderStatus, frozenset[Actor]]] = {
+    # Only littlelemon/payments moves an order out of here: placed when its payment succeeded,
+    # expired when it never did (declined, abandoned) within PAYMENT_EXPIRY_MINUTES.
+    S.PENDING_PAYMENT: {
+        S.PLACED: frozenset({A.SYSTEM}),
+        S.EXPIRED: frozenset({A.SYSTEM}),
+    },
     S.PLACED: {
         S.ACCEPTED: frozenset({A.MANAGER}),
         S.REJECTED: frozenset({A.MANAGER, A.SYSTEM}),
@@ -97,6 +104,8 @@ ASSIGNABLE_STATUSES = frozenset({S.PLACED, S.ACCEPTED, S.PREPARING, S.READY})
 
 # How people are told about it.
 TRANSITION_NAMES = {
+    S.PLACED: "place",
+    S.EXPIRED: "expire",
     S.ACCEPTED: "accept",
     S.REJECTED: "reject",
     S.CANCELLED: "cancel",

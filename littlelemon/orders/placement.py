@@ -13,6 +13,11 @@ constraint on (customer, key), or (guest cart, key) for a guest, stands behind t
 A guest (no account) places from a `GuestCart` with their name, e-mail and phone
 (`guests.guest_details_checked`); the order has no customer until they claim it.
 
+An order paid online (`PaymentMethod.ONLINE`, offered only while Stripe is configured) is made
+in `pending_payment` and leaves the cart as it is: its items are its own snapshot, and
+littlelemon/payments places it (and then empties the cart and records `order.placed`) once the
+payment succeeds, or lets it expire.
+
 Placing an order is not recorded in the audit trail: the order itself, its first OrderEvent and
 `order.placed` are its record.
 """
@@ -24,6 +29,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -32,11 +38,15 @@ from littlelemon.cart.models import CartLine, CartOwner, GuestCart, owner_filter
 from littlelemon.core.exceptions import InvalidInput
 from littlelemon.core.money import ZERO, to_money
 from littlelemon.events.services import event_record
+from littlelemon.menu.exceptions import OutsideWindow
 from littlelemon.menu.options import lines_priced
+from littlelemon.menu.portions import portion_day, portions_take
+from littlelemon.menu.selectors import windows_load
+from littlelemon.menu.windows import from_label
 from littlelemon.restaurant.selectors import restaurant_settings_get
 
-from .enums import EventKind, Fulfilment, PaymentMethod
-from .exceptions import CartEmpty, DeliveryAddressRequired, IdempotencyKeyReused, OrdersPaused
+from .enums import EventKind, Fulfilment, OrderStatus, PaymentMethod
+from .exceptions import CartEmpty, DeliveryAddressRequired, IdempotencyKeyReused, OnlinePaymentUnavailable, OrdersPaused
 from .guests import GuestDetails
 from .models import Order, OrderEvent, OrderItem
 from .pricing import Quote, order_quote
@@ -112,6 +122,8 @@ def _placement_request_checked(
     an overlong key) or DeliveryAddressRequired. A pickup order keeps no address."""
     fulfilment = _parse_choice(Fulfilment, fulfilment, field="fulfilment")
     payment_method = _parse_choice(PaymentMethod, payment_method, field="payment_method")
+    if payment_method == PaymentMethod.ONLINE and not online_payments_enabled():
+        raise OnlinePaymentUnavailable(field="payment_method")
     delivery_address = delivery_address.strip() if fulfilment == Fulfilment.DELIVERY else ""
     if fulfilment == Fulfilment.DELIVERY and not delivery_address:
         raise DeliveryAddressRequired(field="delivery_address")
@@ -159,15 +171,23 @@ def order_place(
 
     Raises InvalidInput (fulfilment, payment method, tip, key), DeliveryAddressRequired,
     CartEmpty, OrdersPaused (409: a manager paused online orders; the message is theirs),
-    ItemUnavailable, OptionsInvalid (a line's options no longer hold), BelowMinimum,
-    RestaurantClosed (ASAP while not taking orders), InvalidSchedule; nothing is written then.
-    `now` is the moment the opening hours are judged at (tests pass one); it defaults to the
-    current time. Timestamps are always the real time.
+    ItemUnavailable (including a dish out of today's portions), OptionsInvalid (a line's options
+    no longer hold), BelowMinimum, RestaurantClosed (ASAP while not taking orders),
+    InvalidSchedule, OutsideWindow (a dish not served at the order's time: now, or the scheduled
+    time), NotEnoughPortions (fewer of a dish's daily portions left than asked: taken by one
+    conditional UPDATE per limited dish, menu.portions); nothing is written then. `now` is the
+    moment the opening hours are judged at (tests pass one); it defaults to the current time.
+    Timestamps are always the real time.
     """
     now = now or timezone.now()
     if (customer is None) == (guest_cart is None) or (guest_cart is not None and guest is None):
         raise TypeError("order_place takes a customer, or a guest cart and the guest's details")
     owner: CartOwner = customer if customer is not None else guest_cart
+    if guest_cart is not None and payment_method == PaymentMethod.ONLINE:
+        # The card step belongs to a signed-in customer's order page; a guest pays in person.
+        raise OnlinePaymentUnavailable(
+            "Paying by card online needs an account: log in, or pay in person.", field="payment_method"
+        )
     request = _placement_request_checked(
         fulfilment=fulfilment,
         delivery_address=delivery_address,
@@ -187,16 +207,30 @@ def order_place(
             raise CartEmpty()
         lines_priced(lines)  # options at today's prices, checked again (no query without options)
         quote = _quote_checked(lines, request, now=now)
+        _windows_check(lines, at=request.scheduled_for or now, now=now)
         order, created = _order_insert(owner, request, quote, guest=guest)
         if not created:  # a racing request with the same key won
             return _replayed(order, request, guest=guest), False
+        portions_take(dishes=[(line.menuitem, line.quantity) for line in lines], day=portion_day(now))
         items = _items_insert(order, lines, quote)
         OrderEvent.objects.create(
             order=order, kind=EventKind.PLACED, from_status="", to_status=order.status, actor=customer, at=order.created
         )
+        if order.status == OrderStatus.PENDING_PAYMENT:  # the cart stays until the payment succeeds
+            return order, True
         CartLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
-        _placed_event_record(order, items, quote)
+        _placed_event_record(order, items, quote.currency)
     return order, True
+
+
+def online_payments_enabled() -> bool:
+    """Whether cards may be paid online: Stripe's three keys are set (littlelemon/payments)."""
+    keys = (
+        django_settings.STRIPE_SECRET_KEY,
+        django_settings.STRIPE_PUBLISHABLE_KEY,
+        django_settings.STRIPE_WEBHOOK_SECRET,
+    )
+    return all(keys)
 
 
 def _cart_lines_locked(owner: CartOwner) -> list[CartLine]:
@@ -215,6 +249,10 @@ def _cart_lines_locked(owner: CartOwner) -> list[CartLine]:
             "menuitem__title",
             "menuitem__price",
             "menuitem__available",
+            "menuitem__category_id",
+            "menuitem__daily_portions",
+            "menuitem__portions_left",
+            "menuitem__portions_date",
             "menuitem__archived",
             "menuitem__is_combo",
         )
@@ -259,6 +297,26 @@ def _quote_checked(lines: list[CartLine], request: PlacementRequest, *, now: dat
     return quote
 
 
+def _windows_check(lines: list[CartLine], *, at: datetime, now: datetime) -> None:
+    """Raises OutsideWindow naming the dishes not served at `at` (the scheduled time, or now) and
+    when each is served next. One query (the windows)."""
+    windows = windows_load()
+    refused = [line.menuitem for line in lines if not windows.orderable_at(line.menuitem, at)]
+    if not refused:
+        return
+    parts = []
+    for dish in refused:
+        start = windows.next_orderable(dish, at)
+        parts.append(f"{dish.title} ({from_label(start, now=now, tz=windows.tz)})" if start else dish.title)
+    when = "now" if at == now else "at the time you chose"
+    raise OutsideWindow(
+        f"Not served {when}: {', '.join(parts)}. Remove {'it' if len(parts) == 1 else 'them'}, "
+        "or schedule the order for a time when served.",
+        field="scheduled_for" if at != now else None,
+        extra={"unavailable": [{"menuitem": dish.pk, "title": dish.title} for dish in refused]},
+    )
+
+
 def _order_insert(
     owner: CartOwner, request: PlacementRequest, quote: Quote, *, guest: GuestDetails | None
 ) -> tuple[Order, bool]:
@@ -282,6 +340,7 @@ def _order_insert(
         tip=totals.tip,
         total=totals.total,
         payment_method=request.payment_method,
+        status=OrderStatus.PENDING_PAYMENT if request.payment_method == PaymentMethod.ONLINE else OrderStatus.PLACED,
         idempotency_key=request.idempotency_key,
         request_fingerprint=request.fingerprint,
         status_changed_at=timezone.now(),
@@ -317,8 +376,9 @@ def _items_insert(order: Order, lines: list[CartLine], quote: Quote) -> list[Ord
     )
 
 
-def _placed_event_record(order: Order, items: list[OrderItem], quote: Quote) -> None:
-    totals = quote.totals
+def _placed_event_record(order: Order, items: list[OrderItem], currency: str) -> None:
+    """`order.placed` (the receipt e-mail, the kitchen, webhooks): at placement, or for an order
+    paid online when its payment succeeds (`placed_event_record`)."""
     event_record(
         type="order.placed",
         aggregate="order",
@@ -332,12 +392,12 @@ def _placed_event_record(order: Order, items: list[OrderItem], quote: Quote) -> 
             "delivery_address": order.delivery_address,
             "payment_method": order.payment_method,
             "payment_status": order.payment_status,
-            "currency": quote.currency,
-            "subtotal": totals.subtotal,
-            "delivery_fee": totals.delivery_fee,
-            "tax": totals.tax,
-            "tip": totals.tip,
-            "total": totals.total,
+            "currency": currency,
+            "subtotal": order.subtotal,
+            "delivery_fee": order.delivery_fee,
+            "tax": order.tax,
+            "tip": order.tip,
+            "total": order.total,
             "items": [
                 {
                     "menuitem_id": item.menuitem_id,
@@ -352,3 +412,8 @@ def _placed_event_record(order: Order, items: list[OrderItem], quote: Quote) -> 
             "placed_at": order.created,
         },
     )
+
+
+def placed_event_record(order: Order, *, currency: str) -> None:
+    """Record `order.placed` for an order paid online that has just become placed."""
+    _placed_event_record(order, list(order.items.all()), currency)

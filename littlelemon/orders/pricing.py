@@ -78,7 +78,7 @@ class Quote:
 
     totals: Totals
     line_prices: list[Decimal]
-    unavailable: list[MenuItem]  # sold out (or archived) since they were put in the cart
+    unavailable: list[MenuItem]  # sold out, archived or out of today's portions since they were put in the cart
     option_problems: list[str]  # lines whose options no longer hold (a choice ran out, left the dish)
     minimum_order: Decimal
     currency: str

@@ -21,7 +21,7 @@ from littlelemon.apikeys.scopes import ORDERS_READ
 from littlelemon.restaurant.models import RestaurantSettings
 from littlelemon.restaurant.selectors import Schedule, restaurant_settings_get, restaurant_tz, schedule_load
 
-from .enums import TERMINAL_STATUSES, Fulfilment
+from .enums import TERMINAL_STATUSES, UNPAID_STATUSES, Fulfilment
 from .exceptions import OrderNotFound
 from .guests import order_id_from_tracking_token
 from .models import Order, OrderEvent, OrderItem
@@ -96,7 +96,9 @@ def order_list_visible_to(*, user: User, items: bool = True) -> QuerySet[Order]:
     if user.is_delivery_crew:
         visible |= Q(delivery_crew=user)
     if user.is_kitchen:
-        visible |= ~Q(status__in=TERMINAL_STATUSES) | Q(finished_at__gte=timezone.now() - KITCHEN_RECENT)
+        visible |= (~Q(status__in=TERMINAL_STATUSES) | Q(finished_at__gte=timezone.now() - KITCHEN_RECENT)) & ~Q(
+            status__in=UNPAID_STATUSES
+        )
     return orders.filter(visible)
 
 
@@ -316,7 +318,8 @@ def order_board(*, now: datetime | None = None, scheduled_lead: timedelta = time
     orders with their people, their items, the finished ones with their count)."""
     now = now or timezone.now()
     day_start, day_end = _day_bounds(now)
-    orders = list(_board_orders().exclude(status__in=TERMINAL_STATUSES).order_by("created", "id"))
+    # An order waiting for its online payment (or that never got it) is not the restaurant's yet.
+    orders = list(_board_orders().exclude(status__in=TERMINAL_STATUSES | UNPAID_STATUSES).order_by("created", "id"))
     items = order_item_rows(order_ids=[order.pk for order in orders])
     columns = {key: BoardColumn(key, label, []) for key, label in BOARD_COLUMNS}
     later_days = 0
@@ -335,7 +338,7 @@ def order_board(*, now: datetime | None = None, scheduled_lead: timedelta = time
     columns["scheduled"].orders.sort(key=lambda order: (order.scheduled_for, order.pk))
     finished = list(
         _board_orders()
-        .filter(status__in=TERMINAL_STATUSES, finished_at__gte=day_start)
+        .filter(status__in=TERMINAL_STATUSES - UNPAID_STATUSES, finished_at__gte=day_start)
         .annotate(finished_today=Window(Count("id")))
         .order_by("-finished_at", "-id")[:BOARD_FINISHED_SHOWN]
     )

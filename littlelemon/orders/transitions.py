@@ -31,6 +31,7 @@ from littlelemon.apikeys.scopes import ORDERS_WRITE
 from littlelemon.audit.services import audit_record
 from littlelemon.core.exceptions import InvalidInput, PermissionDenied
 from littlelemon.events.services import event_record
+from littlelemon.menu.portions import portions_release
 
 from . import lifecycle
 from .enums import TERMINAL_STATUSES, EventKind, Fulfilment, OrderStatus, PaymentStatus
@@ -61,6 +62,9 @@ PAYMENT_AFTER = {
     OrderStatus.CANCELLED: PaymentStatus.VOID,
     OrderStatus.REJECTED: PaymentStatus.VOID,
 }
+
+# An order ended by these gives its dishes' daily portions back (menu.portions).
+PORTIONS_BACK = frozenset({OrderStatus.CANCELLED, OrderStatus.REJECTED, OrderStatus.EXPIRED})
 
 ACTOR_NAMES = {
     lifecycle.Actor.CUSTOMER: "the customer",
@@ -142,7 +146,7 @@ def order_status_change(
     Locks the order row, then re-reads it, so two people acting at once are judged one after
     the other against the real current status. Sets `status_changed_at`; writes an OrderEvent
     and `order.status_changed`; a delivered or collected order is paid, a cancelled or rejected
-    one void.
+    one void and gives its dishes' daily portions back (menu.portions.portions_release).
 
     Raises InvalidInput (no such status; an estimate out of range or not on accepting),
     InvalidTransition (409: that step does not exist from the current status; names it and the
@@ -176,9 +180,17 @@ def order_status_change(
     order.save(
         update_fields=["status", "payment_status", "finished_at", "estimated_ready_at", "status_changed_at", "updated"]
     )
+    if target in PORTIONS_BACK:
+        portions_release(order)
     _status_change_record(
         order, actor=actor, previous=previous, previous_payment=previous_payment, note=note, at=now, recall=recall
     )
+    # The ledger follows (littlelemon/payments): money collected in person on handing over, a
+    # card order paid online refunded when rejected or cancelled. Imported here: payments
+    # builds on this module.
+    from littlelemon.payments.services import order_status_changed
+
+    order_status_changed(order=order, actor=actor, previous=previous)
     return order
 
 

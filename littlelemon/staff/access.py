@@ -14,6 +14,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from littlelemon.accounts.two_factor import two_factor_redirect
+
 
 @dataclass(frozen=True)
 class Screen:
@@ -42,6 +44,8 @@ SCREENS = (
     Screen("staff:deliveries", "Deliveries", _delivery_crew),
     Screen("staff:menu", "Menu", _manager),
     Screen("staff:settings", "Settings", _manager),
+    Screen("staff:reports", "Reports", _manager),
+    Screen("staff:people", "Staff", _manager),
 )
 
 
@@ -59,13 +63,17 @@ def staff_home_url(user: Any) -> str | None:
 
 
 def screen_required(may_open: Callable[[Any], bool]) -> Callable:
-    """A view for users `may_open` allows: log in first, else 403."""
+    """A view for users `may_open` allows: log in first, else 403; then the session must have
+    given its two-factor code (or set it up, when required): accounts/two_factor.py."""
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def guarded(request, *args, **kwargs):
             if not may_open(request.user):
                 raise PermissionDenied("This screen is for other staff roles.")
+            second_factor = two_factor_redirect(request)
+            if second_factor is not None:
+                return second_factor
             return view(request, *args, **kwargs)
 
         return login_required(guarded)

@@ -26,3 +26,24 @@ class DeliveredForm(forms.Form):
 
     def add_service_error(self, error: ApplicationError) -> None:
         add_application_error(self, error)
+
+
+class RefundForm(forms.Form):
+    """A manager's refund of part of an order (littlelemon/payments): a line, or an amount."""
+
+    order_item = forms.TypedChoiceField(label="Line", coerce=int, required=False, empty_value=None)
+    amount = forms.DecimalField(label="Or an amount", required=False, min_value=0, max_digits=12, decimal_places=2)
+    reason = forms.CharField(label="Reason", max_length=500)
+
+    def __init__(self, *args, order=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        items = list(order.items.all()) if order is not None else []
+        self.fields["order_item"].choices = [("", "An amount instead")] + [
+            (item.pk, f"{item.quantity} × {item.title} ({item.price})") for item in items
+        ]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("order_item") is None and cleaned.get("amount") is None and "amount" not in self.errors:
+            self.add_error("amount", "Give an amount, or choose a line.")
+        return cleaned

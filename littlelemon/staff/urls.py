@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import board, deliveries, floor, home, kitchen, menu, restaurant
+from .views import board, deliveries, floor, home, kitchen, menu, payments, people, reports, restaurant
 
 app_name = "staff"
 
@@ -26,6 +26,9 @@ urlpatterns = [
     path("orders/<int:order_id>/reject/", board.order_stop, {"action": "reject"}, name="order_reject"),
     path("orders/<int:order_id>/cancel/", board.order_stop, {"action": "cancel"}, name="order_cancel"),
     path("orders/<int:order_id>/assign/", board.order_assign, name="order_assign"),
+    path("orders/<int:order_id>/refund/", payments.order_refund, name="order_refund"),
+    path("orders/cash/", payments.cash, name="orders_cash"),
+    path("orders/cash/<int:driver_id>/received/", payments.cash_received, name="orders_cash_received"),
     # The bookings floor (views/floor.py).
     path("floor/", floor.floor, name="floor"),
     path("floor/bookings/new/", floor.floor_booking_new, name="floor_booking_new"),
@@ -59,4 +62,18 @@ urlpatterns = [
     path("settings/hours/", restaurant.opening_hours, name="settings_hours"),
     path("settings/closures/", restaurant.closures, name="settings_closures"),
     path("settings/closures/<int:closure_id>/delete/", restaurant.closure_delete, name="settings_closure_delete"),
+    # The reports (views/reports.py).
+    path("reports/", reports.reports, name="reports"),
+    path("reports/<slug:slug>/", reports.reports, name="report"),
+    path("reports/<slug:slug>/csv/", reports.report_csv, name="report_csv"),
+    # Staff accounts and customers' data (staff/views/people.py).
+    path("people/", people.people, name="people"),
+    path("people/invite/", people.invite, name="people_invite"),
+    path("people/policy/", people.policy, name="people_policy"),
+    path("people/<int:user_id>/roles/", people.person_role, name="people_role"),
+    path("people/<int:user_id>/resend/", people.invite_resend, name="people_resend"),
+    path("people/<int:user_id>/two-factor/reset/", people.two_factor_reset, name="people_two_factor_reset"),
+    path("people/customers/<int:user_id>/", people.customer, name="people_customer"),
+    path("people/customers/<int:user_id>/export/", people.customer_export, name="people_customer_export"),
+    path("people/customers/<int:user_id>/delete/", people.customer_delete, name="people_customer_delete"),
 ]

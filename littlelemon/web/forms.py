@@ -18,7 +18,7 @@ from littlelemon.bookings.rules import BookingRules
 from littlelemon.cart.enums import MAX_QUANTITY
 from littlelemon.core.models import MAX_ID
 from littlelemon.orders.enums import Fulfilment, PaymentMethod
-from littlelemon.orders.placement import MAX_TIP
+from littlelemon.orders.placement import MAX_TIP, online_payments_enabled
 from littlelemon.orders.selectors import OrderTimes
 from littlelemon.pages.forms import day_label, time_label
 
@@ -162,8 +162,8 @@ class CheckoutForm(forms.Form):
     payment_method = forms.ChoiceField(
         label="Payment",
         choices=[
-            (PaymentMethod.CASH, "Cash on delivery or collection"),
-            (PaymentMethod.CARD, "Card on delivery or collection"),
+            (PaymentMethod.CASH, "Cash on delivery or at the counter"),
+            (PaymentMethod.CARD, "Card on delivery or at the counter"),
         ],
         widget=forms.RadioSelect,
         initial=PaymentMethod.CASH,
@@ -176,8 +176,15 @@ class CheckoutForm(forms.Form):
     )
     idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
 
+    offers_online_payment = True  # a guest pays in person (the card step is a customer's)
+
     def __init__(self, *args, times: OrderTimes, today: date, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.offers_online_payment and online_payments_enabled():  # Stripe is configured (littlelemon/payments)
+            self.fields["payment_method"].choices = [
+                *self.fields["payment_method"].choices,
+                (PaymentMethod.ONLINE, "Card online, now"),
+            ]
         groups: dict[date, list[tuple[str, str]]] = {}
         for moment in times.scheduled:
             local = timezone.localtime(moment)
@@ -212,6 +219,8 @@ class CheckoutForm(forms.Form):
 class GuestCheckoutForm(CheckoutForm):
     """Checkout without an account: the choices, and who the order is for (checked again by
     `guests.guest_details_checked`, whose messages these are)."""
+
+    offers_online_payment = False
 
     guest_name = forms.CharField(
         label="Your name",

@@ -20,6 +20,8 @@ STEP_LABELS = {
     S.COLLECTED: "Collected",
     S.CANCELLED: "Cancelled",
     S.REJECTED: "Declined",
+    S.PENDING_PAYMENT: "Awaiting payment",
+    S.EXPIRED: "Not paid",
 }
 
 NOW_SAYS = {
@@ -31,6 +33,8 @@ NOW_SAYS = {
     S.COLLECTED: "Collected. Enjoy your meal!",
     S.CANCELLED: "This order was cancelled; nothing is charged.",
     S.REJECTED: "Sorry, the restaurant could not take this order; nothing is charged.",
+    S.PENDING_PAYMENT: "Your order is placed as soon as your card is paid.",
+    S.EXPIRED: "This order was never paid, so it was not placed; nothing is charged.",
 }
 
 
@@ -56,7 +60,7 @@ def tracking_for(order: Order) -> Tracking:
     events = list(order.events.all())
     reached: dict[str, datetime] = {}
     for event in events:
-        if event.kind != EventKind.ASSIGNED:
+        if event.kind not in (EventKind.ASSIGNED, EventKind.PAYMENT):
             reached.setdefault(event.to_status, event.at)
     path = PATHS[Fulfilment(order.fulfilment)]
     status = OrderStatus(order.status)
@@ -70,7 +74,10 @@ def tracking_for(order: Order) -> Tracking:
             Step(s, STEP_LABELS[s], state, None if state == "upcoming" else reached.get(s))
             for s, state in zip(path, states, strict=True)
         ]
-    else:  # cancelled or rejected: the steps it took, then where it stopped
+    elif status == S.PENDING_PAYMENT:  # paid online, not yet: the whole way is ahead
+        steps = [Step(status, STEP_LABELS[status], "current", reached.get(status))]
+        steps += [Step(s, STEP_LABELS[s], "upcoming", None) for s in path]
+    else:  # cancelled, rejected or expired: the steps it took, then where it stopped
         steps = [Step(s, STEP_LABELS[s], "done", reached[s]) for s in path if s in reached]
         steps.append(Step(status, STEP_LABELS[status], "done", reached.get(status)))
     return Tracking(

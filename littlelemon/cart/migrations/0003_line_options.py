@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("core", "0001_data_versions"),
         ('cart', '0002_guest_cart'),
-        ('menu', '0007_options_and_combos'),
+        ('menu', '0008_options_and_combos'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -12,6 +12,8 @@ _MODULES = (
     "littlelemon.core.migrations.0001_data_versions",
     "littlelemon.core.migrations.0003_menu_stamp",
     "littlelemon.bookings.migrations.0005_combination_stamps",
+    "littlelemon.menu.migrations.0007_portions_and_windows",
+    "littlelemon.recommendations.migrations.0002_recommendations_stamp",
     "littlelemon.core.migrations.0006_menu_options_stamp",
 )
 

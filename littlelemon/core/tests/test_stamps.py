@@ -34,11 +34,13 @@ from littlelemon.menu.models import (
 from littlelemon.menu.tests.factories import CategoryFactory, MenuItemFactory
 from littlelemon.orders.models import Order, OrderEvent, OrderItem
 from littlelemon.orders.tests.factories import OrderFactory
+from littlelemon.recommendations.models import ItemPair, ItemPopularity
 from littlelemon.restaurant.models import Closure, OpeningHours, RestaurantSettings
 
 SPECS = (
     importlib.import_module("littlelemon.core.migrations.0001_data_versions").SPECS
     + importlib.import_module("littlelemon.core.migrations.0003_menu_stamp").SPECS
+    + importlib.import_module("littlelemon.recommendations.migrations.0002_recommendations_stamp").SPECS
     + importlib.import_module("littlelemon.core.migrations.0006_menu_options_stamp").SPECS
 )
 
@@ -232,6 +234,22 @@ CASES += [
         lambda row: {"orders", f"orders:{row.order.customer_id}", f"orders:{row.order.delivery_crew_id}"},
         arrange=lambda: _order_with_crew(),
     ),
+    Case(
+        15,
+        ItemPair,
+        lambda ctx: ItemPair.objects.create(item=ctx["item"], other=ctx["other"], score=1.2, support=4),
+        {"score": 0.8},
+        lambda row: {"recommendations"},
+        arrange=lambda: {"item": MenuItemFactory(), "other": MenuItemFactory()},
+    ),
+    Case(
+        16,
+        ItemPopularity,
+        lambda ctx: ItemPopularity.objects.create(item=ctx["item"], weekday=2, daypart=1, share=0.3),
+        {"share": 0.4},
+        lambda row: {"recommendations"},
+        arrange=lambda: {"item": MenuItemFactory()},
+    ),
 ]
 
 
@@ -247,14 +265,14 @@ def _combo_slot() -> dict:
 # Options and combos (core migration 0006): each bumps `menu`.
 CASES += [
     Case(
-        15,
+        17,
         OptionGroup,
         lambda ctx: OptionGroup.objects.create(name="Extras"),
         {"name": "Toppings"},
         lambda row: {"menu"},
     ),  # fmt: skip
     Case(
-        16,
+        18,
         OptionChoice,
         lambda ctx: OptionChoice.objects.create(group=ctx["group"], name="Large", price_delta=Decimal("2.00")),
         {"available": False},
@@ -262,7 +280,7 @@ CASES += [
         arrange=_group_and_dish,
     ),
     Case(
-        17,
+        19,
         MenuItemOptionGroup,
         lambda ctx: MenuItemOptionGroup.objects.create(menuitem=ctx["menuitem"], group=ctx["group"]),
         {"position": 3},
@@ -270,7 +288,7 @@ CASES += [
         arrange=_group_and_dish,
     ),
     Case(
-        18,
+        20,
         ComboSlot,
         lambda ctx: ComboSlot.objects.create(combo=ctx["menuitem"], name="A side"),
         {"name": "A drink"},
@@ -278,7 +296,7 @@ CASES += [
         arrange=lambda: {"menuitem": MenuItemFactory(is_combo=True)},
     ),
     Case(
-        19,
+        21,
         ComboSlotOption,
         lambda ctx: ComboSlotOption.objects.create(slot=ctx["slot"], menuitem=ctx["menuitem"]),
         {"supplement": Decimal("1.50")},
@@ -308,6 +326,8 @@ def test_every_spec_row_has_a_case():
         "menu_category",
         "menu_menuitem",
         "orders_orderevent",
+        "recommendations_itempair",
+        "recommendations_itempopularity",
         "menu_optiongroup",
         "menu_optionchoice",
         "menu_menuitemoptiongroup",

@@ -10,7 +10,7 @@ from django.utils import timezone
 from config.env import BASE_DIR
 from littlelemon.accounts.models import User
 from littlelemon.bookings.models import Booking, Table, TableCombination
-from littlelemon.demo import data
+from littlelemon.demo import data, regulars
 from littlelemon.events.models import OutboxEvent
 from littlelemon.menu import selectors as menu_selectors
 from littlelemon.menu.models import Category, MenuItem
@@ -32,21 +32,30 @@ def test_seed_demo_is_believable_and_idempotent(settings, capsys):
     call_command("seed_demo")
 
     # 8 categories and 40 dishes on the menu, plus the back office's hidden category with a dish
-    # and an archived one (customers see neither).
-    assert counts() == first == (9, 44, len(data.USERS))
-    assert menu_selectors.menu_item_list().count() == 42  # + the burger and the Lunch Deal (demo/options.py)
+    # and an archived one (customers see neither), plus weekend brunch (2 dishes) and the daily special.
+    # Users: the demo's, the cook invited (not yet active) and the regulars (history only).
+    assert counts() == first == (10, 47, len(data.USERS) + 1 + regulars.REGULARS)
+    assert menu_selectors.menu_item_list().count() == 45  # + the burger and the Lunch Deal (demo/options.py)
     assert MenuItem.objects.get(slug="retired-lemon-cake").archived is True
     assert Category.objects.get(slug="autumn-specials").hidden is True
     assert Closure.objects.filter(reason="Staff training day").count() == 1
+    brunch = Category.objects.get(slug="brunch")
+    assert sorted(brunch.availability_windows.values_list("weekday", flat=True)) == [5, 6]
+    assert MenuItem.objects.get(title__startswith="Chef's Daily Special").daily_portions == 12
     assert MenuItem.objects.filter(featured=True).count() >= 4
     assert MenuItem.objects.filter(vegan=True).exists()
-    roles = {u.username: (u.is_superuser, sorted(u.roles)) for u in User.objects.all()}
+    people = User.objects.exclude(username__startswith=regulars.REGULAR_PREFIX)
+    roles = {u.username: (u.is_superuser, sorted(u.roles)) for u in people}
+    diners = User.objects.filter(username__startswith=regulars.REGULAR_PREFIX)
+    assert not diners.filter(groups__isnull=False).exists()
+    assert not any(u.has_usable_password() for u in diners)
     assert roles == {
         "admin": (True, []),
         "manager": (False, ["manager"]),
         "kitchen": (False, ["kitchen"]),
         "driver": (False, ["delivery-crew"]),
         "customer": (False, []),
+        "new.cook@littlelemon.localhost": (False, ["kitchen"]),
     }
     assert User.objects.get(username="manager").check_password("lemon-manager")
     assert OpeningHours.objects.count() == 11
@@ -66,7 +75,7 @@ def test_seed_demo_refuses_with_debug_off_unless_forced(settings):
     assert counts() == (0, 0, 0)
 
     call_command("seed_demo", "--force", "--quiet-logins")
-    assert counts()[1] == 44
+    assert counts()[1] == 47
 
 
 def test_seed_demo_lays_out_the_floor_and_books_valid_upcoming_tables(settings):
@@ -140,7 +149,11 @@ def test_seed_demo_places_orders_in_several_states_through_the_services(settings
         "pickup",
         "placed",
     )
-    customers = Order.objects.filter(customer__isnull=False).select_related("customer", "delivery_crew")
+    customers = (
+        Order.objects.filter(customer__isnull=False)
+        .exclude(customer__username__startswith=regulars.REGULAR_PREFIX)  # their past: history, not placed
+        .select_related("customer", "delivery_crew")
+    )
     orders = {order.idempotency_key: order for order in customers}
     assert {key: order.status for key, order in orders.items()} == {key: status for key, *_, status in data.ORDERS}
     assert {order.customer.username for order in orders.values()} == {"customer"}
@@ -148,9 +161,21 @@ def test_seed_demo_places_orders_in_several_states_through_the_services(settings
         "demo-order-1",
         "demo-order-3",
         "demo-order-4",
+        "demo-order-8",
     }
     assert {order.delivery_crew.username for order in orders.values() if order.delivery_crew} == {"driver"}
     delivered = orders["demo-order-1"]
+    # The ledger: money collected in person on delivery and collection, one melted dessert refunded.
+    from littlelemon.payments.models import Payment, Refund
+    from littlelemon.payments.selectors import cash_to_hand_in
+
+    assert Payment.objects.filter(order=delivered, method="card", status="partially_refunded").count() == 1
+    assert list(Refund.objects.values_list("payment__order__idempotency_key", "reason")) == [
+        ("demo-order-1", "Dessert arrived melted")
+    ]
+    assert [hand_in.driver_name for hand_in in cash_to_hand_in()] == [
+        orders["demo-order-8"].delivery_crew.get_full_name() or "driver"
+    ]
     # 2 × 12.99 + 2 × 5.00 = 35.98; + 4.99 delivery; 10.25% tax on 40.97 = 4.199... -> 4.20; + 4.00 tip
     assert (delivered.subtotal, delivered.tax, delivered.total, delivered.payment_status) == (
         Decimal("35.98"),
@@ -158,7 +183,9 @@ def test_seed_demo_places_orders_in_several_states_through_the_services(settings
         Decimal("49.17"),
         "paid",
     )
-    assert [e.to_status for e in OrderEvent.objects.filter(order=delivered).exclude(kind="assigned")] == [
+    assert [
+        e.to_status for e in OrderEvent.objects.filter(order=delivered).exclude(kind__in=("assigned", "payment"))
+    ] == [
         "placed",
         "accepted",
         "preparing",
@@ -166,7 +193,9 @@ def test_seed_demo_places_orders_in_several_states_through_the_services(settings
         "out_for_delivery",
         "delivered",
     ]
-    assert OutboxEvent.objects.filter(type="order.placed").count() == Order.objects.count() + 1  # one was deleted
+    # One was deleted; the regulars' past orders are history, written without events.
+    regulars_orders = Order.objects.filter(customer__username__startswith=regulars.REGULAR_PREFIX).count()
+    assert OutboxEvent.objects.filter(type="order.placed").count() == Order.objects.count() - regulars_orders + 1
     assert list(CartLine.objects.filter(user=customer).values_list("menuitem_id", "quantity")) == [
         (kept.menuitem_id, 2)
     ]
@@ -304,3 +333,24 @@ def test_the_demo_menu_has_a_burger_with_options_and_a_meal_deal(settings):
     combo = MenuItem.objects.get(title="Lunch Deal", is_combo=True)
     assert [slot.name for slot in combo.slots.all()] == ["A main", "A side", "A drink"]
     assert all(slot.options.count() == 3 for slot in combo.slots.all())
+
+
+def test_seed_demo_gives_the_regulars_a_history_the_recommendations_learn_from(settings):
+    from littlelemon.orders.models import Order
+    from littlelemon.recommendations import selectors
+    from littlelemon.recommendations.models import RecommendationState
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--quiet-logins")
+    call_command("seed_demo", "--quiet-logins")
+
+    past = Order.objects.filter(customer__username__startswith=regulars.REGULAR_PREFIX)
+    assert past.count() == regulars.ORDERS
+    assert not past.exclude(status__in=["delivered", "collected"]).exists()
+    now = timezone.now()
+    assert not past.filter(created__gte=now).exists()
+    assert not past.filter(created__lt=now - timedelta(days=regulars.DAYS + 1)).exists()
+    assert RecommendationState.objects.get().orders_seen >= regulars.ORDERS
+    for dish, partner in [("Falafel", "Hummus"), ("Moussaka", "Greek Salad"), ("Baklava", "Greek Coffee")]:
+        pairs = selectors.pairs_well_with(MenuItem.objects.get(title=dish).pk, limit=4)
+        assert partner in [item.title for item in pairs.items]

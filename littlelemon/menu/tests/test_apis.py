@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from littlelemon.menu.models import Category, MenuItem
 
@@ -52,6 +53,10 @@ class TestRead:
             "archived": False,
             "is_combo": False,
             "has_options": False,
+            "daily_portions": None,
+            "portions_left": None,
+            "orderable_now": True,
+            "orderable_from": None,
             "option_groups": [],
             "combo_slots": [],
         }
@@ -309,10 +314,11 @@ class TestWrite:
 
 
 @pytest.mark.parametrize("count", [1, 100])
-def test_menu_list_query_count_does_not_grow_with_the_menu(api_client, django_assert_num_queries, count):
+def test_menu_list_query_count_does_not_grow_with_the_menu(api_client, django_assert_num_queries, count, freeze):
     MenuItemFactory.create_batch(count)
+    freeze(timezone.now())  # the ETag holds the minute (time windows, daily portions)
 
-    with django_assert_num_queries(3):  # the menu stamp, COUNT(*) and one joined SELECT
+    with django_assert_num_queries(4):  # the menu stamp, COUNT(*), one joined SELECT, the time windows
         response = api_client.get(f"{ITEMS}?page_size=100")
     with django_assert_num_queries(1):  # then the bytes kept under its ETag: the menu stamp only
         again = api_client.get(f"{ITEMS}?page_size=100")
@@ -322,10 +328,11 @@ def test_menu_list_query_count_does_not_grow_with_the_menu(api_client, django_as
 
 
 @pytest.mark.parametrize("count", [1, 100])
-def test_menu_item_is_one_query_and_the_stamp_then_kept(api_client, django_assert_num_queries, count):
+def test_menu_item_is_one_query_and_the_stamp_then_kept(api_client, django_assert_num_queries, count, freeze):
     item = MenuItemFactory.create_batch(count)[-1]
+    freeze(timezone.now())
 
-    with django_assert_num_queries(2):  # the menu stamp, the dish with its category
+    with django_assert_num_queries(3):  # the menu stamp, the dish with its category, the time windows
         response = api_client.get(f"{ITEMS}{item.pk}/")
     with django_assert_num_queries(1):
         again = api_client.get(f"{ITEMS}{item.pk}/")

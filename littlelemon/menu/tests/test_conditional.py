@@ -213,10 +213,10 @@ class TestEveryWriteChangesTheEtag:
             "price": "21.00",
             "position": dish.position,
             "available": "on",
-            # the dish page's inlines (option groups, combo slots): none
+            # the dish page's inlines (time windows, option groups, combo slots): none
             **{
                 f"{prefix}-{field}": value
-                for prefix in ("option_links", "slots")
+                for prefix in ("availability_windows", "option_links", "slots")
                 for field, value in (("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0))
             },  # fmt: skip
         }

@@ -49,6 +49,7 @@ def test_read_representation(dishes, with_request):
     assert list(by_title["Everything"]) == [
         "id", "title", "slug", "description", "price", "category", "category_title",
         "featured", "available", "dietary", "allergens", "image", "position", "archived", "is_combo", "has_options",
+        "daily_portions", "portions_left", "orderable_now", "orderable_from",
     ]  # fmt: skip
     everything = by_title["Everything"]
     assert everything["image"] == expected_image

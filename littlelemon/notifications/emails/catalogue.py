@@ -9,6 +9,7 @@
 | ... to ready, for a pickup order        | `order_ready_for_pickup` |
 | ... to out_for_delivery                 | `order_out_for_delivery` |
 | ... to delivered                        | `order_delivered`        |
+| `payment.refunded`                      | `payment_refunded`       |
 | `booking.created`                       | `booking_confirmed`      |
 | `booking.updated`                       | `booking_changed`        |
 | `booking.cancelled`                     | `booking_cancelled`      |
@@ -28,6 +29,7 @@ ORDER_CANCELLED = "order_cancelled"
 ORDER_READY_FOR_PICKUP = "order_ready_for_pickup"
 ORDER_OUT_FOR_DELIVERY = "order_out_for_delivery"
 ORDER_DELIVERED = "order_delivered"
+PAYMENT_REFUNDED = "payment_refunded"
 BOOKING_CONFIRMED = "booking_confirmed"
 BOOKING_CHANGED = "booking_changed"
 BOOKING_CANCELLED = "booking_cancelled"
@@ -48,7 +50,7 @@ BOOKING_EMAILS = {
     "booking.reminder": BOOKING_REMINDER,
 }
 
-ORDER_EMAILS = frozenset({ORDER_PLACED, *ORDER_STATUS_EMAILS.values(), ORDER_READY_FOR_PICKUP})
+ORDER_EMAILS = frozenset({ORDER_PLACED, *ORDER_STATUS_EMAILS.values(), ORDER_READY_FOR_PICKUP, PAYMENT_REFUNDED})
 ALL_EMAILS = ORDER_EMAILS | frozenset(BOOKING_EMAILS.values())
 
 
@@ -56,6 +58,8 @@ def email_kind(event_type: str, payload: dict[str, Any]) -> str | None:
     """The e-mail an event means for its customer, or None."""
     if event_type == "order.placed":
         return ORDER_PLACED
+    if event_type == "payment.refunded":
+        return PAYMENT_REFUNDED
     if event_type == "order.status_changed":
         status = payload.get("to_status")
         if status == "ready":

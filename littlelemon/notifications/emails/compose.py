@@ -159,6 +159,14 @@ def _order_email(kind: str, payload: dict[str, Any], restaurant: RestaurantSetti
     }
     if kind == c.ORDER_PLACED:
         context |= _receipt(order, restaurant)
+    if kind == c.PAYMENT_REFUNDED:
+        context |= {
+            "refund_amount": _money(payload["amount"], restaurant),
+            "refund_reason": payload.get("reason", ""),
+            "refunded_total": _money(payload.get("refunded_total") or payload["amount"], restaurant),
+            "paid": _money(payload.get("paid") or order.total, restaurant),
+            "online": payload.get("payment_method") == "online",
+        }
     return Composed(kind=kind, to=order.contact_email, context=context)
 
 
@@ -203,7 +211,9 @@ def _receipt(order: Order, restaurant: RestaurantSettings) -> dict[str, Any]:
         "lines": lines,
         "totals": [(label, _money(amount, restaurant)) for label, amount in totals],
         "placed_label": local_time_label(order.created),
-        "payment_label": f"{order.get_payment_method_display()}, paid on {'collection' if pickup else 'delivery'}",
+        "payment_label": "Card online, paid"
+        if order.payment_method == "online"
+        else f"{order.get_payment_method_display()}, paid on {'collection' if pickup else 'delivery'}",
     }
 
 

@@ -254,7 +254,7 @@ def test_the_catalogue_lists_every_event_type_the_code_records():
 def test_events_recorded_outside_the_catalogue_reach_no_endpoint(make_endpoint):
     make_endpoint(event_types=list(EVENT_TYPES))
     with transaction.atomic():
-        OutboxEvent.objects.create(type="payment.refunded", aggregate="payment", aggregate_id="1", payload={})
+        OutboxEvent.objects.create(type="inventory.counted", aggregate="inventory", aggregate_id="1", payload={})
 
     events_route()
 

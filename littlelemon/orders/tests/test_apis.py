@@ -641,6 +641,7 @@ def test_a_delivery_from_cart_to_door(client_as, customer, manager, kitchen_user
         ("status_changed", "preparing", "ready"),
         ("status_changed", "ready", "out_for_delivery"),
         ("status_changed", "out_for_delivery", "delivered"),
+        ("payment", "delivered", "delivered"),  # the money, collected by the driver (littlelemon/payments)
     ]
     assert [e["actor"] for e in timeline] == [
         customer.pk,
@@ -648,6 +649,7 @@ def test_a_delivery_from_cart_to_door(client_as, customer, manager, kitchen_user
         manager.pk,
         kitchen_user.pk,
         kitchen_user.pk,
+        crew_user.pk,
         crew_user.pk,
         crew_user.pk,
     ]

@@ -83,7 +83,12 @@ class TestDeliver:
         assert proof.photo.name.startswith("delivery-proofs/") and proof.photo.name.endswith(".jpg")
         assert len(proof.photo.name.removeprefix("delivery-proofs/").removesuffix(".jpg")) >= 32  # not guessable
         assert stored_files() == [proof.photo.name.removeprefix("delivery-proofs/")]
-        assert OrderEvent.objects.filter(order=order, to_status="delivered", actor=crew_user).count() == 1
+        assert (
+            OrderEvent.objects.filter(
+                order=order, kind="status_changed", to_status="delivered", actor=crew_user
+            ).count()
+            == 1
+        )
         assert OutboxEvent.objects.filter(type="order.status_changed", payload__to_status="delivered").count() == 1
 
     def test_the_photo_is_shrunk_re_encoded_and_stripped_of_its_metadata(self, on_its_way, crew_user):

@@ -187,10 +187,10 @@ class TestQueries:
         client = client_as(customer)
 
         # The user (JWT). Inside [SAVEPOINT]: the cart lines with their dishes (locked where rows
-        # can be locked: PostgreSQL); the settings; the hours; the closures; insert the order;
+        # can be locked: PostgreSQL); the settings; the hours; the closures; the time windows; insert the order;
         # its items (one bulk insert); its event; empty the cart (one delete); the outbox
         # [RELEASE]. Then the answer: the user's roles (allowed_transitions), the order's items.
-        with django_assert_num_queries(12 + savepoints(1)):
+        with django_assert_num_queries(13 + savepoints(1)):
             response = client.post(ORDERS, {"fulfilment": "pickup"})
 
         assert response.status_code == 201, response.json()
@@ -205,7 +205,7 @@ class TestQueries:
 
         # Placed again: the same queries (nothing is kept between placements).
         fill_cart(customer, ("4.00", 1))
-        with django_assert_num_queries(12 + savepoints(1)):
+        with django_assert_num_queries(13 + savepoints(1)):
             again = client.post(ORDERS, {"fulfilment": "pickup"})
         assert again.status_code == 201, again.json()
         assert Order.objects.count() == 2

@@ -67,10 +67,10 @@ def test_placing_an_order_is_a_fixed_number_of_queries(client_as, customer, djan
     client = client_as(customer)
 
     # user; inside the transaction: the cart lines with their dishes (locked on PostgreSQL),
-    # the idempotency key, the settings, the hours, the closures, the order (in its own
-    # savepoint), its items (one bulk insert), its event, empty the cart (one delete), the
-    # outbox; then the answer: roles, the order's items.
-    with django_assert_num_queries(13 + savepoints(2)):
+    # the idempotency key, the settings, the hours, the closures, the dishes' time windows, the
+    # order (in its own savepoint), its items (one bulk insert), its event, empty the cart (one
+    # delete), the outbox; then the answer: roles, the order's items.
+    with django_assert_num_queries(14 + savepoints(2)):
         response = client.post("/api/v1/orders/", {"fulfilment": "pickup"}, HTTP_IDEMPOTENCY_KEY=f"size-{size}")
 
     assert response.status_code == 201

@@ -20,8 +20,8 @@ SCREENS = {
     "customer": [],
     "kitchen": ["Kitchen"],
     "delivery-crew": ["Deliveries"],
-    "manager": ["Orders board", "Kitchen", "Bookings", "Menu", "Settings"],
-    "admin": ["Orders board", "Kitchen", "Bookings", "Menu", "Settings"],
+    "manager": ["Orders board", "Kitchen", "Bookings", "Menu", "Settings", "Reports", "Staff"],
+    "admin": ["Orders board", "Kitchen", "Bookings", "Menu", "Settings", "Reports", "Staff"],
 }
 
 

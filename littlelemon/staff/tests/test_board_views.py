@@ -191,8 +191,9 @@ class TestColumns:
         # session, user, roles, stamps: nothing changed, a 304
         with django_assert_num_queries(4):
             assert board_client.get(COLUMNS, HTTP_IF_NONE_MATCH=response["ETag"], **HTMX).status_code == 304
-        # session, user, roles, the order with its people, items, events with actors, drivers, settings
-        with django_assert_num_queries(8):
+        # session, user, roles, the order with its people, items, events with actors, payments,
+        # refunds, drivers, settings
+        with django_assert_num_queries(10):
             assert board_client.get(f"/staff/orders/{order.pk}/").status_code == 200
         # session, user, roles, the orders found, settings (pause, currency), open orders, items,
         # finished today, drivers
@@ -468,7 +469,7 @@ class TestSearchAndDetail:
         order = OrderFactory(status="out_for_delivery", delivery_crew=crew_user, items=2)
         order_deliver(order=order, actor=crew_user, recipient_name="Ana <b>Door</b>", photo=photo_upload())
 
-        with django_assert_num_queries(8):  # as for any order's detail (test_fixed_queries)
+        with django_assert_num_queries(10):  # as for any order's detail (test_fixed_queries)
             html = board_client.get(f"/staff/orders/{order.pk}/").content.decode()
 
         proof = text(html, css_class="delivery-proof")

@@ -159,16 +159,31 @@ def _order_or_404(request: HttpRequest, order_id: int) -> Order:
 @manager_required
 @require_GET
 def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
-    order = _order_or_404(request, order_id)
+    return order_detail_page(request, _order_or_404(request, order_id))
+
+
+def order_detail_page(
+    request: HttpRequest, order: Order, *, refund_form: Any = None, status: int = 200
+) -> HttpResponse:
+    """The order's page; with the payments and a refund form (views/payments.py re-renders it
+    with the form's errors)."""
+    from littlelemon.payments.selectors import order_payments
+
+    from ..forms import RefundForm
+
     order.actions = _actions_for(order, request.user)
+    payments = order_payments(order.pk)
     context = {
         "order": order,
         "drivers": list(order_selectors.delivery_crew_with_load(exclude_order_id=order.pk)),
         "estimate_default": DEFAULT_ESTIMATE_MINUTES,
         "estimate_min": ESTIMATED_MINUTES_MIN,
         "estimate_max": ESTIMATED_MINUTES_MAX,
+        "payments": payments,
+        "refundable": any(payment.captured_at and payment.refundable > 0 for payment in payments),
+        "refund_form": refund_form or RefundForm(order=order),
     }
-    return render(request, "staff/orders/detail.html", context)
+    return render(request, "staff/orders/detail.html", context, status=status)
 
 
 def _done(request: HttpRequest) -> HttpResponse:

@@ -164,8 +164,9 @@ def test_order_pages_run_fixed_queries(client, customer, manager, size, django_a
     client.force_login(customer)
     order = orders[0]
 
-    # session, user, roles, the order, its items, its events, settings, the cart badge, hours, closures
-    with django_assert_num_queries(10):
+    # session, user, roles, the order, its items, its events, its payments and refunds, settings,
+    # the cart badge, hours, closures
+    with django_assert_num_queries(12):
         client.get(reverse("web:order", args=[order.pk]))
     # session, user, roles, the stamps, the order, its events
     with django_assert_num_queries(6):

@@ -14,6 +14,7 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from littlelemon.accounts import services as account_services
+from littlelemon.accounts import two_factor
 from littlelemon.accounts.ratelimit import too_many_response
 from littlelemon.core.exceptions import ApplicationError
 from littlelemon.core.ratelimit import SignupRateThrottle
@@ -24,6 +25,7 @@ from littlelemon.staff.access import staff_home_url
 from ..cart import SessionCart, merge_guest_cart
 from ..forms import LoginForm, SignUpForm
 from ..info import restaurant_info_for
+from .two_factor import login_pending_start
 
 
 @require_http_methods(["GET", "POST"])
@@ -78,6 +80,10 @@ class LoginView(auth_views.LoginView):
         return url or self.get_default_redirect_url()
 
     def form_valid(self, form):
+        user = form.get_user()
+        if two_factor.device_for(user) is not None:
+            # Not signed in yet: the code page signs them in (views/two_factor.py).
+            return login_pending_start(self.request, user=user, next_url=self.get_redirect_url())
         guest_cart = SessionCart(self.request.session).pairs  # before login() may start a new session
         response = super().form_valid(form)
         merge_guest_cart(self.request, user=form.get_user(), pairs=guest_cart)

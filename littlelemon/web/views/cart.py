@@ -11,22 +11,28 @@ from contextlib import suppress
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from littlelemon.core.exceptions import ApplicationError
+from littlelemon.menu.selectors import menu_items_timed, windows_load
 from littlelemon.orders.enums import Fulfilment
 from littlelemon.orders.pricing import order_quote
 from littlelemon.pages.http import htmx_fragment, safe_next
+from littlelemon.recommendations import selectors as recommendations
 
 from ..cart import cart_for
 from ..forms import CartAddForm, CartLineForm
 from ..info import restaurant_info_for
+from .pages import RECOMMENDED
 
 
 def cart_context(request: HttpRequest, **extra) -> dict:
     """The cart's lines and the order's totals, for delivery and for pickup, as checkout charges them."""
     cart = cart_for(request)
     settings = restaurant_info_for(request).settings
+    if cart.lines:  # each line says when its dish is not served now (one query: the windows)
+        menu_items_timed([line.menuitem for line in cart.lines], windows=windows_load(), now=timezone.now())
     return {
         "cart": cart,
         "quote": order_quote(lines=cart.lines, fulfilment=Fulfilment.DELIVERY, settings=settings),
@@ -38,7 +44,13 @@ def cart_context(request: HttpRequest, **extra) -> dict:
 
 @require_GET
 def cart(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/cart.html", cart_context(request))
+    context = cart_context(request)
+    lines = context["cart"].lines
+    if lines:
+        context["meal"] = recommendations.complete_your_meal(
+            {line.menuitem_id for line in lines}, user=request.user, limit=RECOMMENDED
+        )
+    return render(request, "web/cart.html", context)
 
 
 def _first_error(form) -> str:

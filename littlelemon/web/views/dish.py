@@ -25,9 +25,11 @@ from littlelemon.core.models import MAX_ID
 from littlelemon.menu import selectors as menu_selectors
 from littlelemon.menu.models import MenuItem, OptionGroup
 from littlelemon.menu.options import OptionCatalog, catalog_load
+from littlelemon.recommendations import selectors as recommendations
 
 from ..cart import cart_for
 from ..forms import CartAddForm
+from .pages import RECOMMENDED, _timed
 
 
 @dataclass
@@ -100,7 +102,8 @@ def _form_view(catalog: OptionCatalog, item: MenuItem, chosen: Chosen, errors: d
 
 
 def _item(slug: str) -> MenuItem:
-    return get_object_or_404(menu_selectors.menu_item_list(), slug=slug)
+    """The dish, marked with whether it is served now and from when (menu.selectors.menu_items_timed)."""
+    return _timed([get_object_or_404(menu_selectors.menu_item_list(), slug=slug)])[0]
 
 
 def _catalog(item: MenuItem) -> OptionCatalog:
@@ -110,7 +113,16 @@ def _catalog(item: MenuItem) -> OptionCatalog:
 
 
 def _page(request: HttpRequest, item: MenuItem, catalog: OptionCatalog, *, chosen: Chosen, errors: dict, status=200):
-    context = {"item": item, "chosen": chosen, "option_errors": errors, **_form_view(catalog, item, chosen, errors)}
+    pairs = recommendations.pairs_well_with(
+        item.pk, user=request.user, cart=cart_for(request).dish_ids, limit=RECOMMENDED
+    )
+    context = {
+        "item": item,
+        "pairs": pairs,
+        "chosen": chosen,
+        "option_errors": errors,
+        **_form_view(catalog, item, chosen, errors),
+    }
     return render(request, "web/dish.html", context, status=status)
 
 

@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from littlelemon.cart.services import ReorderResult, cart_reorder
 from littlelemon.core.conditional import etag_for, etag_version, not_modified, set_cache_headers
 from littlelemon.core.exceptions import ApplicationError
 from littlelemon.observability.metrics import order_placement_timer
@@ -38,6 +39,7 @@ from littlelemon.orders.exceptions import IdempotencyKeyReused, OrderNotFound
 from littlelemon.orders.lifecycle import Actor, who_may
 from littlelemon.pages.forms import add_application_error
 from littlelemon.pages.http import htmx_fragment
+from littlelemon.payments.selectors import order_payments
 
 from ..cart import cart_for, guest_cart_for_checkout
 from ..forms import ASAP, LATER, CheckoutForm, GuestCheckoutForm, QuoteForm
@@ -81,6 +83,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
             except ApplicationError as error:
                 add_application_error(form, error, field="when" if error.code == "restaurant_closed" else None)
             else:
+                if order.status == OrderStatus.PENDING_PAYMENT:  # paid online: the card step, cart kept
+                    return redirect("web:order_pay", order.pk)
                 request.session.pop(DRAFT_KEY, None)
                 if created:
                     messages.success(request, f"Thank you! Your order #{order.pk} is placed.")
@@ -95,7 +99,14 @@ def checkout(request: HttpRequest) -> HttpResponse:
         }
         form = form_class(initial=initial, **form_options)
     choices = QuoteForm({"fulfilment": form["fulfilment"].value(), "tip": form["tip"].value()}).quote_data()
-    context = {"form": form, "times": times, "poll": False, "guest": guest, **_summary_context(request, **choices)}
+    context = {
+        "form": form,
+        "times": times,
+        "poll": False,
+        "guest": guest,
+        "online_payments": placement.online_payments_enabled(),
+        **_summary_context(request, **choices),
+    }
     return render(request, "web/checkout.html", context)
 
 
@@ -145,7 +156,8 @@ def _tracking_context(request: HttpRequest, order) -> dict:
 @require_GET
 def order(request: HttpRequest, order_id: int) -> HttpResponse:
     order = _order_or_404(request, order_id)
-    return render(request, "web/order.html", {"order": order, **_tracking_context(request, order)})
+    context = {"order": order, "payments": order_payments(order.pk), **_tracking_context(request, order)}
+    return render(request, "web/order.html", context)
 
 
 @login_required
@@ -195,3 +207,29 @@ def orders(request: HttpRequest) -> HttpResponse:
     mine = order_selectors.order_list_visible_to(user=request.user).filter(customer=request.user)
     page = Paginator(mine, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "web/orders.html", {"page": page})
+
+
+def _reorder_messages(request: HttpRequest, result: ReorderResult) -> None:
+    """One message for what went in the cart, one per line that did not (fully), with why."""
+    added = sum(line.added for line in result.lines)
+    if added:
+        messages.success(request, f"{added} dish{'es' if added != 1 else ''} added to your cart at today's prices.")
+    for line in result.problems:
+        if line.added:
+            messages.warning(request, f"{line.title}: {line.added} of {line.quantity} added, {line.message}.")
+        else:
+            messages.warning(request, f"{line.title} was not added: {line.message}.")
+
+
+@login_required
+@require_POST
+def order_again(request: HttpRequest, order_id: int) -> HttpResponse:
+    """Order again: the order's lines go in the cart (`cart_reorder`), then the cart says what did."""
+    order = _order_or_404(request, order_id, items=False)
+    try:
+        result = cart_reorder(user=request.user, order=order)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("web:orders")
+    _reorder_messages(request, result)
+    return redirect("web:cart")

@@ -2,14 +2,26 @@
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from littlelemon.menu import selectors as menu_selectors
 from littlelemon.menu.enums import DietaryTag
 from littlelemon.menu.filters import MenuItemFilter
+from littlelemon.recommendations import selectors as recommendations
+
+from ..cart import cart_for
 
 FEATURED_ON_HOME = 6
+RECOMMENDED = 4  # dishes in a "Your usuals", "Popular now", "Pairs well with" or "Complete your meal" row
+
+
+def _timed(items):
+    """The dishes, each marked with whether it is served now and from when (one query: the windows)."""
+    return menu_selectors.menu_items_timed(items, windows=menu_selectors.windows_load(), now=timezone.now())
+
+
 # The menu page offers these of MenuItemFilter's filters; the API offers them all.
 MENU_PAGE_FILTERS = ("search", "category", "dietary")
 
@@ -17,7 +29,8 @@ MENU_PAGE_FILTERS = ("search", "category", "dietary")
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     featured = MenuItemFilter({"featured": True}, queryset=menu_selectors.menu_item_list()).qs[:FEATURED_ON_HOME]
-    return render(request, "web/home.html", {"featured": featured})
+    recommended = recommendations.for_visitor(request.user, exclude=cart_for(request).dish_ids, limit=RECOMMENDED)
+    return render(request, "web/home.html", {"featured": _timed(featured), "recommended": recommended})
 
 
 def _menu_filter(query: QueryDict) -> MenuItemFilter:
@@ -38,7 +51,7 @@ def menu(request: HttpRequest) -> HttpResponse:
     menu_filter = _menu_filter(request.GET)
     menu_filter.is_valid()  # the filters that are valid apply (and show as chosen); the others are dropped
     chosen = menu_filter.form.cleaned_data
-    items = list(menu_filter.qs)
+    items = _timed(menu_filter.qs)
     context = {
         "items": items,
         # Lazy: read only when the full page renders its category filter, not for an htmx fragment.

@@ -20,15 +20,18 @@ from littlelemon.events.models import OutboxEvent
 from littlelemon.kitchen import services as kitchen_services
 from littlelemon.kitchen.models import Station
 from littlelemon.menu import services as menu_services
-from littlelemon.menu.models import Category, MenuItem
+from littlelemon.menu.models import AvailabilityWindow, Category, MenuItem
 from littlelemon.orders import guests, placement, transitions
 from littlelemon.orders.models import Order
+from littlelemon.recommendations.services import recommendations_recompute
 from littlelemon.restaurant import services as restaurant_services
 from littlelemon.restaurant.models import Closure, OpeningHours
 from littlelemon.restaurant.selectors import restaurant_settings_get, restaurant_today, restaurant_tz, schedule_load
 
 from ... import data
+from ...history import seed_history
 from ...options import menu_options_seed
+from ...regulars import regulars_seed
 
 
 class Command(BaseCommand):
@@ -52,16 +55,21 @@ class Command(BaseCommand):
             last_event = OutboxEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             self._restaurant()
             self._menu()
+            self._menu_times_and_portions()
             menu_options_seed()
             self._users()
+            self._staff_invitation()
             self._stations()
             self._tables()
             self._combinations()
             self._bookings()
             self._floor_today()
             self._orders()
+            self._payments()
             self._guest_order()
             self._back_office()
+            seed_history()  # past weeks for the reports (demo/history.py)
+            self._regulars()
             self._events_settle(after=last_event)
         self.stdout.write(
             self.style.SUCCESS(
@@ -103,6 +111,43 @@ class Command(BaseCommand):
                 if item is None:
                     menu_services.menu_item_create(title=title, **fields)
 
+    def _menu_times_and_portions(self) -> None:
+        """A weekend-brunch category with its time windows, and a daily special with portions."""
+        slug, title, position = data.BRUNCH
+        brunch = Category.objects.filter(slug=slug).first() or menu_services.category_create(
+            title=title, slug=slug, position=position
+        )
+        for weekday, (starts, ends) in data.BRUNCH_WINDOWS.items():
+            AvailabilityWindow.objects.get_or_create(
+                category=brunch, weekday=weekday, starts=time.fromisoformat(starts), ends=time.fromisoformat(ends)
+            )
+        for index, (dish, price, description, dietary, allergens, featured) in enumerate(data.BRUNCH_DISHES, 1):
+            if not MenuItem.objects.filter(title=dish, category=brunch).exists():
+                menu_services.menu_item_create(
+                    title=dish,
+                    price=price,
+                    description=description,
+                    category=brunch,
+                    dietary=dietary,
+                    allergens=allergens,
+                    featured=featured,
+                    position=position * 100 + index,
+                )
+        category_slug, dish, price, description, dietary, allergens, featured, portions = data.DAILY_SPECIAL
+        category = Category.objects.get(slug=category_slug)
+        if not MenuItem.objects.filter(title=dish, category=category).exists():
+            menu_services.menu_item_create(
+                title=dish,
+                price=price,
+                description=description,
+                category=category,
+                dietary=dietary,
+                allergens=allergens,
+                featured=featured,
+                daily_portions=portions,
+                position=0,
+            )
+
     def _back_office(self) -> None:
         """What the back office's menu editor and settings screen show beyond the menu: a hidden
         category (being prepared), an archived dish (off the menu, kept for past orders) and a
@@ -140,6 +185,17 @@ class Command(BaseCommand):
             if role not in ("admin", "customer"):
                 # The role groups come from a migration; recreate one if someone deleted it.
                 user.groups.add(Group.objects.get_or_create(name=role)[0])
+
+    @staticmethod
+    def _staff_invitation() -> None:
+        """A cook invited by the manager who has not chosen a password yet: the Staff screen
+        shows the pending invitation (and can send a new link, which the worker e-mails)."""
+        from littlelemon.accounts.invitations import staff_invite
+
+        email = "new.cook@littlelemon.localhost"
+        manager = User.objects.filter(groups__name="manager").order_by("pk").first()
+        if manager is not None and not User.objects.filter(email=email).exists():
+            staff_invite(actor=manager, email=email, first_name="Noor", last_name="Haddad", role="kitchen")
 
     def _stations(self) -> None:
         manager = User.objects.get(username="manager")
@@ -274,6 +330,27 @@ class Command(BaseCommand):
                 self.stderr.write(f"Demo order {key} skipped: {error}")
         cart_services.cart_clear(owner=customer)
         cart_services.cart_merge(user=customer, lines=kept)
+
+    def _payments(self) -> None:
+        """A refund on the ledger (littlelemon/payments): the manager gave back a melted dessert
+        on the first demo order (its money was collected in person on delivery)."""
+        from littlelemon.payments.models import Refund
+        from littlelemon.payments.services import refund_request
+
+        order = Order.objects.filter(idempotency_key="demo-order-1", status="delivered").first()
+        if order is None or Refund.objects.filter(payment__order=order).exists():
+            return
+        line = order.items.filter(title="Lemon Dessert").first()
+        if line is not None:
+            manager = User.objects.get(username="manager")
+            refund_request(
+                order=order.pk, actor=manager, amount=None, order_item_id=line.pk, reason="Dessert arrived melted"
+            )
+
+    def _regulars(self) -> None:
+        """The regulars' past orders (demo/regulars.py), then the recommendations learnt from them."""
+        regulars_seed()
+        recommendations_recompute()
 
     def _guest_order(self) -> None:
         """One order placed without an account (guest checkout), to follow by its tracking link

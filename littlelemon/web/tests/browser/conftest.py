@@ -83,13 +83,25 @@ def browser(chromium, monkeypatch) -> Browser:
     asyncio._set_running_loop(None)
 
 
-def _serve_with_csp(route: Route) -> None:
+def _serve_with_csp(route: Route, *, csp: str = CSP) -> None:
     if route.request.resource_type != "document":
         route.continue_()
         return
     # Redirects go back to the browser, which follows them (and comes back through here).
     response = route.fetch(max_redirects=0)
-    route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
+    route.fulfill(response=response, headers={**response.headers, "content-security-policy": csp})
+
+
+def csp_with(origins: list[str]) -> str:
+    """The strict policy, plus `origins` as script, connect and frame sources (Stripe.js: the
+    card step's page adds exactly these for STRIPE_JS_URL's origin)."""
+    extra = " ".join(origins)
+    return (
+        CSP.replace("script-src 'self'", f"script-src 'self' {extra}").replace(
+            "connect-src 'self'", f"connect-src 'self' {extra}"
+        )
+        + f"; frame-src {extra}"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -103,13 +115,15 @@ def _poll_on_wsgi(settings):
 @pytest.fixture
 def new_page(browser, live_server):
     """`new_page(viewport=..., java_script_enabled=...)`: a page in a fresh context on the live server
-    (or on another server: `new_page(base_url=asgi_server.url)`)."""
+    (or on another server: `new_page(base_url=asgi_server.url)`); `csp_sources=[origin]` allows one
+    more origin's scripts and connections (Stripe.js on the card step)."""
     contexts, problems = [], []
 
-    def make(**options) -> Page:
+    def make(csp_sources: list[str] | None = None, **options) -> Page:
         context = browser.new_context(**{"base_url": live_server.url, "viewport": DESKTOP, **options})
         context.set_default_timeout(10_000)
-        context.route("**/*", _serve_with_csp)
+        csp = csp_with(csp_sources) if csp_sources else CSP
+        context.route("**/*", lambda route: _serve_with_csp(route, csp=csp))
         page = context.new_page()
         page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
         page.on(
@@ -137,5 +151,5 @@ def phone(new_page) -> Page:
 
 @pytest.fixture
 def demo(transactional_db):
-    """The demo restaurant (`seed_demo`): 40 dishes in 8 categories, opening hours, demo users."""
+    """The demo restaurant (`seed_demo`): 43 dishes in 9 categories, opening hours, demo users."""
     call_command("seed_demo", "--force", "--quiet-logins")

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("core", "0001_data_versions"),
-        ('orders', '0007_guest_orders'),
+        ('orders', '0008_payment_statuses'),
     ]
 
     operations = [

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("core", "0003_menu_stamp"),
-        ('menu', '0006_hidden_and_archived'),
+        ('menu', '0007_portions_and_windows'),
     ]
 
     operations = [

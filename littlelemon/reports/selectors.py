@@ -1,0 +1,422 @@
+"""The reports' figures for a range of days in the restaurant's time zone (settings.TIME_ZONE).
+
+Everything is aggregated in the database: a day, an hour and a weekday are computed there in
+the restaurant's zone (local_time.py), so a day is a local day whatever the season (23 or 25
+hours across a DST change). Each report runs a fixed number of queries whatever the range:
+one query per report.
+
+Revenue is defined in one place, `paid_orders()`: the other selectors only read its `revenue`
+and `revenue_date` annotations, so switching revenue to the payments ledger is one change.
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+
+from littlelemon.bookings.enums import BookingStatus
+from littlelemon.bookings.models import Booking
+from littlelemon.core.money import ZERO, to_money
+from littlelemon.orders.enums import Fulfilment, OrderStatus, PaymentMethod, PaymentStatus
+from littlelemon.orders.models import Order, OrderEvent, OrderItem
+from littlelemon.restaurant.selectors import restaurant_today, restaurant_tz
+
+from .exceptions import InvalidReportRange
+from .local_time import SecondsBetween, local_date, local_hour, local_iso_weekday
+
+MAX_RANGE_DAYS = 366
+DEFAULT_RANGE_DAYS = 7
+TOP_DISHES = 10
+
+
+# --- the range ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportRange:
+    """From `start` to `end`, both days included, in the restaurant's time zone."""
+
+    start: date
+    end: date
+
+    @property
+    def day_count(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=n) for n in range(self.day_count)]
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The first instant of `start` and of the day after `end`, local midnights, in UTC."""
+        tz = restaurant_tz()
+        first = datetime.combine(self.start, time(0), tzinfo=tz)
+        after = datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=tz)
+        return first.astimezone(UTC), after.astimezone(UTC)
+
+
+def report_range(*, start: date, end: date) -> ReportRange:
+    """A valid range, or InvalidReportRange (on `end`): end before start, or longer than a year."""
+    if end < start:
+        raise InvalidReportRange("The end date is before the start date.", field="end")
+    if (end - start).days + 1 > MAX_RANGE_DAYS:
+        raise InvalidReportRange(f"Choose at most {MAX_RANGE_DAYS} days.", field="end")
+    return ReportRange(start=start, end=end)
+
+
+def default_range(today: date | None = None) -> ReportRange:
+    """The last seven days, today included."""
+    end = today or restaurant_today()
+    return ReportRange(start=end - timedelta(days=DEFAULT_RANGE_DAYS - 1), end=end)
+
+
+# --- revenue: the one definition -------------------------------------------------------------
+
+
+def paid_orders(period: ReportRange) -> QuerySet[Order]:
+    """The orders that count as sales in `period`, annotated with `revenue` (what they brought
+    in: the total, tax and tip included) and `revenue_date` (the local day it counts on).
+
+    Today: orders paid on hand-over (payment status `paid`, delivered or collected), dated by
+    when they finished. The payments ledger will replace this with captured minus refunded;
+    every report reads only this queryset's `revenue` and `revenue_date`.
+    """
+    first, after = period.bounds()
+    return Order.objects.filter(
+        payment_status=PaymentStatus.PAID,
+        status__in=(OrderStatus.DELIVERED, OrderStatus.COLLECTED),
+        finished_at__gte=first,
+        finished_at__lt=after,
+    ).annotate(revenue=F("total"), revenue_date=local_date("finished_at", first, after, restaurant_tz()))
+
+
+# --- sales -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SalesDay:
+    day: date
+    orders: int
+    sales: Decimal
+    tax: Decimal
+    tips: Decimal
+
+
+@dataclass(frozen=True)
+class SalesShare:
+    key: str
+    label: str
+    orders: int
+    sales: Decimal
+
+
+@dataclass(frozen=True)
+class SalesReport:
+    period: ReportRange
+    days: list[SalesDay]  # every day of the range, zeros included
+    by_fulfilment: list[SalesShare]
+    by_payment_method: list[SalesShare]
+
+    @property
+    def orders(self) -> int:
+        return sum(day.orders for day in self.days)
+
+    @property
+    def sales(self) -> Decimal:
+        return sum((day.sales for day in self.days), ZERO)
+
+    @property
+    def tax(self) -> Decimal:
+        return sum((day.tax for day in self.days), ZERO)
+
+    @property
+    def tips(self) -> Decimal:
+        return sum((day.tips for day in self.days), ZERO)
+
+    @property
+    def average_ticket(self) -> Decimal | None:
+        """Sales per order (tax and tip included); None without orders."""
+        return to_money(self.sales / self.orders) if self.orders else None
+
+
+def _money(value: Decimal | None) -> Decimal:
+    return to_money(value) if value is not None else ZERO
+
+
+def sales_report(period: ReportRange) -> SalesReport:
+    """Sales by day and their split by fulfilment and payment method: one query (one pass over
+    the orders), grouped by day, fulfilment and payment method, summed up here."""
+    rows = list(
+        paid_orders(period)
+        .values("revenue_date", "fulfilment", "payment_method")
+        .annotate(orders=Count("id"), sales=Sum("revenue"), tax=Sum("tax"), tips=Sum("tip"))
+        .order_by()
+    )
+    by_day: dict[date, list[dict]] = {}
+    for row in rows:
+        by_day.setdefault(row["revenue_date"], []).append(row)
+    days = []
+    for day in period.days:
+        matching = by_day.get(day, [])
+        days.append(
+            SalesDay(
+                day=day,
+                orders=sum(row["orders"] for row in matching),
+                sales=sum((_money(row["sales"]) for row in matching), ZERO),
+                tax=sum((_money(row["tax"]) for row in matching), ZERO),
+                tips=sum((_money(row["tips"]) for row in matching), ZERO),
+            )
+        )
+    shares: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        share = shares.setdefault((row["fulfilment"], row["payment_method"]), {"orders": 0, "sales": ZERO})
+        share["orders"] += row["orders"]
+        share["sales"] += _money(row["sales"])
+    return SalesReport(
+        period=period,
+        days=days,
+        by_fulfilment=_shares(shares, 0, Fulfilment),
+        by_payment_method=_shares(shares, 1, PaymentMethod),
+    )
+
+
+def _shares(rows: dict[tuple[str, str], dict], position: int, choices) -> list[SalesShare]:
+    """Every choice in its declared order (zeros included), summed over the other dimension."""
+    shares = []
+    for value, label in choices.choices:
+        matching = [row for key, row in rows.items() if key[position] == value]
+        shares.append(
+            SalesShare(
+                key=value,
+                label=label,
+                orders=sum(row["orders"] for row in matching),
+                sales=sum((_money(row["sales"]) for row in matching), ZERO),
+            )
+        )
+    return shares
+
+
+# --- dishes ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DishFigures:
+    title: str  # as it was sold (the order line's snapshot)
+    quantity: int
+    revenue: Decimal  # the lines' totals: before tax, without delivery fee or tip
+
+
+@dataclass(frozen=True)
+class TopDishes:
+    period: ReportRange
+    by_quantity: list[DishFigures]
+    by_revenue: list[DishFigures]
+
+
+def top_dishes(period: ReportRange, *, limit: int = TOP_DISHES) -> TopDishes:
+    """The best sellers among the paid orders' lines, by quantity and by revenue: one query (one
+    pass over the lines) returns every dish sold in the range, at most the menu's length, and
+    the two rankings are taken here."""
+    dishes = [
+        DishFigures(title=row["title"], quantity=row["quantity"], revenue=_money(row["revenue"]))
+        for row in OrderItem.objects.filter(order__in=paid_orders(period).values("pk"))
+        .values("title")
+        .annotate(quantity=Sum("quantity"), revenue=Sum("price"))
+        .order_by()
+    ]
+    return TopDishes(
+        period=period,
+        by_quantity=sorted(dishes, key=lambda dish: (-dish.quantity, -dish.revenue, dish.title))[:limit],
+        by_revenue=sorted(dishes, key=lambda dish: (-dish.revenue, -dish.quantity, dish.title))[:limit],
+    )
+
+
+# --- hours of the week -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HoursOfWeek:
+    period: ReportRange
+    counts: list[list[int]]  # [weekday 0 = Monday][hour 0..23]: paid orders placed then
+
+    @property
+    def busiest(self) -> int:
+        return max((count for row in self.counts for count in row), default=0)
+
+    @property
+    def total(self) -> int:
+        return sum(sum(row) for row in self.counts)
+
+
+def orders_by_hour(period: ReportRange) -> HoursOfWeek:
+    """The paid orders of the range by the local weekday and hour they were placed: one query."""
+    tz = restaurant_tz()
+    first, after = period.bounds()
+    first -= timedelta(days=1)  # an order finished in the range may have been placed the day before
+    counts = [[0] * 24 for _ in range(7)]
+    rows = (
+        paid_orders(period)
+        .annotate(weekday=local_iso_weekday("created", first, after, tz), hour=local_hour("created", first, after, tz))
+        .values("weekday", "hour")
+        .annotate(orders=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["weekday"] - 1][row["hour"]] = row["orders"]
+    return HoursOfWeek(period=period, counts=counts)
+
+
+# --- preparation and delivery times ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Durations:
+    """How long something took, over `count` orders (None without any)."""
+
+    count: int
+    median: timedelta | None
+    p90: timedelta | None
+
+
+@dataclass(frozen=True)
+class ServiceTimes:
+    period: ReportRange
+    preparation: Durations  # accepted -> ready
+    delivery: Durations  # out for delivery -> delivered
+
+
+def percentile(sorted_values: Sequence[float], fraction: float) -> float | None:
+    """Linear interpolation between the closest ranks (PostgreSQL's percentile_cont, numpy's
+    default): the median of 1, 2, 3, 4 is 2.5."""
+    if not sorted_values:
+        return None
+    position = (len(sorted_values) - 1) * fraction
+    low = math.floor(position)
+    high = min(low + 1, len(sorted_values) - 1)
+    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
+
+
+def _durations(values: list[float]) -> Durations:
+    seconds = sorted(values)
+    median, p90 = percentile(seconds, 0.5), percentile(seconds, 0.9)
+    return Durations(
+        count=len(seconds),
+        median=None if median is None else timedelta(seconds=round(median)),
+        p90=None if p90 is None else timedelta(seconds=round(p90)),
+    )
+
+
+def _step_at(status: str, first: bool):
+    """When the order (first or last) entered `status`, from its timeline: a recall and a second
+    bump make the kitchen's time run from the first acceptance to the last 'ready'."""
+    aggregate = Min if first else Max
+    return aggregate("at", filter=Q(to_status=status))
+
+
+TIMED_STEPS = (OrderStatus.ACCEPTED, OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY, OrderStatus.DELIVERED)
+
+
+def service_times(period: ReportRange) -> ServiceTimes:
+    """Preparation (accepted -> ready) and delivery (out for delivery -> delivered) times of the
+    paid orders of the range: one query over their timelines' four steps fetches each order's two
+    durations (computed by the database); the median and 90th percentile are computed here,
+    which works alike on SQLite and PostgreSQL."""
+    rows = (
+        OrderEvent.objects.filter(to_status__in=TIMED_STEPS, order__in=paid_orders(period).values("pk"))
+        .values("order_id")
+        .annotate(
+            accepted_at=_step_at(OrderStatus.ACCEPTED, first=True),
+            ready_at=_step_at(OrderStatus.READY, first=False),
+            out_at=_step_at(OrderStatus.OUT_FOR_DELIVERY, first=True),
+            delivered_at=_step_at(OrderStatus.DELIVERED, first=False),
+        )
+        .annotate(
+            preparation=SecondsBetween(F("ready_at"), F("accepted_at")),
+            delivery=SecondsBetween(F("delivered_at"), F("out_at")),
+        )
+        .values_list("preparation", "delivery")
+        .order_by()
+    )
+    preparation, delivery = [], []
+    for prep, drive in rows:
+        if prep is not None and prep >= 0:
+            preparation.append(prep)
+        if drive is not None and drive >= 0:
+            delivery.append(drive)
+    return ServiceTimes(period=period, preparation=_durations(preparation), delivery=_durations(delivery))
+
+
+# --- bookings --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BookingDay:
+    day: date
+    bookings: int  # not cancelled
+    covers: int  # guests of the bookings that were not cancelled and did show up (or may yet)
+    no_shows: int
+    cancelled: int
+
+
+@dataclass(frozen=True)
+class BookingsReport:
+    period: ReportRange
+    days: list[BookingDay]
+
+    @property
+    def bookings(self) -> int:
+        return sum(day.bookings for day in self.days)
+
+    @property
+    def covers(self) -> int:
+        return sum(day.covers for day in self.days)
+
+    @property
+    def no_shows(self) -> int:
+        return sum(day.no_shows for day in self.days)
+
+    @property
+    def cancelled(self) -> int:
+        return sum(day.cancelled for day in self.days)
+
+    @property
+    def no_show_rate(self) -> Decimal | None:
+        """No-shows per booking that was not cancelled, as a percentage (one decimal)."""
+        if not self.bookings:
+            return None
+        return (Decimal(100) * self.no_shows / self.bookings).quantize(Decimal("0.1"))
+
+
+def bookings_report(period: ReportRange) -> BookingsReport:
+    """Bookings and covers by the local day they start on: one query."""
+    first, after = period.bounds()
+    showing = Q(status__in=(BookingStatus.CONFIRMED, BookingStatus.SEATED, BookingStatus.COMPLETED))
+    rows = (
+        Booking.objects.filter(start__gte=first, start__lt=after)
+        .annotate(day=local_date("start", first, after, restaurant_tz()))
+        .values("day")
+        .annotate(
+            bookings=Count("id", filter=~Q(status=BookingStatus.CANCELLED)),
+            covers=Sum("party_size", filter=showing),
+            no_shows=Count("id", filter=Q(status=BookingStatus.NO_SHOW)),
+            cancelled=Count("id", filter=Q(status=BookingStatus.CANCELLED)),
+        )
+        .order_by("day")
+    )
+    by_day = {row["day"]: row for row in rows}
+    return BookingsReport(
+        period=period,
+        days=[
+            BookingDay(
+                day=day,
+                bookings=by_day.get(day, {}).get("bookings", 0),
+                covers=by_day.get(day, {}).get("covers") or 0,
+                no_shows=by_day.get(day, {}).get("no_shows", 0),
+                cancelled=by_day.get(day, {}).get("cancelled", 0),
+            )
+            for day in period.days
+        ],
+    )
