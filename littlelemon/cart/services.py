@@ -27,7 +27,15 @@ from littlelemon.core.exceptions import PermissionDenied
 from littlelemon.core.models import MAX_ID
 from littlelemon.menu.exceptions import OptionsInvalid
 from littlelemon.menu.models import MenuItem, MenuItemOptionGroup
-from littlelemon.menu.options import NO_SELECTION, PricedSelection, catalog_load, lines_priced, selection_price
+from littlelemon.menu.options import (
+    NO_SELECTION,
+    PricedSelection,
+    catalog_load,
+    lines_priced,
+    needs_catalog,
+    selection_price,
+    stored_selection_price,
+)
 from littlelemon.menu.selectors import windows_load
 from littlelemon.menu.windows import from_label
 
@@ -278,33 +286,54 @@ def _reorder_refusal(dish: MenuItem | None, *, quantity: int, windows: Any, now)
 
 @transaction.atomic
 def cart_reorder(*, user: User, order: Any, now=None) -> ReorderResult:
-    """Put the lines of one of the user's past orders in their cart again, at today's prices.
+    """Put the lines of one of the user's past orders in their cart again, with their options
+    (`OrderItem.selection`), at today's prices.
 
-    Each order item is added to the cart's line for its dish (quantities add, capped at 99).
-    Left out, and said why in the result: a dish no longer on the menu, sold out, out of today's
-    portions (or with fewer left: that many go in) or not served now (its availability windows);
-    a line the cart has no room for. Raises PermissionDenied (403) when the order is not the
-    user's own. Locks each cart line it adds to (see `_line_add`). Two queries (the order's
-    items with their dishes, the windows) and one or two writes a line.
+    Each order item is added to the cart's line for its dish and options (quantities add, capped
+    at 99). Left out, and said why in the result: a dish no longer on the menu, sold out, out of
+    today's portions (or with fewer left: that many go in) or not served now (its availability
+    windows); options that no longer hold (a choice unavailable or gone, a combo's dish no longer
+    offered: `options_changed`, with the reason); a line the cart has no room for. Raises
+    PermissionDenied (403) when the order is not the user's own. Locks each cart line it adds to
+    (see `_line_add`). Two queries (the order's items with their dishes, the windows), up to four
+    more for the options when some item has any, and one or two writes a line.
     """
     if order.customer_id is None or order.customer_id != user.pk:
         raise PermissionDenied("Only the customer who placed an order can order it again.")
     now = now or timezone.now()
     windows = windows_load()
+    items = list(order.items.select_related("menuitem").order_by("id"))
+    catalog = catalog_load(
+        {
+            item.menuitem.pk: item.menuitem
+            for item in items
+            if item.menuitem is not None and needs_catalog(item.menuitem, item.selection)
+        }.values()
+    )
     result: list[ReorderLine] = []
-    for item in order.items.select_related("menuitem").order_by("id"):
+    for item in items:
         dish, quantity = item.menuitem, item.quantity
         refusal = _reorder_refusal(dish, quantity=quantity, windows=windows, now=now)
         if refusal is not None:
             result.append(ReorderLine(item.title, quantity, 0, *refusal))
             continue
+        priced = None
+        if needs_catalog(dish, item.selection):
+            try:
+                priced = stored_selection_price(catalog=catalog, dish=dish, selection=item.selection)
+            except OptionsInvalid as error:
+                result.append(ReorderLine(item.title, quantity, 0, "options_changed", error.message))
+                continue
         wanted, reason, message = quantity, "", ""
         left = dish.portions_left_today
         if left is not None and left < quantity:
             wanted, reason, message = left, "portions_short", f"only {left} left today"
+        key = priced.key if priced else ""
         try:
-            before = _line_lookup(owner=user, menuitem=dish).values_list("quantity", flat=True).first() or 0
-            line, _created = _line_add(owner=user, item=dish, quantity=wanted, cap=True)
+            before = (
+                _line_lookup(owner=user, menuitem=dish, options_key=key).values_list("quantity", flat=True).first() or 0
+            )
+            line, _created = _line_add(owner=user, item=dish, quantity=wanted, cap=True, priced=priced)
         except CartFull:
             result.append(
                 ReorderLine(item.title, quantity, 0, "cart_full", f"your cart holds {MAX_LINES} dishes at most")

@@ -112,8 +112,11 @@ class MenuItemViewSet(MenuReadMixin, viewsets.ModelViewSet):
         return super().get_serializer(*args, **kwargs)
 
     def get_serializer_context(self):
-        # The time windows, read once for the whole page (one query), and one `now` for all dishes.
-        return {**super().get_serializer_context(), "windows": selectors.windows_load(), "now": timezone.now()}
+        # The time windows, read once for the whole page (one query), and one `now` for all dishes;
+        # once a request too (DRF's get_serializer and ours both ask for the context).
+        if not hasattr(self, "_timed_context"):
+            self._timed_context = {"windows": selectors.windows_load(), "now": timezone.now()}
+        return {**super().get_serializer_context(), **self._timed_context}
 
     def filter_queryset(self, queryset):
         # The filter form is a good part of a list's time: build it only when the query asks for

@@ -160,6 +160,12 @@ class OrderItem(models.Model):
         help_text='The chosen options as they were: [{"group", "choice", "price_delta"}], and for a combo '
         '[{"slot", "dish", "supplement", "options": [...]}]. unit_price includes them.',
     )
+    selection = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The options as chosen, by id (the cart line's selection, menu/options.py): what "
+        "ordering again puts back in the cart.",
+    )
 
     class Meta:
         ordering = ["id"]

@@ -371,6 +371,7 @@ def _items_insert(order: Order, lines: list[CartLine], quote: Quote) -> list[Ord
             quantity=line.quantity,
             price=price,
             options=line.options,
+            selection=line.selection or {},
         )
         for line, price in zip(lines, quote.line_prices, strict=True)
     )

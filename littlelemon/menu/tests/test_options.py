@@ -261,8 +261,8 @@ class TestDetailApi:
             group_with_choices(dish=deal, max_choices=2, choices=[("a", "1")] * size, position=position)
             group_with_choices(dish=side, max_choices=2, choices=[("b", "1")] * size, position=position)
 
-        # the stamp, the dish; its slots, their dishes, the groups, the choices
-        with django_assert_num_queries(6):
+        # the stamp, the dish, the time windows; its slots, their dishes, the groups, the choices
+        with django_assert_num_queries(7):
             body = api_client.get(f"/api/v1/menu-items/{deal.pk}/").json()
 
         assert len(body["option_groups"]) == size and len(body["combo_slots"]) == size

@@ -1,4 +1,5 @@
-"""`OrderItem.options`: the chosen options' names and prices, as they were when the order was placed."""
+"""`OrderItem.options`: the chosen options' names and prices, as they were when the order was placed;
+`OrderItem.selection`: the same by id, for ordering again."""
 
 import importlib
 
@@ -24,6 +25,11 @@ class Migration(migrations.Migration):
             model_name='orderitem',
             name='options',
             field=models.JSONField(blank=True, default=list, help_text='The chosen options as they were: [{"group", "choice", "price_delta"}], and for a combo [{"slot", "dish", "supplement", "options": [...]}]. unit_price includes them.'),
+        ),
+        migrations.AddField(
+            model_name='orderitem',
+            name='selection',
+            field=models.JSONField(blank=True, default=dict, help_text="The options as chosen, by id (the cart line's selection, menu/options.py): what ordering again puts back in the cart."),
         ),
         migrations.RunPython(orderitem_triggers_reinstall, migrations.RunPython.noop),
     ]

@@ -123,8 +123,63 @@ def test_placing_with_options_is_a_fixed_number_of_queries(client_as, customer, 
     client = client_as(customer)
 
     # as without options (test_queries.py), plus the options: slots, their dishes, groups, choices
-    with django_assert_num_queries(13 + 4 + savepoints(2)):
+    with django_assert_num_queries(14 + 4 + savepoints(2)):
         response = client.post("/api/v1/orders/", {"fulfilment": "pickup"}, HTTP_IDEMPOTENCY_KEY=f"size-{size}")
 
     assert response.status_code == 201
     assert len(response.json()["items"]) == 2 * size
+
+
+def test_ordering_again_puts_the_lines_back_with_their_options_at_todays_prices(customer, burger):
+    fries = MenuItemFactory(title="Fries", price=Decimal("3.00"))
+    deal = combo_with_slots(price="17.00", slots=[("A main", [(burger, "0")]), ("A side", [(fries, "0.40")])])
+    main, side = deal.slots.all()
+    cart_services.cart_item_add(owner=customer, menuitem_id=burger.pk, quantity=2, choices=ids("Large", "Bacon"))
+    cart_services.cart_item_add(owner=customer, menuitem_id=burger.pk, quantity=1, choices=ids("Regular"))
+    combo_slots = [
+        {"slot": main.pk, "dish": burger.pk, "choices": ids("Regular", "Cheese")},
+        {"slot": side.pk, "dish": fries.pk, "choices": []},
+    ]
+    cart_services.cart_item_add(owner=customer, menuitem_id=deal.pk, quantity=1, slots=combo_slots)
+    order, _ = placement.order_place(customer=customer, fulfilment="pickup")
+    assert not CartLine.objects.filter(user=customer).exists()
+    assert [item.selection for item in order.items.order_by("id")] == [
+        {"choices": ids("Large", "Bacon")},
+        {"choices": ids("Regular")},
+        {"choices": [], "slots": combo_slots},
+    ]
+    OptionChoice.objects.filter(name="Large").update(price_delta=Decimal("2.75"))  # today's price
+
+    result = cart_services.cart_reorder(user=customer, order=order)
+
+    assert [(line.title, line.added, line.reason) for line in result.lines] == [
+        ("Burger", 2, ""),
+        ("Burger", 1, ""),
+        ("Lunch Deal", 1, ""),
+    ]
+    lines = CartLine.objects.filter(user=customer).order_by("id")
+    assert [(line.menuitem_id, line.quantity, line.selection, line.price_when_added) for line in lines] == [
+        (burger.pk, 2, {"choices": ids("Large", "Bacon")}, Decimal("16.75")),
+        (burger.pk, 1, {"choices": ids("Regular")}, Decimal("12.50")),
+        (deal.pk, 1, order.items.order_by("id")[2].selection, Decimal("18.40")),
+    ]
+    # Twice: the same lines (dish and options) grow, no new line.
+    cart_services.cart_reorder(user=customer, order=order)
+    assert list(CartLine.objects.filter(user=customer).order_by("id").values_list("quantity", flat=True)) == [4, 2, 2]
+
+
+def test_ordering_again_leaves_out_a_line_whose_options_no_longer_hold(customer, burger):
+    cart_services.cart_item_add(owner=customer, menuitem_id=burger.pk, quantity=1, choices=ids("Large", "Bacon"))
+    cart_services.cart_item_add(owner=customer, menuitem_id=burger.pk, quantity=1, choices=ids("Regular"))
+    order, _ = placement.order_place(customer=customer, fulfilment="pickup")
+    OptionChoice.objects.filter(name="Bacon").update(available=False)
+
+    result = cart_services.cart_reorder(user=customer, order=order)
+
+    assert [(line.title, line.added, line.reason, line.message) for line in result.lines] == [
+        ("Burger", 0, "options_changed", "Extras: Bacon is not available at the moment."),
+        ("Burger", 1, "", ""),
+    ]
+    assert list(CartLine.objects.filter(user=customer).values_list("selection", flat=True)) == [
+        {"choices": ids("Regular")}
+    ]
