@@ -162,8 +162,9 @@ def test_the_dish_page_is_a_fixed_number_of_queries_whatever_its_options(
         group_with_choices(dish=burger, max_choices=2, choices=[("x", "1")] * size, position=position + 2)
     client.get(reverse("web:dish", args=["burger"]))  # warm the caches (restaurant settings)
 
-    # the session's visitor, the dish (with `has_options`), its groups, their choices, ...: the same at any size
-    with django_assert_num_queries(6):
+    # the dish (with `has_options`), the time windows, its groups, their choices; pairs well with:
+    # its pairs, popular now; settings, hours, closures: the same at any size
+    with django_assert_num_queries(9):
         response = client.get(reverse("web:dish", args=["burger"]))
 
     assert response.status_code == 200
