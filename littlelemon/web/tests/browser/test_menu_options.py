@@ -34,7 +34,7 @@ def test_a_customer_orders_a_burger_with_options_and_a_meal_deal(page: Page, dem
     extras.get_by_role("checkbox", name=re.compile(r"^Feta")).check()
     extras.get_by_role("checkbox", name=re.compile(r"^Bacon")).check()
     expect(price).to_have_text("$19.75")  # 13.50 + 2.50 + 1.50 + 2.25
-    page.get_by_role("button", name="Add to cart").click()
+    page.locator("article.dish").get_by_role("button", name="Add to cart").click()  # not a "pairs well with" card
     expect(page.get_by_role("heading", level=1)).to_have_text("Your cart")
     expect(page.locator(".cart-line").first).to_contain_text("Size: Large (+$2.50)")
 
@@ -46,7 +46,7 @@ def test_a_customer_orders_a_burger_with_options_and_a_meal_deal(page: Page, dem
     page.get_by_role("group", name="A side").get_by_role("radio", name=re.compile(r"^Hummus")).check()
     page.get_by_role("group", name="A drink").get_by_role("radio", name=re.compile(r"^Ayran")).check()
     expect(page.locator("[data-price-output]")).to_have_text("$19.50")  # 19.00 + 0.50 for the ayran
-    page.get_by_role("button", name="Add to cart").click()
+    page.locator("article.dish").get_by_role("button", name="Add to cart").click()  # not a "pairs well with" card
     expect(page.get_by_role("heading", level=1)).to_have_text("Your cart")
     assert sorted(CartLine.objects.filter(user=olive).values_list("menuitem__title", "price_when_added")) == [
         ("Lemon Burger", Decimal("19.75")),
