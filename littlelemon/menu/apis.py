@@ -114,6 +114,8 @@ class MenuItemViewSet(MenuReadMixin, viewsets.ModelViewSet):
     def get_serializer_context(self):
         # The time windows, read once for the whole page (one query), and one `now` for all dishes;
         # once a request too (DRF's get_serializer and ours both ask for the context).
+        if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema: no database
+            return super().get_serializer_context()
         if not hasattr(self, "_timed_context"):
             self._timed_context = {"windows": selectors.windows_load(), "now": timezone.now()}
         return {**super().get_serializer_context(), **self._timed_context}
