@@ -499,6 +499,9 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set that several fields share.
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "littlelemon.orders.enums.OrderStatus",
+        # The menu's dietary tags and allergens, also the food preferences of /auth/users/me/.
+        "DietaryEnum": "littlelemon.menu.enums.DietaryTag",
+        "AllergenEnum": "littlelemon.menu.enums.Allergen",
     },
     # Links from lists and creates to the operations on one object (stateful fuzzing follows them).
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "littlelemon.api.schema.add_links"],
