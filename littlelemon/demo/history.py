@@ -1,6 +1,7 @@
 """Four weeks of past trade for the demo, so that the reports (/staff/reports/) have something
 to show: finished orders with their timelines (accepted, ready, out, delivered or collected)
-and past bookings (completed, a few no-shows and cancellations).
+and their payments in the ledger (captured when they finished: the reports' sales), and past
+bookings (completed, a few no-shows and cancellations).
 
 History, not news: the rows are written directly (the services stamp everything "now" and
 would announce each order), with timestamps in the past, and by three history-only customers
@@ -23,6 +24,9 @@ from littlelemon.core.money import ZERO, percent_of, to_money
 from littlelemon.menu.models import MenuItem
 from littlelemon.orders.enums import EventKind, Fulfilment, OrderStatus, PaymentMethod, PaymentStatus
 from littlelemon.orders.models import Order, OrderEvent, OrderItem
+from littlelemon.payments.enums import PaymentStatus as LedgerStatus
+from littlelemon.payments.enums import Provider
+from littlelemon.payments.models import Payment
 from littlelemon.restaurant.selectors import restaurant_settings_get, restaurant_today, restaurant_tz
 
 HISTORY_PREFIX = "demo-guest-"
@@ -102,6 +106,7 @@ def _order(rng: random.Random, *, guest: User, placed: datetime, dishes: list, k
     )
     order.save()
     Order.objects.filter(pk=order.pk).update(created=placed, updated=finished)  # auto_now_add ignores a value
+    _payment(order, collected=finished)
     OrderItem.objects.bulk_create(
         OrderItem(order=order, menuitem_id=pk, title=title, unit_price=price, quantity=quantity, price=price * quantity)
         for (pk, title, price), quantity in lines
@@ -114,6 +119,23 @@ def _order(rng: random.Random, *, guest: User, placed: datetime, dishes: list, k
         )
         previous = status
     OrderEvent.objects.bulk_create(events)
+
+
+def _payment(order: Order, *, collected: datetime) -> None:
+    """The ledger's row for the money the driver or the counter took at `collected`, as
+    `payments.services.payment_collect_in_person` records it (the reports' sales read it), but
+    dated in the past and already handed in (no driver owes anything for history)."""
+    Payment.objects.create(
+        order=order,
+        attempt=1,
+        method=order.payment_method,
+        provider=Provider.IN_PERSON,
+        amount=order.total,
+        currency=restaurant_settings_get().currency,
+        status=LedgerStatus.SUCCEEDED,
+        captured_at=collected,
+        handed_in_at=collected,
+    )
 
 
 def _bookings(rng: random.Random, *, today, days: int, guests: list[User]) -> None:
