@@ -23,7 +23,7 @@ QUICK ?=
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install chromium nginx redis migrate run run-stripe demo test lint deploy-check fuzz format lock screenshots clean bench bench-live bench-postgres
+.PHONY: help install chromium nginx redis migrate run run-stripe demo test lint deploy-check fuzz format lock screenshots clean bench bench-live bench-postgres bench-recommendations recommendations-evaluate
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -83,6 +83,12 @@ bench: install nginx  ## Benchmarks: the product behind nginx and direct vs bare
 
 bench-live: install  ## Only the live benchmarks: live_fanout (200 SSE streams) and rush (open-loop Friday-night mix) (QUICK=1)
 	$(MAKE) --no-print-directory bench BENCH_ONLY=live_fanout,rush
+
+bench-recommendations: install  ## The recommendations' nightly job over the scale-10 dataset (200,000 orders) vs reading its history
+	$(BIN)/python -m bench.recommendations
+
+recommendations-evaluate: install  ## Offline evaluation of the recommender vs popularity and random, on a planted synthetic history
+	$(BIN)/python manage.py recommendations_evaluate
 
 bench-postgres: install  ## make bench on a throwaway PostgreSQL cluster (.ci/postgres.sh)
 	bash -c 'source .ci/postgres.sh && pg_start && $(MAKE) --no-print-directory bench; rc=$$?; pg_stop; exit $$rc'

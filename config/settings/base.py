@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "littlelemon.staff",
     "littlelemon.live",
     "littlelemon.kitchen",
+    "littlelemon.recommendations",
 ]
 
 MIDDLEWARE = [
@@ -354,6 +355,12 @@ KITCHEN_AGE_LATE_MINUTES = env.int("KITCHEN_AGE_LATE_MINUTES", default=20)
 KITCHEN_RECALL_MINUTES = env.int("KITCHEN_RECALL_MINUTES", default=3)
 # The delivery-crew app: whether drivers may take ready delivery orders nobody was assigned.
 DELIVERY_CREW_TAKES_READY_ORDERS = env.bool("DELIVERY_CREW_TAKES_READY_ORDERS", default=True)
+# Recommendations (littlelemon/recommendations): the scores are recomputed by a background job
+# every night (RECOMMENDATIONS_RECOMPUTE_HOURS) and as soon as RECOMMENDATIONS_RECOMPUTE_AFTER_ORDERS
+# orders came in since the last time; the worker checks every RECOMMENDATIONS_CHECK_MINUTES.
+RECOMMENDATIONS_RECOMPUTE_HOURS = env.int("RECOMMENDATIONS_RECOMPUTE_HOURS", default=24)
+RECOMMENDATIONS_RECOMPUTE_AFTER_ORDERS = env.int("RECOMMENDATIONS_RECOMPUTE_AFTER_ORDERS", default=200)
+RECOMMENDATIONS_CHECK_MINUTES = env.int("RECOMMENDATIONS_CHECK_MINUTES", default=10)
 
 # --- HTTPS and proxies: on by default when DEBUG is off ----------------------------------
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)

@@ -33,6 +33,12 @@ class User(AbstractUser):
     # (case folding expands some). NULL is allowed only so that SQLite adds the column without
     # rebuilding the table (which would drop its triggers); every write fills it.
     username_key = UsernameKeyField(max_length=600, null=True, editable=False)
+    # Food preferences (the account page, `/auth/users/me/`): recommendations never offer a dish
+    # lacking one of `dietary_requirements` (menu.DietaryTag values) or containing one of
+    # `allergens_avoided` (menu.Allergen codes). NULL means none, so that SQLite adds the columns
+    # without rebuilding the table (and dropping its triggers): read them through `food_preferences`.
+    dietary_requirements = models.JSONField(null=True, blank=True)
+    allergens_avoided = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -43,6 +49,11 @@ class User(AbstractUser):
             # An index on an expression: SQLite creates it without rebuilding the table.
             models.UniqueConstraint(models.F("username_key"), name="accounts_user_username_key_unique"),
         ]
+
+    @property
+    def food_preferences(self) -> tuple[frozenset[str], frozenset[str]]:
+        """(dietary tags every dish must carry, allergen codes no dish may contain)."""
+        return frozenset(self.dietary_requirements or ()), frozenset(self.allergens_avoided or ())
 
     @cached_property
     def roles(self) -> frozenset[str]:

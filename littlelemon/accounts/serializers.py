@@ -2,6 +2,8 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
+from littlelemon.menu.enums import Allergen, DietaryTag
+
 from . import services
 from .exceptions import EmailTaken
 from .selectors import email_taken
@@ -33,19 +35,52 @@ class UserCreateSerializer(serializers.Serializer):
         return services.user_sign_up(**validated_data)
 
 
+class PreferenceListField(serializers.ListField):
+    """A list of codes from `choices`, stored sorted without repeats."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(
+            child=serializers.ChoiceField(choices=choices), required=False, max_length=len(choices), **kwargs
+        )
+
+    def to_internal_value(self, data):
+        return sorted(set(super().to_internal_value(data)))
+
+
 class UserSerializer(serializers.ModelSerializer):
-    """The signed-in user's own profile (`/auth/users/me/`)."""
+    """The signed-in user's own profile (`/auth/users/me/`), with the food preferences that
+    recommendations respect."""
 
     roles = serializers.SerializerMethodField()
+    dietary_requirements = PreferenceListField(
+        DietaryTag.choices, help_text="Dietary tags every recommended dish must carry."
+    )
+    allergens_avoided = PreferenceListField(Allergen.choices, help_text="Allergens no recommended dish may contain.")
 
     class Meta:
         model = User
-        fields = ("id", "username", "email", "first_name", "last_name", "phone", "roles")
+        fields = (
+            "id",
+            "username",
+            "email",
+            "first_name",
+            "last_name",
+            "phone",
+            "roles",
+            "dietary_requirements",
+            "allergens_avoided",
+        )
         read_only_fields = ("id", "username", "roles")
         extra_kwargs = {"email": {"required": False, "allow_blank": False}}
 
     def get_roles(self, user) -> list[str]:
         return sorted(user.roles)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        for name in ("dietary_requirements", "allergens_avoided"):
+            data[name] = data[name] or []  # none stored (NULL) reads as none chosen
+        return data
 
     def validate_email(self, value: str) -> str:
         return _validate_unique_email(value, exclude_pk=self.instance.pk if self.instance else None)

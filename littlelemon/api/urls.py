@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("littlelemon.accounts.urls")),
     path("", include("littlelemon.menu.urls")),
+    path("", include("littlelemon.recommendations.urls")),
     path("", include("littlelemon.restaurant.urls")),
     path("", include("littlelemon.bookings.urls")),
     path("", include("littlelemon.cart.urls")),

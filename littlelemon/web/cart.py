@@ -45,6 +45,14 @@ class AccountCart:
             return sum(line.quantity for line in self.lines)
         return cart_selectors.cart_quantity(owner=self.user)
 
+    @property
+    def dish_ids(self) -> set[int]:
+        """The dishes in the cart (recommendations leave them out): one query, or none once the
+        lines are read."""
+        if "lines" in self.__dict__:
+            return {line.menuitem_id for line in self.lines}
+        return cart_selectors.cart_menuitem_ids(user=self.user)
+
     def add(self, *, menuitem_id: int, quantity: int) -> tuple[MenuItem, int]:
         """Returns the dish and how many of it the cart now holds."""
         line, _created = cart_services.cart_item_add(owner=self.user, menuitem_id=menuitem_id, quantity=quantity)
@@ -107,6 +115,10 @@ class SessionCart:
         if "lines" in self.__dict__:
             return sum(line.quantity for line in self.lines)
         return sum(self.pairs.values())
+
+    @property
+    def dish_ids(self) -> set[int]:
+        return set(self.pairs)
 
     def add(self, *, menuitem_id: int, quantity: int) -> tuple[MenuItem, int]:
         pairs, item = cart_services.guest_cart_add(lines=self.pairs, menuitem_id=menuitem_id, quantity=quantity)

@@ -123,6 +123,8 @@ class TestProfile:
             "last_name": manager.last_name,
             "phone": "",
             "roles": ["manager"],
+            "dietary_requirements": [],
+            "allergens_avoided": [],
         }
 
     def test_patch_changes_contact_details_but_not_username_or_roles(self, client_as, customer):

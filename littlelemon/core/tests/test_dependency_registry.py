@@ -36,6 +36,7 @@ MIGRATIONS = [
     importlib.import_module("littlelemon.core.migrations.0003_menu_stamp"),
     importlib.import_module("littlelemon.bookings.migrations.0005_combination_stamps"),
     importlib.import_module("littlelemon.menu.migrations.0007_portions_and_windows"),
+    importlib.import_module("littlelemon.recommendations.migrations.0002_recommendations_stamp"),
 ]
 STAMPS_TABLE = "core_dataversion"
 # Read by the machinery around every answer, not by what the answer shows.
@@ -182,6 +183,10 @@ ENDPOINTS = [
     ("manager", lambda w: "/api/v1/bookings/"),
     ("customer", lambda w: f"/api/v1/bookings/{w['booking'].pk}/"),
     ("page:customer", lambda w: reverse("web:order_status", args=[w["order"].pk]) + "?since=0"),
+    (None, lambda w: "/api/v1/recommendations/"),
+    ("customer", lambda w: "/api/v1/recommendations/"),
+    (None, lambda w: f"/api/v1/menu-items/{w['dish'].pk}/pairs-well-with/"),
+    ("customer", lambda w: f"/api/v1/menu-items/{w['dish'].pk}/pairs-well-with/"),
 ]
 
 

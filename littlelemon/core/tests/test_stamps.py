@@ -26,11 +26,13 @@ from littlelemon.menu.models import Category, MenuItem
 from littlelemon.menu.tests.factories import CategoryFactory, MenuItemFactory
 from littlelemon.orders.models import Order, OrderEvent, OrderItem
 from littlelemon.orders.tests.factories import OrderFactory
+from littlelemon.recommendations.models import ItemPair, ItemPopularity
 from littlelemon.restaurant.models import Closure, OpeningHours, RestaurantSettings
 
 SPECS = (
     importlib.import_module("littlelemon.core.migrations.0001_data_versions").SPECS
     + importlib.import_module("littlelemon.core.migrations.0003_menu_stamp").SPECS
+    + importlib.import_module("littlelemon.recommendations.migrations.0002_recommendations_stamp").SPECS
 )
 
 pytestmark = pytest.mark.django_db
@@ -223,6 +225,22 @@ CASES += [
         lambda row: {"orders", f"orders:{row.order.customer_id}", f"orders:{row.order.delivery_crew_id}"},
         arrange=lambda: _order_with_crew(),
     ),
+    Case(
+        15,
+        ItemPair,
+        lambda ctx: ItemPair.objects.create(item=ctx["item"], other=ctx["other"], score=1.2, support=4),
+        {"score": 0.8},
+        lambda row: {"recommendations"},
+        arrange=lambda: {"item": MenuItemFactory(), "other": MenuItemFactory()},
+    ),
+    Case(
+        16,
+        ItemPopularity,
+        lambda ctx: ItemPopularity.objects.create(item=ctx["item"], weekday=2, daypart=1, share=0.3),
+        {"share": 0.4},
+        lambda row: {"recommendations"},
+        arrange=lambda: {"item": MenuItemFactory()},
+    ),
 ]
 
 
@@ -246,6 +264,8 @@ def test_every_spec_row_has_a_case():
         "menu_category",
         "menu_menuitem",
         "orders_orderevent",
+        "recommendations_itempair",
+        "recommendations_itempopularity",
     ]
     assert sorted([case.spec for case in CASES] + [USER_GROUPS]) == list(range(len(SPECS)))
     for case in CASES:

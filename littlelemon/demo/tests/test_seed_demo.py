@@ -10,7 +10,7 @@ from django.utils import timezone
 from config.env import BASE_DIR
 from littlelemon.accounts.models import User
 from littlelemon.bookings.models import Booking, Table, TableCombination
-from littlelemon.demo import data
+from littlelemon.demo import data, regulars
 from littlelemon.events.models import OutboxEvent
 from littlelemon.menu import selectors as menu_selectors
 from littlelemon.menu.models import Category, MenuItem
@@ -33,7 +33,8 @@ def test_seed_demo_is_believable_and_idempotent(settings, capsys):
 
     # 8 categories and 40 dishes on the menu, plus the back office's hidden category with a dish
     # and an archived one (customers see neither), plus weekend brunch (2 dishes) and the daily special.
-    assert counts() == first == (10, 45, len(data.USERS) + 1)  # + the cook invited (not yet active)
+    # Users: the demo's, the cook invited (not yet active) and the regulars (history only).
+    assert counts() == first == (10, 45, len(data.USERS) + 1 + regulars.REGULARS)
     assert menu_selectors.menu_item_list().count() == 43
     assert MenuItem.objects.get(slug="retired-lemon-cake").archived is True
     assert Category.objects.get(slug="autumn-specials").hidden is True
@@ -43,7 +44,11 @@ def test_seed_demo_is_believable_and_idempotent(settings, capsys):
     assert MenuItem.objects.get(title__startswith="Chef's Daily Special").daily_portions == 12
     assert MenuItem.objects.filter(featured=True).count() >= 4
     assert MenuItem.objects.filter(vegan=True).exists()
-    roles = {u.username: (u.is_superuser, sorted(u.roles)) for u in User.objects.all()}
+    people = User.objects.exclude(username__startswith=regulars.REGULAR_PREFIX)
+    roles = {u.username: (u.is_superuser, sorted(u.roles)) for u in people}
+    diners = User.objects.filter(username__startswith=regulars.REGULAR_PREFIX)
+    assert not diners.filter(groups__isnull=False).exists()
+    assert not any(u.has_usable_password() for u in diners)
     assert roles == {
         "admin": (True, []),
         "manager": (False, ["manager"]),
@@ -144,7 +149,11 @@ def test_seed_demo_places_orders_in_several_states_through_the_services(settings
         "pickup",
         "placed",
     )
-    customers = Order.objects.filter(customer__isnull=False).select_related("customer", "delivery_crew")
+    customers = (
+        Order.objects.filter(customer__isnull=False)
+        .exclude(customer__username__startswith=regulars.REGULAR_PREFIX)  # their past: history, not placed
+        .select_related("customer", "delivery_crew")
+    )
     orders = {order.idempotency_key: order for order in customers}
     assert {key: order.status for key, order in orders.items()} == {key: status for key, *_, status in data.ORDERS}
     assert {order.customer.username for order in orders.values()} == {"customer"}
@@ -184,7 +193,9 @@ def test_seed_demo_places_orders_in_several_states_through_the_services(settings
         "out_for_delivery",
         "delivered",
     ]
-    assert OutboxEvent.objects.filter(type="order.placed").count() == Order.objects.count() + 1  # one was deleted
+    # One was deleted; the regulars' past orders are history, written without events.
+    regulars_orders = Order.objects.filter(customer__username__startswith=regulars.REGULAR_PREFIX).count()
+    assert OutboxEvent.objects.filter(type="order.placed").count() == Order.objects.count() - regulars_orders + 1
     assert list(CartLine.objects.filter(user=customer).values_list("menuitem_id", "quantity")) == [
         (kept.menuitem_id, 2)
     ]
@@ -306,3 +317,24 @@ def test_seed_demo_fills_todays_floor_with_every_status(settings, freeze):
     combinations = {c.name: sorted(c.tables.values_list("label", flat=True)) for c in TableCombination.objects.all()}
     assert combinations == {"M2+M3": ["M2", "M3"], "T1+T2": ["T1", "T2"]}
     assert Booking.objects.get(guest_name="Ivan Novak").combination.name in combinations
+
+
+def test_seed_demo_gives_the_regulars_a_history_the_recommendations_learn_from(settings):
+    from littlelemon.orders.models import Order
+    from littlelemon.recommendations import selectors
+    from littlelemon.recommendations.models import RecommendationState
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--quiet-logins")
+    call_command("seed_demo", "--quiet-logins")
+
+    past = Order.objects.filter(customer__username__startswith=regulars.REGULAR_PREFIX)
+    assert past.count() == regulars.ORDERS
+    assert not past.exclude(status__in=["delivered", "collected"]).exists()
+    now = timezone.now()
+    assert not past.filter(created__gte=now).exists()
+    assert not past.filter(created__lt=now - timedelta(days=regulars.DAYS + 1)).exists()
+    assert RecommendationState.objects.get().orders_seen >= regulars.ORDERS
+    for dish, partner in [("Falafel", "Hummus"), ("Moussaka", "Greek Salad"), ("Baklava", "Greek Coffee")]:
+        pairs = selectors.pairs_well_with(MenuItem.objects.get(title=dish).pk, limit=4)
+        assert partner in [item.title for item in pairs.items]

@@ -190,16 +190,21 @@ class TestEscaping:
 @pytest.mark.parametrize("lines", [1, 12])
 def test_the_cart_page_runs_fixed_queries_whatever_its_size(client, customer, lines, django_assert_num_queries):
     from littlelemon.menu.tests.factories import MenuItemFactory
+    from littlelemon.recommendations.models import ItemPopularity
 
     for _ in range(lines):
         CartLineFactory(user=customer, menuitem=MenuItemFactory())
+    for dish in MenuItemFactory.create_batch(lines):
+        ItemPopularity.objects.create(item=dish, weekday=-1, daypart=-1, share=0.5)
     client.force_login(customer)
 
     # session, user, settings, cart lines (dishes joined), the footer's hours and closures, the
-    # header's roles (staff get their screens' links), the dishes' time windows
-    with django_assert_num_queries(8):
+    # header's roles (staff get their screens' links), the dishes' time windows; complete your
+    # meal: the cart's pairs, popular now, their dishes and the time windows
+    with django_assert_num_queries(12):
         response = client.get(reverse("web:cart"))
     assert len(texts(response.content, css_class="cart-line__title")) == lines
+    assert text(response.content, id="meal") == "Complete your meal"
 
 
 def test_a_page_refused_before_the_session_middleware_shows_an_empty_cart(client, menu):

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from littlelemon.menu.tests.factories import CategoryFactory, MenuItemFactory
+from littlelemon.recommendations.models import ItemPopularity
 from littlelemon.restaurant.selectors import restaurant_today
 from littlelemon.restaurant.services import restaurant_settings_update
 from littlelemon.restaurant.tests.factories import ClosureFactory
@@ -122,15 +123,20 @@ class TestDish:
 
 
 def menu_of(size: int) -> None:
+    """`size` dishes, every one of them popular at every hour (so the recommendations read them)."""
     categories = [CategoryFactory() for _ in range(max(1, size // 5))]
     for index in range(size):
-        MenuItemFactory(category=categories[index % len(categories)], featured=index % 2 == 0, allergens=["milk"])
+        dish = MenuItemFactory(
+            category=categories[index % len(categories)], featured=index % 2 == 0, allergens=["milk"]
+        )
+        ItemPopularity.objects.create(item=dish, weekday=-1, daypart=-1, share=1 / (index + 1))
 
 
 # Queries per page: restaurant settings, opening hours and closures (header, footer) and the
-# page's own reads (the dishes' pages add their time windows); signed in adds the session and the user.
+# page's own reads (the dishes' pages add their time windows; the home page: popular now, its
+# dishes and their time windows); signed in adds the session and the user.
 PAGES = [
-    ("/", 5),
+    ("/", 8),
     ("/menu/", 6),
     ("/menu/?search=dish&dietary=vegan&dietary=nut-free&category=category-0", 6),
     ("/account/login/", 3),
@@ -160,7 +166,9 @@ def test_the_dish_page_and_the_menu_fragment_run_fixed_queries(client, hours, dj
     menu_of(size)
     slug = MenuItemFactory(title="Dish", slug="the-dish").slug
 
-    with django_assert_num_queries(5):  # settings, hours, closures, the dish, the time windows
+    # settings, hours, closures, the dish, the time windows; pairs well with: its pairs, popular
+    # now, their dishes and the time windows
+    with django_assert_num_queries(9):
         assert client.get(reverse("web:dish", args=[slug])).status_code == 200
     with django_assert_num_queries(3):  # settings (currency), the dishes, the time windows
         assert client.get(reverse("web:menu"), headers={"HX-Request": "true"}).status_code == 200
@@ -168,7 +176,8 @@ def test_the_dish_page_and_the_menu_fragment_run_fixed_queries(client, hours, dj
 
 # Signed in: the session, the user, the cart's quantity (the header's cart link) and the user's
 # roles (the header links staff to their screens).
-SIGNED_IN_PAGES = [("/", 9), ("/menu/", 10), ("/account/", 7), ("/account/password/", 7)]
+# The home page: the cart's dishes and the customer's order lines too (their usuals).
+SIGNED_IN_PAGES = [("/", 14), ("/menu/", 10), ("/account/", 7), ("/account/password/", 7)]
 
 
 @pytest.mark.parametrize(("path", "queries"), SIGNED_IN_PAGES)

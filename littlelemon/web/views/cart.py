@@ -19,10 +19,12 @@ from littlelemon.menu.selectors import menu_items_timed, windows_load
 from littlelemon.orders.enums import Fulfilment
 from littlelemon.orders.pricing import order_quote
 from littlelemon.pages.http import htmx_fragment, safe_next
+from littlelemon.recommendations import selectors as recommendations
 
 from ..cart import cart_for
 from ..forms import CartAddForm, CartLineForm
 from ..info import restaurant_info_for
+from .pages import RECOMMENDED
 
 
 def cart_context(request: HttpRequest, **extra) -> dict:
@@ -42,7 +44,13 @@ def cart_context(request: HttpRequest, **extra) -> dict:
 
 @require_GET
 def cart(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/cart.html", cart_context(request))
+    context = cart_context(request)
+    lines = context["cart"].lines
+    if lines:
+        context["meal"] = recommendations.complete_your_meal(
+            {line.menuitem_id for line in lines}, user=request.user, limit=RECOMMENDED
+        )
+    return render(request, "web/cart.html", context)
 
 
 def _first_error(form) -> str:

@@ -9,8 +9,12 @@ from django.views.decorators.http import require_GET
 from littlelemon.menu import selectors as menu_selectors
 from littlelemon.menu.enums import DietaryTag
 from littlelemon.menu.filters import MenuItemFilter
+from littlelemon.recommendations import selectors as recommendations
+
+from ..cart import cart_for
 
 FEATURED_ON_HOME = 6
+RECOMMENDED = 4  # dishes in a "Your usuals", "Popular now", "Pairs well with" or "Complete your meal" row
 
 
 def _timed(items):
@@ -25,7 +29,8 @@ MENU_PAGE_FILTERS = ("search", "category", "dietary")
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     featured = MenuItemFilter({"featured": True}, queryset=menu_selectors.menu_item_list()).qs[:FEATURED_ON_HOME]
-    return render(request, "web/home.html", {"featured": _timed(featured)})
+    recommended = recommendations.for_visitor(request.user, exclude=cart_for(request).dish_ids, limit=RECOMMENDED)
+    return render(request, "web/home.html", {"featured": _timed(featured), "recommended": recommended})
 
 
 def _menu_filter(query: QueryDict) -> MenuItemFilter:
@@ -69,4 +74,7 @@ def menu(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dish(request: HttpRequest, slug: str) -> HttpResponse:
     item = get_object_or_404(menu_selectors.menu_item_list(), slug=slug)
-    return render(request, "web/dish.html", {"item": _timed([item])[0]})
+    pairs = recommendations.pairs_well_with(
+        item.pk, user=request.user, cart=cart_for(request).dish_ids, limit=RECOMMENDED
+    )
+    return render(request, "web/dish.html", {"item": _timed([item])[0], "pairs": pairs})

@@ -23,12 +23,14 @@ from littlelemon.menu import services as menu_services
 from littlelemon.menu.models import AvailabilityWindow, Category, MenuItem
 from littlelemon.orders import guests, placement, transitions
 from littlelemon.orders.models import Order
+from littlelemon.recommendations.services import recommendations_recompute
 from littlelemon.restaurant import services as restaurant_services
 from littlelemon.restaurant.models import Closure, OpeningHours
 from littlelemon.restaurant.selectors import restaurant_settings_get, restaurant_today, restaurant_tz, schedule_load
 
 from ... import data
 from ...history import seed_history
+from ...regulars import regulars_seed
 
 
 class Command(BaseCommand):
@@ -65,6 +67,7 @@ class Command(BaseCommand):
             self._guest_order()
             self._back_office()
             seed_history()  # past weeks for the reports (demo/history.py)
+            self._regulars()
             self._events_settle(after=last_event)
         self.stdout.write(
             self.style.SUCCESS(
@@ -341,6 +344,11 @@ class Command(BaseCommand):
             refund_request(
                 order=order.pk, actor=manager, amount=None, order_item_id=line.pk, reason="Dessert arrived melted"
             )
+
+    def _regulars(self) -> None:
+        """The regulars' past orders (demo/regulars.py), then the recommendations learnt from them."""
+        regulars_seed()
+        recommendations_recompute()
 
     def _guest_order(self) -> None:
         """One order placed without an account (guest checkout), to follow by its tracking link
