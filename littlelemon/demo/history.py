@@ -106,7 +106,7 @@ def _order(rng: random.Random, *, guest: User, placed: datetime, dishes: list, k
     )
     order.save()
     Order.objects.filter(pk=order.pk).update(created=placed, updated=finished)  # auto_now_add ignores a value
-    _payment(order, collected=finished)
+    record_payments([order])
     OrderItem.objects.bulk_create(
         OrderItem(order=order, menuitem_id=pk, title=title, unit_price=price, quantity=quantity, price=price * quantity)
         for (pk, title, price), quantity in lines
@@ -121,20 +121,26 @@ def _order(rng: random.Random, *, guest: User, placed: datetime, dishes: list, k
     OrderEvent.objects.bulk_create(events)
 
 
-def _payment(order: Order, *, collected: datetime) -> None:
-    """The ledger's row for the money the driver or the counter took at `collected`, as
-    `payments.services.payment_collect_in_person` records it (the reports' sales read it), but
-    dated in the past and already handed in (no driver owes anything for history)."""
-    Payment.objects.create(
-        order=order,
-        attempt=1,
-        method=order.payment_method,
-        provider=Provider.IN_PERSON,
-        amount=order.total,
-        currency=restaurant_settings_get().currency,
-        status=LedgerStatus.SUCCEEDED,
-        captured_at=collected,
-        handed_in_at=collected,
+def record_payments(orders: list[Order]) -> None:
+    """The ledger's rows for finished history orders (the reports' sales read them): each order's
+    money taken when it finished, as `payments.services.payment_collect_in_person` (or Stripe,
+    for an online order) records it, but dated in the past and already handed in (no driver owes
+    anything for history). One bulk insert."""
+    currency = restaurant_settings_get().currency
+    Payment.objects.bulk_create(
+        Payment(
+            order=order,
+            attempt=1,
+            method=order.payment_method,
+            provider=Provider.STRIPE if order.payment_method == PaymentMethod.ONLINE else Provider.IN_PERSON,
+            provider_id=f"pi_demo_{order.pk}" if order.payment_method == PaymentMethod.ONLINE else "",
+            amount=order.total,
+            currency=currency,
+            status=LedgerStatus.SUCCEEDED,
+            captured_at=order.finished_at,
+            handed_in_at=order.finished_at,
+        )
+        for order in orders
     )
 
 
