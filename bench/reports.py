@@ -11,6 +11,8 @@ The driver (`run_reports`) migrates and seeds the large scale's database as the 
    them): accepted, preparing, ready (10 to 30 minutes later), out for delivery and delivered,
    or collected, ending at the order's `finished_at`, derived from the order's id (the same
    rows every run);
+   Likewise the finished paid orders get their ledger rows (`_ledger`: a payment captured when
+   the order finished), where the reports' money comes from.
 2. signs in `bench-manager` with Django's test client and GETs each report's page and its CSV
    for the dataset's last year (`Dataset.epoch` - 365 days to the epoch) (their queries are
    pinned by the tests); `runs` times each after a warm-up and keeps the median;
@@ -128,6 +130,58 @@ def _timelines() -> int:
     return made + len(batch)
 
 
+def _ledger() -> int:
+    """Gives the finished paid orders their ledger rows when the database has none (the orders
+    part of the dataset makes no Payment rows; the reports' money comes from the ledger): a
+    payment captured when the order finished, as the driver's or the counter's hand-over
+    records it. Returns how many it made."""
+    from django.db import transaction
+
+    from littlelemon.orders.enums import OrderStatus, PaymentMethod
+    from littlelemon.orders.enums import PaymentStatus as OrderPaymentStatus
+    from littlelemon.orders.models import Order
+    from littlelemon.payments.enums import PaymentStatus, Provider
+    from littlelemon.payments.models import Payment
+    from littlelemon.restaurant.selectors import restaurant_settings_get
+
+    if Payment.objects.exists():
+        return 0
+    currency = restaurant_settings_get().currency
+    finished = (
+        Order.objects.filter(
+            status__in=(OrderStatus.DELIVERED, OrderStatus.COLLECTED),
+            payment_status=OrderPaymentStatus.PAID,
+            finished_at__isnull=False,
+        )
+        .order_by("pk")
+        .values_list("pk", "payment_method", "total", "finished_at")
+    )
+    made = 0
+    with transaction.atomic():
+        batch = []
+        for pk, method, total, finished_at in finished.iterator(chunk_size=5000):
+            online = method == PaymentMethod.ONLINE
+            batch.append(
+                Payment(
+                    order_id=pk,
+                    attempt=1,
+                    method=method,
+                    provider=Provider.STRIPE if online else Provider.IN_PERSON,
+                    provider_id=f"pi_bench_{pk}" if online else "",
+                    amount=total,
+                    currency=currency,
+                    status=PaymentStatus.SUCCEEDED,
+                    captured_at=finished_at,
+                )
+            )
+            if len(batch) >= 10_000:
+                Payment.objects.bulk_create(batch)
+                made += len(batch)
+                batch = []
+        Payment.objects.bulk_create(batch)
+    return made + len(batch)
+
+
 def _median_ms(call, runs: int) -> float:
     call()  # warm-up: connections, templates, the layout's cached fragments
     times = []
@@ -162,6 +216,10 @@ def measure(argv: list[str] | None = None) -> None:
     made = _timelines()
     if made:
         print(f"  timelines: {made} order events ({time.monotonic() - started:.1f}s)", flush=True)
+    started = time.monotonic()
+    made = _ledger()
+    if made:
+        print(f"  ledger: {made} payments ({time.monotonic() - started:.1f}s)", flush=True)
     end = EPOCH.astimezone(restaurant_tz()).date()
     period = selectors.report_range(start=end - timedelta(days=365), end=end)
     query = f"?start={period.start.isoformat()}&end={period.end.isoformat()}"

@@ -65,6 +65,20 @@ STAFF_PAGES = {
         ("board", "/staff/orders/"),
         ("board-order", None),
         ("kitchen-stations", "/staff/kitchen/stations/"),
+        ("cash", "/staff/orders/cash/"),
+        # The back office.
+        ("back-office-menu", "/staff/menu/"),
+        ("back-office-dish", "dish-edit"),
+        ("back-office-settings", "/staff/settings/"),
+        ("floor", "/staff/floor/"),
+        ("floor-combinations", "/staff/floor/combinations/"),
+        ("people", "/staff/people/"),
+        ("two-factor", "/account/two-factor/"),
+        ("report-sales", "/staff/reports/sales/"),
+        ("report-dishes", "/staff/reports/dishes/"),
+        ("report-hours", "/staff/reports/hours/"),
+        ("report-times", "/staff/reports/times/"),
+        ("report-bookings", "/staff/reports/bookings/"),
     ],
     ("driver", "lemon-driver"): [("deliveries", "/staff/deliveries/"), ("delivery", None)],
 }
@@ -214,7 +228,7 @@ def photograph(url: str, out: Path) -> list[Path]:
                 page = context.new_page()
                 log_in(page, url, username, password)
                 for name, path in pages:
-                    if path is None:
+                    if path is None or not path.startswith("/"):
                         open_the_first_detail(page, name)
                     else:
                         page.goto(f"{url}{path}")
@@ -236,6 +250,9 @@ def open_the_first_detail(page, name: str) -> None:
     """An order's page from the board, a delivery's page with its proof form."""
     if name == "board-order":
         page.locator(".order-card__title a").first.click()
+    elif name == "back-office-dish":
+        page.goto(page.url.split("/staff/")[0] + "/staff/menu/")
+        page.locator(".menu-editor__dish th a").first.click()
     else:
         page.get_by_role("link", name="Delivered…").first.click()
 

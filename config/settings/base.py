@@ -309,10 +309,9 @@ WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=DEBUG)
 WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
 WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10.0)  # then the attempt failed
 WEBHOOKS_CA_BUNDLE = env.str("WEBHOOKS_CA_BUNDLE", default="")  # PEM file of CAs to trust instead of the system's
-# Periodic jobs of the orders (littlelemon/orders/tasks.py): an order nobody accepts within
-# ORDER_ACCEPT_TIMEOUT_MINUTES of becoming due is rejected (0: never). An order for as soon as
-# possible is due when placed; a scheduled one ORDER_SCHEDULED_DUE_MINUTES before its time (or when
-# placed, if later). Idempotency keys are forgotten IDEMPOTENCY_KEY_TTL_HOURS after the order.
+# Periodic jobs of the orders (littlelemon/orders/tasks.py). The auto-reject minutes live on the
+# restaurant settings row (managers edit them); these two are only its first values, copied by
+# migration restaurant 0004. Idempotency keys are forgotten IDEMPOTENCY_KEY_TTL_HOURS after the order.
 ORDER_ACCEPT_TIMEOUT_MINUTES = env.int("ORDER_ACCEPT_TIMEOUT_MINUTES", default=15)
 ORDER_SCHEDULED_DUE_MINUTES = env.int("ORDER_SCHEDULED_DUE_MINUTES", default=60)
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
@@ -499,6 +498,9 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set that several fields share.
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "littlelemon.orders.enums.OrderStatus",
+        # The menu's dietary tags and allergens, also the food preferences of /auth/users/me/.
+        "DietaryEnum": "littlelemon.menu.enums.DietaryTag",
+        "AllergenEnum": "littlelemon.menu.enums.Allergen",
     },
     # Links from lists and creates to the operations on one object (stateful fuzzing follows them).
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "littlelemon.api.schema.add_links"],

@@ -1,6 +1,7 @@
 """Four weeks of past trade for the demo, so that the reports (/staff/reports/) have something
 to show: finished orders with their timelines (accepted, ready, out, delivered or collected)
-and past bookings (completed, a few no-shows and cancellations).
+and their payments in the ledger (captured when they finished: the reports' sales), and past
+bookings (completed, a few no-shows and cancellations).
 
 History, not news: the rows are written directly (the services stamp everything "now" and
 would announce each order), with timestamps in the past, and by three history-only customers
@@ -23,6 +24,9 @@ from littlelemon.core.money import ZERO, percent_of, to_money
 from littlelemon.menu.models import MenuItem
 from littlelemon.orders.enums import EventKind, Fulfilment, OrderStatus, PaymentMethod, PaymentStatus
 from littlelemon.orders.models import Order, OrderEvent, OrderItem
+from littlelemon.payments.enums import PaymentStatus as LedgerStatus
+from littlelemon.payments.enums import Provider
+from littlelemon.payments.models import Payment
 from littlelemon.restaurant.selectors import restaurant_settings_get, restaurant_today, restaurant_tz
 
 HISTORY_PREFIX = "demo-guest-"
@@ -102,6 +106,7 @@ def _order(rng: random.Random, *, guest: User, placed: datetime, dishes: list, k
     )
     order.save()
     Order.objects.filter(pk=order.pk).update(created=placed, updated=finished)  # auto_now_add ignores a value
+    record_payments([order])
     OrderItem.objects.bulk_create(
         OrderItem(order=order, menuitem_id=pk, title=title, unit_price=price, quantity=quantity, price=price * quantity)
         for (pk, title, price), quantity in lines
@@ -114,6 +119,29 @@ def _order(rng: random.Random, *, guest: User, placed: datetime, dishes: list, k
         )
         previous = status
     OrderEvent.objects.bulk_create(events)
+
+
+def record_payments(orders: list[Order]) -> None:
+    """The ledger's rows for finished history orders (the reports' sales read them): each order's
+    money taken when it finished, as `payments.services.payment_collect_in_person` (or Stripe,
+    for an online order) records it, but dated in the past and already handed in (no driver owes
+    anything for history). One bulk insert."""
+    currency = restaurant_settings_get().currency
+    Payment.objects.bulk_create(
+        Payment(
+            order=order,
+            attempt=1,
+            method=order.payment_method,
+            provider=Provider.STRIPE if order.payment_method == PaymentMethod.ONLINE else Provider.IN_PERSON,
+            provider_id=f"pi_demo_{order.pk}" if order.payment_method == PaymentMethod.ONLINE else "",
+            amount=order.total,
+            currency=currency,
+            status=LedgerStatus.SUCCEEDED,
+            captured_at=order.finished_at,
+            handed_in_at=order.finished_at,
+        )
+        for order in orders
+    )
 
 
 def _bookings(rng: random.Random, *, today, days: int, guests: list[User]) -> None:

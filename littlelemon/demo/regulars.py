@@ -2,11 +2,12 @@
 so that recommendations ("pairs well with", "your usuals", "popular now") have a history to learn
 from on a fresh `make run`.
 
-Written as history, not placed through the cart: finished orders (delivered or collected, paid)
-in one bulk insert, dated in the past. What they hold, on purpose: the pairs below are ordered
-together often (falafel with hummus, moussaka with a Greek salad, ...), sparkling water goes with
-a third of all orders (and so with nothing in particular), each regular has two or three
-favourite dishes, and the rest is drawn from the menu.
+Written as history, not placed through the cart: finished orders (delivered or collected, paid,
+with their payments in the ledger) in one bulk insert, dated in the past. What they hold, on
+purpose: the pairs below are ordered together often (falafel with hummus, moussaka with a Greek
+salad, ...), sparkling water goes with a third of all orders (and so with nothing in
+particular), each regular has two or three favourite dishes, and the rest is drawn from the
+menu.
 """
 
 import random
@@ -24,6 +25,7 @@ from littlelemon.orders.pricing import line_price, order_totals
 from littlelemon.restaurant.selectors import restaurant_settings_get
 
 from .data import DEMO_ADDRESS
+from .history import record_payments
 
 REGULAR_PREFIX = "regular-"
 REGULARS = 24
@@ -106,6 +108,7 @@ def regulars_seed(*, now: datetime | None = None, seed: int = 2026) -> int:
             for order, (_at, items) in zip(orders, lines, strict=True)
             for dish, quantity, price in items
         )
+        record_payments(orders)  # the reports' sales are the ledger's
         # `created` is set on insert: date each order when it was placed.
         for order, (at, _items) in zip(orders, lines, strict=True):
             Order.objects.filter(pk=order.pk).update(created=at, updated=at + timedelta(minutes=45))

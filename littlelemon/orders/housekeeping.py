@@ -1,12 +1,13 @@
 """The orders' periodic jobs (run by `orders/tasks.py`): each idempotent, a second run changes
 nothing more.
 
-- `orders_reject_unaccepted`: an order nobody accepts within ORDER_ACCEPT_TIMEOUT_MINUTES of
-  becoming due is rejected by the system (`order_status_change` with actor None), with a reason
-  the customer reads in the rejection e-mail. An order for as soon as possible is due when it is
-  placed. A scheduled order is due ORDER_SCHEDULED_DUE_MINUTES before its time, or when placed if
-  that is later: the kitchen may leave tomorrow's order until then, and the customer still hears
-  in time to make other plans.
+- `orders_reject_unaccepted`: an order nobody accepts within the restaurant's
+  `order_accept_timeout_minutes` (the settings row, edited on /staff/settings/) of becoming due is
+  rejected by the system (`order_status_change` with actor None), with a reason the customer
+  reads in the rejection e-mail. An order for as soon as possible is due when it is placed. A
+  scheduled order is due `order_scheduled_due_minutes` before its time, or when placed if that is
+  later: the kitchen may leave tomorrow's order until then, and the customer still hears in time
+  to make other plans.
 - `idempotency_keys_purge`: an order's Idempotency-Key (and request fingerprint) is forgotten
   IDEMPOTENCY_KEY_TTL_HOURS after the order was placed: a retry comes within minutes, and the
   unique index stays small. The same key sent after that places a new order (if the cart holds one).
@@ -18,6 +19,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+
+from littlelemon.restaurant.selectors import restaurant_settings_get
 
 from .enums import OrderStatus
 from .exceptions import InvalidTransition
@@ -33,14 +36,14 @@ UNACCEPTED_REASON = (
 )
 
 
-def orders_unaccepted(*, now: datetime) -> list[int]:
+def orders_unaccepted(*, now: datetime, timeout_minutes: int, due_minutes: int) -> list[int]:
     """The ids of placed orders whose time to be accepted has run out, oldest first.
 
-    Due at max(created, scheduled_for - ORDER_SCHEDULED_DUE_MINUTES); overdue when due + timeout
-    <= now, i.e. created <= now - timeout and (no schedule or scheduled_for <= now - timeout + due
-    minutes): comparisons on columns, no date arithmetic in SQL."""
-    cutoff = now - timedelta(minutes=settings.ORDER_ACCEPT_TIMEOUT_MINUTES)
-    scheduled_cutoff = cutoff + timedelta(minutes=settings.ORDER_SCHEDULED_DUE_MINUTES)
+    Due at max(created, scheduled_for - due_minutes); overdue when due + timeout <= now, i.e.
+    created <= now - timeout and (no schedule or scheduled_for <= now - timeout + due minutes):
+    comparisons on columns, no date arithmetic in SQL."""
+    cutoff = now - timedelta(minutes=timeout_minutes)
+    scheduled_cutoff = cutoff + timedelta(minutes=due_minutes)
     return list(
         Order.objects.filter(status=OrderStatus.PLACED, created__lte=cutoff)
         .filter(Q(scheduled_for__isnull=True) | Q(scheduled_for__lte=scheduled_cutoff))
@@ -52,11 +55,17 @@ def orders_unaccepted(*, now: datetime) -> list[int]:
 def orders_reject_unaccepted(*, now: datetime | None = None) -> list[int]:
     """Reject every overdue placed order (see the module); returns the ids rejected. An order
     accepted or cancelled meanwhile is left alone (the transition re-reads it under its lock).
-    ORDER_ACCEPT_TIMEOUT_MINUTES=0 turns it off."""
-    if settings.ORDER_ACCEPT_TIMEOUT_MINUTES <= 0:
+    The settings row's `order_accept_timeout_minutes` = 0 turns it off."""
+    rules = restaurant_settings_get()
+    if rules.order_accept_timeout_minutes <= 0:
         return []
     rejected = []
-    for order_id in orders_unaccepted(now=now or timezone.now()):
+    overdue = orders_unaccepted(
+        now=now or timezone.now(),
+        timeout_minutes=rules.order_accept_timeout_minutes,
+        due_minutes=rules.order_scheduled_due_minutes,
+    )
+    for order_id in overdue:
         try:
             order_status_change(order=order_id, actor=None, status=OrderStatus.REJECTED, note=UNACCEPTED_REASON)
         except InvalidTransition:

@@ -40,6 +40,17 @@ def _nice_ceiling(value: float) -> tuple[float, float]:
     return step * 4, step
 
 
+def _value_axis(values: list[float]) -> tuple[float, float, float]:
+    """The value axis (lowest, highest, step): from zero up in four steps; when a value is
+    negative, from a multiple of the step below it to one above the highest, through zero."""
+    highest, lowest = max(values, default=0), min(values, default=0)
+    if lowest >= 0:
+        maximum, step = _nice_ceiling(highest)
+        return 0.0, maximum, step
+    _, step = _nice_ceiling(max(highest, 0) - lowest)
+    return -step * math.ceil(-lowest / step), step * max(math.ceil(max(highest, 0) / step), 0), step
+
+
 def _open(chart_id: str, title: str, description: str, height: int, css_class: str) -> list[str]:
     return [
         f'<svg class="chart {css_class}" id="{escape(chart_id)}" viewBox="0 0 {WIDTH} {height}" '
@@ -64,15 +75,20 @@ def bar_chart(
     y_label: str,
     y_format=_number,
 ) -> SafeString:
-    """Vertical bars (e.g. sales by day); with many bars only every n-th one is labelled."""
+    """Vertical bars (e.g. sales by day); with many bars only every n-th one is labelled. A
+    negative value (a day when refunds outweighed sales) hangs below the zero line."""
     height, left, right, top, bottom = 320, 72, 16, 16, 64
     plot_width, plot_height = WIDTH - left - right, height - top - bottom
-    maximum, step = _nice_ceiling(max((float(bar.value) for bar in bars), default=0))
+    low, high, step = _value_axis([float(bar.value) for bar in bars])
+
+    def y_of(value: float) -> float:
+        return top + plot_height * (high - value) / (high - low)
+
     parts = _open(chart_id, title, description, height, "chart--bars")
     # The value axis: gridlines and their labels.
-    for n in range(5):
-        value = step * n
-        y = top + plot_height - plot_height * value / maximum
+    for n in range(round((high - low) / step) + 1):
+        value = low + step * n
+        y = y_of(value)
         parts.append(f'<line class="chart__grid" x1="{left}" x2="{WIDTH - right}" y1="{y:.1f}" y2="{y:.1f}"/>')
         parts.append(
             f'<text class="chart__tick" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">'
@@ -80,23 +96,20 @@ def bar_chart(
         )
     slot = plot_width / max(len(bars), 1)
     every = max(1, math.ceil(len(bars) / 12))
+    zero = y_of(0)
     for index, bar in enumerate(bars):
-        bar_height = plot_height * float(bar.value) / maximum
+        end = y_of(float(bar.value))
         x = left + slot * index + slot * 0.1
-        y = top + plot_height - bar_height
         parts.append(
-            f'<rect class="chart__bar" x="{x:.1f}" y="{y:.1f}" width="{slot * 0.8:.1f}" height="{bar_height:.1f}">'
-            f"<title>{escape(bar.label)}: {escape(bar.text)}</title></rect>"
+            f'<rect class="chart__bar" x="{x:.1f}" y="{min(end, zero):.1f}" width="{slot * 0.8:.1f}" '
+            f'height="{abs(zero - end):.1f}"><title>{escape(bar.label)}: {escape(bar.text)}</title></rect>'
         )
         if index % every == 0:
             parts.append(
                 f'<text class="chart__tick" x="{x + slot * 0.4:.1f}" y="{top + plot_height + 18}" '
                 f'text-anchor="middle">{escape(_shorten(bar.label, 12))}</text>'
             )
-    parts.append(
-        f'<line class="chart__axis" x1="{left}" x2="{WIDTH - right}" '
-        f'y1="{top + plot_height}" y2="{top + plot_height}"/>'
-    )
+    parts.append(f'<line class="chart__axis" x1="{left}" x2="{WIDTH - right}" y1="{zero:.1f}" y2="{zero:.1f}"/>')
     parts.append(
         f'<text class="chart__label" x="{left + plot_width / 2:.1f}" y="{height - 12}" '
         f'text-anchor="middle">{escape(x_label)}</text>'

@@ -116,8 +116,10 @@ def sales_page(period: ReportRange, currency: str) -> ReportPage:
             ),
         ],
         notes=[
-            "Sales are the orders paid on delivery or collection, on the day they were finished, "
-            "tax and tips included; the average ticket is sales per order."
+            "Sales are the payments ledger's money: captured minus refunded, tax and tips included, "
+            "a payment on the day it was taken (online, or when the driver or the counter collected "
+            "it), a refund on its own day. Orders, tax and tips are those of the orders paid that "
+            "day and not refunded in full; the average ticket is sales per order."
         ],
     )
 
@@ -170,7 +172,7 @@ def dishes_page(period: ReportRange, currency: str) -> ReportPage:
         tables=[table("Top dishes by quantity", report.by_quantity), table("Top dishes by revenue", report.by_revenue)],
         notes=[
             "Dishes are named as they were sold; revenue is the order lines' totals (before tax, "
-            "without delivery fees and tips) of the paid orders."
+            "without delivery fees and tips) of the orders paid in the range and not refunded in full."
         ],
         summary=[],
     )

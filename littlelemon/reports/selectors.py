@@ -3,10 +3,12 @@
 Everything is aggregated in the database: a day, an hour and a weekday are computed there in
 the restaurant's zone (local_time.py), so a day is a local day whatever the season (23 or 25
 hours across a DST change). Each report runs a fixed number of queries whatever the range:
-one query per report.
+one query per report, two for sales (the captures and the refunds).
 
-Revenue is defined in one place, `paid_orders()`: the other selectors only read its `revenue`
-and `revenue_date` annotations, so switching revenue to the payments ledger is one change.
+Money comes from the payments ledger (issue 18's definitions): captured minus refunded, dated
+by capture and refunds by their own date, so the Sales report equals
+`payments.selectors.revenue` per day and per method. The orders that count as sold (for the
+counts, the dishes, the hours and the service times) are defined in one place, `paid_orders()`.
 """
 
 import math
@@ -20,8 +22,10 @@ from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from littlelemon.bookings.enums import BookingStatus
 from littlelemon.bookings.models import Booking
 from littlelemon.core.money import ZERO, to_money
-from littlelemon.orders.enums import Fulfilment, OrderStatus, PaymentMethod, PaymentStatus
+from littlelemon.orders.enums import Fulfilment, OrderStatus, PaymentMethod
 from littlelemon.orders.models import Order, OrderEvent, OrderItem
+from littlelemon.payments.enums import PaymentStatus, RefundStatus
+from littlelemon.payments.models import Payment, Refund
 from littlelemon.restaurant.selectors import restaurant_today, restaurant_tz
 
 from .exceptions import InvalidReportRange
@@ -73,24 +77,26 @@ def default_range(today: date | None = None) -> ReportRange:
     return ReportRange(start=end - timedelta(days=DEFAULT_RANGE_DAYS - 1), end=end)
 
 
-# --- revenue: the one definition -------------------------------------------------------------
+# --- revenue: the payments ledger ------------------------------------------------------------
+
+# A payment whose money was taken and is not wholly refunded: its order counts as a sale.
+_SOLD = (PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED)
 
 
 def paid_orders(period: ReportRange) -> QuerySet[Order]:
-    """The orders that count as sales in `period`, annotated with `revenue` (what they brought
-    in: the total, tax and tip included) and `revenue_date` (the local day it counts on).
+    """The orders that count as sales in `period`: those whose payment was captured in the range
+    (online when Stripe took it, in person when the driver or the counter marked it collected)
+    and not refunded in full since, annotated with `revenue_date` (the local day of the capture).
 
-    Today: orders paid on hand-over (payment status `paid`, delivered or collected), dated by
-    when they finished. The payments ledger will replace this with captured minus refunded;
-    every report reads only this queryset's `revenue` and `revenue_date`.
+    The money itself is the ledger's (`sales_report`): captured minus refunded, a refund on its
+    own day; these orders give the counts, the dishes, the hours and the service times.
     """
     first, after = period.bounds()
     return Order.objects.filter(
-        payment_status=PaymentStatus.PAID,
-        status__in=(OrderStatus.DELIVERED, OrderStatus.COLLECTED),
-        finished_at__gte=first,
-        finished_at__lt=after,
-    ).annotate(revenue=F("total"), revenue_date=local_date("finished_at", first, after, restaurant_tz()))
+        payments__captured_at__gte=first,
+        payments__captured_at__lt=after,
+        payments__status__in=_SOLD,
+    ).annotate(revenue_date=local_date("payments__captured_at", first, after, restaurant_tz()))
 
 
 # --- sales -----------------------------------------------------------------------------------
@@ -146,18 +152,55 @@ def _money(value: Decimal | None) -> Decimal:
     return to_money(value) if value is not None else ZERO
 
 
-def sales_report(period: ReportRange) -> SalesReport:
-    """Sales by day and their split by fulfilment and payment method: one query (one pass over
-    the orders), grouped by day, fulfilment and payment method, summed up here."""
-    rows = list(
-        paid_orders(period)
-        .values("revenue_date", "fulfilment", "payment_method")
-        .annotate(orders=Count("id"), sales=Sum("revenue"), tax=Sum("tax"), tips=Sum("tip"))
+def _ledger_rows(period: ReportRange) -> list[dict]:
+    """The ledger's money in `period` by local day, fulfilment and payment method: two queries,
+    one over the captures (with their orders' counts, tax and tips), one over the succeeded
+    refunds, each dated by its own time. Every row has day, fulfilment, method, orders, sales
+    (captured, or minus refunded), tax and tips."""
+    first, after = period.bounds()
+    tz = restaurant_tz()
+    sold = Q(status__in=_SOLD)
+    captures = (
+        Payment.objects.filter(captured_at__gte=first, captured_at__lt=after)
+        .annotate(day=local_date("captured_at", first, after, tz), fulfilment=F("order__fulfilment"))
+        .values("day", "fulfilment", "method")
+        .annotate(
+            orders=Count("order_id", filter=sold, distinct=True),
+            sales=Sum("amount"),
+            tax=Sum("order__tax", filter=sold),
+            tips=Sum("order__tip", filter=sold),
+        )
         .order_by()
     )
+    refunds = (
+        Refund.objects.filter(status=RefundStatus.SUCCEEDED, refunded_at__gte=first, refunded_at__lt=after)
+        .annotate(
+            day=local_date("refunded_at", first, after, tz),
+            fulfilment=F("payment__order__fulfilment"),
+            method=F("payment__method"),
+        )
+        .values("day", "fulfilment", "method")
+        .annotate(refunded=Sum("amount"))
+        .order_by()
+    )
+    rows = [
+        {**row, "sales": _money(row["sales"]), "tax": _money(row["tax"]), "tips": _money(row["tips"])}
+        for row in captures
+    ]
+    rows += [{**row, "orders": 0, "sales": -_money(row["refunded"]), "tax": ZERO, "tips": ZERO} for row in refunds]
+    return rows
+
+
+def sales_report(period: ReportRange) -> SalesReport:
+    """Sales by day and their split by fulfilment and payment method, from the payments ledger:
+    captured minus refunded (tax and tips included), a capture on its local day, a refund on its
+    own (a negative there), so each day and method equals `payments.selectors.revenue`. Orders,
+    tax and tips are those of the orders captured that day and not refunded in full. Two
+    queries (`_ledger_rows`), summed up here."""
+    rows = _ledger_rows(period)
     by_day: dict[date, list[dict]] = {}
     for row in rows:
-        by_day.setdefault(row["revenue_date"], []).append(row)
+        by_day.setdefault(row["day"], []).append(row)
     days = []
     for day in period.days:
         matching = by_day.get(day, [])
@@ -165,16 +208,16 @@ def sales_report(period: ReportRange) -> SalesReport:
             SalesDay(
                 day=day,
                 orders=sum(row["orders"] for row in matching),
-                sales=sum((_money(row["sales"]) for row in matching), ZERO),
-                tax=sum((_money(row["tax"]) for row in matching), ZERO),
-                tips=sum((_money(row["tips"]) for row in matching), ZERO),
+                sales=sum((row["sales"] for row in matching), ZERO),
+                tax=sum((row["tax"] for row in matching), ZERO),
+                tips=sum((row["tips"] for row in matching), ZERO),
             )
         )
     shares: dict[tuple[str, str], dict] = {}
     for row in rows:
-        share = shares.setdefault((row["fulfilment"], row["payment_method"]), {"orders": 0, "sales": ZERO})
+        share = shares.setdefault((row["fulfilment"], row["method"]), {"orders": 0, "sales": ZERO})
         share["orders"] += row["orders"]
-        share["sales"] += _money(row["sales"])
+        share["sales"] += row["sales"]
     return SalesReport(
         period=period,
         days=days,
@@ -193,7 +236,7 @@ def _shares(rows: dict[tuple[str, str], dict], position: int, choices) -> list[S
                 key=value,
                 label=label,
                 orders=sum(row["orders"] for row in matching),
-                sales=sum((_money(row["sales"]) for row in matching), ZERO),
+                sales=sum((row["sales"] for row in matching), ZERO),
             )
         )
     return shares

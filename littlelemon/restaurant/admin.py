@@ -9,7 +9,20 @@ from .selectors import restaurant_settings_get
 class RestaurantSettingsAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("name", "phone", "email", "address")}),
-        ("Orders", {"fields": ("currency", "tax_rate", "delivery_fee", "minimum_order", "order_cutoff_minutes")}),
+        (
+            "Orders",
+            {
+                "fields": (
+                    "currency",
+                    "tax_rate",
+                    "delivery_fee",
+                    "minimum_order",
+                    "order_cutoff_minutes",
+                    "order_accept_timeout_minutes",
+                    "order_scheduled_due_minutes",
+                )
+            },
+        ),
         ("Busy mode", {"fields": ("orders_paused", "orders_paused_message")}),
         (
             "Bookings",

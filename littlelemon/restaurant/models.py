@@ -11,6 +11,8 @@ from .enums import Weekday
 BOOKING_DURATION_MAX_MINUTES = 12 * 60  # bookings/selectors.py relies on it: no booking is longer
 # What customers read while a manager has paused online orders and wrote nothing of their own.
 ORDERS_PAUSED_MESSAGE = "We are very busy right now and are not taking online orders. Please try again a little later."
+ORDER_ACCEPT_TIMEOUT_DEFAULT = 15  # minutes; the env variable ORDER_ACCEPT_TIMEOUT_MINUTES' default
+ORDER_SCHEDULED_DUE_DEFAULT = 60  # minutes; the env variable ORDER_SCHEDULED_DUE_MINUTES' default
 MONEY = {"max_digits": 7, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
 
@@ -35,6 +37,19 @@ class RestaurantSettings(TimeStampedModel):
         default=15,
         validators=[MaxValueValidator(24 * 60)],
         help_text="No new ASAP orders this many minutes before closing.",
+    )
+    # The auto-reject job (`orders.housekeeping.orders_reject_unaccepted`) reads these two. Their
+    # first values come from the environment (ORDER_ACCEPT_TIMEOUT_MINUTES, ORDER_SCHEDULED_DUE_MINUTES)
+    # through migration 0004; after that the manager's settings screen owns them.
+    order_accept_timeout_minutes = models.PositiveIntegerField(
+        default=ORDER_ACCEPT_TIMEOUT_DEFAULT,
+        validators=[MaxValueValidator(24 * 60)],
+        help_text="An order nobody accepts this long after it becomes due is rejected automatically; 0 = never.",
+    )
+    order_scheduled_due_minutes = models.PositiveIntegerField(
+        default=ORDER_SCHEDULED_DUE_DEFAULT,
+        validators=[MaxValueValidator(24 * 60)],
+        help_text="A scheduled order becomes due (and must be accepted) this long before its time.",
     )
     booking_slot_minutes = models.PositiveIntegerField(
         default=15, validators=[MinValueValidator(5), MaxValueValidator(240)], help_text="Grid of booking start times."

@@ -37,6 +37,8 @@ class RestaurantSettingsSerializer(serializers.ModelSerializer):
             "delivery_fee",
             "minimum_order",
             "order_cutoff_minutes",
+            "order_accept_timeout_minutes",
+            "order_scheduled_due_minutes",
             "booking_slot_minutes",
             "booking_duration_minutes",
             "booking_lead_minutes",
@@ -50,6 +52,20 @@ class RestaurantSettingsSerializer(serializers.ModelSerializer):
         # Busy mode is switched by the manager's order board (restaurant.services.orders_pause
         # and orders_resume); here it is read, so that an app can show the message.
         read_only_fields = ("orders_paused", "orders_paused_message", "updated")
+        extra_kwargs = {
+            "order_accept_timeout_minutes": {
+                "error_messages": {
+                    "min_value": "Use 0 (never reject) or a number of minutes up to 1440 (a day).",
+                    "max_value": "Use 0 (never reject) or a number of minutes up to 1440 (a day).",
+                }
+            },
+            "order_scheduled_due_minutes": {
+                "error_messages": {
+                    "min_value": "Use a number of minutes from 0 to 1440 (a day).",
+                    "max_value": "Use a number of minutes from 0 to 1440 (a day).",
+                }
+            },
+        }
 
 
 class OpeningHoursSerializer(serializers.ModelSerializer):

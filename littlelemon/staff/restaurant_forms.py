@@ -8,7 +8,14 @@ from littlelemon.restaurant.enums import Weekday
 from littlelemon.restaurant.models import Closure, RestaurantSettings
 
 GENERAL_FIELDS = ("name", "phone", "email", "address", "currency")
-ORDER_FIELDS = ("minimum_order", "delivery_fee", "tax_rate", "order_cutoff_minutes")
+ORDER_FIELDS = (
+    "minimum_order",
+    "delivery_fee",
+    "tax_rate",
+    "order_cutoff_minutes",
+    "order_accept_timeout_minutes",
+    "order_scheduled_due_minutes",
+)
 BOOKING_FIELDS = (
     "booking_slot_minutes",
     "booking_duration_minutes",
@@ -25,6 +32,8 @@ LABELS = {
     "delivery_fee": "Delivery fee",
     "tax_rate": "Tax rate (%)",
     "order_cutoff_minutes": "Last orders before closing (minutes)",
+    "order_accept_timeout_minutes": "Auto-reject unaccepted orders after (minutes)",
+    "order_scheduled_due_minutes": "Scheduled orders are due before their time (minutes)",
     "booking_slot_minutes": "Slot length (minutes)",
     "booking_duration_minutes": "Booking duration (minutes)",
     "booking_lead_minutes": "Lead time (minutes)",
@@ -46,6 +55,18 @@ class RestaurantSettingsForm(forms.ModelForm):
             "tax_rate": {
                 "max_whole_digits": "The tax rate is a percentage under 100, e.g. 8.25.",
                 "max_decimal_places": "The tax rate has at most 3 decimal places.",
+            },
+            "order_accept_timeout_minutes": {
+                "min_value": "Enter 0 (never reject) or a number of minutes up to 1440 (a day).",
+                "max_value": "Enter 0 (never reject) or a number of minutes up to 1440 (a day).",
+                "invalid": "Enter a whole number of minutes, e.g. 15 (0: never reject).",
+                "required": "Enter how many minutes an order may wait to be accepted (0: never reject).",
+            },
+            "order_scheduled_due_minutes": {
+                "min_value": "Enter a number of minutes from 0 to 1440 (a day).",
+                "max_value": "Enter a number of minutes from 0 to 1440 (a day).",
+                "invalid": "Enter a whole number of minutes, e.g. 60.",
+                "required": "Enter how long before its time a scheduled order is due.",
             },
         }
 

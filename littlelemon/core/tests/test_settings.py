@@ -107,6 +107,7 @@ def test_production_defaults_are_secure():
             "login": "10/min",
             "login_username": "10/hour",
             "signup": "5/min",
+            "guest": "5/min",
             "order": "10/min",
             "api_key": "600/min",
         },
@@ -136,6 +137,7 @@ def test_throttle_rates_and_time_zone_come_from_the_environment():
         THROTTLE_LOGIN_RATE="3/min",
         THROTTLE_LOGIN_USERNAME_RATE="7/hour",
         THROTTLE_SIGNUP_RATE="2/hour",
+        THROTTLE_GUEST_RATE="3/hour",
         THROTTLE_ORDER_RATE="4/hour",
         THROTTLE_API_KEY_RATE="30/s",
         TIME_ZONE="Europe/Athens",
@@ -147,6 +149,7 @@ def test_throttle_rates_and_time_zone_come_from_the_environment():
         "login": "3/min",
         "login_username": "7/hour",
         "signup": "2/hour",
+        "guest": "3/hour",
         "order": "4/hour",
         "api_key": "30/s",
     }

@@ -11,6 +11,8 @@ from littlelemon.bookings.models import Booking
 from littlelemon.demo.regulars import REGULAR_PREFIX
 from littlelemon.events.models import OutboxEvent
 from littlelemon.orders.models import Order
+from littlelemon.payments.models import Payment
+from littlelemon.payments.selectors import revenue
 from littlelemon.reports import selectors
 from littlelemon.restaurant.selectors import restaurant_today
 
@@ -39,6 +41,10 @@ def test_the_demo_has_weeks_of_history_for_the_reports(settings):
     times = selectors.service_times(period)
     assert sales.orders >= made[0]  # the history, and today's demo orders already delivered
     assert all(day.orders > 0 for day in sales.days[1:-1])
+    # The money is the ledger's: a payment per history order, captured when it finished.
+    assert Payment.objects.filter(order__in=history, captured_at__isnull=False).count() == made[0]
+    assert sales.sales == revenue(period.start, period.end).net > 0
+    assert not Payment.objects.filter(order__in=history, handed_in_at=None).exists()  # no driver owes it
     assert times.preparation.count >= made[0]
     assert timedelta(minutes=10) <= times.preparation.median <= timedelta(minutes=30)
     assert selectors.bookings_report(period).bookings > 0

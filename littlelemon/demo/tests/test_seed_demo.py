@@ -347,6 +347,11 @@ def test_seed_demo_gives_the_regulars_a_history_the_recommendations_learn_from(s
     past = Order.objects.filter(customer__username__startswith=regulars.REGULAR_PREFIX)
     assert past.count() == regulars.ORDERS
     assert not past.exclude(status__in=["delivered", "collected"]).exists()
+    # Their money is in the ledger (the reports' sales), captured when they finished, handed in.
+    from littlelemon.payments.models import Payment
+
+    ledger = Payment.objects.filter(order__in=past, status="succeeded", handed_in_at__isnull=False)
+    assert sorted(ledger.values_list("order_id", "captured_at")) == sorted(past.values_list("pk", "finished_at"))
     now = timezone.now()
     assert not past.filter(created__gte=now).exists()
     assert not past.filter(created__lt=now - timedelta(days=regulars.DAYS + 1)).exists()

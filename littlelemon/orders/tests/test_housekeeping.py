@@ -12,12 +12,17 @@ from littlelemon.orders.housekeeping import (
     orders_reject_unaccepted,
 )
 from littlelemon.orders.models import OrderEvent
+from littlelemon.restaurant.models import RestaurantSettings
 
 from .factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 6, 1, 17, 0, tzinfo=UTC)
+
+
+def rules_set(**fields):
+    RestaurantSettings.objects.update_or_create(pk=1, defaults=fields)
 
 
 def placed_at(freeze, moment, **fields):
@@ -28,8 +33,11 @@ def placed_at(freeze, moment, **fields):
 class TestRejectUnaccepted:
     @pytest.fixture(autouse=True)
     def _timeouts(self, settings):
-        settings.ORDER_ACCEPT_TIMEOUT_MINUTES = 15
-        settings.ORDER_SCHEDULED_DUE_MINUTES = 60
+        # The environment's values are only the settings row's first values: set them wildly
+        # different to show the job reads the row.
+        settings.ORDER_ACCEPT_TIMEOUT_MINUTES = 0
+        settings.ORDER_SCHEDULED_DUE_MINUTES = 1000
+        rules_set(order_accept_timeout_minutes=15, order_scheduled_due_minutes=60)
 
     def test_an_asap_order_is_rejected_once_its_time_is_up(self, freeze):
         order = placed_at(freeze, NOW)
@@ -87,12 +95,29 @@ class TestRejectUnaccepted:
         assert order.status == status
         assert not OutboxEvent.objects.exists()
 
-    def test_a_timeout_of_zero_turns_it_off(self, freeze, settings):
-        settings.ORDER_ACCEPT_TIMEOUT_MINUTES = 0
-        placed_at(freeze, NOW)
+    def test_a_timeout_of_zero_turns_it_off(self, freeze):
+        rules_set(order_accept_timeout_minutes=0)
+        order = placed_at(freeze, NOW)
 
         freeze(NOW + timedelta(days=1))
         assert orders_reject_unaccepted() == []
+        order.refresh_from_db()
+        assert order.status == "placed"
+
+    def test_the_manager_s_timeout_and_due_minutes_are_used(self, freeze):
+        rules_set(order_accept_timeout_minutes=5, order_scheduled_due_minutes=30)
+        asap = placed_at(freeze, NOW)
+        # For 2 p.m.: due at 1:30 p.m., rejected at 1:35 p.m.
+        scheduled = placed_at(freeze, NOW, scheduled_for=NOW + timedelta(hours=2))
+
+        freeze(NOW + timedelta(minutes=4, seconds=59))
+        assert orders_reject_unaccepted() == []
+        freeze(NOW + timedelta(minutes=5))
+        assert orders_reject_unaccepted() == [asap.pk]
+        freeze(NOW + timedelta(hours=1, minutes=34))
+        assert orders_reject_unaccepted() == []
+        freeze(NOW + timedelta(hours=1, minutes=35))
+        assert orders_reject_unaccepted() == [scheduled.pk]
 
 
 class TestIdempotencyKeysPurge:

@@ -32,6 +32,9 @@ def test_timelines_end_at_the_finish_and_feed_the_times_report():
     assert OrderEvent.objects.filter(order=collected, kind="status_changed").count() == 4
     assert made == 9
     assert bench_reports._timelines() == 0  # once
+    assert bench_reports._ledger() == 2
+    assert bench_reports._ledger() == 0  # once
+    assert selectors.sales_report(PERIOD).sales == delivered.total + collected.total
     times = selectors.service_times(PERIOD)
     assert (times.preparation.count, times.delivery.count) == (2, 1)
 

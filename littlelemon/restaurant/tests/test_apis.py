@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from littlelemon.restaurant.models import Closure, OpeningHours
+from littlelemon.restaurant.models import Closure, OpeningHours, RestaurantSettings
 from littlelemon.restaurant.selectors import restaurant_settings_get
 
 from .factories import ClosureFactory, OpeningHoursFactory
@@ -72,6 +72,37 @@ class TestSettings:
         assert field in response.json()["fields"]
         after = restaurant_settings_get()
         assert [getattr(after, f) for f in payload] == [getattr(before, f) for f in payload]
+
+    def test_manager_sets_the_auto_reject_minutes(self, client_as, manager, api_client):
+        response = client_as(manager).patch(
+            "/api/v1/settings/", {"order_accept_timeout_minutes": 0, "order_scheduled_due_minutes": 90}
+        )
+
+        assert response.status_code == 200, response.json()
+        saved = restaurant_settings_get()
+        assert (saved.order_accept_timeout_minutes, saved.order_scheduled_due_minutes) == (0, 90)
+        body = api_client.get("/api/v1/settings/").json()
+        assert (body["order_accept_timeout_minutes"], body["order_scheduled_due_minutes"]) == (0, 90)
+
+    @pytest.mark.parametrize(
+        ("payload", "message"),
+        [
+            ({"order_accept_timeout_minutes": -1}, "Use 0 (never reject) or a number of minutes up to 1440 (a day)."),
+            ({"order_accept_timeout_minutes": 1441}, "Use 0 (never reject) or a number of minutes up to 1440 (a day)."),
+            ({"order_accept_timeout_minutes": "soon"}, "A valid integer is required."),
+            ({"order_scheduled_due_minutes": -1}, "Use a number of minutes from 0 to 1440 (a day)."),
+            ({"order_scheduled_due_minutes": 1441}, "Use a number of minutes from 0 to 1440 (a day)."),
+        ],
+    )
+    def test_auto_reject_minutes_out_of_range_are_refused(self, client_as, manager, payload, message):
+        before = list(RestaurantSettings.objects.values())
+
+        response = client_as(manager).patch("/api/v1/settings/", payload)
+
+        assert response.status_code == 400
+        [field] = payload
+        assert message in str(response.json()["fields"][field])
+        assert list(RestaurantSettings.objects.values()) == before
 
     def test_put_is_not_offered(self, client_as, manager):
         assert client_as(manager).put("/api/v1/settings/", {"name": "X"}).status_code == 405

@@ -63,6 +63,8 @@ def settings_post(**overrides) -> dict:
         "delivery_fee": "3.50",
         "tax_rate": "8.250",
         "order_cutoff_minutes": "20",
+        "order_accept_timeout_minutes": "10",
+        "order_scheduled_due_minutes": "45",
         "booking_slot_minutes": "30",
         "booking_duration_minutes": "120",
         "booking_lead_minutes": "90",
@@ -158,7 +160,22 @@ class TestSettingsForm:
             30,
             180,
         )
+        assert (saved.order_accept_timeout_minutes, saved.order_scheduled_due_minutes) == (10, 45)
         assert AuditEntry.objects.filter(action="restaurant_settings.update", actor=manager).exists()
+
+    def test_the_auto_reject_minutes_are_edited_here_not_read_from_the_environment(self, manager_client, settings):
+        settings.ORDER_ACCEPT_TIMEOUT_MINUTES = 99
+        page = manager_client.get(SETTINGS).content.decode()
+
+        assert 'name="order_accept_timeout_minutes"' in page and 'value="15"' in page
+        assert 'name="order_scheduled_due_minutes"' in page and 'value="60"' in page
+        assert "ORDER_ACCEPT_TIMEOUT_MINUTES" not in page
+
+    def test_zero_turns_auto_reject_off(self, manager_client):
+        response = manager_client.post(SETTINGS, settings_post(order_accept_timeout_minutes="0"))
+
+        assert response.status_code == 302
+        assert restaurant_settings_get().order_accept_timeout_minutes == 0
 
     @pytest.mark.parametrize(
         ("field", "value", "message"),
@@ -178,6 +195,13 @@ class TestSettingsForm:
             ("booking_max_party_size", "101", "Ensure this value is less than or equal to 100."),
             ("booking_lead_minutes", "soon", "Enter a whole number."),
             ("booking_cancellation_cutoff_minutes", "99999", "Ensure this value is less than or equal to 10080."),
+            ("order_accept_timeout_minutes", "-1", "Enter 0 (never reject) or a number of minutes up to 1440"),
+            ("order_accept_timeout_minutes", "1441", "Enter 0 (never reject) or a number of minutes up to 1440"),
+            ("order_accept_timeout_minutes", "soon", "Enter a whole number of minutes, e.g. 15"),
+            ("order_accept_timeout_minutes", "", "Enter how many minutes an order may wait to be accepted"),
+            ("order_scheduled_due_minutes", "-5", "Enter a number of minutes from 0 to 1440 (a day)."),
+            ("order_scheduled_due_minutes", "2000", "Enter a number of minutes from 0 to 1440 (a day)."),
+            ("order_scheduled_due_minutes", "1.5", "Enter a whole number of minutes, e.g. 60."),
         ],
     )
     def test_refusals_change_nothing(self, manager_client, field, value, message):

@@ -6,6 +6,7 @@ figures; the figures come from `reports.selectors` (aggregated in the database).
 """
 
 import csv
+import re
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
@@ -67,7 +68,14 @@ def reports(request: HttpRequest, slug: str = "sales") -> HttpResponse:
     return render(request, "staff/reports/report.html", context)
 
 
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
 def _csv_cell(value: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading quote; a plain number (a
+    negative day of sales, when refunds outweigh it) stays a number."""
+    if NUMBER.fullmatch(value):
+        return value
     return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 

@@ -3,7 +3,7 @@ name, contact and currency, order and booking rules, the week's opening hours an
 
 Each form posts on its own and writes through `restaurant.services` (audited); a refusal shows
 next to its field and nothing is saved. The time zone is the deployment's (settings.TIME_ZONE),
-shown read-only, as are the order rules set by the deployment's environment.
+shown read-only. The order rules include the auto-reject minutes that orders/housekeeping.py reads.
 """
 
 from django.conf import settings
@@ -39,8 +39,6 @@ def _page(request: HttpRequest, *, form=None, hours=None, closure_form=None, sta
         "closure_form": closure_form or ClosureForm(),
         "closures": restaurant_selectors.closure_list().filter(date__gte=restaurant_selectors.restaurant_today()),
         "time_zone": settings.TIME_ZONE,
-        "accept_timeout_minutes": settings.ORDER_ACCEPT_TIMEOUT_MINUTES,
-        "scheduled_due_minutes": settings.ORDER_SCHEDULED_DUE_MINUTES,
     }
     return render(request, "staff/restaurant/settings.html", context, status=status)
 

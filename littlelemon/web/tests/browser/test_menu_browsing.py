@@ -49,10 +49,12 @@ def test_from_home_to_a_filtered_menu_to_a_dish(page: Page, demo):
 
     results(page).get_by_role("link", name="Hummus").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hummus")
-    expect(page.get_by_text("$6.50")).to_be_visible()
-    expect(page.get_by_role("list", name="Dietary")).to_contain_text("Vegan")
-    expect(page.get_by_role("heading", name="Allergens")).to_be_visible()
-    expect(page.get_by_role("listitem").filter(has_text="Sesame")).to_be_visible()
+    # The dish itself (below it, "Pairs well with" shows other dishes' cards).
+    dish = page.get_by_role("article", name="Hummus", exact=True)
+    expect(dish.get_by_text("$6.50")).to_be_visible()
+    expect(dish.get_by_role("list", name="Dietary")).to_contain_text("Vegan")
+    expect(dish.get_by_role("heading", name="Allergens")).to_be_visible()
+    expect(dish.get_by_role("listitem").filter(has_text="Sesame")).to_be_visible()
 
     # Back in the history: the filtered menu as it was (the URL carries the filters).
     page.go_back()

@@ -58,7 +58,7 @@ def test_reports_on_a_desktop(page: Page, restaurant):
     visit_every_report(page)
 
     page.goto(f"/staff/reports/sales/{WEEK}")
-    expect(page.get_by_role("table", name="Sales by day")).to_contain_text("80.50")
+    expect(page.get_by_role("table", name="Sales by day")).to_contain_text("72.50")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()
     assert download.value.suggested_filename == "sales-2026-03-02-2026-03-08.csv"
