@@ -25,19 +25,17 @@ class MenuReadMixin(ConditionalGetMixin):
 
     def list(self, request, *args, **kwargs):
         return self.conditional_response(
-            lambda: super(MenuReadMixin, self).list(request, *args, **kwargs), **_menu_conditional()
+            lambda: super(MenuReadMixin, self).list(request, *args, **kwargs), **MENU, bucket=self.clock_bucket()
         )
 
     def retrieve(self, request, *args, **kwargs):
         return self.conditional_response(
-            lambda: super(MenuReadMixin, self).retrieve(request, *args, **kwargs), **_menu_conditional()
+            lambda: super(MenuReadMixin, self).retrieve(request, *args, **kwargs), **MENU, bucket=self.clock_bucket()
         )
 
-
-def _menu_conditional() -> dict:
-    """The menu's answers depend on the clock too (time windows, the day's portions): the minute
-    is part of their ETag, so a revalidation never answers yesterday's or an earlier hour's menu."""
-    return {**MENU, "bucket": timezone.now().replace(second=0, microsecond=0).isoformat()}
+    def clock_bucket(self):
+        """What of the clock an answer depends on (part of its ETag): nothing for categories."""
+        return None
 
 
 MENU = {"stamps": (MENU_STAMP,), "public": True}
@@ -116,9 +114,20 @@ class MenuItemViewSet(MenuReadMixin, viewsets.ModelViewSet):
         # once a request too (DRF's get_serializer and ours both ask for the context).
         if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema: no database
             return super().get_serializer_context()
+        return {**super().get_serializer_context(), **self._timed()}
+
+    def _timed(self) -> dict:
         if not hasattr(self, "_timed_context"):
             self._timed_context = {"windows": selectors.windows_load(), "now": timezone.now()}
-        return {**super().get_serializer_context(), **self._timed_context}
+        return self._timed_context
+
+    def clock_bucket(self):
+        """Dishes depend on the clock (time windows, the day's portions): the day and the last
+        window edge passed are part of their ETag (menu.windows.Windows.clock_bucket), so a
+        revalidation never answers an earlier hour's or yesterday's menu, and between two edges
+        repeats are 304s. It costs the windows' query before the 304, which the answer reuses."""
+        timed = self._timed()
+        return timed["windows"].clock_bucket(timed["now"])
 
     def filter_queryset(self, queryset):
         # The filter form is a good part of a list's time: build it only when the query asks for

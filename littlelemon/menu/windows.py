@@ -81,6 +81,18 @@ class Windows:
         """When the dish can next be ordered: `moment` itself if it can be then."""
         return next_start(self.for_dish(dish), moment, self.tz)
 
+    def clock_bucket(self, moment: datetime) -> tuple[str, str | None]:
+        """What of the clock the menu's answers depend on at `moment`: the local day (the day's
+        portions, "tomorrow from 07:00") and the last window edge (a start or an end) passed
+        today. Between two edges every answer is the same, so its ETag is too; with no windows
+        only the day changes it."""
+        local = moment.astimezone(self.tz)
+        windows = [w for group in (*self.by_item.values(), *self.by_category.values()) for w in group]
+        passed = [
+            edge for w in windows if w.weekday == local.weekday() for edge in (w.starts, w.ends) if edge <= local.time()
+        ]
+        return local.date().isoformat(), max(passed).isoformat() if passed else None
+
 
 def from_label(start: datetime, *, now: datetime, tz: ZoneInfo) -> str:
     """ "from 11:30" (today), "tomorrow from 07:00", "Monday from 07:00": when a dish is next served."""

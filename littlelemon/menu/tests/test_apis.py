@@ -316,11 +316,11 @@ class TestWrite:
 @pytest.mark.parametrize("count", [1, 100])
 def test_menu_list_query_count_does_not_grow_with_the_menu(api_client, django_assert_num_queries, count, freeze):
     MenuItemFactory.create_batch(count)
-    freeze(timezone.now())  # the ETag holds the minute (time windows, daily portions)
+    freeze(timezone.now())  # the ETag holds the day and the last window edge passed
 
-    with django_assert_num_queries(4):  # the menu stamp, COUNT(*), one joined SELECT, the time windows
+    with django_assert_num_queries(4):  # the time windows, the menu stamp, COUNT(*), one joined SELECT
         response = api_client.get(f"{ITEMS}?page_size=100")
-    with django_assert_num_queries(1):  # then the bytes kept under its ETag: the menu stamp only
+    with django_assert_num_queries(2):  # then the bytes kept under its ETag: the windows and the stamp
         again = api_client.get(f"{ITEMS}?page_size=100")
 
     assert len(response.json()["results"]) == count
@@ -332,9 +332,9 @@ def test_menu_item_is_one_query_and_the_stamp_then_kept(api_client, django_asser
     item = MenuItemFactory.create_batch(count)[-1]
     freeze(timezone.now())
 
-    with django_assert_num_queries(3):  # the menu stamp, the dish with its category, the time windows
+    with django_assert_num_queries(3):  # the time windows, the menu stamp, the dish with its category
         response = api_client.get(f"{ITEMS}{item.pk}/")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the windows (the ETag holds their last edge) and the stamp
         again = api_client.get(f"{ITEMS}{item.pk}/")
 
     assert response.json()["id"] == item.pk
@@ -356,3 +356,29 @@ def test_category_list_query_count_is_fixed(api_client, django_assert_num_querie
         response = api_client.get(f"{CATEGORIES}?page_size=100")
 
     assert len(response.json()["results"]) == count
+
+
+def test_the_menus_etag_changes_at_a_window_edge_and_holds_between_edges(api_client, freeze):
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    from littlelemon.menu.models import AvailabilityWindow
+
+    dish = MenuItemFactory()
+    AvailabilityWindow.objects.create(menuitem=dish, weekday=2, starts=time(11), ends=time(15))
+    tz = ZoneInfo(settings.TIME_ZONE)
+
+    def etag_at(hour, minute=0):
+        freeze(datetime(2026, 6, 3, hour, minute, tzinfo=tz))  # a Wednesday
+        return api_client.get(ITEMS)["ETag"]
+
+    # Before 11:00 the same answer ("from 11:00") whatever the minute; at 11:00 it changes.
+    assert etag_at(9) == etag_at(10, 59)
+    assert etag_at(11) != etag_at(10, 59)
+    assert etag_at(11) == etag_at(14, 30)
+    assert etag_at(15) != etag_at(14, 30)
+    # The next day is another answer (the day's portions, "tomorrow from").
+    freeze(datetime(2026, 6, 4, 9, tzinfo=tz))
+    assert api_client.get(ITEMS)["ETag"] != etag_at(9)
