@@ -599,7 +599,9 @@ def test_emptying_a_table_changes_epoch_on_postgresql_and_the_row_stamps_on_sqli
             # The rows were just inserted in this test's transaction: their deferred foreign key
             # checks must run before PostgreSQL lets the table be truncated.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"TRUNCATE {table}")  # row triggers do not see it: the statement trigger does
+            # Row triggers do not see it: the statement trigger does. CASCADE: the tables that
+            # reference it go too (a booking's per-table occupancy rows).
+            cursor.execute(f"TRUNCATE {table} CASCADE")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
             # SQLite has no TRUNCATE: an unqualified DELETE is its equivalent (the row triggers fire).
