@@ -51,8 +51,9 @@ class AutoSchema(openapi.AutoSchema):
         takes_api_keys = any(isinstance(auth, ApiKeyAuthentication) for auth in self.view.get_authenticators())
         if not public or self.method not in ("GET", "HEAD", "OPTIONS") or takes_api_keys:
             codes.append("403")  # a role check, CSRF for a session-authenticated write, an API key's scope
-        if "{" in self.path or self._is_list_view():
-            codes.append("404")  # an unknown id, or a page past the end
+        guest_cart = any(getattr(p, "name", None) == "X-Cart-Token" for p in self.get_override_parameters())
+        if "{" in self.path or self._is_list_view() or guest_cart:
+            codes.append("404")  # an unknown id, a page past the end, an X-Cart-Token naming no cart
         if self.method in ("POST", "PUT", "PATCH"):
             codes += ["413", "415"]
         return codes
