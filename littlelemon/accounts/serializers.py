@@ -87,6 +87,9 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class RoleMemberSerializer(serializers.ModelSerializer):
+    # Any text, "" included (an account made without an e-mail address may hold a role).
+    email = serializers.CharField(read_only=True)
+
     class Meta:
         model = User
         fields = ("id", "username", "email")

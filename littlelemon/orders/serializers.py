@@ -86,7 +86,9 @@ class OrderSerializer(serializers.ModelSerializer):
     tax = serializers.DecimalField(help_text="Tax rate × (subtotal + delivery fee), rounded half up.", **MONEY)
     tip = serializers.DecimalField(**MONEY)
     total = serializers.DecimalField(help_text="subtotal + delivery_fee + tax + tip.", **MONEY)
-    customer = serializers.IntegerField(source="customer_id", read_only=True)
+    customer = serializers.IntegerField(
+        source="customer_id", read_only=True, allow_null=True, help_text="Null for a guest order."
+    )
     customer_name = serializers.SerializerMethodField()
     delivery_crew = serializers.IntegerField(source="delivery_crew_id", read_only=True, allow_null=True)
     delivery_crew_name = serializers.SerializerMethodField()
