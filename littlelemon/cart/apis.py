@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
 from rest_framework.response import Response
 
 from littlelemon.api.conditional import ConditionalGetMixin
@@ -126,12 +127,11 @@ class CartItemApi(GenericAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class GuestCartApi(GenericAPIView):
+class GuestCartApi(APIView):
     """A cart for someone without an account."""
 
     permission_classes = [AllowAny]
     throttle_classes = [GuestRateThrottle]
-    serializer_class = None
 
     @extend_schema(
         request=None,
