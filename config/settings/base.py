@@ -315,6 +315,9 @@ WEBHOOKS_CA_BUNDLE = env.str("WEBHOOKS_CA_BUNDLE", default="")  # PEM file of CA
 ORDER_ACCEPT_TIMEOUT_MINUTES = env.int("ORDER_ACCEPT_TIMEOUT_MINUTES", default=15)
 ORDER_SCHEDULED_DUE_MINUTES = env.int("ORDER_SCHEDULED_DUE_MINUTES", default=60)
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
+# Guest carts (the API's X-Cart-Token, a web visitor's) nothing was written to for this many days
+# are deleted with their lines (littlelemon/cart/housekeeping.py).
+GUEST_CART_TTL_DAYS = env.int("GUEST_CART_TTL_DAYS", default=30)
 
 # Payments (littlelemon/payments, docs/payments.md). Counter, cash and card in person need
 # nothing; cards online go through Stripe when its three keys are set (the option is hidden

@@ -6,8 +6,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
-from rest_framework.views import APIView
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from littlelemon.api.conditional import ConditionalGetMixin
 from littlelemon.core.ratelimit import GuestRateThrottle
@@ -40,12 +40,6 @@ def cart_owner_for(request) -> CartOwner:
     return guest_cart
 
 
-def _touched(owner: CartOwner) -> CartOwner:
-    if isinstance(owner, GuestCart):
-        services.guest_cart_touch(guest_cart=owner)
-    return owner
-
-
 @extend_schema(parameters=[CART_TOKEN])
 class CartApi(ConditionalGetMixin, GenericAPIView):
     """The caller's cart, at current menu prices."""
@@ -65,7 +59,7 @@ class CartApi(ConditionalGetMixin, GenericAPIView):
     @extend_schema(responses={204: None})
     def delete(self, request):
         """Empty the cart."""
-        services.cart_clear(owner=_touched(cart_owner_for(request)))
+        services.cart_clear(owner=cart_owner_for(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -93,7 +87,7 @@ class CartItemsApi(GenericAPIView):
         serializer = CartItemAddSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         line, created = services.cart_item_add(
-            owner=_touched(owner),
+            owner=owner,
             menuitem_id=serializer.validated_data["menuitem"],
             quantity=serializer.validated_data["quantity"],
             choices=serializer.validated_data["choices"],
@@ -117,13 +111,13 @@ class CartItemApi(GenericAPIView):
         owner = cart_owner_for(request)
         serializer = CartItemUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        line = services.cart_item_update(owner=_touched(owner), line_id=pk, **serializer.validated_data)
+        line = services.cart_item_update(owner=owner, line_id=pk, **serializer.validated_data)
         return Response(CartLineSerializer(line).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk: int):
         """Remove the line."""
-        services.cart_item_remove(owner=_touched(cart_owner_for(request)), line_id=pk)
+        services.cart_item_remove(owner=cart_owner_for(request), line_id=pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

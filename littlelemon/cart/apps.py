@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,10 @@ class CartConfig(AppConfig):
     name = "littlelemon.cart"
     label = "cart"
     verbose_name = "Carts"
+
+    def ready(self) -> None:
+        from littlelemon.core.periodic import periodic_register
+
+        from .tasks import guest_carts_expire
+
+        periodic_register(guest_carts_expire, every=timedelta(hours=1))

@@ -7,7 +7,7 @@ MAX_LINES = 100  # distinct lines in one cart: a bound on what one order can hol
 class SkipReason(models.TextChoices):
     """Why `cart_merge` left a line of the visitor's cart behind."""
 
-    UNKNOWN = "unknown", "No such dish (any more)"
+    GONE = "gone", "No longer on the menu"
     UNAVAILABLE = "unavailable", "Sold out"
-    INVALID_QUANTITY = "invalid_quantity", "Not a quantity of at least 1"
+    OPTIONS_CHANGED = "options_changed", "Its options changed: choose them again"
     CART_FULL = "cart_full", "The cart already holds as many lines as it may"

@@ -1,7 +1,6 @@
 """Reading carts. Every read is scoped to one owner (a user or a guest cart): another's line
 simply does not exist."""
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,7 +9,6 @@ from django.db.models import QuerySet, Sum
 from littlelemon.accounts.models import User
 from littlelemon.core.money import ZERO
 from littlelemon.core.stamps import MENU
-from littlelemon.menu.models import MenuItem
 from littlelemon.menu.options import lines_priced
 
 from .models import CartLine, CartOwner, GuestCart, owner_filter
@@ -92,20 +90,6 @@ def cart_quantity(*, owner: CartOwner) -> int:
     return CartLine.objects.filter(**owner_filter(owner)).aggregate(quantity=Sum("quantity"))["quantity"] or 0
 
 
-def guest_cart_get(*, lines: Mapping[int, int]) -> Cart:
-    """A guest cart (`{menuitem id: quantity}`, see `services.guest_cart_add`) as a Cart of
-    unsaved lines, in the mapping's order, dishes joined (one query). Dishes that left the menu
-    since are left out; sold-out and archived ones stay, marked (`menuitem.orderable`), as in an account's cart."""
-    dishes = MenuItem.objects.in_bulk(list(lines)) if lines else {}
-    cart_lines = [
-        CartLine(menuitem=dishes[menuitem_id], quantity=quantity, price_when_added=dishes[menuitem_id].price)
-        for menuitem_id, quantity in lines.items()
-        if menuitem_id in dishes
-    ]
-    lines_priced(cart_lines)  # plain dishes: no query
-    return Cart(lines=cart_lines)
-
-
-def cart_menuitem_ids(*, user: User) -> set[int]:
-    """The dishes in the user's cart (recommendations leave them out): one query."""
-    return set(CartLine.objects.filter(user=user).values_list("menuitem_id", flat=True))
+def cart_menuitem_ids(*, owner: CartOwner) -> set[int]:
+    """The dishes in the owner's cart (recommendations leave them out): one query."""
+    return set(CartLine.objects.filter(**owner_filter(owner)).values_list("menuitem_id", flat=True))

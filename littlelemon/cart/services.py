@@ -1,19 +1,17 @@
 """Writes to carts. Every function is scoped to one cart and runs in one transaction.
 
 A cart's *owner* is a signed-in user or a `GuestCart` (someone ordering without an account:
-the API's `X-Cart-Token`, the web checkout's guest); the same rules and messages apply to both.
+the API's `X-Cart-Token`, the web pages' visitor, its token kept in the session); the same rules,
+options and messages apply to both. Writing to a guest cart notes it is in use (`last_seen`).
 
 Adding to a line locks it (`SELECT ... FOR UPDATE`), then decides on the locked quantity, so two
 requests adding the same dish at once both count and neither pushes the line past 99; the
 unique constraint on (user, dish) turns a race to create the same line into an addition to it.
 
-A visitor who has not signed in keeps a *guest cart* outside the database (the web pages keep
-it in the session): `guest_cart_add/update/remove` apply the same rules, with the same errors
-and messages, to a plain `{menuitem id: quantity}` mapping, and `cart_merge` folds it into the
-account's cart when they sign in or up.
+`cart_merge` folds a guest cart, options and all, into the account's cart when its visitor signs
+in or up.
 """
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -46,8 +44,10 @@ from .models import CartLine, CartOwner, GuestCart, owner_filter
 
 @dataclass(frozen=True)
 class SkippedLine:
-    menuitem_id: object
-    quantity: object
+    """A line of a guest cart `cart_merge` left behind: its dish's title, quantity and why."""
+
+    title: str
+    quantity: int
     reason: SkipReason
 
 
@@ -89,6 +89,13 @@ def _orderable_item(*, menuitem_id: int) -> MenuItem:
     if item.sold_out:
         raise ItemUnavailable(f"{item.title} is sold out{' for today' if item.available else ''}.", field="menuitem")
     return item
+
+
+def _in_use(owner: CartOwner) -> CartOwner:
+    """The owner, a guest cart noted as in use (`guest_cart_touch`)."""
+    if isinstance(owner, GuestCart):
+        guest_cart_touch(guest_cart=owner)
+    return owner
 
 
 def _selection_priced(*, item: MenuItem, choices: object, slots: object) -> PricedSelection | None:
@@ -163,7 +170,21 @@ def cart_item_add(
     _check_quantity(quantity)
     item = _orderable_item(menuitem_id=menuitem_id)
     priced = _selection_priced(item=item, choices=choices, slots=slots)
-    return _line_add(owner=owner, item=item, quantity=quantity, cap=False, priced=priced)
+    return _line_add(owner=_in_use(owner), item=item, quantity=quantity, cap=False, priced=priced)
+
+
+@transaction.atomic
+def guest_cart_item_add(
+    *, guest_cart: GuestCart | None, menuitem_id: int, quantity: int, choices: object = None, slots: object = None
+) -> tuple[GuestCart, CartLine]:
+    """`cart_item_add` for a visitor of the web pages, whose guest cart is made on their first
+    add (`guest_cart` None): a visitor who only browses makes no row, and a refused add (raising
+    what `cart_item_add` raises) makes none either. Returns (the guest cart, the line)."""
+    guest_cart = guest_cart or guest_cart_create()
+    line, _created = cart_item_add(
+        owner=guest_cart, menuitem_id=menuitem_id, quantity=quantity, choices=choices, slots=slots
+    )
+    return guest_cart, line
 
 
 @transaction.atomic
@@ -174,6 +195,7 @@ def cart_item_update(*, owner: CartOwner, line_id: int, quantity: int) -> CartLi
     line = lines.filter(pk=line_id, **owner_filter(owner)).first()
     if line is None:
         raise CartLineNotFound()
+    _in_use(owner)
     line.quantity = quantity
     line.save(update_fields=["quantity", "updated"])
     lines_priced([line])  # its price with its options (no query for a plain dish)
@@ -186,57 +208,52 @@ def cart_item_remove(*, owner: CartOwner, line_id: int) -> None:
     deleted, _ = CartLine.objects.filter(pk=line_id, **owner_filter(owner)).delete()
     if not deleted:
         raise CartLineNotFound()
+    _in_use(owner)
 
 
 @transaction.atomic
 def cart_clear(*, owner: CartOwner) -> int:
     """Empty the owner's cart; returns how many lines were removed."""
-    deleted, _ = CartLine.objects.filter(**owner_filter(owner)).delete()
+    deleted, _ = CartLine.objects.filter(**owner_filter(_in_use(owner))).delete()
     return deleted
 
 
-def _as_quantity(value: object) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        return None
-    try:
-        number = int(value)
-    except ValueError:
-        return None
-    return number if number >= 1 else None
-
-
 @transaction.atomic
-def cart_merge(*, user: User, lines: Iterable[tuple[object, object]]) -> list[SkippedLine]:
-    """Fold an anonymous visitor's cart (`(menuitem_id, quantity)` pairs, e.g. from the session)
-    into the account's cart when they sign in or up.
+def cart_merge(*, user: User, guest_cart: GuestCart) -> list[SkippedLine]:
+    """Fold a visitor's guest cart into the account's cart when they sign in or up: each line,
+    with its options and combo slots, goes to the account's line of the same dish and options
+    (quantities add, capped at 99: a merge never fails for that); the guest cart is emptied.
 
-    Quantities add to the lines already there, capped at 99 (a merge never fails for that).
-    Unknown or sold-out dishes, nonsense quantities and lines past the cart's size limit are
-    skipped and returned, so the page can say what was left behind. Repeated dishes are summed.
+    Left behind and returned, so the page can say so: a dish off the menu (GONE) or sold out
+    (UNAVAILABLE), options that no longer hold (OPTIONS_CHANGED: a choice gone or unavailable),
+    a line the account's cart has no room for (CART_FULL). Locks the guest cart's row, then each
+    account line it adds to (`_line_add`). Two queries to read (the lock, the lines with their
+    dishes), up to four more when some line has options, then one or two writes a line.
     """
+    GuestCart.objects.select_for_update().filter(pk=guest_cart.pk).first()
+    lines = list(CartLine.objects.filter(guest_cart=guest_cart).select_related("menuitem").order_by("id"))
+    catalog = catalog_load(
+        {line.menuitem.pk: line.menuitem for line in lines if needs_catalog(line.menuitem, line.selection)}.values()
+    )
     skipped: list[SkippedLine] = []
-    wanted: dict[int, int] = {}
-    for menuitem_id, quantity in lines:
-        number = _as_quantity(quantity)
-        item_id = _as_quantity(menuitem_id)
-        if number is None:
-            skipped.append(SkippedLine(menuitem_id, quantity, SkipReason.INVALID_QUANTITY))
-        elif item_id is None or item_id > MAX_ID:
-            skipped.append(SkippedLine(menuitem_id, quantity, SkipReason.UNKNOWN))
-        else:
-            wanted[item_id] = wanted.get(item_id, 0) + number
-    items = MenuItem.objects.in_bulk(list(wanted))
-    for item_id, quantity in wanted.items():
-        item = items.get(item_id)
-        if item is None:
-            skipped.append(SkippedLine(item_id, quantity, SkipReason.UNKNOWN))
-        elif not item.orderable:
-            skipped.append(SkippedLine(item_id, quantity, SkipReason.UNAVAILABLE))
-        else:
+    for line in lines:
+        item = line.menuitem
+        if not item.orderable:
+            reason = SkipReason.GONE if item.archived else SkipReason.UNAVAILABLE
+            skipped.append(SkippedLine(item.title, line.quantity, reason))
+            continue
+        priced = None
+        if needs_catalog(item, line.selection):
             try:
-                _line_add(owner=user, item=item, quantity=min(quantity, MAX_QUANTITY), cap=True)
-            except CartFull:
-                skipped.append(SkippedLine(item_id, quantity, SkipReason.CART_FULL))
+                priced = stored_selection_price(catalog=catalog, dish=item, selection=line.selection)
+            except OptionsInvalid:
+                skipped.append(SkippedLine(item.title, line.quantity, SkipReason.OPTIONS_CHANGED))
+                continue
+        try:
+            _line_add(owner=user, item=item, quantity=line.quantity, cap=True, priced=priced)
+        except CartFull:
+            skipped.append(SkippedLine(item.title, line.quantity, SkipReason.CART_FULL))
+    CartLine.objects.filter(guest_cart=guest_cart).delete()
     return skipped
 
 
@@ -346,11 +363,12 @@ def cart_reorder(*, user: User, order: Any, now=None) -> ReorderResult:
     return ReorderResult(result)
 
 
-# --- a guest's cart in the database (the API's cart token, the web's guest checkout) ---------
+# --- a guest's cart: the API's cart token, the web visitor's (its token in the session) ------
 
 
 def guest_cart_create() -> GuestCart:
-    """A new, empty guest cart with a fresh random token (callers throttle this: sign-up's rate)."""
+    """A new, empty guest cart with a fresh random token. The API throttles making them
+    (THROTTLE_GUEST_RATE); the web pages make one on a visitor's first add, as they make a session."""
     return GuestCart.objects.create()
 
 
@@ -361,64 +379,3 @@ def guest_cart_touch(*, guest_cart: GuestCart) -> None:
     if guest_cart.last_seen < now - timedelta(hours=1):
         GuestCart.objects.filter(pk=guest_cart.pk).update(last_seen=now)
         guest_cart.last_seen = now
-
-
-@transaction.atomic
-def guest_cart_fill(*, guest_cart: GuestCart, lines: Mapping[int, int]) -> list[SkippedLine]:
-    """Make the guest cart hold exactly `lines` (`{menuitem id: quantity}`, the web session's
-    cart) before a guest checkout: its lines are replaced; dishes no longer on the menu are
-    skipped and returned. Locks the guest cart's row."""
-    GuestCart.objects.select_for_update().filter(pk=guest_cart.pk).first()
-    CartLine.objects.filter(guest_cart=guest_cart).delete()
-    skipped: list[SkippedLine] = []
-    items = MenuItem.objects.in_bulk(list(lines)[:MAX_LINES])
-    for item_id, quantity in list(lines.items())[:MAX_LINES]:
-        item = items.get(item_id)
-        if item is None:
-            skipped.append(SkippedLine(item_id, quantity, SkipReason.UNKNOWN))
-        else:  # a sold-out dish stays, as in an account's cart: placing the order names it
-            CartLine.objects.create(
-                guest_cart=guest_cart, menuitem=item, quantity=min(quantity, MAX_QUANTITY), price_when_added=item.price
-            )
-    return skipped
-
-
-# --- a visitor's cart, kept outside the database ------------------------------------------
-
-
-def guest_cart_add(*, lines: Mapping[int, int], menuitem_id: int, quantity: int) -> tuple[dict[int, int], MenuItem]:
-    """`cart_item_add` for a guest cart (`{menuitem id: quantity}`, e.g. from the session).
-
-    Returns the new mapping (the given one is not changed) and the dish. Raises what
-    `cart_item_add` raises, with the same messages: QuantityLimit, UnknownMenuItem,
-    ItemUnavailable, CartFull. One query (the dish).
-    """
-    _check_quantity(quantity)
-    item = _orderable_item(menuitem_id=menuitem_id)
-    try:
-        _selection_priced(item=item, choices=None, slots=None)
-    except OptionsInvalid:
-        # A visitor's session cart keeps dish ids only: a dish that needs choices waits for an account.
-        raise OptionsInvalid(f"Sign in to choose the options of {item.title}.", field="choices") from None
-    in_cart = lines.get(item.pk, 0)
-    if in_cart + quantity > MAX_QUANTITY:
-        raise _over_the_limit(item=item, in_cart=in_cart)
-    if not in_cart and len(lines) >= MAX_LINES:
-        raise _cart_full()
-    return {**lines, item.pk: in_cart + quantity}, item
-
-
-def guest_cart_update(*, lines: Mapping[int, int], menuitem_id: int, quantity: int) -> dict[int, int]:
-    """`cart_item_update` for a guest cart: raises QuantityLimit, or CartLineNotFound for a dish
-    that is not in it. No query."""
-    _check_quantity(quantity)
-    if menuitem_id not in lines:
-        raise CartLineNotFound()
-    return {**lines, menuitem_id: quantity}
-
-
-def guest_cart_remove(*, lines: Mapping[int, int], menuitem_id: int) -> dict[int, int]:
-    """`cart_item_remove` for a guest cart: raises CartLineNotFound for a dish not in it."""
-    if menuitem_id not in lines:
-        raise CartLineNotFound()
-    return {item_id: quantity for item_id, quantity in lines.items() if item_id != menuitem_id}

@@ -12,7 +12,6 @@
 """
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.core import signing
@@ -21,8 +20,6 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from littlelemon.accounts.models import User
-from littlelemon.cart import services as cart_services
-from littlelemon.cart.models import GuestCart
 from littlelemon.core.exceptions import ApplicationError, InvalidInput
 
 from .models import Order
@@ -133,20 +130,3 @@ def guest_orders_claim(*, user: User, token: str, max_age: int = CLAIM_MAX_AGE) 
         ids = sorted(orders.values_list("pk", flat=True))
         Order.objects.filter(pk__in=ids, customer__isnull=True).update(customer=user)
     return claim["email"], ids
-
-
-# --- the web checkout's guest placement ------------------------------------------------------
-
-
-def guest_order_place(
-    *, guest_cart: GuestCart, lines: Mapping[int, int], guest: GuestDetails, **choices
-) -> tuple[Order, bool]:
-    """Place a guest's order from the web session's cart (`lines`: `{menuitem id: quantity}`):
-    the lines go into `guest_cart` and the order is placed from it, in one transaction, so a
-    refusal (raised as `placement.order_place` raises it) leaves nothing written. An
-    idempotency key already used from this guest cart returns that order (created=False)."""
-    from .placement import order_place  # placement imports GuestDetails from here
-
-    with transaction.atomic():
-        cart_services.guest_cart_fill(guest_cart=guest_cart, lines=lines)
-        return order_place(guest_cart=guest_cart, guest=guest, **choices)

@@ -69,7 +69,7 @@ class VisitorRecommendationsApi(RecommendationsApi):
         user = request.user
 
         def recommend():
-            cart = cart_menuitem_ids(user=user) if user.is_authenticated else ()
+            cart = cart_menuitem_ids(owner=user) if user.is_authenticated else ()
             return selectors.for_visitor(user, exclude=cart, limit=limit)
 
         return self._answer(recommend, stamps=(f"cart:{user.pk}", f"orders:{user.pk}"))
@@ -89,7 +89,7 @@ class PairsWellWithApi(RecommendationsApi):
         item = get_object_or_404(MenuItem.objects.filter(ON_MENU).only("pk"), pk=pk)
 
         def recommend():
-            cart = cart_menuitem_ids(user=user) if user.is_authenticated else ()
+            cart = cart_menuitem_ids(owner=user) if user.is_authenticated else ()
             return selectors.pairs_well_with(item.pk, user=user, cart=cart, limit=limit)
 
         return self._answer(recommend, stamps=(f"cart:{user.pk}",))

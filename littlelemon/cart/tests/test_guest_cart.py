@@ -1,130 +1,190 @@
-"""A visitor's cart kept outside the database (the web pages keep it in the session): the same
-rules and messages as an account's cart, on a plain {dish id: quantity} mapping."""
+"""A visitor's guest cart (the API's `X-Cart-Token`, the web pages' visitor): made on the first
+add and not by a refused one, noted as used when written to, folded into an account's cart with
+its options when its visitor signs in or up, and deleted once old."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from littlelemon.cart import selectors, services
-from littlelemon.cart.enums import MAX_LINES
-from littlelemon.cart.exceptions import CartFull, CartLineNotFound, ItemUnavailable, QuantityLimit, UnknownMenuItem
-from littlelemon.cart.models import CartLine
-from littlelemon.menu.tests.factories import MenuItemFactory
+from littlelemon.cart.enums import MAX_LINES, SkipReason
+from littlelemon.cart.exceptions import ItemUnavailable, QuantityLimit
+from littlelemon.cart.housekeeping import guest_carts_purge
+from littlelemon.cart.models import CartLine, GuestCart
+from littlelemon.cart.services import SkippedLine
+from littlelemon.core.periodic import periodic_jobs
+from littlelemon.menu.exceptions import OptionRequired
+from littlelemon.menu.models import MenuItem, OptionChoice
+from littlelemon.menu.tests.factories import MenuItemFactory, combo_with_slots, group_with_choices
+from littlelemon.orders.tests.factories import OrderFactory
 
 from .factories import CartLineFactory
 
 pytestmark = pytest.mark.django_db
 
 
-class TestAdd:
-    def test_a_new_dish_then_the_same_again(self):
-        dish = MenuItemFactory(title="Hummus")
-        lines: dict[int, int] = {}
-
-        added, item = services.guest_cart_add(lines=lines, menuitem_id=dish.pk, quantity=2)
-        again, _ = services.guest_cart_add(lines=added, menuitem_id=dish.pk, quantity=3)
-
-        assert item == dish
-        assert (lines, added, again) == ({}, {dish.pk: 2}, {dish.pk: 5})  # the given mapping is left alone
-
-    def test_one_query_the_dish(self, django_assert_num_queries):
-        dish = MenuItemFactory()
-
-        with django_assert_num_queries(1):
-            services.guest_cart_add(lines={}, menuitem_id=dish.pk, quantity=1)
-
-    @pytest.mark.parametrize(
-        ("setup", "menuitem", "quantity", "error"),
-        [
-            ("in_cart_98", "dish", 2, QuantityLimit),
-            ("empty", "dish", 0, QuantityLimit),
-            ("empty", "dish", 100, QuantityLimit),
-            ("empty", "unknown", 1, UnknownMenuItem),
-            ("empty", "sold_out", 1, ItemUnavailable),
-        ],
+@pytest.fixture
+def burger():
+    dish = MenuItemFactory(title="Burger", price=Decimal("12.50"))
+    group_with_choices(
+        dish=dish, name="Size", min_choices=1, max_choices=1, choices=[("Regular", "0"), ("Large", "2.25")]
     )
-    def test_refused_with_the_account_carts_own_error_and_message(self, customer, setup, menuitem, quantity, error):
-        dishes = {
-            "dish": MenuItemFactory(title="Hummus"),
-            "sold_out": MenuItemFactory(title="Moussaka", available=False),
-        }
-        menuitem_id = dishes[menuitem].pk if menuitem in dishes else 999_999
-        guest = {dishes["dish"].pk: 98} if setup == "in_cart_98" else {}
-        if setup == "in_cart_98":
-            CartLineFactory(user=customer, menuitem=dishes["dish"], quantity=98)
+    group_with_choices(dish=dish, name="Extras", max_choices=3, choices=[("Cheese", "1.00"), ("Bacon", "1.50")])
+    return dish
 
-        with pytest.raises(error) as from_guest:
-            services.guest_cart_add(lines=guest, menuitem_id=menuitem_id, quantity=quantity)
-        with pytest.raises(error) as from_account:
-            services.cart_item_add(owner=customer, menuitem_id=menuitem_id, quantity=quantity)
 
-        assert (from_guest.value.message, from_guest.value.field, from_guest.value.extra) == (
-            from_account.value.message,
-            from_account.value.field,
-            from_account.value.extra,
+def ids(*names):
+    by_name = dict(OptionChoice.objects.values_list("name", "id"))
+    return [by_name[name] for name in names]
+
+
+def guest_lines(guest_cart) -> list[tuple]:
+    return list(
+        CartLine.objects.filter(guest_cart=guest_cart).order_by("id").values_list("menuitem__title", "quantity")
+    )
+
+
+def account_lines(user) -> list[tuple]:
+    return list(
+        CartLine.objects.filter(user=user).order_by("id").values_list("menuitem__title", "quantity", "selection")
+    )
+
+
+class TestMadeOnTheFirstAdd:
+    def test_the_first_add_makes_the_guest_cart_and_the_next_adds_to_it(self, burger):
+        guest_cart, line = services.guest_cart_item_add(
+            guest_cart=None, menuitem_id=burger.pk, quantity=2, choices=ids("Large", "Bacon")
+        )
+        same, again = services.guest_cart_item_add(
+            guest_cart=guest_cart, menuitem_id=burger.pk, quantity=1, choices=ids("Bacon", "Large")
         )
 
-    def test_a_full_cart_takes_no_new_dish_but_its_lines_still_grow(self):
+        assert GuestCart.objects.get() == guest_cart == same
+        assert again.pk == line.pk and again.quantity == 3
+        assert again.unit_price == Decimal("16.25")
+        assert guest_lines(guest_cart) == [("Burger", 3)]
+
+    @pytest.mark.parametrize(
+        ("choices", "quantity", "error"),
+        [(["Cheese"], 1, OptionRequired), (["Regular"], 100, QuantityLimit), (None, 1, ItemUnavailable)],
+    )
+    def test_a_refused_first_add_makes_no_guest_cart(self, burger, choices, quantity, error):
+        dish = burger if choices else MenuItemFactory(available=False)
+
+        with pytest.raises(error):
+            services.guest_cart_item_add(
+                guest_cart=None, menuitem_id=dish.pk, quantity=quantity, choices=ids(*choices) if choices else None
+            )
+
+        assert not GuestCart.objects.exists()
+        assert not CartLine.objects.exists()
+
+    def test_writing_to_a_guest_cart_notes_it_is_used_at_most_once_an_hour(self):
+        guest_cart = GuestCart.objects.create(last_seen=timezone.now() - timedelta(hours=2))
         dish = MenuItemFactory()
-        full = {dish.pk: 1} | {1_000_000 + n: 1 for n in range(MAX_LINES - 1)}
 
-        with pytest.raises(CartFull, match=f"at most {MAX_LINES} different dishes"):
-            services.guest_cart_add(lines=full, menuitem_id=MenuItemFactory().pk, quantity=1)
-        grown, _ = services.guest_cart_add(lines=full, menuitem_id=dish.pk, quantity=1)
+        services.guest_cart_item_add(guest_cart=guest_cart, menuitem_id=dish.pk, quantity=1)
+        seen = GuestCart.objects.get().last_seen
+        services.guest_cart_item_add(guest_cart=guest_cart, menuitem_id=dish.pk, quantity=1)
 
-        assert grown[dish.pk] == 2
+        assert timezone.now() - seen < timedelta(minutes=1)
+        assert GuestCart.objects.get().last_seen == seen
 
-
-class TestUpdateAndRemove:
-    def test_update_sets_the_quantity_of_a_dish_in_the_cart(self):
-        assert services.guest_cart_update(lines={7: 1, 8: 2}, menuitem_id=8, quantity=5) == {7: 1, 8: 5}
-
-    @pytest.mark.parametrize("quantity", [0, 100])
-    def test_update_keeps_to_1_to_99(self, quantity):
-        with pytest.raises(QuantityLimit, match="between 1 and 99"):
-            services.guest_cart_update(lines={7: 1}, menuitem_id=7, quantity=quantity)
-
-    def test_a_dish_not_in_the_cart_is_not_found(self):
-        with pytest.raises(CartLineNotFound):
-            services.guest_cart_update(lines={7: 1}, menuitem_id=8, quantity=1)
-        with pytest.raises(CartLineNotFound):
-            services.guest_cart_remove(lines={7: 1}, menuitem_id=8)
-
-    def test_remove_keeps_the_other_lines_in_order(self):
-        lines = {7: 1, 8: 2, 9: 3}
-
-        assert list(services.guest_cart_remove(lines=lines, menuitem_id=8).items()) == [(7, 1), (9, 3)]
-        assert lines == {7: 1, 8: 2, 9: 3}
-
-
-class TestRead:
-    def test_a_guest_cart_reads_as_unsaved_lines_in_its_order_with_current_prices(self, django_assert_num_queries):
-        falafel = MenuItemFactory(title="Falafel", price=Decimal("7.25"))
-        hummus = MenuItemFactory(title="Hummus", price=Decimal("6.50"))
-        sold_out = MenuItemFactory(title="Moussaka", available=False)
+    def test_its_quantity_is_one_query(self, django_assert_num_queries):
+        guest_cart = GuestCart.objects.create()
+        CartLineFactory(user=None, guest_cart=guest_cart, quantity=2)
+        CartLineFactory(user=None, guest_cart=guest_cart, quantity=3)
+        CartLineFactory(quantity=9)
 
         with django_assert_num_queries(1):
-            cart = selectors.guest_cart_get(lines={hummus.pk: 2, 999_999: 1, falafel.pk: 1, sold_out.pk: 1})
+            assert selectors.cart_quantity(owner=guest_cart) == 5
 
-        assert [(line.menuitem.title, line.quantity, line.price, line.pk) for line in cart.lines] == [
-            ("Hummus", 2, Decimal("13.00"), None),
-            ("Falafel", 1, Decimal("7.25"), None),
-            ("Moussaka", 1, sold_out.price, None),  # kept, marked by menuitem.available: the page says so
+
+class TestMerge:
+    def test_the_lines_come_with_their_options_and_combo_slots_and_the_guest_cart_is_emptied(self, customer, burger):
+        fries = MenuItemFactory(title="Fries", price=Decimal("3.00"))
+        deal = combo_with_slots(price="18.00", slots=[("A main", [(burger, "0")]), ("A side", [(fries, "0.50")])])
+        main, side = deal.slots.all()
+        slots = [
+            {"slot": main.pk, "dish": burger.pk, "choices": ids("Large")},
+            {"slot": side.pk, "dish": fries.pk, "choices": []},
         ]
-        assert cart.quantity == 4
-        assert cart.total == Decimal("20.25") + sold_out.price
+        guest_cart, _ = services.guest_cart_item_add(
+            guest_cart=None, menuitem_id=burger.pk, quantity=2, choices=ids("Regular", "Cheese")
+        )
+        services.guest_cart_item_add(guest_cart=guest_cart, menuitem_id=deal.pk, quantity=1, slots=slots)
+        services.cart_item_add(owner=customer, menuitem_id=burger.pk, quantity=1, choices=ids("Cheese", "Regular"))
 
-    def test_an_empty_guest_cart_reads_nothing(self, django_assert_num_queries):
-        with django_assert_num_queries(0):
-            assert selectors.guest_cart_get(lines={}).lines == []
+        skipped = services.cart_merge(user=customer, guest_cart=guest_cart)
 
-    def test_an_account_carts_quantity_is_one_query(self, customer, other_customer, django_assert_num_queries):
-        CartLineFactory(user=customer, quantity=2)
-        CartLineFactory(user=customer, quantity=3)
-        CartLineFactory(user=other_customer, quantity=9)
+        assert skipped == []
+        assert account_lines(customer) == [
+            ("Burger", 3, {"choices": ids("Regular", "Cheese")}),  # the same options: one line
+            ("Lunch Deal", 1, {"choices": [], "slots": slots}),
+        ]
+        cart = selectors.cart_get(owner=customer)
+        assert [line.unit_price for line in cart.lines] == [Decimal("13.50"), Decimal("20.75")]
+        assert guest_lines(guest_cart) == []
 
-        with django_assert_num_queries(1):
-            assert selectors.cart_quantity(owner=customer) == 5
-        assert selectors.cart_quantity(owner=CartLineFactory().user) == 1
-        CartLine.objects.filter(user=customer).delete()
-        assert selectors.cart_quantity(owner=customer) == 0
+    def test_what_cannot_come_along_is_named_with_why(self, customer, burger):
+        guest_cart = GuestCart.objects.create()
+        sold_out = MenuItemFactory(title="Moussaka")
+        gone = MenuItemFactory(title="Kebab")
+        near_full = MenuItemFactory(title="Hummus")
+        for dish, quantity in ((sold_out, 1), (gone, 2), (near_full, 10)):
+            services.cart_item_add(owner=guest_cart, menuitem_id=dish.pk, quantity=quantity)
+        services.cart_item_add(owner=guest_cart, menuitem_id=burger.pk, quantity=1, choices=ids("Regular", "Bacon"))
+        CartLineFactory(user=customer, menuitem=near_full, quantity=95)
+        MenuItem.objects.filter(pk=sold_out.pk).update(available=False)
+        MenuItem.objects.filter(pk=gone.pk).update(archived=True)
+        OptionChoice.objects.filter(name="Bacon").update(available=False)
+
+        skipped = services.cart_merge(user=customer, guest_cart=guest_cart)
+
+        assert skipped == [
+            SkippedLine("Moussaka", 1, SkipReason.UNAVAILABLE),
+            SkippedLine("Kebab", 2, SkipReason.GONE),
+            SkippedLine("Burger", 1, SkipReason.OPTIONS_CHANGED),
+        ]
+        assert [line[:2] for line in account_lines(customer)] == [("Hummus", 99)]  # capped, not refused
+        assert guest_lines(guest_cart) == []
+
+    def test_a_full_account_cart_leaves_new_lines_behind(self, customer):
+        for _ in range(MAX_LINES):
+            CartLineFactory(user=customer)
+        guest_cart = GuestCart.objects.create()
+        services.cart_item_add(owner=guest_cart, menuitem_id=MenuItemFactory(title="Falafel").pk, quantity=1)
+
+        assert services.cart_merge(user=customer, guest_cart=guest_cart) == [
+            SkippedLine("Falafel", 1, SkipReason.CART_FULL)
+        ]
+
+    def test_merging_an_empty_guest_cart_changes_nothing(self, customer):
+        assert services.cart_merge(user=customer, guest_cart=GuestCart.objects.create()) == []
+        assert account_lines(customer) == []
+
+
+class TestPurge:
+    def test_guest_carts_unused_for_the_ttl_go_with_their_lines_and_orders_keep_their_guest(self, settings):
+        settings.GUEST_CART_TTL_DAYS = 30
+        now = timezone.now()
+        old = GuestCart.objects.create(last_seen=now - timedelta(days=31))
+        recent = GuestCart.objects.create(last_seen=now - timedelta(days=29))
+        CartLineFactory(user=None, guest_cart=old)
+        CartLineFactory(user=None, guest_cart=recent)
+        order = OrderFactory(customer=None, guest_name="Gina", guest_email="gina@example.com", guest_cart=old)
+
+        assert guest_carts_purge(now=now) == 1
+        assert guest_carts_purge(now=now) == 0
+
+        assert list(GuestCart.objects.all()) == [recent]
+        assert list(CartLine.objects.values_list("guest_cart", flat=True)) == [recent.pk]
+        order.refresh_from_db()
+        assert (order.guest_cart, order.guest_name) == (None, "Gina")
+
+    def test_it_runs_every_hour(self):
+        jobs = {job.name: job.every for job in periodic_jobs()}
+
+        assert jobs["littlelemon.cart.tasks.guest_carts_expire"] == timedelta(hours=1)

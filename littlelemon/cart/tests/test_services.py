@@ -1,5 +1,5 @@
 """Cart services: adding and incrementing, the 1..99 rule, sold-out and unknown dishes,
-another user's lines, and folding a visitor's cart into the account's."""
+another user's lines (folding a visitor's cart into the account's: test_guest_cart.py)."""
 
 import threading
 from decimal import Decimal
@@ -9,10 +9,9 @@ from django.db import IntegrityError, connections, transaction
 
 from littlelemon.accounts.tests.factories import UserFactory
 from littlelemon.cart import services
-from littlelemon.cart.enums import MAX_LINES, SkipReason
+from littlelemon.cart.enums import MAX_LINES
 from littlelemon.cart.exceptions import CartFull, CartLineNotFound, ItemUnavailable, QuantityLimit, UnknownMenuItem
 from littlelemon.cart.models import CartLine
-from littlelemon.cart.services import SkippedLine
 from littlelemon.menu.models import MenuItem
 from littlelemon.menu.tests.factories import CategoryFactory, MenuItemFactory
 
@@ -150,55 +149,6 @@ class TestChange:
         assert services.cart_clear(owner=customer) == 0
         assert lines_of(customer) == []
         assert lines_of(other_customer) == [(theirs.menuitem_id, 1)]
-
-
-class TestMerge:
-    def test_a_visitors_cart_folds_into_the_account_and_reports_what_was_left(self, customer):
-        in_both = MenuItemFactory()
-        near_full = MenuItemFactory()
-        new = MenuItemFactory()
-        sold_out = MenuItemFactory(available=False)
-        CartLineFactory(user=customer, menuitem=in_both, quantity=2)
-        CartLineFactory(user=customer, menuitem=near_full, quantity=95)
-
-        skipped = services.cart_merge(
-            user=customer,
-            lines=[
-                (in_both.pk, 3),
-                (near_full.pk, 10),  # capped at 99, not refused
-                (new.pk, 1),
-                (new.pk, "2"),  # repeated dishes add up; session data may hold strings
-                (sold_out.pk, 1),
-                (999_999, 1),
-                (10**30, 1),
-                ("abc", 1),
-                (new.pk, 0),
-                (new.pk, -4),
-                (new.pk, None),
-            ],
-        )
-
-        assert sorted(lines_of(customer)) == sorted([(in_both.pk, 5), (near_full.pk, 99), (new.pk, 3)])
-        assert skipped == [
-            SkippedLine(10**30, 1, SkipReason.UNKNOWN),
-            SkippedLine("abc", 1, SkipReason.UNKNOWN),
-            SkippedLine(new.pk, 0, SkipReason.INVALID_QUANTITY),
-            SkippedLine(new.pk, -4, SkipReason.INVALID_QUANTITY),
-            SkippedLine(new.pk, None, SkipReason.INVALID_QUANTITY),
-            SkippedLine(sold_out.pk, 1, SkipReason.UNAVAILABLE),
-            SkippedLine(999_999, 1, SkipReason.UNKNOWN),
-        ]
-
-    def test_merging_a_big_quantity_into_an_empty_cart_caps_it(self, customer):
-        dish = MenuItemFactory()
-
-        assert services.cart_merge(user=customer, lines=[(dish.pk, 500)]) == []
-
-        assert lines_of(customer) == [(dish.pk, 99)]
-
-    def test_merging_nothing_changes_nothing(self, customer):
-        assert services.cart_merge(user=customer, lines=[]) == []
-        assert lines_of(customer) == []
 
 
 @pytest.mark.concurrency

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from littlelemon.cart.selectors import cart_get, guest_cart_get
+from littlelemon.cart.models import GuestCart
+from littlelemon.cart.selectors import cart_get
 from littlelemon.cart.tests.factories import CartLineFactory
 from littlelemon.menu.tests.factories import MenuItemFactory
 from littlelemon.orders import lifecycle, placement, pricing, selectors
@@ -62,9 +63,10 @@ class TestQuote:
         CartLineFactory(user=customer, menuitem=dish, quantity=3)
         settings = restaurant_settings_get()
 
-        guest = pricing.order_quote(
-            lines=guest_cart_get(lines={dish.pk: 3}).lines, fulfilment="delivery", settings=settings
-        )
+        guest_cart = GuestCart.objects.create()
+        CartLineFactory(user=None, guest_cart=guest_cart, menuitem=dish, quantity=3)
+
+        guest = pricing.order_quote(lines=cart_get(owner=guest_cart).lines, fulfilment="delivery", settings=settings)
         account = pricing.order_quote(lines=cart_get(owner=customer).lines, fulfilment="delivery", settings=settings)
 
         assert guest == account

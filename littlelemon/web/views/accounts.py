@@ -22,7 +22,7 @@ from littlelemon.pages.forms import add_application_error
 from littlelemon.pages.http import safe_next
 from littlelemon.staff.access import staff_home_url
 
-from ..cart import SessionCart, merge_guest_cart
+from ..cart import cart_for, merge_guest_cart
 from ..forms import LoginForm, SignUpForm
 from ..info import restaurant_info_for
 from .two_factor import login_pending_start
@@ -43,9 +43,9 @@ def signup(request: HttpRequest) -> HttpResponse:
         except ApplicationError as error:
             add_application_error(form, error)
         else:
-            guest_cart = SessionCart(request.session).pairs
+            guest_cart = cart_for(request).guest_cart
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            merge_guest_cart(request, user=user, pairs=guest_cart)
+            merge_guest_cart(request, user=user, guest_cart=guest_cart)
             messages.success(request, f"Welcome, {user.username}! Your account is ready.")
             return redirect(safe_next(request) or "web:home")
     return render(request, "web/account/signup.html", {"form": form, "next": safe_next(request)})
@@ -84,9 +84,9 @@ class LoginView(auth_views.LoginView):
         if two_factor.device_for(user) is not None:
             # Not signed in yet: the code page signs them in (views/two_factor.py).
             return login_pending_start(self.request, user=user, next_url=self.get_redirect_url())
-        guest_cart = SessionCart(self.request.session).pairs  # before login() may start a new session
+        guest_cart = cart_for(self.request).guest_cart  # before login() may start a new session
         response = super().form_valid(form)
-        merge_guest_cart(self.request, user=form.get_user(), pairs=guest_cart)
+        merge_guest_cart(self.request, user=form.get_user(), guest_cart=guest_cart)
         return response
 
 

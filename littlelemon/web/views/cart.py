@@ -81,10 +81,10 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     return redirect(safe_next(request) or "web:cart")
 
 
-def _cart_changed(request: HttpRequest, *, key: int, problem: str = "", done: str = "", typed: str = ""):
+def _cart_changed(request: HttpRequest, *, line_id: int, problem: str = "", done: str = "", typed: str = ""):
     """After a change: the cart's contents (htmx) or, without JavaScript, back to the cart page
     (a refusal is shown on the page, next to its line, with what was typed)."""
-    line_errors = {key: {"message": problem, "typed": typed}} if problem else {}
+    line_errors = {line_id: {"message": problem, "typed": typed}} if problem else {}
     if htmx_fragment(request):
         context = cart_context(request, line_errors=line_errors, announcement=done or problem, swapped=True)
         return render(request, "web/partials/cart_contents.html", context)
@@ -94,29 +94,32 @@ def _cart_changed(request: HttpRequest, *, key: int, problem: str = "", done: st
     return redirect(safe_next(request) or "web:cart")
 
 
-def _title(request: HttpRequest, key: int) -> str:
-    line = next((line for line in cart_for(request).lines if line.key == key), None)
+def _title(request: HttpRequest, line_id: int) -> str:
+    line = next((line for line in cart_for(request).lines if line.pk == line_id), None)
     return line.menuitem.title if line else "That dish"
 
 
 @require_POST
-def cart_line_update(request: HttpRequest, key: int) -> HttpResponse:
+def cart_line_update(request: HttpRequest, line_id: int) -> HttpResponse:
     form = CartLineForm(request.POST)
     if not form.is_valid():
         return _cart_changed(
-            request, key=key, problem="Enter a whole number from 1 to 99.", typed=request.POST.get("quantity", "")
+            request,
+            line_id=line_id,
+            problem="Enter a whole number from 1 to 99.",
+            typed=request.POST.get("quantity", ""),
         )
     quantity = form.new_quantity()
     try:
-        cart_for(request).update(key=key, quantity=quantity)
+        cart_for(request).update(line_id=line_id, quantity=quantity)
     except ApplicationError as error:
-        return _cart_changed(request, key=key, problem=error.message, typed=str(quantity))
-    return _cart_changed(request, key=key, done=f"{_title(request, key)}: {quantity} in your cart.")
+        return _cart_changed(request, line_id=line_id, problem=error.message, typed=str(quantity))
+    return _cart_changed(request, line_id=line_id, done=f"{_title(request, line_id)}: {quantity} in your cart.")
 
 
 @require_POST
-def cart_line_remove(request: HttpRequest, key: int) -> HttpResponse:
-    title = _title(request, key)
+def cart_line_remove(request: HttpRequest, line_id: int) -> HttpResponse:
+    title = _title(request, line_id)
     with suppress(ApplicationError):  # already gone (a second click, another tab): show the cart as it is
-        cart_for(request).remove(key=key)
-    return _cart_changed(request, key=key, done=f"{title} is out of your cart.")
+        cart_for(request).remove(line_id=line_id)
+    return _cart_changed(request, line_id=line_id, done=f"{title} is out of your cart.")

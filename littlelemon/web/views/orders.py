@@ -1,9 +1,9 @@
 """Checkout, an order's page with its live status, and the customer's orders.
 
 Checkout offers a visitor to log in or sign up (their cart comes along, and so do they, back
-to checkout) or to order as a guest with their name, e-mail and phone: the session's cart then
-goes into the visit's guest cart (`orders.guests.guest_order_place`) and the guest lands on the
-order's tracking page (web/views/guest.py). "Place order" calls `order_place` with an
+to checkout) or to order as a guest with their name, e-mail and phone: the order is placed from
+their guest cart (web/cart.py) and the guest lands on the order's tracking page
+(web/views/guest.py). "Place order" calls `order_place` with an
 idempotency key rendered into the form, so a double submission makes one order. A refusal is
 shown next to the field it concerns and what was chosen is kept, also across a trip to remove a
 sold-out dish (a draft in the session).
@@ -35,13 +35,13 @@ from littlelemon.observability.metrics import order_placement_timer
 from littlelemon.orders import guests, placement, pricing, transitions
 from littlelemon.orders import selectors as order_selectors
 from littlelemon.orders.enums import OrderStatus
-from littlelemon.orders.exceptions import IdempotencyKeyReused, OrderNotFound
+from littlelemon.orders.exceptions import CartEmpty, IdempotencyKeyReused, OrderNotFound
 from littlelemon.orders.lifecycle import Actor, who_may
 from littlelemon.pages.forms import add_application_error
 from littlelemon.pages.http import htmx_fragment
 from littlelemon.payments.selectors import order_payments
 
-from ..cart import cart_for, guest_cart_for_checkout
+from ..cart import cart_for
 from ..forms import ASAP, LATER, CheckoutForm, GuestCheckoutForm, QuoteForm
 from ..info import restaurant_info_for
 from ..tracking import tracking_for
@@ -111,19 +111,15 @@ def checkout(request: HttpRequest) -> HttpResponse:
 
 
 def _place(request: HttpRequest, form) -> tuple:
-    """`order_place` for the signed-in customer; for a visitor, `guest_order_place` from the
-    session's cart through the visit's guest cart (the session's cart is emptied once placed)."""
+    """`order_place` for the signed-in customer, or for a visitor from their guest cart (kept
+    after the order, emptied: a second "Place order" with the form's key finds the first order)."""
     if request.user.is_authenticated:
         return placement.order_place(customer=request.user, **form.order_data())
-    cart = cart_for(request)
-    result = guests.guest_order_place(
-        guest_cart=guest_cart_for_checkout(request),
-        lines=cart.pairs,
-        guest=guests.guest_details_checked(**form.guest_data()),
-        **form.order_data(),
-    )
-    cart.clear()
-    return result
+    guest = guests.guest_details_checked(**form.guest_data())
+    guest_cart = cart_for(request).guest_cart
+    if guest_cart is None:  # never added a dish: nothing to order, and no row made for it
+        raise CartEmpty()
+    return placement.order_place(guest_cart=guest_cart, guest=guest, **form.order_data())
 
 
 def _order_url(request: HttpRequest, order_id: int, *, guest: bool) -> str:

@@ -29,7 +29,7 @@ from littlelemon.pages.forms import add_application_error
 from littlelemon.pages.http import safe_next
 from littlelemon.staff.access import staff_home_url
 
-from ..cart import SessionCart, merge_guest_cart
+from ..cart import cart_for, merge_guest_cart
 
 PENDING = "two_factor_pending"
 PENDING_SECONDS = 300
@@ -106,12 +106,12 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             if signed_in:
                 two_factor.session_mark_verified(request, device)
                 return redirect(safe_next(request) or _success_url(request, user, ""))
-            guest_cart = SessionCart(request.session).pairs
+            guest_cart = cart_for(request).guest_cart
             request.session.pop(PENDING, None)
             user.otp_device = device  # django-otp keeps it in the new session at login()
             login(request, user, backend=pending["backend"])
             two_factor.session_state_refresh(request, user)
-            merge_guest_cart(request, user=user, pairs=guest_cart)
+            merge_guest_cart(request, user=user, guest_cart=guest_cart)
             return redirect(_success_url(request, user, pending.get("next") or ""))
     return render(request, "web/account/two_factor_verify.html", {"form": form, "next": safe_next(request)})
 

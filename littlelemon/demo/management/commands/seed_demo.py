@@ -1,5 +1,6 @@
 """`manage.py seed_demo`: load the demo restaurant. Safe to run again: nothing is duplicated."""
 
+from contextlib import suppress
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -304,7 +305,7 @@ class Command(BaseCommand):
         missing = [order for order in data.ORDERS if order[0] not in made]
         if not missing:
             return
-        kept = list(CartLine.objects.filter(user=customer).values_list("menuitem_id", "quantity"))
+        kept = list(CartLine.objects.filter(user=customer).values_list("menuitem_id", "quantity", "selection"))
         scheduled_for = self._order_time()
         for key, fulfilment, dishes, tip, payment_method, status in missing:
             cart_services.cart_clear(owner=customer)
@@ -329,7 +330,15 @@ class Command(BaseCommand):
             except (ApplicationError, MenuItem.DoesNotExist) as error:  # e.g. a dish was sold out by hand
                 self.stderr.write(f"Demo order {key} skipped: {error}")
         cart_services.cart_clear(owner=customer)
-        cart_services.cart_merge(user=customer, lines=kept)
+        for menuitem_id, quantity, selection in kept:  # with their options, as they were
+            with suppress(ApplicationError):  # sold out meanwhile: left out
+                cart_services.cart_item_add(
+                    owner=customer,
+                    menuitem_id=menuitem_id,
+                    quantity=quantity,
+                    choices=selection.get("choices"),
+                    slots=selection.get("slots"),
+                )
 
     def _payments(self) -> None:
         """A refund on the ledger (littlelemon/payments): the manager gave back a melted dessert
