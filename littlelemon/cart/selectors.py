@@ -90,6 +90,15 @@ def cart_quantity(*, owner: CartOwner) -> int:
     return CartLine.objects.filter(**owner_filter(owner)).aggregate(quantity=Sum("quantity"))["quantity"] or 0
 
 
+def guest_cart_quantity(*, token: str) -> int:
+    """How many dishes the guest cart holding `token` has in all (0 for no such cart): one query,
+    none for a token of the wrong shape. A web visitor's badge, read without the cart's row."""
+    if not token or len(token) > GUEST_CART_TOKEN_LENGTH * 2:
+        return 0
+    lines = CartLine.objects.filter(guest_cart__token=token)
+    return lines.aggregate(quantity=Sum("quantity"))["quantity"] or 0
+
+
 def cart_menuitem_ids(*, owner: CartOwner) -> set[int]:
     """The dishes in the owner's cart (recommendations leave them out): one query."""
     return set(CartLine.objects.filter(**owner_filter(owner)).values_list("menuitem_id", flat=True))

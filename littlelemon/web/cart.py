@@ -60,10 +60,14 @@ class WebCart:
 
     @cached_property
     def quantity(self) -> int:
-        """How many dishes in all, for the badge: one query, or none once the lines are read."""
-        if self.owner is None or "lines" in self.__dict__:
+        """How many dishes in all, for the badge: one query (a visitor's by the token, without
+        reading the guest cart's row), none for a visitor without a cart or once the lines are read."""
+        if "lines" in self.__dict__:
             return sum(line.quantity for line in self.lines)
-        return cart_selectors.cart_quantity(owner=self.owner)
+        if self.user is not None:
+            return cart_selectors.cart_quantity(owner=self.user)
+        token = self.session.get(GUEST_CART_KEY)
+        return cart_selectors.guest_cart_quantity(token=token) if token else 0
 
     @property
     def dish_ids(self) -> set[int]:

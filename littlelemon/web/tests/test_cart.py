@@ -1,15 +1,16 @@
 """The cart page without JavaScript (plain POSTs and redirects) and with htmx (fragments): a
-visitor's cart in the session, a customer's in the database, totals as checkout charges them."""
+visitor's guest cart (its token in the session, made on the first add), a customer's cart,
+totals as checkout charges them."""
 
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from littlelemon.cart.models import CartLine
+from littlelemon.cart.models import CartLine, GuestCart
 from littlelemon.cart.tests.factories import CartLineFactory
 from littlelemon.restaurant.services import restaurant_settings_update
-from littlelemon.web.cart import SESSION_KEY
+from littlelemon.web.cart import GUEST_CART_KEY
 
 from .htmltext import text, texts
 
@@ -25,6 +26,16 @@ def add(client, item, quantity=None, **headers):
     return client.post(reverse("web:cart_add"), data, headers=headers)
 
 
+def guest_lines(client) -> list[tuple[int, int]]:
+    """The (dish id, quantity) lines of the guest cart the client's session names."""
+    lines = CartLine.objects.filter(guest_cart__token=client.session.get(GUEST_CART_KEY, "-"))
+    return list(lines.order_by("id").values_list("menuitem_id", "quantity"))
+
+
+def line_id(client, item) -> int:
+    return CartLine.objects.get(guest_cart__token=client.session[GUEST_CART_KEY], menuitem=item).pk
+
+
 @pytest.fixture
 def priced(db):
     restaurant_settings_update(
@@ -33,12 +44,17 @@ def priced(db):
 
 
 class TestVisitorWithoutJavaScript:
-    def test_add_to_cart_redirects_back_with_a_message_and_keeps_the_cart_in_the_session(self, client, menu):
+    def test_browsing_makes_no_cart_and_the_first_add_makes_the_sessions_guest_cart(self, client, menu):
+        client.get("/menu/")
+        client.get(reverse("web:cart"))
+        assert not GuestCart.objects.exists()
+
         response = add(client, menu["hummus"], 2)
 
         assert response.status_code == 302 and response.url == "/menu/"
-        assert client.session[SESSION_KEY] == [[menu["hummus"].pk, 2]]
-        assert not CartLine.objects.exists()
+        assert client.session[GUEST_CART_KEY] == GuestCart.objects.get().token
+        assert guest_lines(client) == [(menu["hummus"].pk, 2)]
+        assert not CartLine.objects.filter(user__isnull=False).exists()
         page = client.get("/menu/").content
         assert text(page, css_class="message--success") == "Hummus is in your cart (2)."
         assert text(page, css_class="cart-link__count") == "2"
@@ -58,35 +74,35 @@ class TestVisitorWithoutJavaScript:
 
     def test_change_quantity_by_typing_and_by_stepping(self, client, menu):
         add(client, menu["hummus"], 2)
-        key = menu["hummus"].pk
+        key = line_id(client, menu["hummus"])
 
         response = client.post(reverse("web:cart_line_update", args=[key]), {"quantity": "5"})
         assert response.status_code == 302 and response.url == reverse("web:cart")
-        assert client.session[SESSION_KEY] == [[key, 5]]
+        assert guest_lines(client) == [(menu["hummus"].pk, 5)]
 
         client.post(reverse("web:cart_line_update", args=[key]), {"quantity": "5", "step": "-1"})
-        assert client.session[SESSION_KEY] == [[key, 4]]
+        assert guest_lines(client) == [(menu["hummus"].pk, 4)]
         page = client.get(reverse("web:cart")).content
         assert texts(page, css_class="message--success")[-1] == "Hummus: 4 in your cart."
 
     def test_a_bad_quantity_is_refused_next_to_its_line_and_changes_nothing(self, client, menu):
         add(client, menu["hummus"], 2)
-        key = menu["hummus"].pk
+        key = line_id(client, menu["hummus"])
 
         response = client.post(reverse("web:cart_line_update", args=[key]), {"quantity": "120"})
 
         assert response.status_code == 200
         assert text(response.content, id=f"quantity-{key}-error") == "Quantity must be between 1 and 99."
         assert 'value="120"' in response.content.decode()  # what was typed stays
-        assert client.session[SESSION_KEY] == [[key, 2]]
+        assert guest_lines(client) == [(menu["hummus"].pk, 2)]
 
     def test_remove(self, client, menu):
         add(client, menu["hummus"])
         add(client, menu["moussaka"])
 
-        client.post(reverse("web:cart_line_remove", args=[menu["hummus"].pk]))
+        client.post(reverse("web:cart_line_remove", args=[line_id(client, menu["hummus"])]))
 
-        assert client.session[SESSION_KEY] == [[menu["moussaka"].pk, 1]]
+        assert guest_lines(client) == [(menu["moussaka"].pk, 1)]
         page = client.get(reverse("web:cart")).content
         assert texts(page, css_class="message--success")[-1] == "Hummus is out of your cart."
 
@@ -94,7 +110,8 @@ class TestVisitorWithoutJavaScript:
         response = add(client, menu["lamb"])
 
         assert response.status_code == 302
-        assert SESSION_KEY not in client.session
+        assert GUEST_CART_KEY not in client.session
+        assert not GuestCart.objects.exists()
         page = client.get("/menu/").content
         assert "Lamb Shank" in text(page, css_class="message--error")
 
@@ -124,7 +141,8 @@ class TestVisitorWithoutJavaScript:
         client = Client(enforce_csrf_checks=True)
         response = add(client, menu["hummus"])
         assert response.status_code == 403
-        assert SESSION_KEY not in client.session
+        assert GUEST_CART_KEY not in client.session
+        assert not GuestCart.objects.exists()
         assert client.get(reverse("web:cart_add")).status_code == 405
 
 
@@ -142,7 +160,9 @@ class TestHtmx:
         add(client, menu["hummus"])
 
         response = client.post(
-            reverse("web:cart_line_update", args=[menu["hummus"].pk]), {"quantity": "1", "step": "1"}, headers=HTMX
+            reverse("web:cart_line_update", args=[line_id(client, menu["hummus"])]),
+            {"quantity": "1", "step": "1"},
+            headers=HTMX,
         )
 
         html = response.content.decode()
@@ -214,3 +234,78 @@ def test_a_page_refused_before_the_session_middleware_shows_an_empty_cart(client
 
     assert response.status_code == 400
     assert text(response.content, css_class="cart-link__count") == "0"
+
+
+class TestVisitorsGuestCart:
+    def test_a_session_whose_guest_cart_was_deleted_reads_as_an_empty_cart_and_forgets_it(self, client, menu):
+        add(client, menu["hummus"])
+        GuestCart.objects.all().delete()  # purged as old (cart/housekeeping.py)
+
+        page = client.get(reverse("web:cart")).content
+
+        assert text(page, css_class="cart-link__count") == "0"
+        assert "Your cart is empty" in page.decode()
+        assert GUEST_CART_KEY not in client.session
+        add(client, menu["moussaka"])  # a new one on the next add
+        assert guest_lines(client) == [(menu["moussaka"].pk, 1)]
+
+    def test_a_line_of_another_cart_cannot_be_changed_or_removed(self, client, customer, menu):
+        theirs = CartLineFactory(user=customer, menuitem=menu["hummus"], quantity=2)
+        other_guest = GuestCart.objects.create()
+        guests = CartLineFactory(user=None, guest_cart=other_guest, menuitem=menu["hummus"], quantity=3)
+        add(client, menu["moussaka"])
+
+        for line in (theirs, guests):
+            client.post(reverse("web:cart_line_update", args=[line.pk]), {"quantity": "9"})
+            client.post(reverse("web:cart_line_remove", args=[line.pk]))
+
+        assert sorted(CartLine.objects.values_list("quantity", flat=True)) == [1, 2, 3]
+
+    def test_a_visitor_without_a_cart_changing_a_line_writes_nothing(self, client, customer, menu):
+        theirs = CartLineFactory(user=customer, menuitem=menu["hummus"], quantity=2)
+
+        response = client.post(reverse("web:cart_line_update", args=[theirs.pk]), {"quantity": "9"})
+
+        assert response.status_code == 200  # the (empty) cart page again
+        assert not GuestCart.objects.exists()
+        theirs.refresh_from_db()
+        assert theirs.quantity == 2
+
+
+@pytest.mark.parametrize("lines", [1, 12])
+def test_a_visitors_cart_page_runs_fixed_queries_whatever_its_size(client, lines, django_assert_num_queries):
+    from littlelemon.menu.tests.factories import MenuItemFactory
+
+    for dish in MenuItemFactory.create_batch(lines):
+        add(client, dish)
+    client.get(reverse("web:cart"))  # warm the restaurant's cached settings
+
+    # session, settings, the guest cart by its token, cart lines (dishes joined), the footer's
+    # hours and closures, the dishes' time windows; complete your meal: the cart's pairs, popular now
+    with django_assert_num_queries(9):
+        response = client.get(reverse("web:cart"))
+    assert len(texts(response.content, css_class="cart-line__title")) == lines
+
+
+@pytest.mark.parametrize("lines", [1, 12])
+def test_a_visitors_badge_is_one_query_whatever_the_cart_and_none_without_one(
+    client, menu, lines, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from littlelemon.menu.tests.factories import MenuItemFactory
+
+    page = reverse("web:login")  # a page whose only read of the cart is the header's badge
+    with CaptureQueriesContext(connection) as browsing:
+        assert text(client.get(page).content, css_class="cart-link__count") == "0"
+    assert not [query for query in browsing.captured_queries if "cart_" in query["sql"]]
+    for dish in MenuItemFactory.create_batch(lines):
+        add(client, dish, 2)
+    client.get(page)
+
+    # the session, the settings, the sum of the quantities by the session's token (not the
+    # guest cart's row), the footer's hours and closures
+    with django_assert_num_queries(5):
+        response = client.get(page)
+    assert text(response.content, css_class="cart-link__count") == str(2 * lines)

@@ -19,7 +19,7 @@ from littlelemon.orders.models import Order
 from littlelemon.restaurant.selectors import restaurant_today
 from littlelemon.restaurant.services import restaurant_settings_update
 from littlelemon.restaurant.tests.factories import ClosureFactory
-from littlelemon.web.cart import SESSION_KEY
+from littlelemon.web.cart import GUEST_CART_KEY
 
 from .htmltext import text, texts
 
@@ -81,7 +81,8 @@ class TestAVisitorAtCheckout:
         assert list(CartLine.objects.filter(user=tilly).values_list("menuitem_id", "quantity")) == [
             (menu["hummus"].pk, 2)
         ]
-        assert SESSION_KEY not in client.session
+        assert GUEST_CART_KEY not in client.session
+        assert not CartLine.objects.filter(guest_cart__isnull=False).exists()
         html = client.get("/checkout/").content.decode()
         assert "Place order" in html and texts(html, css_class="summary__dish") == ["2 × Hummus"]
 
@@ -98,6 +99,22 @@ class TestAVisitorAtCheckout:
         assert response.status_code == 302 and response.url == "/checkout/"
         lines = CartLine.objects.filter(user=tilly).order_by("menuitem__title")
         assert [(line.menuitem.title, line.quantity) for line in lines] == [("Hummus", 3), ("Vegetable Tagine", 1)]
+        assert GUEST_CART_KEY not in client.session
+        assert not CartLine.objects.filter(guest_cart__isnull=False).exists()
+
+    def test_logging_in_names_what_could_not_come_along(self, client, menu):
+        UserFactory(username="tilly", password=PASSWORD)
+        client.post(reverse("web:cart_add"), {"menuitem": menu["hummus"].pk})
+        client.post(reverse("web:cart_add"), {"menuitem": menu["tagine"].pk})
+        menu["hummus"].available = False
+        menu["hummus"].save()
+
+        response = client.post("/account/login/", {"username": "tilly", "password": PASSWORD}, follow=True)
+
+        assert "Your cart is kept, except for Hummus (sold out)." in response.content.decode()
+        assert list(CartLine.objects.values_list("user__username", "menuitem__title")) == [
+            ("tilly", "Vegetable Tagine")
+        ]
 
 
 class TestPlaceOrder:
