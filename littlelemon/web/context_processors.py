@@ -11,6 +11,6 @@ def restaurant(request: HttpRequest) -> dict[str, object]:
 
     - `restaurant`: name, contact, hours, open now. No cache, so a manager's change shows at once.
     - `cart`: the signed-in customer's cart or the visitor's, for the header's cart link
-      (`cart.quantity`: one query for a customer, none for a visitor, whose cart is in the session).
+      (`cart.quantity`: one query, none for a visitor who has not added a dish yet).
     """
     return {"restaurant": restaurant_info_for(request), "cart": SimpleLazyObject(lambda: cart_for(request))}

@@ -1,6 +1,7 @@
-"""A customer orders the demo's Lemon Burger with a size and two extras (the price on the page
-following the choices) and the Lunch Deal (a dish per slot, the burger with its own size), and
-sees both, with their options, on the order page."""
+"""A customer, and a guest without an account, order the demo's Lemon Burger with a size and two
+extras (the price on the page following the choices) and the Lunch Deal (a dish per slot, the
+burger with its own size), and see both, with their options, on the order page (the guest's
+tracking page)."""
 
 import re
 from decimal import Decimal
@@ -9,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from littlelemon.accounts.tests.factories import UserFactory
 from littlelemon.cart.models import CartLine
+from littlelemon.orders.models import Order
 
 from .journeys import PASSWORD, always_open, place_delivery_order
 
@@ -23,6 +25,18 @@ def test_a_customer_orders_a_burger_with_options_and_a_meal_deal(page: Page, dem
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
 
+    choose_a_burger_and_a_meal_deal(page)
+    assert_the_cart_holds_them(CartLine.objects.filter(user=olive))
+
+    page.get_by_role("link", name="Go to checkout").click()
+    order = place_delivery_order(page, "3 Lemon Grove")
+
+    see_the_burger_and_the_meal_deal(page, order)
+
+
+def choose_a_burger_and_a_meal_deal(page: Page) -> None:
+    """The burger (Large, Feta and Bacon) and the Lunch Deal (the burger, Regular; hummus; ayran)
+    in the cart, through the dishes' pages."""
     page.goto("/menu/lemon-burger/")
     page.wait_for_load_state()
     price = page.locator("[data-price-output]")
@@ -48,14 +62,17 @@ def test_a_customer_orders_a_burger_with_options_and_a_meal_deal(page: Page, dem
     expect(page.locator("[data-price-output]")).to_have_text("$19.50")  # 19.00 + 0.50 for the ayran
     page.locator("article.dish").get_by_role("button", name="Add to cart").click()  # not a "pairs well with" card
     expect(page.get_by_role("heading", level=1)).to_have_text("Your cart")
-    assert sorted(CartLine.objects.filter(user=olive).values_list("menuitem__title", "price_when_added")) == [
+
+
+def assert_the_cart_holds_them(lines) -> None:
+    assert sorted(lines.values_list("menuitem__title", "price_when_added")) == [
         ("Lemon Burger", Decimal("19.75")),
         ("Lunch Deal", Decimal("19.50")),
     ]
 
-    page.get_by_role("link", name="Go to checkout").click()
-    order = place_delivery_order(page, "3 Lemon Grove")
 
+def see_the_burger_and_the_meal_deal(page: Page, order: Order) -> None:
+    """The order's page shows both lines with their options, as the order's items hold them."""
     lines = page.locator(".summary__line")
     expect(lines.nth(0)).to_contain_text("1 × Lemon Burger")
     expect(lines.nth(0)).to_contain_text("Size: Large (+$2.50)")
@@ -65,3 +82,31 @@ def test_a_customer_orders_a_burger_with_options_and_a_meal_deal(page: Page, dem
     expect(lines.nth(1)).to_contain_text("Size: Regular")
     expect(lines.nth(1)).to_contain_text("A drink: Ayran (+$0.50)")
     assert [item.unit_price for item in order.items.order_by("id")] == [Decimal("19.75"), Decimal("19.50")]
+
+
+def test_a_guest_orders_a_burger_with_options_and_a_meal_deal_and_sees_them_on_the_tracking_page(
+    page: Page, demo, live_server
+):
+    always_open()
+    choose_a_burger_and_a_meal_deal(page)
+    assert sorted(
+        CartLine.objects.filter(guest_cart__isnull=False).values_list("menuitem__title", "price_when_added")
+    ) == [
+        ("Lemon Burger", Decimal("19.75")),
+        ("Lunch Deal", Decimal("19.50")),
+    ]
+
+    page.get_by_role("link", name="Go to checkout").click()
+    details = page.get_by_role("group", name="Your details")
+    details.get_by_label("Your name").fill("Gina Guest")
+    details.get_by_label("E-mail address").fill("gina@example.com")
+    details.get_by_label("Phone number").fill("+1 555 010 0200")
+    page.get_by_role("radio", name="Pickup", exact=True).check()
+    page.get_by_role("radio", name="As soon as possible").check()
+    page.get_by_role("button", name="Place order").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Order #\d+$"))
+    assert "/track/" in page.url
+    order = Order.objects.get(pk=int(re.search(r"\d+", page.get_by_role("heading", level=1).inner_text()).group()))
+    assert (order.customer, order.guest_name) == (None, "Gina Guest")
+    see_the_burger_and_the_meal_deal(page, order)

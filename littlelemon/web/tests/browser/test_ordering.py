@@ -42,14 +42,17 @@ def test_a_visitor_orders_for_delivery_and_watches_it_arrive(page: Page, demo, l
     expect(page.get_by_label("Quantity of Greek Salad")).to_have_value("2")
     expect(page.locator("#cart-status")).to_have_text("Greek Salad: 2 in your cart.")
     total = page.locator(".cart-summary .totals__total dd").inner_text()
-    assert not CartLine.objects.exists()  # a visitor's cart is in the session
+    assert sorted(CartLine.objects.filter(guest_cart__isnull=False).values_list("menuitem__title", "quantity")) == [
+        ("Greek Salad", 2),
+        ("Lamb Kofta", 1),
+    ]  # a visitor's cart is a guest cart
 
     sign_up_at_checkout(page, "tilly")
     tilly = User.objects.get(username="tilly")
-    assert sorted(CartLine.objects.filter(user=tilly).values_list("menuitem__title", "quantity")) == [
-        ("Greek Salad", 2),
-        ("Lamb Kofta", 1),
-    ]
+    assert sorted(CartLine.objects.values_list("user", "menuitem__title", "quantity")) == [
+        (tilly.pk, "Greek Salad", 2),
+        (tilly.pk, "Lamb Kofta", 1),
+    ]  # folded into the account's cart: the guest cart is emptied
     expect(page.locator("#checkout-summary .summary__dish")).to_have_text(["2 × Greek Salad", "1 × Lamb Kofta"])
     expect(page.locator("#checkout-summary .totals__total dd")).to_have_text(total)
 
