@@ -58,6 +58,21 @@ def place_delivery_order(page: Page, address: str) -> Order:
     return Order.objects.get(pk=order_id)
 
 
+def place_guest_pickup_order(page: Page) -> Order:
+    """From checkout, as a visitor: Gina's details, pickup as soon as possible, "Place order";
+    she lands on the order's tracking page."""
+    details = page.get_by_role("group", name="Your details")
+    details.get_by_label("Your name").fill("Gina Guest")
+    details.get_by_label("E-mail address").fill("gina@example.com")
+    details.get_by_label("Phone number").fill("+1 555 010 0200")
+    page.get_by_role("radio", name="Pickup", exact=True).check()
+    page.get_by_role("radio", name="As soon as possible").check()
+    page.get_by_role("button", name="Place order").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Order #\d+$"))
+    assert "/track/" in page.url
+    return Order.objects.get(pk=int(re.search(r"\d+", page.get_by_role("heading", level=1).inner_text()).group()))
+
+
 def staff_log_in(page: Page, username: str, password: str, *, lands_on: str) -> None:
     """Log in through the page as a staff member, who lands on their own screen (its scripts run)."""
     page.goto("/account/login/")

@@ -6,9 +6,8 @@ import re
 from playwright.sync_api import Page, expect
 
 from littlelemon.orders.enums import OrderStatus
-from littlelemon.orders.models import Order
 
-from .journeys import add_to_cart, always_open, nav, staff_move
+from .journeys import add_to_cart, always_open, nav, place_guest_pickup_order, staff_move
 
 
 def test_a_guest_orders_and_follows_the_tracking_link(page: Page, demo, live_server, settings):
@@ -23,16 +22,7 @@ def test_a_guest_orders_and_follows_the_tracking_link(page: Page, demo, live_ser
     page.get_by_role("link", name="Go to checkout").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Checkout")
 
-    details = page.get_by_role("group", name="Your details")
-    details.get_by_label("Your name").fill("Gina Guest")
-    details.get_by_label("E-mail address").fill("gina@example.com")
-    details.get_by_label("Phone number").fill("+1 555 010 0200")
-    page.get_by_role("radio", name="Pickup", exact=True).check()
-    page.get_by_role("radio", name="As soon as possible").check()
-    page.get_by_role("button", name="Place order").click()
-
-    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Order #\d+$"))
-    order = Order.objects.get(pk=int(re.search(r"\d+", page.get_by_role("heading", level=1).inner_text()).group()))
+    order = place_guest_pickup_order(page)
     assert (order.customer, order.guest_email, order.status) == (None, "gina@example.com", OrderStatus.PLACED)
     link = page.locator(".tracking-link__url").inner_text()
     assert re.fullmatch(rf"{re.escape(live_server.url)}/track/[^/]+/", link)

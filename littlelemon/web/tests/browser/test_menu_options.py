@@ -12,7 +12,7 @@ from littlelemon.accounts.tests.factories import UserFactory
 from littlelemon.cart.models import CartLine
 from littlelemon.orders.models import Order
 
-from .journeys import PASSWORD, always_open, place_delivery_order
+from .journeys import PASSWORD, always_open, place_delivery_order, place_guest_pickup_order
 
 
 def test_a_customer_orders_a_burger_with_options_and_a_meal_deal(page: Page, demo, live_server):
@@ -97,16 +97,7 @@ def test_a_guest_orders_a_burger_with_options_and_a_meal_deal_and_sees_them_on_t
     ]
 
     page.get_by_role("link", name="Go to checkout").click()
-    details = page.get_by_role("group", name="Your details")
-    details.get_by_label("Your name").fill("Gina Guest")
-    details.get_by_label("E-mail address").fill("gina@example.com")
-    details.get_by_label("Phone number").fill("+1 555 010 0200")
-    page.get_by_role("radio", name="Pickup", exact=True).check()
-    page.get_by_role("radio", name="As soon as possible").check()
-    page.get_by_role("button", name="Place order").click()
+    order = place_guest_pickup_order(page)
 
-    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Order #\d+$"))
-    assert "/track/" in page.url
-    order = Order.objects.get(pk=int(re.search(r"\d+", page.get_by_role("heading", level=1).inner_text()).group()))
     assert (order.customer, order.guest_name) == (None, "Gina Guest")
     see_the_burger_and_the_meal_deal(page, order)
