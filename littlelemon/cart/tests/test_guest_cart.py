@@ -17,7 +17,7 @@ from littlelemon.cart.services import SkippedLine
 from littlelemon.core.periodic import periodic_jobs
 from littlelemon.menu.exceptions import OptionRequired
 from littlelemon.menu.models import MenuItem, OptionChoice
-from littlelemon.menu.tests.factories import MenuItemFactory, combo_with_slots, group_with_choices
+from littlelemon.menu.tests.factories import MenuItemFactory, burger_with_options, combo_with_slots
 from littlelemon.orders.tests.factories import OrderFactory
 
 from .factories import CartLineFactory
@@ -27,12 +27,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def burger():
-    dish = MenuItemFactory(title="Burger", price=Decimal("12.50"))
-    group_with_choices(
-        dish=dish, name="Size", min_choices=1, max_choices=1, choices=[("Regular", "0"), ("Large", "2.25")]
-    )
-    group_with_choices(dish=dish, name="Extras", max_choices=3, choices=[("Cheese", "1.00"), ("Bacon", "1.50")])
-    return dish
+    return burger_with_options()
 
 
 def ids(*names):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from littlelemon.cart import services as cart_services
 from littlelemon.cart.models import CartLine, GuestCart
 from littlelemon.menu.models import OptionChoice
-from littlelemon.menu.tests.factories import MenuItemFactory, combo_with_slots, group_with_choices
+from littlelemon.menu.tests.factories import MenuItemFactory, burger_with_options, combo_with_slots, group_with_choices
 from littlelemon.orders import placement
 from littlelemon.orders.models import Order
 from littlelemon.restaurant.services import restaurant_settings_update
@@ -23,18 +23,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def burger(db):
     restaurant_settings_update(data={"minimum_order": Decimal("0")})
-    dish = MenuItemFactory(title="Burger", slug="burger", price=Decimal("12.50"))
-    group_with_choices(
-        dish=dish, name="Size", min_choices=1, max_choices=1, choices=[("Regular", "0"), ("Large", "2.25")]
-    )
-    group_with_choices(
-        dish=dish,
-        name="Extras",
-        max_choices=3,
-        choices=[("Cheese", "1.00"), ("Bacon", "1.50"), ("Egg", "1.25"), ("Avocado", "1.75")],
-        position=1,
-    )
-    return dish
+    return burger_with_options(slug="burger")
 
 
 def choice(name):
