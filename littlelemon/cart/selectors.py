@@ -74,9 +74,12 @@ def cart_get(*, owner: CartOwner) -> Cart:
 def guest_cart_by_token(*, token: str) -> GuestCart | None:
     """The guest cart holding `token`, or None (a wrong, guessed or malformed token). One query,
     none for a token of the wrong shape."""
-    if not token or len(token) > GUEST_CART_TOKEN_LENGTH * 2:
-        return None
-    return GuestCart.objects.filter(token=token).first()
+    return GuestCart.objects.filter(token=token).first() if _token_shaped(token) else None
+
+
+def _token_shaped(token: str) -> bool:
+    """Whether `token` could be a guest cart's (not empty, not absurdly long): others cost no query."""
+    return bool(token) and len(token) <= GUEST_CART_TOKEN_LENGTH * 2
 
 
 def cart_stamps(user: User) -> tuple[str, ...]:
@@ -93,7 +96,7 @@ def cart_quantity(*, owner: CartOwner) -> int:
 def guest_cart_quantity(*, token: str) -> int:
     """How many dishes the guest cart holding `token` has in all (0 for no such cart): one query,
     none for a token of the wrong shape. A web visitor's badge, read without the cart's row."""
-    if not token or len(token) > GUEST_CART_TOKEN_LENGTH * 2:
+    if not _token_shaped(token):
         return 0
     lines = CartLine.objects.filter(guest_cart__token=token)
     return lines.aggregate(quantity=Sum("quantity"))["quantity"] or 0

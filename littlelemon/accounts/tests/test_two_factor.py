@@ -125,6 +125,23 @@ class TestWebLogIn:
         assert signed_in_id(client) == str(user.pk)
         assert client.get(reverse("staff:orders")).status_code == 200
 
+    def test_the_visitors_guest_cart_comes_along_after_the_code(self, client):
+        from littlelemon.cart.models import CartLine
+        from littlelemon.menu.tests.factories import MenuItemFactory
+
+        user, device = enrolled()
+        dish = MenuItemFactory()
+        client.post(reverse("web:cart_add"), {"menuitem": dish.pk, "quantity": 2})
+        client.post(LOGIN, {"username": user.username, "password": PASSWORD})
+        assert CartLine.objects.get().guest_cart is not None  # not before the code
+
+        client.post(CODE_PAGE, {"otp": code_for(device.key)})
+
+        assert list(CartLine.objects.values_list("user", "guest_cart", "menuitem", "quantity")) == [
+            (user.pk, None, dish.pk, 2)
+        ]
+        assert "guest_cart" not in client.session
+
     def test_a_wrong_code_says_so_and_signs_nobody_in(self, client):
         user, device = enrolled()
         client.post(LOGIN, {"username": user.username, "password": PASSWORD})
