@@ -116,9 +116,7 @@ def test_every_operation_answers_options_with_its_description(api_client, role):
     client = api_client_for(user_with_role(role))
     client.raise_request_exception = False
 
-    answers = {
-        path: client.options(re.sub(r"\{[^}]+\}", "1", path)).status_code for path in schema["paths"]
-    }
+    answers = {path: client.options(re.sub(r"\{[^}]+\}", "1", path)).status_code for path in schema["paths"]}
 
     assert {path: code for path, code in answers.items() if code >= 500} == {}
     assert answers["/api/v1/cart/guest/"] == 200
