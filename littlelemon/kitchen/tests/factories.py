@@ -4,7 +4,7 @@ from littlelemon.orders.tests.factories import OrderFactory
 
 from ..models import Station
 
-__all__ = ["CategoryFactory", "MenuItemFactory", "OrderFactory", "order_with", "station_with"]
+__all__ = ["CategoryFactory", "MenuItemFactory", "OrderFactory", "combo_item", "order_with", "station_with"]
 
 
 def station_with(name: str, *categories, position: int = 0) -> Station:
@@ -28,3 +28,27 @@ def order_with(*dishes, quantity: int = 1, **kwargs) -> Order:
         for dish in dishes
     )
     return order
+
+
+def combo_item(order: Order, combo, *components, quantity: int = 1) -> OrderItem:
+    """An item of `combo` on `order`, its slots (in order) filled with `components`, as placement
+    keeps it: the options' snapshot by name and the selection by id."""
+    slots = list(combo.slots.all())
+    return OrderItem.objects.create(
+        order=order,
+        menuitem=combo,
+        title=combo.title,
+        unit_price=combo.price,
+        quantity=quantity,
+        price=combo.price * quantity,
+        options=[
+            {"slot": slot.name, "dish": dish.title, "supplement": "0.00", "options": []}
+            for slot, dish in zip(slots, components, strict=True)
+        ],
+        selection={
+            "choices": [],
+            "slots": [
+                {"slot": slot.pk, "dish": dish.pk, "choices": []} for slot, dish in zip(slots, components, strict=True)
+            ],
+        },
+    )
