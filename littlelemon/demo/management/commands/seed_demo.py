@@ -112,27 +112,31 @@ class Command(BaseCommand):
                     menu_services.menu_item_create(title=title, **fields)
 
     def _menu_times_and_portions(self) -> None:
-        """A weekend-brunch category with its time windows, and a daily special with portions."""
-        slug, title, position = data.BRUNCH
-        brunch = Category.objects.filter(slug=slug).first() or menu_services.category_create(
-            title=title, slug=slug, position=position
-        )
-        for weekday, (starts, ends) in data.BRUNCH_WINDOWS.items():
-            AvailabilityWindow.objects.get_or_create(
-                category=brunch, weekday=weekday, starts=time.fromisoformat(starts), ends=time.fromisoformat(ends)
+        """The categories served only at some times (breakfast, weekend brunch, lunch specials)
+        with their windows and dishes, and a daily special with portions."""
+        for slug, title, position, windows, dishes in data.TIMED_CATEGORIES:
+            category = Category.objects.filter(slug=slug).first() or menu_services.category_create(
+                title=title, slug=slug, position=position
             )
-        for index, (dish, price, description, dietary, allergens, featured) in enumerate(data.BRUNCH_DISHES, 1):
-            if not MenuItem.objects.filter(title=dish, category=brunch).exists():
-                menu_services.menu_item_create(
-                    title=dish,
-                    price=price,
-                    description=description,
-                    category=brunch,
-                    dietary=dietary,
-                    allergens=allergens,
-                    featured=featured,
-                    position=position * 100 + index,
+            for weekday, (starts, ends) in windows.items():
+                AvailabilityWindow.objects.get_or_create(
+                    category=category,
+                    weekday=weekday,
+                    starts=time.fromisoformat(starts),
+                    ends=time.fromisoformat(ends),
                 )
+            for index, (dish, price, description, dietary, allergens, featured) in enumerate(dishes, 1):
+                if not MenuItem.objects.filter(title=dish, category=category).exists():
+                    menu_services.menu_item_create(
+                        title=dish,
+                        price=price,
+                        description=description,
+                        category=category,
+                        dietary=dietary,
+                        allergens=allergens,
+                        featured=featured,
+                        position=position * 100 + index,
+                    )
         category_slug, dish, price, description, dietary, allergens, featured, portions = data.DAILY_SPECIAL
         category = Category.objects.get(slug=category_slug)
         if not MenuItem.objects.filter(title=dish, category=category).exists():
