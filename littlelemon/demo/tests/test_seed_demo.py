@@ -352,17 +352,17 @@ def test_the_demo_menu_has_a_burger_with_options_and_a_meal_deal(settings):
 
 
 @pytest.mark.parametrize(
-    ("local", "served", "later"),
+    ("local", "served", "later", "until"),
     [
-        # Monday 09:00: breakfast; the lunch specials from 11:30; brunch on Saturday.
-        ((2026, 6, 1, 9, 0), {"Sesame Koulouri", "Breakfast Deal"}, {"Chicken Gyro Plate": "from 11:30"}),
-        # Monday 12:00: lunch; breakfast again tomorrow.
-        ((2026, 6, 1, 12, 0), {"Chicken Gyro Plate"}, {"Sesame Koulouri": "tomorrow from 08:00"}),
-        # Saturday 12:00: brunch, no lunch specials until Monday.
-        ((2026, 6, 6, 12, 0), {"Shakshuka"}, {"Chicken Gyro Plate": "Monday from 11:30"}),
+        # Monday 09:00: breakfast until 11:00; the lunch specials from 11:30; brunch on Saturday.
+        ((2026, 6, 1, 9, 0), {"Sesame Koulouri", "Breakfast Deal"}, {"Chicken Gyro Plate": "from 11:30"}, "11:00"),
+        # Monday 12:00: lunch until 15:00; breakfast again tomorrow.
+        ((2026, 6, 1, 12, 0), {"Chicken Gyro Plate"}, {"Sesame Koulouri": "tomorrow from 08:00"}, "15:00"),
+        # Saturday 12:00: brunch until 14:00, no lunch specials until Monday.
+        ((2026, 6, 6, 12, 0), {"Shakshuka"}, {"Chicken Gyro Plate": "Monday from 11:30"}, "14:00"),
     ],
 )
-def test_the_demo_menu_is_served_by_the_time_of_day(settings, freeze, client, local, served, later):
+def test_the_demo_menu_is_served_by_the_time_of_day(settings, freeze, client, local, served, later, until):
     from zoneinfo import ZoneInfo
 
     from littlelemon.cart import services as cart_services
@@ -381,6 +381,8 @@ def test_the_demo_menu_is_served_by_the_time_of_day(settings, freeze, client, lo
     page = client.get("/menu/").content.decode()
     for label in later.values():
         assert f"Served {label}" in page
+    assert {timed[title].orderable_until_label for title in served} == {f"until {until}"}
+    assert f"Served until {until}" in page
     # What is served now can be ordered now, through the services: a combo's dishes too.
     customer = User.objects.get(username="customer")
     deal = MenuItem.objects.get(title="Breakfast Deal")
