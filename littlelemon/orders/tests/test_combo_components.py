@@ -4,9 +4,8 @@ few are left or none, and gives them back when the order is rejected, cancelled 
 unpaid; a component outside its time window, archived or sold out is refused. Nothing is
 written by a refusal."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -15,43 +14,15 @@ from django.test.utils import CaptureQueriesContext
 from conftest import api_client_for
 from littlelemon.cart import services as cart_services
 from littlelemon.cart.models import CartLine
-from littlelemon.events.models import OutboxEvent
 from littlelemon.menu.exceptions import ComboDishNotOffered, NotEnoughPortions, OutsideWindow
 from littlelemon.menu.models import AvailabilityWindow, MenuItem
 from littlelemon.menu.tests.factories import CategoryFactory, MenuItemFactory, combo_with_slots
-from littlelemon.orders import placement, transitions
-from littlelemon.orders.enums import Fulfilment
-from littlelemon.orders.models import Order, OrderEvent, OrderItem
+from littlelemon.orders import transitions
 
 from .counting import savepoints
+from .test_menu_rules import MONDAY, at, nothing_written, place, portions
 
 pytestmark = pytest.mark.django_db
-
-CHICAGO = ZoneInfo("America/Chicago")
-MONDAY = date(2026, 6, 1)
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=CHICAGO)
-
-
-def portions(dish: MenuItem) -> tuple:
-    dish.refresh_from_db()
-    return dish.portions_left, dish.portions_date
-
-
-def nothing_written() -> bool:
-    return not (
-        Order.objects.exists()
-        or OrderItem.objects.exists()
-        or OrderEvent.objects.exists()
-        or OutboxEvent.objects.filter(type="order.placed").exists()
-    )
-
-
-def place(customer, **kwargs):
-    kwargs.setdefault("fulfilment", Fulfilment.PICKUP)
-    return placement.order_place(customer=customer, **kwargs)
 
 
 @pytest.fixture
@@ -75,6 +46,14 @@ def add_deal(owner, menu, *, side="fries", quantity=1):
         quantity=quantity,
         slots=[{"slot": main.pk, "dish": menu["burger"].pk}, {"slot": side_slot.pk, "dish": menu[side].pk}],
     )[0]
+
+
+def refused(customer) -> dict:
+    """The API's answer to placing the customer's cart: a 400 that wrote nothing."""
+    response = api_client_for(customer).post("/api/v1/orders/", {"fulfilment": "pickup"})
+    assert response.status_code == 400
+    assert nothing_written()
+    return response.json()
 
 
 def menu_updates(queries) -> list[str]:
@@ -114,15 +93,12 @@ class TestPortions:
         CartLine.objects.create(user=customer, menuitem=menu["fries"], quantity=1, price_when_added=Decimal("3.00"))
         add_deal(customer, menu, quantity=2)
 
-        response = api_client_for(customer).post("/api/v1/orders/", {"fulfilment": "pickup"})
+        body = refused(customer)
 
-        assert response.status_code == 400
-        body = response.json()
         assert body["code"] == NotEnoughPortions.code
         assert body["detail"] == (
             "Only 2 portions of Fries are left today and your cart asks for 3: lower the quantity to order."
         )
-        assert nothing_written()
         assert portions(menu["fries"]) == (2, MONDAY)
         assert CartLine.objects.filter(user=customer).count() == 2
 
@@ -130,14 +106,12 @@ class TestPortions:
         add_deal(customer, menu)
         MenuItem.objects.filter(pk=menu["fries"].pk).update(portions_left=0, portions_date=MONDAY)
 
-        response = api_client_for(customer).post("/api/v1/orders/", {"fulfilment": "pickup"})
+        body = refused(customer)
 
-        assert response.status_code == 400
-        assert response.json()["code"] == "invalid_options"
-        assert response.json()["detail"] == (
-            "Fries is sold out for today: choose another side. Change or remove the line to order."
+        assert (body["code"], body["detail"]) == (
+            "invalid_options",
+            "Fries is sold out for today: choose another side. Change or remove the line to order.",
         )
-        assert nothing_written()
         assert portions(menu["fries"]) == (0, MONDAY)
 
     def test_a_sold_out_component_cannot_go_in_the_cart(self, customer, menu):
@@ -238,16 +212,13 @@ class TestWindows:
     def test_a_component_outside_its_window_is_refused_naming_it_and_the_combo(self, customer, breakfast_deal):
         self.add(customer, breakfast_deal, "pancakes")
 
-        response = api_client_for(customer).post("/api/v1/orders/", {"fulfilment": "pickup"})
+        body = refused(customer)
 
-        assert response.status_code == 400
-        body = response.json()
         assert body["code"] == OutsideWindow.code
         assert body["detail"] == (
             "Not served now: Pancakes in Morning Deal (tomorrow from 07:00). Remove it, or schedule the order "
             "for a time when served."
         )
-        assert nothing_written()
 
     def test_scheduled_in_the_components_window_it_is_placed(self, customer, breakfast_deal):
         self.add(customer, breakfast_deal, "pancakes")
