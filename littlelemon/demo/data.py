@@ -18,7 +18,7 @@ CATEGORIES = [
 
 # The kitchen's stations: name -> the category slugs it makes (the kitchen display's picker).
 STATIONS = {
-    "Grill": ["grill", "mains"],
+    "Grill": ["grill", "mains", "breakfast", "lunch-specials"],
     "Cold": ["starters", "mezze", "salads", "desserts", "brunch"],
     "Pasta": ["pasta"],
     "Bar": ["drinks"],
@@ -375,15 +375,16 @@ RESTAURANT = {
     "minimum_order": D("15.00"),
 }
 
-# weekday (Monday 0) -> [(opens, closes)] as "HH:MM"; lunch and dinner on weekdays.
+# weekday (Monday 0) -> [(opens, closes)] as "HH:MM": from breakfast at 08:00 every day; a break
+# between lunch and dinner Monday to Thursday.
 OPENING_HOURS = {
-    0: [("11:30", "14:30"), ("17:00", "22:00")],
-    1: [("11:30", "14:30"), ("17:00", "22:00")],
-    2: [("11:30", "14:30"), ("17:00", "22:00")],
-    3: [("11:30", "14:30"), ("17:00", "22:00")],
-    4: [("11:30", "23:00")],
-    5: [("11:00", "23:00")],
-    6: [("11:00", "21:00")],
+    0: [("08:00", "15:00"), ("17:00", "22:00")],
+    1: [("08:00", "15:00"), ("17:00", "22:00")],
+    2: [("08:00", "15:00"), ("17:00", "22:00")],
+    3: [("08:00", "15:00"), ("17:00", "22:00")],
+    4: [("08:00", "23:00")],
+    5: [("08:00", "23:00")],
+    6: [("08:00", "21:00")],
 }
 
 # username -> (password, email, role or "admin"/"customer", first name, last name)
@@ -481,25 +482,91 @@ ORDER_PATHS = {
 
 
 # Time-of-day menus and daily portions (menu.windows, menu.portions).
-# A category served only at weekend brunch: weekday (Monday 0) -> (starts, ends), local time.
-BRUNCH = ("brunch", "Weekend Brunch", 9)
-BRUNCH_WINDOWS = {5: ("11:00", "14:00"), 6: ("11:00", "14:00")}
-BRUNCH_DISHES = [
+# Categories served only at some times: (slug, title, position, {weekday (Monday 0): (starts,
+# ends)} in local time, [dishes as in DISHES]). Breakfast every morning until 11:00, brunch at the
+# weekend, lunch specials on weekdays.
+EVERY_DAY = range(7)
+WEEKDAYS = range(5)
+TIMED_CATEGORIES = [
     (
-        "Shakshuka",
-        D("13.50"),
-        "Eggs poached in a spiced tomato and pepper sauce, with feta and warm pita.",
-        ["vegetarian", "nut-free"],
-        ["eggs", "milk", "gluten"],
-        False,
+        "breakfast",
+        "Breakfast",
+        0,
+        dict.fromkeys(EVERY_DAY, ("08:00", "11:00")),
+        [
+            (
+                "Spinach and Feta Omelette",
+                D("10.50"),
+                "Three-egg omelette with spinach, feta and dill; toasted sourdough.",
+                ["vegetarian", "nut-free"],
+                ["eggs", "milk", "gluten"],
+                False,
+            ),
+            (
+                "Avocado Toast with Za'atar",
+                D("9.75"),
+                "Sourdough, smashed avocado, za'atar, chilli and a poached egg.",
+                ["vegetarian", "dairy-free", "nut-free"],
+                ["gluten", "eggs", "sesame"],
+                False,
+            ),
+            (
+                "Sesame Koulouri",
+                D("4.50"),
+                "Thessaloniki's sesame bread ring, warm, with butter and fig jam.",
+                ["vegetarian", "nut-free"],
+                ["gluten", "sesame", "milk"],
+                False,
+            ),
+        ],
     ),
     (
-        "Ricotta Pancakes",
-        D("11.00"),
-        "Three fluffy pancakes with ricotta, berries and honey.",
-        ["vegetarian", "nut-free"],
-        ["eggs", "milk", "gluten"],
-        False,
+        "brunch",
+        "Weekend Brunch",
+        9,
+        {5: ("11:00", "14:00"), 6: ("11:00", "14:00")},
+        [
+            (
+                "Shakshuka",
+                D("13.50"),
+                "Eggs poached in a spiced tomato and pepper sauce, with feta and warm pita.",
+                ["vegetarian", "nut-free"],
+                ["eggs", "milk", "gluten"],
+                False,
+            ),
+            (
+                "Ricotta Pancakes",
+                D("11.00"),
+                "Three fluffy pancakes with ricotta, berries and honey.",
+                ["vegetarian", "nut-free"],
+                ["eggs", "milk", "gluten"],
+                False,
+            ),
+        ],
+    ),
+    (
+        "lunch-specials",
+        "Lunch Specials",
+        10,
+        dict.fromkeys(WEEKDAYS, ("11:30", "15:00")),
+        [
+            (
+                "Chicken Gyro Plate",
+                D("14.50"),
+                "Sliced chicken gyro, warm pita, tzatziki, tomato and fries.",
+                ["nut-free"],
+                ["gluten", "milk"],
+                False,
+            ),
+            (
+                "Lentil Soup and Half Salad",
+                D("11.50"),
+                "A bowl of red lentil soup with cumin, and half a Greek salad.",
+                ["vegetarian", "nut-free"],
+                ["milk", "celery"],
+                False,
+            ),
+        ],
     ),
 ]
 # The day's special: a limited number of portions, counted again each morning.

@@ -1,6 +1,7 @@
-"""The demo menu's options and its meal deal (seed_demo): a burger with a required Size and up to
-three Extras, and a "Lunch Deal" combo (a main, a side, a drink). Idempotent: found by name and
-title, made once."""
+"""The demo menu's options and its meal deals (seed_demo): a burger with a required Size and up to
+three Extras, a "Lunch Deal" combo (a main, a side, a drink) and a "Breakfast Deal" (a breakfast
+dish and a drink) in the Breakfast category, so served only at breakfast, as are the breakfast
+dishes it offers. Idempotent: found by name and title, made once."""
 
 from decimal import Decimal
 
@@ -17,16 +18,45 @@ from littlelemon.menu.models import (
 D = Decimal
 
 BURGER = "Lemon Burger"
-COMBO = "Lunch Deal"
 SIZE = ("Size", 1, 1, [("Regular", D("0.00")), ("Large", D("2.50"))])
 EXTRAS = ("Extras", 0, 3, [("Feta", D("1.50")), ("Fried egg", D("1.25")), ("Avocado", D("2.00")), ("Bacon", D("2.25"))])
 REMOVE = ("Leave out", 0, 3, [("No onions", D("0.00")), ("No pickles", D("0.00")), ("No sauce", D("0.00"))])
-# slot name -> [(dish title, supplement)]
-SLOTS = [
-    ("A main", [(BURGER, D("0.00")), ("Falafel", D("0.00")), ("Lamb Kofta", D("3.00"))]),
-    ("A side", [("Hummus", D("0.00")), ("Tzatziki", D("0.00")), ("Greek Salad", D("2.00"))]),
-    ("A drink", [("Fresh Lemonade", D("0.00")), ("Mint Tea", D("0.00")), ("Ayran", D("0.50"))]),
-]
+# The combos: title -> (slug, category slug, price, description, featured, position, [(slot name,
+# [(dish title, supplement)])]).
+COMBOS = {
+    "Lunch Deal": (
+        "lunch-deal",
+        "grill",
+        D("19.00"),
+        "A main, a side and a drink: build your own meal.",
+        True,
+        651,
+        [
+            ("A main", [(BURGER, D("0.00")), ("Falafel", D("0.00")), ("Lamb Kofta", D("3.00"))]),
+            ("A side", [("Hummus", D("0.00")), ("Tzatziki", D("0.00")), ("Greek Salad", D("2.00"))]),
+            ("A drink", [("Fresh Lemonade", D("0.00")), ("Mint Tea", D("0.00")), ("Ayran", D("0.50"))]),
+        ],
+    ),
+    "Breakfast Deal": (
+        "breakfast-deal",
+        "breakfast",
+        D("12.00"),
+        "A breakfast dish and a drink, served until 11:00.",
+        False,
+        4,
+        [
+            (
+                "A breakfast",
+                [
+                    ("Spinach and Feta Omelette", D("1.50")),
+                    ("Avocado Toast with Za'atar", D("1.00")),
+                    ("Sesame Koulouri", D("0.00")),
+                ],
+            ),
+            ("A drink", [("Greek Coffee", D("0.00")), ("Mint Tea", D("0.00")), ("Fresh Lemonade", D("0.50"))]),
+        ],
+    ),
+}
 
 
 def _group(name: str, min_choices: int, max_choices: int, choices: list, position: int) -> OptionGroup:
@@ -48,7 +78,7 @@ def _dish(title: str, **fields) -> MenuItem:
 
 
 def menu_options_seed() -> None:
-    """The burger with its groups (Size shared with the combo's burger) and the Lunch Deal."""
+    """The burger with its groups (Size shared with the combo's burger) and the combos."""
     mains = Category.objects.get(slug="grill")
     burger = _dish(
         BURGER,
@@ -63,25 +93,30 @@ def menu_options_seed() -> None:
     for position, spec in enumerate((SIZE, EXTRAS, REMOVE)):
         group = _group(*spec, position=position)
         MenuItemOptionGroup.objects.get_or_create(menuitem=burger, group=group, defaults={"position": position})
-    combo = _dish(
-        COMBO,
-        slug="lunch-deal",
-        category=mains,
-        price=D("19.00"),
-        description="A main, a side and a drink: build your own meal.",
-        is_combo=True,
-        featured=True,
-        position=651,
-    )
-    if not ComboSlot.objects.filter(combo=combo).exists():
-        dishes = {
-            item.title: item
-            for item in MenuItem.objects.filter(title__in=[t for _, offers in SLOTS for t, _ in offers])
-        }
-        for position, (name, offers) in enumerate(SLOTS):
-            slot = ComboSlot.objects.create(combo=combo, name=name, position=position)
-            ComboSlotOption.objects.bulk_create(
-                ComboSlotOption(slot=slot, menuitem=dishes[title], supplement=supplement, position=index)
-                for index, (title, supplement) in enumerate(offers)
-                if title in dishes
-            )
+    for title, (slug, category, price, description, featured, position, slots) in COMBOS.items():
+        _combo(
+            title,
+            slug=slug,
+            category=category,
+            price=price,
+            description=description,
+            featured=featured,
+            position=position,
+            slots=slots,
+        )
+
+
+def _combo(title: str, *, category: str, slots: list, **fields) -> None:
+    """A combo with its slots and the dishes each offers (those on the menu), made once."""
+    combo = _dish(title, category=Category.objects.get(slug=category), is_combo=True, **fields)
+    if ComboSlot.objects.filter(combo=combo).exists():
+        return
+    offered = [dish for _, offers in slots for dish, _ in offers]
+    dishes = {item.title: item for item in MenuItem.objects.filter(title__in=offered)}
+    for slot_position, (name, offers) in enumerate(slots):
+        slot = ComboSlot.objects.create(combo=combo, name=name, position=slot_position)
+        ComboSlotOption.objects.bulk_create(
+            ComboSlotOption(slot=slot, menuitem=dishes[dish], supplement=supplement, position=index)
+            for index, (dish, supplement) in enumerate(offers)
+            if dish in dishes
+        )

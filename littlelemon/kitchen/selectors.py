@@ -2,7 +2,8 @@
 dishes), the orders just bumped to ready (which may still be recalled), and the stations.
 
 Fixed query counts: `kitchen_board` is two queries (the orders with their customers, then their
-items with their dishes) whatever the number of orders; a station's categories are one more.
+items with their dishes) whatever the number of orders, and one more for the allergens of the
+dishes chosen in combos' slots when some order holds a combo; a station's categories are one more.
 """
 
 from dataclasses import dataclass, field
@@ -11,6 +12,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Prefetch, Q
 
+from littlelemon.menu.models import MenuItem
+from littlelemon.menu.options import selection_dish_ids
 from littlelemon.orders import lifecycle
 from littlelemon.orders.enums import OrderStatus
 from littlelemon.orders.models import Order, OrderItem
@@ -52,7 +55,7 @@ class Ticket:
     shown_since: datetime  # when it reached the kitchen's screen (the age timer counts from it)
     due_at: datetime | None  # scheduled time, else the estimate, else None (as soon as possible)
     scheduled: bool
-    allergens: list[str] = field(default_factory=list)
+    allergens: list[str] = field(default_factory=list)  # every item's (`item.allergens`), once each
     recall_until: datetime | None = None  # the recall window's end, while it is open
 
 
@@ -85,9 +88,11 @@ def kitchen_board(*, now: datetime, categories: frozenset[int] | None = None) ->
         )
         .order_by("created", "id")
     )
+    orders = list(orders)
+    component_allergens = _component_allergens(orders)
     tickets, recent = [], []
     for order in orders:
-        ticket = _ticket(order, now=now, lead=lead, categories=categories)
+        ticket = _ticket(order, now=now, lead=lead, categories=categories, component_allergens=component_allergens)
         if ticket is None:
             continue
         (recent if order.status == S.READY else tickets).append(ticket)
@@ -96,7 +101,32 @@ def kitchen_board(*, now: datetime, categories: frozenset[int] | None = None) ->
     return KitchenBoard(tickets=tickets, recent=recent)
 
 
-def _ticket(order: Order, *, now: datetime, lead: timedelta, categories: frozenset[int] | None) -> Ticket | None:
+def _component_allergens(orders: list[Order]) -> dict[int, list[str]]:
+    """The allergens of every dish chosen in a combo's slot on these orders, by dish id: one query
+    when some item is a combo, none otherwise."""
+    ids = {pk for order in orders for item in order.items.all() for pk in selection_dish_ids(item.selection)}
+    if not ids:
+        return {}
+    return dict(MenuItem.objects.filter(pk__in=sorted(ids)).values_list("pk", "allergens"))
+
+
+def _item_allergens(item: OrderItem, component_allergens: dict[int, list[str]]) -> list[str]:
+    """The allergens of what the item is made of: its dish's, then those of the dishes chosen in
+    its combo's slots (the burger's gluten in a meal deal), once each."""
+    codes = list(item.menuitem.allergens) if item.menuitem is not None else []
+    for pk in selection_dish_ids(item.selection):
+        codes += component_allergens.get(pk, [])
+    return list(dict.fromkeys(codes))
+
+
+def _ticket(
+    order: Order,
+    *,
+    now: datetime,
+    lead: timedelta,
+    categories: frozenset[int] | None,
+    component_allergens: dict[int, list[str]],
+) -> Ticket | None:
     items = list(order.items.all())
     if categories is not None:
         items = [item for item in items if item.menuitem is not None and item.menuitem.category_id in categories]
@@ -106,9 +136,8 @@ def _ticket(order: Order, *, now: datetime, lead: timedelta, categories: frozens
     shown_since = max(order.created, order.scheduled_for - lead) if scheduled else order.created
     allergens: list[str] = []
     for item in items:
-        if item.menuitem is None:
-            continue
-        allergens += [code for code in item.menuitem.allergens if code not in allergens]
+        item.allergens = _item_allergens(item, component_allergens)
+        allergens += [code for code in item.allergens if code not in allergens]
     recall_open = lifecycle.recall_open(order, now=now)
     return Ticket(
         order=order,

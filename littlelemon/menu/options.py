@@ -96,13 +96,16 @@ def catalog_load(dishes: Iterable[MenuItem]) -> OptionCatalog:
 
 @dataclass(frozen=True)
 class PricedSelection:
-    """A checked selection: normalised, its key, the unit price it makes and the snapshot an
-    order item keeps (names and prices as they were)."""
+    """A checked selection: normalised, its key, the unit price it makes, the snapshot an order
+    item keeps (names and prices as they were) and, for a combo, the dishes chosen in its slots
+    (`components`, as the catalog read them: placement takes their daily portions and checks
+    their time windows as it does a dish ordered alone)."""
 
     selection: dict[str, Any]
     key: str
     unit_price: Decimal
     snapshot: list[dict[str, Any]]
+    components: tuple[MenuItem, ...] = ()
 
 
 NO_SELECTION: dict[str, Any] = {}
@@ -184,10 +187,31 @@ def _choices_checked(
     return ordered, delta, snapshot
 
 
+def _slot_noun(slot: ComboSlot) -> str:
+    """ "side" for a slot named "A side", "main course" for "Main course"."""
+    name = slot.name.lower()
+    return name.split(" ", 1)[1] if name.startswith(("a ", "an ")) else name
+
+
+def _component_refusal(dish: MenuItem, slot: ComboSlot) -> str:
+    """Why a dish a slot offers cannot be chosen today ("" when it can): taken off the menu, sold
+    out by the kitchen or out of today's portions, as for the dish ordered alone. No query."""
+    if dish.archived:
+        what = "no longer on the menu"
+    elif not dish.available:
+        what = "sold out"
+    elif dish.portions_left_today == 0:
+        what = "sold out for today"
+    else:
+        return ""
+    return f"{dish.title} is {what}: choose another {_slot_noun(slot)}."
+
+
 def _slots_checked(
     *, catalog: OptionCatalog, combo: MenuItem, slots: object
-) -> tuple[list[dict[str, Any]], Decimal, list[dict[str, Any]]]:
-    """The combo's slots as chosen: (normalised entries, supplements + deltas, snapshot)."""
+) -> tuple[list[dict[str, Any]], Decimal, list[dict[str, Any]], list[MenuItem]]:
+    """The combo's slots as chosen: (normalised entries, supplements + deltas, snapshot, the
+    dishes chosen)."""
     if slots is None:
         slots = []
     if not isinstance(slots, list | tuple) or len(slots) > MAX_CHOICES:
@@ -209,6 +233,7 @@ def _slots_checked(
     entries: list[dict[str, Any]] = []
     extra_price = Decimal("0.00")
     snapshot: list[dict[str, Any]] = []
+    dishes: list[MenuItem] = []
     for slot in catalog.slots_of(combo):
         where = f"slot_{slot.pk}"
         entry = by_slot.get(slot.pk)
@@ -226,20 +251,31 @@ def _slots_checked(
                 extra={"slot": slot.pk, "menuitem": dish_id},
             )
         dish = offer.menuitem
-        if not dish.available:
-            raise ComboDishNotOffered(
-                f"{dish.title} is sold out: choose another {slot.name.lower()}.",
-                field=where,
-                extra={"slot": slot.pk, "menuitem": dish.pk},
-            )
+        refusal = _component_refusal(dish, slot)
+        if refusal:
+            raise ComboDishNotOffered(refusal, field=where, extra={"slot": slot.pk, "menuitem": dish.pk})
         choice_ids = _ids(entry.get("choices"), what=f"{slot.name} choices", where=where)
         ordered, delta, options = _choices_checked(catalog=catalog, dish=dish, choice_ids=choice_ids, where=where)
         entries.append({"slot": slot.pk, "dish": dish.pk, "choices": ordered})
+        dishes.append(dish)
         extra_price += offer.supplement + delta
         snapshot.append(
             {"slot": slot.name, "dish": dish.title, "supplement": str(offer.supplement), "options": options}
         )
-    return entries, extra_price, snapshot
+    return entries, extra_price, snapshot, dishes
+
+
+def selection_dish_ids(selection: object) -> list[int]:
+    """The ids of the dishes chosen in a combo's slots, in slot order, from a normalised selection
+    (a cart line's, an order item's); [] for a plain dish's. No query."""
+    if not isinstance(selection, dict):
+        return []
+    entries = selection.get("slots") or []
+    return [
+        entry["dish"]
+        for entry in entries
+        if isinstance(entry, dict) and isinstance(entry.get("dish"), int) and not isinstance(entry["dish"], bool)
+    ]
 
 
 def selection_key(selection: dict[str, Any]) -> str:
@@ -267,14 +303,16 @@ def selection_price(
     OptionCountInvalid (too many or too few: "Up to 3 extras for ..."), OptionNotOffered (a choice
     from another dish's group, or none), OptionUnavailable, ComboSlotInvalid (a slot left empty,
     filled twice or not the combo's; slots for a dish that is no combo), ComboDishNotOffered (a
-    dish the slot does not offer, or sold out), OptionsInvalid (malformed, or a unit price that
+    dish the slot does not offer, or one archived, sold out or out of today's portions: the daily
+    portions themselves are taken at placement), OptionsInvalid (malformed, or a unit price that
     would not stay above zero).
     """
     choice_ids = _ids(choices, what="choices", where="choices")
     ordered, delta, snapshot = _choices_checked(catalog=catalog, dish=dish, choice_ids=choice_ids, where="choices")
     selection: dict[str, Any] = {"choices": ordered} if ordered else {}
+    components: list[MenuItem] = []
     if dish.is_combo:
-        entries, extra_price, slot_snapshot = _slots_checked(catalog=catalog, combo=dish, slots=slots)
+        entries, extra_price, slot_snapshot, components = _slots_checked(catalog=catalog, combo=dish, slots=slots)
         if entries:
             selection = {"choices": ordered, "slots": entries}
         delta += extra_price
@@ -284,7 +322,13 @@ def selection_price(
     unit_price = to_money(dish.price + delta)
     if unit_price <= 0:
         raise OptionsInvalid(f"These options would make {dish.title} free or less: choose others.", field="choices")
-    return PricedSelection(selection=selection, key=selection_key(selection), unit_price=unit_price, snapshot=snapshot)
+    return PricedSelection(
+        selection=selection,
+        key=selection_key(selection),
+        unit_price=unit_price,
+        snapshot=snapshot,
+        components=tuple(components),
+    )
 
 
 def stored_selection_price(*, catalog: OptionCatalog, dish: MenuItem, selection: dict[str, Any]) -> PricedSelection:
@@ -303,12 +347,13 @@ def needs_catalog(dish: MenuItem, selection: dict[str, Any] | None) -> bool:
 def lines_priced(lines: Sequence[Any]) -> None:
     """Price cart lines (saved or not; each with `menuitem` and `selection`) at today's prices,
     in at most four queries for all of them (none when no line has options). Sets on each line
-    `options_unit_price` (None: the dish's price), `options_snapshot` and `options_problem`
-    (the message of a selection that no longer holds, else "")."""
+    `options_unit_price` (None: the dish's price), `options_snapshot`, `options_problem` (the
+    message of a selection that no longer holds, else "") and `components` (a combo's chosen
+    dishes: `PricedSelection.components`; () otherwise)."""
     with_options = [line for line in lines if needs_catalog(line.menuitem, line.selection)]
     catalog = catalog_load({line.menuitem.pk: line.menuitem for line in with_options}.values())
     for line in lines:
-        line.options_unit_price, line.options_snapshot, line.options_problem = None, [], ""
+        line.options_unit_price, line.options_snapshot, line.options_problem, line.components = None, [], "", ()
     for line in with_options:
         try:
             priced = stored_selection_price(catalog=catalog, dish=line.menuitem, selection=line.selection)
@@ -316,3 +361,4 @@ def lines_priced(lines: Sequence[Any]) -> None:
             line.options_problem = error.message
         else:
             line.options_unit_price, line.options_snapshot = priced.unit_price, priced.snapshot
+            line.components = priced.components

@@ -21,6 +21,7 @@ from littlelemon.restaurant.selectors import restaurant_tz
 
 from .exceptions import NotEnoughPortions
 from .models import MenuItem
+from .options import selection_dish_ids
 
 
 def portion_day(moment: datetime) -> date:
@@ -38,7 +39,8 @@ def _count_today(day: date):
 def portions_take(*, dishes: Iterable[tuple[MenuItem, int]], day: date) -> None:
     """Take `quantity` portions of each dish that has a daily limit, on the local date `day`.
 
-    `dishes` are (dish, quantity) pairs; a dish listed twice counts once with the sum. One
+    `dishes` are (dish, quantity) pairs; a dish listed twice counts once with the sum (a dish
+    ordered alone and chosen in a combo's slot: placement lists both). One
     conditional UPDATE per limited dish, in pk order (a stable lock order); dishes without a limit
     cost nothing. Must run inside the placement's transaction: raises NotEnoughPortions, naming
     the dish and what is left, and the caller's rollback returns what was taken before it.
@@ -93,19 +95,29 @@ def _short_message(title: str, quantity: int, remaining: int) -> str:
 
 
 def portions_release(order) -> None:
-    """Give back the portions an order took, when it is rejected, cancelled or expires unpaid.
+    """Give back the portions an order took, when it is rejected, cancelled or expires unpaid:
+    its dishes' and those chosen in its combos' slots (`OrderItem.selection`).
 
     Counts only on the day they were taken (the order's placement date, local): yesterday's
     portions are not today's. Never above the dish's `daily_portions`. One query for the order's
-    items, one UPDATE per limited dish. Call it inside the transaction that ends the order, once
-    (a terminal status is reached once).
+    items (one more for the combos' dishes when it has any), one UPDATE per limited dish. Call it
+    inside the transaction that ends the order, once (a terminal status is reached once).
     """
     day = portion_day(order.created)
     quantities: dict[int, int] = {}
-    for menuitem_id, quantity in order.items.filter(menuitem__daily_portions__isnull=False).values_list(
-        "menuitem_id", "quantity"
+    in_combos: dict[int, int] = {}
+    for menuitem_id, limited, quantity, selection in order.items.values_list(
+        "menuitem_id", "menuitem__daily_portions", "quantity", "selection"
     ):
-        quantities[menuitem_id] = quantities.get(menuitem_id, 0) + quantity
+        if limited is not None:
+            quantities[menuitem_id] = quantities.get(menuitem_id, 0) + quantity
+        for component in selection_dish_ids(selection):
+            in_combos[component] = in_combos.get(component, 0) + quantity
+    if in_combos:
+        for pk in MenuItem.objects.filter(pk__in=sorted(in_combos), daily_portions__isnull=False).values_list(
+            "pk", flat=True
+        ):
+            quantities[pk] = quantities.get(pk, 0) + in_combos[pk]
     for pk in sorted(quantities):
         MenuItem.objects.filter(pk=pk, daily_portions__isnull=False, portions_date=day).update(
             portions_left=Least(F("portions_left") + Value(quantities[pk]), F("daily_portions"))

@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from littlelemon.restaurant.selectors import restaurant_tz
 
 from .models import AvailabilityWindow, Category, MenuItem, MenuItemOptionGroup
-from .windows import Window, Windows, from_label
+from .windows import Window, Windows, from_label, until_label
 
 ON_MENU = Q(archived=False, category__hidden=False)
 
@@ -74,7 +74,8 @@ def windows_load() -> Windows:
 def menu_items_timed(items: Iterable[MenuItem], *, windows: Windows, now: datetime) -> list[MenuItem]:
     """Mark each dish with when it can be ordered, for pages and the API (no query):
     `orderable_now` (in its windows now; sold out aside) and `orderable_from` (the next start when
-    not now, else None) with its label `orderable_from_label` ("from 11:30")."""
+    not now, else None) with its label `orderable_from_label` ("from 11:30"); for a dish served
+    now in one of its windows, `orderable_until_label` ("until 11:00"; "" otherwise)."""
     items = list(items)
     for item in items:
         start = windows.next_orderable(item, now)
@@ -83,6 +84,8 @@ def menu_items_timed(items: Iterable[MenuItem], *, windows: Windows, now: dateti
         item.orderable_from_label = (
             from_label(start, now=now, tz=windows.tz) if start and not item.orderable_now else ""
         )
+        end = windows.served_until(item, now) if item.orderable_now else None
+        item.orderable_until_label = until_label(end, tz=windows.tz) if end else ""
     return items
 
 

@@ -62,6 +62,22 @@ def next_start(windows: Iterable[Window], moment: datetime, tz: ZoneInfo) -> dat
     return None
 
 
+def served_until(windows: Iterable[Window], moment: datetime, tz: ZoneInfo) -> datetime | None:
+    """When the window `moment` falls in ends (a window starting as one ends carries it on), in
+    UTC; None when there are no windows (always served) or `moment` is in none."""
+    windows = tuple(windows)
+    local = moment.astimezone(tz)
+    wall = local.time().replace(tzinfo=None)
+    today = [w for w in windows if w.weekday == local.weekday()]
+    current = next((w for w in today if w.starts <= wall < w.ends), None)
+    if current is None:
+        return None
+    ends = current.ends
+    while (following := next((w for w in today if w.starts <= ends < w.ends), None)) is not None:
+        ends = following.ends
+    return datetime.combine(local.date(), ends, tzinfo=tz).astimezone(UTC)
+
+
 @dataclass(frozen=True)
 class Windows:
     """Every window, by dish and by category, loaded once (menu.selectors.windows_load)."""
@@ -80,6 +96,10 @@ class Windows:
     def next_orderable(self, dish: _Dish, moment: datetime) -> datetime | None:
         """When the dish can next be ordered: `moment` itself if it can be then."""
         return next_start(self.for_dish(dish), moment, self.tz)
+
+    def served_until(self, dish: _Dish, moment: datetime) -> datetime | None:
+        """When the dish stops being served, if it is served now in one of its windows."""
+        return served_until(self.for_dish(dish), moment, self.tz)
 
     def clock_bucket(self, moment: datetime) -> tuple[str, str | None]:
         """What of the clock the menu's answers depend on at `moment`: the local day (the day's
@@ -102,3 +122,8 @@ def from_label(start: datetime, *, now: datetime, tz: ZoneInfo) -> str:
     if local.date() == today + timedelta(days=1):
         return f"tomorrow from {local:%H:%M}"
     return f"{local:%A} from {local:%H:%M}"
+
+
+def until_label(end: datetime, *, tz: ZoneInfo) -> str:
+    """ "until 11:00": when a dish served now stops being served (today, local time)."""
+    return f"until {end.astimezone(tz):%H:%M}"

@@ -39,6 +39,7 @@ from littlelemon.core.exceptions import InvalidInput
 from littlelemon.core.money import ZERO, to_money
 from littlelemon.events.services import event_record
 from littlelemon.menu.exceptions import OutsideWindow
+from littlelemon.menu.models import MenuItem
 from littlelemon.menu.options import lines_priced
 from littlelemon.menu.portions import portion_day, portions_take
 from littlelemon.menu.selectors import windows_load
@@ -175,7 +176,9 @@ def order_place(
     no longer hold), BelowMinimum, RestaurantClosed (ASAP while not taking orders),
     InvalidSchedule, OutsideWindow (a dish not served at the order's time: now, or the scheduled
     time), NotEnoughPortions (fewer of a dish's daily portions left than asked: taken by one
-    conditional UPDATE per limited dish, menu.portions); nothing is written then. `now` is the
+    conditional UPDATE per limited dish, menu.portions); nothing is written then. A dish chosen
+    in a combo's slot counts as that dish ordered alone: its windows, and its portions (the
+    quantity of the combo line, summed with the dish's own lines). `now` is the
     moment the opening hours are judged at (tests pass one); it defaults to the current time.
     Timestamps are always the real time.
     """
@@ -211,7 +214,10 @@ def order_place(
         order, created = _order_insert(owner, request, quote, guest=guest)
         if not created:  # a racing request with the same key won
             return _replayed(order, request, guest=guest), False
-        portions_take(dishes=[(line.menuitem, line.quantity) for line in lines], day=portion_day(now))
+        portions_take(
+            dishes=[(dish, line.quantity) for line in lines for dish in (line.menuitem, *line.components)],
+            day=portion_day(now),
+        )
         items = _items_insert(order, lines, quote)
         OrderEvent.objects.create(
             order=order, kind=EventKind.PLACED, from_status="", to_status=order.status, actor=customer, at=order.created
@@ -299,21 +305,32 @@ def _quote_checked(lines: list[CartLine], request: PlacementRequest, *, now: dat
 
 def _windows_check(lines: list[CartLine], *, at: datetime, now: datetime) -> None:
     """Raises OutsideWindow naming the dishes not served at `at` (the scheduled time, or now) and
-    when each is served next. One query (the windows)."""
+    when each is served next: a line's dish, or a dish chosen in a combo's slot ("Pancakes in
+    Breakfast Deal"). One query (the windows)."""
     windows = windows_load()
-    refused = [line.menuitem for line in lines if not windows.orderable_at(line.menuitem, at)]
+    refused: dict[tuple[int, int | None], tuple[MenuItem, MenuItem | None]] = {}
+    for line in lines:
+        for dish, combo in ((line.menuitem, None), *((component, line.menuitem) for component in line.components)):
+            if not windows.orderable_at(dish, at):
+                refused.setdefault((dish.pk, combo.pk if combo else None), (dish, combo))
     if not refused:
         return
     parts = []
-    for dish in refused:
+    for dish, combo in refused.values():
         start = windows.next_orderable(dish, at)
-        parts.append(f"{dish.title} ({from_label(start, now=now, tz=windows.tz)})" if start else dish.title)
+        name = f"{dish.title} in {combo.title}" if combo else dish.title
+        parts.append(f"{name} ({from_label(start, now=now, tz=windows.tz)})" if start else name)
     when = "now" if at == now else "at the time you chose"
     raise OutsideWindow(
         f"Not served {when}: {', '.join(parts)}. Remove {'it' if len(parts) == 1 else 'them'}, "
         "or schedule the order for a time when served.",
         field="scheduled_for" if at != now else None,
-        extra={"unavailable": [{"menuitem": dish.pk, "title": dish.title} for dish in refused]},
+        extra={
+            "unavailable": [
+                {"menuitem": dish.pk, "title": dish.title, **({"combo": combo.pk} if combo else {})}
+                for dish, combo in refused.values()
+            ]
+        },
     )
 
 

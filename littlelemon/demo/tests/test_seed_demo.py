@@ -32,15 +32,27 @@ def test_seed_demo_is_believable_and_idempotent(settings, capsys):
     call_command("seed_demo")
 
     # 8 categories and 40 dishes on the menu, plus the back office's hidden category with a dish
-    # and an archived one (customers see neither), plus weekend brunch (2 dishes) and the daily special.
+    # and an archived one (customers see neither), plus breakfast (3 dishes), weekend brunch (2),
+    # lunch specials (2) and the daily special.
     # Users: the demo's, the cook invited (not yet active) and the regulars (history only).
-    assert counts() == first == (10, 47, len(data.USERS) + 1 + regulars.REGULARS)
-    assert menu_selectors.menu_item_list().count() == 45  # + the burger and the Lunch Deal (demo/options.py)
+    assert counts() == first == (12, 53, len(data.USERS) + 1 + regulars.REGULARS)
+    # + the burger, the Lunch Deal and the Breakfast Deal (demo/options.py)
+    assert menu_selectors.menu_item_list().count() == 51
     assert MenuItem.objects.get(slug="retired-lemon-cake").archived is True
     assert Category.objects.get(slug="autumn-specials").hidden is True
     assert Closure.objects.filter(reason="Staff training day").count() == 1
-    brunch = Category.objects.get(slug="brunch")
-    assert sorted(brunch.availability_windows.values_list("weekday", flat=True)) == [5, 6]
+    windows = {
+        slug: sorted(
+            (w.weekday, f"{w.starts:%H:%M}-{w.ends:%H:%M}")
+            for w in Category.objects.get(slug=slug).availability_windows.all()
+        )
+        for slug in ("breakfast", "brunch", "lunch-specials")
+    }
+    assert windows == {
+        "breakfast": [(day, "08:00-11:00") for day in range(7)],
+        "brunch": [(5, "11:00-14:00"), (6, "11:00-14:00")],
+        "lunch-specials": [(day, "11:30-15:00") for day in range(5)],
+    }
     assert MenuItem.objects.get(title__startswith="Chef's Daily Special").daily_portions == 12
     assert MenuItem.objects.filter(featured=True).count() >= 4
     assert MenuItem.objects.filter(vegan=True).exists()
@@ -75,7 +87,7 @@ def test_seed_demo_refuses_with_debug_off_unless_forced(settings):
     assert counts() == (0, 0, 0)
 
     call_command("seed_demo", "--force", "--quiet-logins")
-    assert counts()[1] == 47
+    assert counts()[1] == 53
 
 
 def test_seed_demo_lays_out_the_floor_and_books_valid_upcoming_tables(settings):
@@ -333,6 +345,63 @@ def test_the_demo_menu_has_a_burger_with_options_and_a_meal_deal(settings):
     combo = MenuItem.objects.get(title="Lunch Deal", is_combo=True)
     assert [slot.name for slot in combo.slots.all()] == ["A main", "A side", "A drink"]
     assert all(slot.options.count() == 3 for slot in combo.slots.all())
+    breakfast = MenuItem.objects.get(title="Breakfast Deal", is_combo=True)
+    assert breakfast.category.slug == "breakfast"  # served with breakfast, as are its breakfast dishes
+    assert [slot.name for slot in breakfast.slots.all()] == ["A breakfast", "A drink"]
+    assert all(slot.options.count() == 3 for slot in breakfast.slots.all())
+
+
+@pytest.mark.parametrize(
+    ("local", "served", "later", "until"),
+    [
+        # Monday 09:00: breakfast until 11:00; the lunch specials from 11:30; brunch on Saturday.
+        ((2026, 6, 1, 9, 0), {"Sesame Koulouri", "Breakfast Deal"}, {"Chicken Gyro Plate": "from 11:30"}, "11:00"),
+        # Monday 12:00: lunch until 15:00; breakfast again tomorrow.
+        ((2026, 6, 1, 12, 0), {"Chicken Gyro Plate"}, {"Sesame Koulouri": "tomorrow from 08:00"}, "15:00"),
+        # Saturday 12:00: brunch until 14:00, no lunch specials until Monday.
+        ((2026, 6, 6, 12, 0), {"Shakshuka"}, {"Chicken Gyro Plate": "Monday from 11:30"}, "14:00"),
+    ],
+)
+def test_the_demo_menu_is_served_by_the_time_of_day(settings, freeze, client, local, served, later, until):
+    from zoneinfo import ZoneInfo
+
+    from littlelemon.cart import services as cart_services
+    from littlelemon.orders import placement
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--quiet-logins")
+    now = freeze(datetime(*local, tzinfo=ZoneInfo("America/Chicago")))
+
+    items = menu_selectors.menu_items_timed(
+        menu_selectors.menu_item_list(), windows=menu_selectors.windows_load(), now=now
+    )
+    timed = {item.title: item for item in items}
+    assert all(timed[title].orderable_now for title in served)
+    assert {title: timed[title].orderable_from_label for title in later} == later
+    page = client.get("/menu/").content.decode()
+    for label in later.values():
+        assert f"Served {label}" in page
+    assert {timed[title].orderable_until_label for title in served} == {f"until {until}"}
+    assert f"Served until {until}" in page
+    # What is served now can be ordered now, through the services: a combo's dishes too.
+    customer = User.objects.get(username="customer")
+    deal = MenuItem.objects.get(title="Breakfast Deal")
+    cart_services.cart_clear(owner=customer)
+    if "Breakfast Deal" in served:
+        breakfast, drink = deal.slots.all()
+        cart_services.cart_item_add(
+            owner=customer,
+            menuitem_id=deal.pk,
+            quantity=1,
+            slots=[
+                {"slot": breakfast.pk, "dish": MenuItem.objects.get(title="Sesame Koulouri").pk},
+                {"slot": drink.pk, "dish": MenuItem.objects.get(title="Greek Coffee").pk},
+            ],
+        )
+    for title in served - {"Breakfast Deal"}:
+        cart_services.cart_item_add(owner=customer, menuitem_id=timed[title].pk, quantity=2)
+    order, created = placement.order_place(customer=customer, fulfilment="pickup", now=now)
+    assert created and order.items.count() == len(served)
 
 
 def test_seed_demo_gives_the_regulars_a_history_the_recommendations_learn_from(settings):

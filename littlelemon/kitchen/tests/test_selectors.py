@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from littlelemon.kitchen import selectors
+from littlelemon.menu.tests.factories import combo_with_slots
 
-from .factories import CategoryFactory, MenuItemFactory, OrderFactory, order_with, station_with
+from .factories import CategoryFactory, MenuItemFactory, OrderFactory, combo_item, order_with, station_with
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +126,48 @@ def test_the_board_is_two_queries_at_any_size(django_assert_num_queries):
         with django_assert_num_queries(2):
             board = selectors.kitchen_board(now=NOON)
             assert len(board.tickets) == n and len(board.recent) == n
+
+
+def lunch_deal():
+    """A deal of a burger (gluten, milk) and fries (celery), itself declaring no allergen."""
+    burger = MenuItemFactory(title="Burger", allergens=["gluten", "milk"])
+    fries = MenuItemFactory(title="Fries", allergens=["celery"])
+    deal = combo_with_slots(slots=[("A main", [(burger, "0")]), ("A side", [(fries, "0")])])
+    return deal, burger, fries
+
+
+def test_a_combos_components_bring_their_allergens_to_its_item_and_the_ticket():
+    deal, burger, fries = lunch_deal()
+    soup = MenuItemFactory(title="Soup", allergens=["milk", "mustard"])
+    order = order_with(soup, status="accepted")
+    combo_item(order, deal, burger, fries, quantity=2)
+
+    ticket = selectors.kitchen_board(now=NOON).tickets[0]
+
+    assert [(item.title, item.allergens) for item in ticket.items] == [
+        ("Soup", ["milk", "mustard"]),
+        ("Lunch Deal", ["gluten", "milk", "celery"]),
+    ]
+    assert ticket.allergens == ["milk", "mustard", "gluten", "celery"]
+
+
+def test_a_component_gone_from_the_menu_since_leaves_the_others():
+    deal, burger, fries = lunch_deal()
+    order = OrderFactory(status="accepted")
+    combo_item(order, deal, burger, fries)
+    fries.delete()  # the combo's slot offer goes with it; the order keeps its snapshot
+
+    ticket = selectors.kitchen_board(now=NOON).tickets[0]
+
+    assert ticket.allergens == ["gluten", "milk"]
+
+
+def test_the_board_with_combos_is_three_queries_at_any_size(django_assert_num_queries):
+    for n in range(1, 4):
+        deal, burger, fries = lunch_deal()
+        order = order_with(MenuItemFactory(allergens=["eggs"]), status="accepted")
+        combo_item(order, deal, burger, fries)
+        with django_assert_num_queries(3):  # orders, items, the components' allergens
+            board = selectors.kitchen_board(now=NOON)
+        assert len(board.tickets) == n
+        assert all(ticket.allergens == ["eggs", "gluten", "milk", "celery"] for ticket in board.tickets)

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from littlelemon.menu.models import AvailabilityWindow
 from littlelemon.menu.selectors import menu_items_timed, windows_load
-from littlelemon.menu.windows import Window, Windows, from_label, is_within, next_start
+from littlelemon.menu.windows import Window, Windows, from_label, is_within, next_start, served_until, until_label
 
 from .factories import CategoryFactory, MenuItemFactory
 
@@ -66,6 +66,16 @@ def test_two_windows_make_an_evening_into_the_night():
     assert not is_within(late, local(2026, 6, 8, 2, 0), CHICAGO)
 
 
+def test_served_until_is_the_end_of_the_window_now_carried_on_by_one_starting_then():
+    assert served_until(BREAKFAST, local(2026, 6, 1, 8, 0), CHICAGO) == local(2026, 6, 1, 11, 0)
+    assert served_until(BREAKFAST, local(2026, 6, 1, 11, 0), CHICAGO) is None  # over
+    assert served_until(BREAKFAST, local(2026, 6, 2, 8, 0), CHICAGO) is None  # not a Tuesday window
+    assert served_until((), local(2026, 6, 1, 8, 0), CHICAGO) is None  # always served: no end to say
+    brunch_after_breakfast = (*BREAKFAST, Window(MONDAY, time(11), time(14)), Window(MONDAY, time(18), time(20)))
+    assert served_until(brunch_after_breakfast, local(2026, 6, 1, 8, 0), CHICAGO) == local(2026, 6, 1, 14, 0)
+    assert until_label(local(2026, 6, 1, 14, 0), tz=CHICAGO) == "until 14:00"
+
+
 def test_labels_say_when_in_the_customers_words():
     now = local(2026, 6, 1, 6, 0)
     assert from_label(local(2026, 6, 1, 11, 30), now=now, tz=CHICAGO) == "from 11:30"
@@ -119,7 +129,10 @@ class TestModel:
             windows = windows_load()
         timed = menu_items_timed([eggs, soup], windows=windows, now=local(2026, 6, 1, 8, 0))
 
-        assert [(d.orderable_now, d.orderable_from_label) for d in timed] == [(True, ""), (False, "from 11:30")]
+        assert [(d.orderable_now, d.orderable_from_label, d.orderable_until_label) for d in timed] == [
+            (True, "", "until 11:00"),
+            (False, "from 11:30", ""),
+        ]
 
 
 @pytest.mark.django_db

@@ -11,7 +11,15 @@ from django.utils import timezone
 from conftest import user_with_role
 from littlelemon.audit.models import AuditEntry
 from littlelemon.kitchen.models import Station
-from littlelemon.kitchen.tests.factories import CategoryFactory, MenuItemFactory, OrderFactory, order_with, station_with
+from littlelemon.kitchen.tests.factories import (
+    CategoryFactory,
+    MenuItemFactory,
+    OrderFactory,
+    combo_item,
+    order_with,
+    station_with,
+)
+from littlelemon.menu.tests.factories import combo_with_slots
 from littlelemon.orders.models import OrderEvent
 from littlelemon.staff.views.kitchen import STATION_COOKIE
 from littlelemon.web.tests.htmltext import text, texts
@@ -93,6 +101,22 @@ class TestWhoMay:
 
 
 class TestDisplay:
+    def test_a_combo_shows_its_components_and_their_allergens(self, kitchen_user):
+        burger = MenuItemFactory(title="Burger", allergens=["gluten", "milk"])
+        fries = MenuItemFactory(title="Fries", allergens=["celery"])
+        deal = combo_with_slots(slots=[("A main", [(burger, "0")]), ("A side", [(fries, "0")])])
+        order = order_with(MenuItemFactory(title="Lemonade"), status="accepted")
+        combo_item(order, deal, burger, fries)
+        client = Client()
+        client.force_login(kitchen_user)
+
+        html = client.get(KITCHEN).content.decode()
+
+        assert texts(html, css_class="ticket__dish") == ["Lemonade", "Lunch Deal"]
+        assert texts(html, css_class="line-options__slot") == ["A main: Burger", "A side: Fries"]
+        assert texts(html, css_class="ticket__allergen") == ["Cereals containing gluten", "Milk", "Celery"]
+        assert text(html, css_class="ticket__allergens") == "Allergens: Cereals containing gluten, Milk, Celery"
+
     def test_a_card_shows_what_to_make(self, kitchen_user):
         dish = MenuItemFactory(title="Pasta", allergens=["gluten"], vegan=True)
         order = order_with(dish, quantity=3, status="accepted", fulfilment="pickup", notes="No onions")
@@ -192,6 +216,22 @@ class TestDisplay:
             # the same and the stations for the picker
             with django_assert_num_queries(8):
                 assert client.get(KITCHEN).status_code == 200
+
+    def test_query_counts_with_combos_are_fixed(self, kitchen_user, django_assert_num_queries):
+        client = Client()
+        client.force_login(kitchen_user)
+        client.get(KITCHEN)  # the restaurant's settings are cached from then on
+        total = 0
+        for size in (1, 5):
+            total += size
+            for _ in range(size):
+                burger, fries = MenuItemFactory(allergens=["gluten"]), MenuItemFactory(allergens=["celery"])
+                deal = combo_with_slots(slots=[("A main", [(burger, "0")]), ("A side", [(fries, "0")])])
+                combo_item(order_with(MenuItemFactory(), status="accepted"), deal, burger, fries)
+            # session, user, roles, the stamps, orders, items, the components' allergens
+            with django_assert_num_queries(7):
+                html = client.get(BOARD).content.decode()
+            assert html.count("<strong>Allergens:</strong> Cereals containing gluten, Celery<") == total
 
 
 class TestConditional:

@@ -13,6 +13,7 @@ from littlelemon.menu.models import OptionChoice
 from littlelemon.menu.tests.factories import MenuItemFactory, burger_with_options, combo_with_slots, group_with_choices
 from littlelemon.orders import placement
 from littlelemon.orders.models import Order
+from littlelemon.restaurant.selectors import restaurant_today
 from littlelemon.restaurant.services import restaurant_settings_update
 
 from .htmltext import elements, text, texts
@@ -131,6 +132,24 @@ class TestDishPage:
         assert line.price_when_added == Decimal("20.75")  # 18.00 + 2.25 + 0.50
         cart = client.get(reverse("web:cart")).content.decode()
         assert "A main:</span> Burger" in cart and "Size: Large" in cart
+
+    def test_a_component_out_of_todays_portions_is_shown_sold_out_and_refused(self, client, customer, burger):
+        fries = MenuItemFactory(title="Fries", daily_portions=10)
+        salad = MenuItemFactory(title="Salad")
+        type(fries).objects.filter(pk=fries.pk).update(portions_left=0, portions_date=restaurant_today())
+        deal = combo_with_slots(slots=[("A side", [(fries, "0"), (salad, "0")])])
+        side = deal.slots.get()
+        client.force_login(customer)
+
+        page = client.get(reverse("web:dish", args=[deal.slug])).content.decode()
+        response = client.post(reverse("web:dish_add", args=[deal.slug]), {f"slot_{side.pk}": fries.pk, "quantity": 1})
+
+        radios = {attrs["value"]: attrs for tag, attrs in elements(page) if attrs.get("name") == f"slot_{side.pk}"}
+        assert ("disabled" in radios[str(fries.pk)], "disabled" in radios[str(salad.pk)]) == (True, False)
+        assert 'Fries <span class="choice__note">(sold out)</span>' in page
+        assert response.status_code == 400
+        assert text(response.content, id=f"slot-{side.pk}-error") == "Fries is sold out for today: choose another side."
+        assert not CartLine.objects.exists()
 
     def test_a_combo_slot_left_empty_is_shown_next_to_it(self, client, customer, burger):
         fries = MenuItemFactory(title="Fries")

@@ -93,60 +93,48 @@ class Command(BaseCommand):
 
     def _menu(self) -> None:
         for slug, title, position in data.CATEGORIES:
-            category = Category.objects.filter(slug=slug).first()
-            if category is None:
-                category = menu_services.category_create(title=title, slug=slug, position=position)
-            for index, (title, price, description, dietary, allergens, featured) in enumerate(
-                data.DISHES[slug], start=1
-            ):
-                fields = {
-                    "price": price,
-                    "description": description,
-                    "category": category,
-                    "dietary": dietary,
-                    "allergens": allergens,
-                    "featured": featured,
-                    "position": position * 100 + index,
-                }
-                item = MenuItem.objects.filter(title=title, category=category).first()
-                if item is None:
-                    menu_services.menu_item_create(title=title, **fields)
+            category = self._category(slug=slug, title=title, position=position)
+            for index, dish in enumerate(data.DISHES[slug], start=1):
+                self._dish(category, dish, position=position * 100 + index)
 
     def _menu_times_and_portions(self) -> None:
-        """A weekend-brunch category with its time windows, and a daily special with portions."""
-        slug, title, position = data.BRUNCH
-        brunch = Category.objects.filter(slug=slug).first() or menu_services.category_create(
+        """The categories served only at some times (breakfast, weekend brunch, lunch specials)
+        with their windows and dishes, and a daily special with portions."""
+        for slug, title, position, windows, dishes in data.TIMED_CATEGORIES:
+            category = self._category(slug=slug, title=title, position=position)
+            for weekday, (starts, ends) in windows.items():
+                AvailabilityWindow.objects.get_or_create(
+                    category=category,
+                    weekday=weekday,
+                    starts=time.fromisoformat(starts),
+                    ends=time.fromisoformat(ends),
+                )
+            for index, dish in enumerate(dishes, start=1):
+                self._dish(category, dish, position=position * 100 + index)
+        category_slug, *dish, portions = data.DAILY_SPECIAL
+        self._dish(Category.objects.get(slug=category_slug), dish, position=0, daily_portions=portions)
+
+    @staticmethod
+    def _category(*, slug: str, title: str, position: int) -> Category:
+        return Category.objects.filter(slug=slug).first() or menu_services.category_create(
             title=title, slug=slug, position=position
         )
-        for weekday, (starts, ends) in data.BRUNCH_WINDOWS.items():
-            AvailabilityWindow.objects.get_or_create(
-                category=brunch, weekday=weekday, starts=time.fromisoformat(starts), ends=time.fromisoformat(ends)
-            )
-        for index, (dish, price, description, dietary, allergens, featured) in enumerate(data.BRUNCH_DISHES, 1):
-            if not MenuItem.objects.filter(title=dish, category=brunch).exists():
-                menu_services.menu_item_create(
-                    title=dish,
-                    price=price,
-                    description=description,
-                    category=brunch,
-                    dietary=dietary,
-                    allergens=allergens,
-                    featured=featured,
-                    position=position * 100 + index,
-                )
-        category_slug, dish, price, description, dietary, allergens, featured, portions = data.DAILY_SPECIAL
-        category = Category.objects.get(slug=category_slug)
-        if not MenuItem.objects.filter(title=dish, category=category).exists():
+
+    @staticmethod
+    def _dish(category: Category, dish: tuple | list, *, position: int, **fields) -> None:
+        """A dish of the demo menu (a `data.DISHES` entry), made unless its category has it."""
+        title, price, description, dietary, allergens, featured = dish
+        if not MenuItem.objects.filter(title=title, category=category).exists():
             menu_services.menu_item_create(
-                title=dish,
+                title=title,
                 price=price,
                 description=description,
                 category=category,
                 dietary=dietary,
                 allergens=allergens,
                 featured=featured,
-                daily_portions=portions,
-                position=0,
+                position=position,
+                **fields,
             )
 
     def _back_office(self) -> None:

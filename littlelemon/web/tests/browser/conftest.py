@@ -151,5 +151,5 @@ def phone(new_page) -> Page:
 
 @pytest.fixture
 def demo(transactional_db):
-    """The demo restaurant (`seed_demo`): 45 dishes on the menu, opening hours, demo users."""
+    """The demo restaurant (`seed_demo`): 51 dishes on the menu, opening hours, demo users."""
     call_command("seed_demo", "--force", "--quiet-logins")

@@ -26,7 +26,7 @@ def test_from_home_to_a_filtered_menu_to_a_dish(page: Page, demo):
 
     expect(page).to_have_url(re.compile(r"/menu/$"))
     status = page.get_by_role("status")
-    expect(status).to_have_text("45 dishes on the menu")
+    expect(status).to_have_text("51 dishes on the menu")
     # htmx swaps the results in place: the page is never reloaded while filtering.
     page.wait_for_load_state()  # htmx bound (a click does not wait for the next page's scripts)
     page.evaluate("window.stillTheSamePage = true")
@@ -61,7 +61,7 @@ def test_from_home_to_a_filtered_menu_to_a_dish(page: Page, demo):
     expect(page.get_by_role("status")).to_have_text("1 dish found · Clear filters")
     expect(page.get_by_role("checkbox", name="Vegan")).to_be_checked()
     page.get_by_role("link", name="Clear filters").click()
-    expect(page.get_by_role("status")).to_have_text("45 dishes on the menu")
+    expect(page.get_by_role("status")).to_have_text("51 dishes on the menu")
 
 
 def test_the_menu_filters_work_without_javascript(new_page, demo):
