@@ -16,6 +16,7 @@ counts, the dishes, the hours and the service times) are defined in one place, `
 """
 
 import math
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -113,19 +114,22 @@ def paid_orders(period: ReportRange) -> QuerySet[Order]:
 LiveByDay = Callable[["ReportRange"], dict[date, list]]
 
 
-def _daily(report: str, period: ReportRange, live: LiveByDay) -> list[tuple[date, list]]:
-    """Every row of `report` for the days of `period`, as (day, row): the stored days' rows
-    (rollup.py: one query) and, for the days not stored, the live query's (`live`, over the
-    span from the first to the last of them, kept to those days), the settled ones among them
-    stored for the next read (one INSERT)."""
-    by_day = rollup.stored_days(report, period.start, period.end)
-    missing = [day for day in period.days if day not in by_day]
+def _daily(report: str, period: ReportRange) -> list[tuple[date, list]]:
+    """Every row of `report` for the days of `period`, as (day, row), a stored month's rows
+    under its first day: the stored months' and days' rows (rollup.py: one query) and, for the
+    days not stored, the live query's (`DAILY[report].live`, over the span from the first to the
+    last of them, kept to those days), the settled ones among them stored for the next read
+    (one INSERT)."""
+    daily = DAILY[report]
+    by_day, by_month = rollup.stored_days(report, period.start, period.end, by_month=daily.by_month)
+    covered = set(by_day) | {day for day in period.days if day.replace(day=1) in by_month}
+    missing = [day for day in period.days if day not in covered]
     if missing:
-        computed = live(ReportRange(start=missing[0], end=missing[-1]))
+        computed = daily.live(ReportRange(start=missing[0], end=missing[-1]))
         fresh = {day: computed.get(day, []) for day in missing}
         rollup.days_store(report, fresh)
         by_day |= fresh
-    return [(day, row) for day in period.days for row in by_day[day]]
+    return [(day, row) for day, rows in (by_day | by_month).items() for row in rows]
 
 
 def _by_day(rows) -> dict[date, list]:
@@ -258,7 +262,7 @@ def sales_report(period: ReportRange) -> SalesReport:
             "tax": Decimal(tax),
             "tips": Decimal(tips),
         }
-        for day, (fulfilment, method, orders, sales, tax, tips) in _daily("sales", period, _sales_days)
+        for day, (fulfilment, method, orders, sales, tax, tips) in _daily("sales", period)
     ]
     by_day: dict[date, list[dict]] = {}
     for row in rows:
@@ -322,7 +326,7 @@ class TopDishes:
 
 
 def _dishes_days(period: ReportRange) -> dict[date, list]:
-    """The paid orders' lines by day and dish: per day, rows of [title, quantity, revenue]."""
+    """The paid orders' lines by day and dish: per day, rows of [title, quantity, revenue in cents]."""
     sold, day = _sold("order__", period)
     rows = (
         OrderItem.objects.filter(**sold)
@@ -331,18 +335,20 @@ def _dishes_days(period: ReportRange) -> dict[date, list]:
         .annotate(quantity=Sum("quantity"), revenue=Sum("price"))
         .order_by()
     )
-    return _by_day((row["day"], [row["title"], row["quantity"], str(_money(row["revenue"]))]) for row in rows)
+    return _by_day((row["day"], [row["title"], row["quantity"], _cents(row["revenue"])]) for row in rows)
+
+
+def _cents(amount: Decimal | None) -> int:
+    return int(_money(amount) * 100)
 
 
 def top_dishes(period: ReportRange, *, limit: int = TOP_DISHES) -> TopDishes:
     """The best sellers among the paid orders' lines, by quantity and by revenue: the days by
     dish (`_daily` of `_dishes_days`) summed per dish, and the two rankings taken here."""
-    totals: dict[str, list] = {}
-    for _day, (title, quantity, revenue) in _daily("dishes", period, _dishes_days):
-        total = totals.setdefault(title, [0, ZERO])
-        total[0] += quantity
-        total[1] += Decimal(revenue)
-    dishes = [DishFigures(title=title, quantity=total, revenue=revenue) for title, (total, revenue) in totals.items()]
+    totals = rollup.rows_merged((row for _day, row in _daily("dishes", period)), keys=1)
+    dishes = [
+        DishFigures(title=title, quantity=total, revenue=Decimal(cents).scaleb(-2)) for title, total, cents in totals
+    ]
     return TopDishes(
         period=period,
         by_quantity=sorted(dishes, key=lambda dish: (-dish.quantity, -dish.revenue, dish.title))[:limit],
@@ -391,7 +397,7 @@ def orders_by_hour(period: ReportRange) -> HoursOfWeek:
     """The paid orders of the range by the local weekday and hour they were placed: the days'
     counts (`_daily` of `_hours_days`) summed."""
     counts = [[0] * 24 for _ in range(7)]
-    for _day, (weekday, hour, orders) in _daily("hours", period, _hours_days):
+    for _day, (weekday, hour, orders) in _daily("hours", period):
         counts[weekday - 1][hour] += orders
     return HoursOfWeek(period=period, counts=counts)
 
@@ -418,19 +424,34 @@ class ServiceTimes:
 def percentile(sorted_values: Sequence[float], fraction: float) -> float | None:
     """Linear interpolation between the closest ranks (PostgreSQL's percentile_cont, numpy's
     default): the median of 1, 2, 3, 4 is 2.5."""
-    if not sorted_values:
+    return counted_percentile([(value, 1) for value in sorted_values], fraction)
+
+
+def counted_percentile(counted: Sequence[tuple[float, int]], fraction: float) -> float | None:
+    """`percentile` of values given as (value, how many times), in increasing order of value."""
+    total = sum(count for _value, count in counted)
+    if not total:
         return None
-    position = (len(sorted_values) - 1) * fraction
+    position = (total - 1) * fraction
     low = math.floor(position)
-    high = min(low + 1, len(sorted_values) - 1)
-    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
+    high = min(low + 1, total - 1)
+
+    def value_at(rank: int) -> float:
+        for value, count in counted:
+            if rank < count:
+                return value
+            rank -= count
+        raise IndexError(rank)
+
+    low_value, high_value = value_at(low), value_at(high)
+    return low_value + (high_value - low_value) * (position - low)
 
 
-def _durations(values: list[float]) -> Durations:
-    seconds = sorted(values)
-    median, p90 = percentile(seconds, 0.5), percentile(seconds, 0.9)
+def _durations(seconds: Counter) -> Durations:
+    counted = sorted(seconds.items())
+    median, p90 = counted_percentile(counted, 0.5), counted_percentile(counted, 0.9)
     return Durations(
-        count=len(seconds),
+        count=seconds.total(),
         median=None if median is None else timedelta(seconds=round(median)),
         p90=None if p90 is None else timedelta(seconds=round(p90)),
     )
@@ -447,9 +468,10 @@ TIMED_STEPS = (OrderStatus.ACCEPTED, OrderStatus.READY, OrderStatus.OUT_FOR_DELI
 
 
 def _times_days(period: ReportRange) -> dict[date, list]:
-    """The paid orders' preparation and delivery times in seconds (None when the order has no
-    such step), from their timelines' four timed steps: per day, a row [preparation, delivery]
-    per order. One query; the database computes the durations."""
+    """The paid orders' preparation and delivery times, to the second, from their timelines'
+    four timed steps: per day, rows of [step, seconds, orders] ("preparation" or "delivery";
+    an order without the step's two ends, or with them the wrong way round, is left out). One
+    query; the database computes each order's durations."""
     sold, day = _sold("order__", period)
     rows = (
         OrderEvent.objects.filter(to_status__in=TIMED_STEPS, **sold)
@@ -468,28 +490,44 @@ def _times_days(period: ReportRange) -> dict[date, list]:
         .values_list("day", "preparation", "delivery")
         .order_by()
     )
-    return _by_day((day, [prep, drive]) for day, prep, drive in rows)
+    counts: dict[date, Counter] = {}
+    for day, preparation, delivery in rows:
+        day_counts = counts.setdefault(day, Counter())
+        for step, seconds in (("preparation", preparation), ("delivery", delivery)):
+            if seconds is not None and seconds >= 0:
+                day_counts[step, round(seconds)] += 1
+    return {day: [[step, seconds, orders] for (step, seconds), orders in c.items()] for day, c in counts.items()}
 
 
 def service_times(period: ReportRange) -> ServiceTimes:
     """Preparation (accepted -> ready) and delivery (out for delivery -> delivered) times of the
-    paid orders of the range: every order's two durations (`_daily` of `_times_days`); the
-    median and 90th percentile are computed here, which works alike on SQLite and PostgreSQL."""
-    preparation, delivery = [], []
-    for _day, (prep, drive) in _daily("times", period, _times_days):
-        if prep is not None and prep >= 0:
-            preparation.append(prep)
-        if drive is not None and drive >= 0:
-            delivery.append(drive)
-    return ServiceTimes(period=period, preparation=_durations(preparation), delivery=_durations(delivery))
+    paid orders of the range: how many orders took each number of seconds (`_daily` of
+    `_times_days`); the median and 90th percentile are computed here, exactly, which works
+    alike on SQLite and PostgreSQL."""
+    seconds = {"preparation": Counter(), "delivery": Counter()}
+    for _day, (step, duration, orders) in _daily("times", period):
+        seconds[step][duration] += orders
+    return ServiceTimes(
+        period=period, preparation=_durations(seconds["preparation"]), delivery=_durations(seconds["delivery"])
+    )
 
 
-# The reports whose settled days are stored (rollup.py), and each one's live query by day.
-DAILY: dict[str, LiveByDay] = {
-    "sales": _sales_days,
-    "dishes": _dishes_days,
-    "hours": _hours_days,
-    "times": _times_days,
+@dataclass(frozen=True)
+class Daily:
+    """A report whose settled days are stored (rollup.py): its live query by day; for a report
+    that shows no day (`by_month`), how a month's days merge into one stored row per key: the
+    first `keys` columns of a row are its key, the others counts that add up."""
+
+    live: LiveByDay
+    by_month: bool = False
+    keys: int = 0
+
+
+DAILY = {
+    "sales": Daily(_sales_days),
+    "dishes": Daily(_dishes_days, by_month=True, keys=1),
+    "hours": Daily(_hours_days, by_month=True, keys=2),
+    "times": Daily(_times_days, by_month=True, keys=2),
 }
 
 

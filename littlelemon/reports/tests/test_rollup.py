@@ -68,6 +68,37 @@ class TestSameFigures:
         call_command("reports_rollup", "--since", "2026-03-02", "--until", "2026-03-02", "--rebuild")
         assert selectors.sales_report(PERIOD).days[0].orders == 1
 
+    def test_stored_months_give_the_same_pages_and_csv(self, django_assert_num_queries):
+        """February 15 to April 10: March (with the DST change) as a month row for the reports
+        that show no day, the days at both ends as day rows."""
+        dataset.build()
+        period = ReportRange(start=date(2026, 2, 15), end=date(2026, 4, 10))
+        live = _pages(period)
+        ReportDay.objects.all().delete()
+
+        rollup.report_days_build(since=date(2026, 2, 1), until=date(2026, 4, 30))
+
+        months = set(ReportDay.objects.filter(report__endswith="/month").values_list("report", "day"))
+        assert months == {(f"{report}/month", date(2026, month, 1)) for report in ROLLED[1:] for month in (2, 3, 4)}
+        assert _pages(period) == live
+        for report in ROLLED:
+            with django_assert_num_queries(1):
+                selectors._daily(report, period)
+
+    def test_a_day_forgotten_in_a_stored_month_is_computed_again(self, manager):
+        order, day = _old_online_order(days_ago=40)
+        month = day.replace(day=1)
+        rollup.report_days_build(since=month, until=month + timedelta(days=40))
+        period = ReportRange(start=month, end=rollup._next_month(month) - timedelta(days=1))
+        assert ReportDay.objects.filter(report="dishes/month", day=month).exists()
+        assert [dish.title for dish in selectors.top_dishes(period).by_quantity] == ["Soup"]
+
+        transitions.order_status_change(order=order, actor=manager, status=OrderStatus.CANCELLED)
+
+        assert not ReportDay.objects.filter(report="dishes/month", day=month).exists()
+        assert selectors.top_dishes(period).by_quantity == []
+        assert selectors.orders_by_hour(period).total == 0
+
     def test_hours_outside_a_dst_change(self):
         """A range with one UTC offset (no CASE): SQLite's weekday comes back as a whole number."""
         dataset.build()
@@ -205,7 +236,10 @@ class TestStoring:
     def test_the_job_stores_the_last_month_and_runs_hourly(self):
         stored = rollup.report_days_settle()
 
-        assert stored == dict.fromkeys(ROLLED, rollup.SETTLE_LOOKBACK_DAYS)
+        until = rollup.last_settled_day()
+        since = (until - timedelta(days=rollup.SETTLE_LOOKBACK_DAYS - 1)).replace(day=1)
+        assert stored == dict.fromkeys(ROLLED, (until - since).days + 1)
+        assert ReportDay.objects.filter(report="dishes/month", day=since).exists()  # last month, whole
         assert _stored("hours")[-1] == rollup.last_settled_day()
         assert rollup.report_days_settle() == dict.fromkeys(ROLLED, 0)
         jobs = {job.name: job.every for job in periodic_jobs()}
