@@ -4,10 +4,11 @@ Everything is aggregated in the database: a day, an hour and a weekday are compu
 the restaurant's zone (local_time.py), so a day is a local day whatever the season (23 or 25
 hours across a DST change). Each report runs a fixed number of queries whatever the range.
 
-The settled days' figures are stored, a few rows per day (the daily roll-up, rollup.py): a
-report reads them in one query and computes only the other days live (`_daily`), by the same
-query as before over just those days (one query per report, two for sales: the captures and
-the refunds), then post-processes both alike: the same figures either way.
+The settled days' figures are stored, a few rows per day (and per month for the reports that
+show no day: the daily roll-up, rollup.py): a report reads them in one query and computes only
+the other days live (`_daily`), by the same query as before over just those days (one query
+per report, two for sales: the captures and the refunds), then post-processes both alike: the
+same figures either way.
 
 Money comes from the payments ledger (issue 18's definitions): captured minus refunded, dated
 by capture and refunds by their own date, so the Sales report equals

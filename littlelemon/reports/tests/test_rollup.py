@@ -231,6 +231,8 @@ class TestStoring:
             call_command("reports_rollup", "--since", "yesterday")
         with pytest.raises(CommandError, match="before --since"):
             call_command("reports_rollup", "--since", "2026-03-08", "--until", "2026-03-02")
+        with pytest.raises(CommandError, match="No settled day"):
+            call_command("reports_rollup", "--since", restaurant_today().isoformat())
         assert not ReportDay.objects.exists()
 
     def test_the_job_stores_the_last_month_and_runs_hourly(self):

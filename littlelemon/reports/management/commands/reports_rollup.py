@@ -30,8 +30,10 @@ class Command(BaseCommand):
         last = _date(until) if until else last_settled_day()
         if last < first:
             raise CommandError("--until is before --since.")
-        stored = report_days_build(since=first, until=last, rebuild=rebuild)
         settled = min(last, last_settled_day())
+        if settled < first:
+            raise CommandError(f"No settled day in that range: the last one is {last_settled_day()}.")
+        stored = report_days_build(since=first, until=last, rebuild=rebuild)
         self.stdout.write(
             f"{first} to {settled}: " + ", ".join(f"{report} {count} days stored" for report, count in stored.items())
         )
