@@ -15,9 +15,9 @@ and timelines.
   thousands of dishes. A range reads the month rows of the months it covers whole and the day
   rows of the other days.
 - Days are filled on read (a report stores the settled days it had to compute: one INSERT),
-  days and months by the periodic job (`report_days_settle`: from the start of last month, so
-  the day that just settled is stored within the hour and a month as soon as it is settled)
-  and by `manage.py reports_rollup --since --until [--rebuild]` (`report_days_build`).
+  days and months by the periodic job (`report_days_settle`, hourly: the last 13 calendar
+  months, so the day that just settled is stored within the hour and a month as soon as it
+  is settled) and by `manage.py reports_rollup --since --until [--rebuild]` (`report_days_build`).
 - Forgotten when an older order's facts change: the services that change an order's timeline
   or payments (`orders.transitions.order_status_change`, `payments.services.refund_create`,
   `refund_failed`) call `report_days_forget` in their transaction, which deletes the days the
@@ -40,8 +40,8 @@ from .models import ReportDay
 
 # Yesterday may still change (a late delivery, a refund at closing time): the day before is settled.
 UNSETTLED_DAYS = 2
-# The periodic job looks this far back (and to the start of that month) for days to store.
-SETTLE_LOOKBACK_DAYS = 31
+# The periodic job keeps this many calendar months stored (the longest range is 366 days).
+SETTLE_MONTHS = 13
 _FIELDS = ("report", "day", "rows", "made_at")
 
 
@@ -176,9 +176,17 @@ def _chunk_build(report: str, daily, chunk, *, rebuild: bool) -> int:
     return made
 
 
+def settle_since(until: date) -> date:
+    """The first day the periodic job keeps stored: the start of the month SETTLE_MONTHS - 1
+    months before `until`'s."""
+    months = until.year * 12 + until.month - 1 - (SETTLE_MONTHS - 1)
+    return date(months // 12, months % 12 + 1, 1)
+
+
 def report_days_settle() -> dict[str, int]:
-    """The periodic job: store the last month's settled days not stored yet (the day that just
-    settled, and any day forgotten after a late change)."""
+    """The periodic job: store the settled days and months of the last SETTLE_MONTHS months not
+    stored yet (the day that just settled, a month that just settled, a day forgotten after a
+    late change, and on its first run all of them). When nothing is missing it is two small
+    reads per report and month."""
     until = last_settled_day()
-    since = (until - timedelta(days=SETTLE_LOOKBACK_DAYS - 1)).replace(day=1)
-    return report_days_build(since=since, until=until)
+    return report_days_build(since=settle_since(until), until=until)

@@ -235,17 +235,22 @@ class TestStoring:
             call_command("reports_rollup", "--since", restaurant_today().isoformat())
         assert not ReportDay.objects.exists()
 
-    def test_the_job_stores_the_last_month_and_runs_hourly(self):
+    def test_the_job_stores_thirteen_months_and_runs_hourly(self):
         stored = rollup.report_days_settle()
 
         until = rollup.last_settled_day()
-        since = (until - timedelta(days=rollup.SETTLE_LOOKBACK_DAYS - 1)).replace(day=1)
+        since = rollup.settle_since(until)
+        assert (since.day, (until.year - since.year) * 12 + until.month - since.month) == (1, 12)
         assert stored == dict.fromkeys(ROLLED, (until - since).days + 1)
-        assert ReportDay.objects.filter(report="dishes/month", day=since).exists()  # last month, whole
+        assert ReportDay.objects.filter(report="dishes/month").count() == 12 + (until.day == _month_end(until).day)
         assert _stored("hours")[-1] == rollup.last_settled_day()
         assert rollup.report_days_settle() == dict.fromkeys(ROLLED, 0)
         jobs = {job.name: job.every for job in periodic_jobs()}
         assert jobs["littlelemon.reports.tasks.report_days_store"] == timedelta(hours=1)
+
+
+def _month_end(day: date) -> date:
+    return rollup._next_month(day) - timedelta(days=1)
 
 
 def call_command_output(*args: str) -> str:

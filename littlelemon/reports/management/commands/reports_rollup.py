@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, since: str, until: str | None, rebuild: bool, **options) -> None:
         first = _date(since)
         last = _date(until) if until else last_settled_day()
-        if last < first:
+        if until and last < first:
             raise CommandError("--until is before --since.")
         settled = min(last, last_settled_day())
         if settled < first:
