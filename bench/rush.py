@@ -225,10 +225,13 @@ class Rush:
 
     async def screen(self, person: dict, path: str, number: int) -> None:
         headers = {"Cookie": person["cookie"], self.address_header: _address(200, number)}
-        fetchers = [
-            Fetcher(self.app, fragment, headers, "screen_fragment", self.record)
-            for fragment in await screen_fragments(self.app, path, headers)
-        ]
+        started = time.monotonic()
+        try:
+            fragments = await screen_fragments(self.app, path, headers)
+        except HttpError:  # the screen's page itself unanswered (a saturated server): an error, no screen
+            self.record("screen_fragment", 0, started, time.monotonic(), False)
+            return
+        fetchers = [Fetcher(self.app, fragment, headers, "screen_fragment", self.record) for fragment in fragments]
         if self.variant == "poll":
             at = time.monotonic()
             while await self.until(at):

@@ -13,8 +13,8 @@ import importlib
 
 from django.db import migrations
 
-data_versions = importlib.import_module("littlelemon.core.migrations.0001_data_versions")
 menu_stamp = importlib.import_module("littlelemon.core.migrations.0003_menu_stamp")
+stamp_triggers = importlib.import_module("littlelemon.core.migrations._stamp_triggers")
 
 FIRST = menu_stamp.FIRST + len(menu_stamp.SPECS)
 SPECS = (
@@ -24,18 +24,10 @@ SPECS = (
 )
 
 
-def create_triggers(apps, schema_editor):
-    data_versions.install(schema_editor, SPECS, FIRST)
-
-
-def drop_triggers(apps, schema_editor):
-    data_versions.uninstall(schema_editor, SPECS, FIRST, epoch_function=False)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("bookings", "0004_combinations_and_occupancy"),
         ("core", "0003_menu_stamp"),
     ]
 
-    operations = [migrations.RunPython(create_triggers, drop_triggers)]
+    operations = [stamp_triggers.triggers_operation(SPECS, FIRST)]

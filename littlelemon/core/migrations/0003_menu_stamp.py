@@ -10,11 +10,11 @@ triggers and table.
 """
 
 import importlib
-import secrets
 
 from django.db import migrations
 
 data_versions = importlib.import_module("littlelemon.core.migrations.0001_data_versions")
+stamp_triggers = importlib.import_module("littlelemon.core.migrations._stamp_triggers")
 
 # Numbered after 0001's, so that trigger names stay unique.
 FIRST = len(data_versions.SPECS)
@@ -33,20 +33,10 @@ SPECS = (
 )
 
 
-def create_triggers(apps, schema_editor):
-    data_versions.install(schema_editor, SPECS, FIRST)
-    DataVersion = apps.get_model("core", "DataVersion")
-    DataVersion.objects.get_or_create(name="menu", defaults={"stamp": secrets.randbits(62)})
-
-
-def drop_triggers(apps, schema_editor):
-    data_versions.uninstall(schema_editor, SPECS, FIRST, epoch_function=False)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0002_restaurant_stamp"),
         ("menu", "0004_search_and_category_order_indexes"),
     ]
 
-    operations = [migrations.RunPython(create_triggers, drop_triggers)]
+    operations = [stamp_triggers.triggers_operation(SPECS, FIRST, stamp="menu")]

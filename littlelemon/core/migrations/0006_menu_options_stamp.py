@@ -8,8 +8,8 @@ import importlib
 
 from django.db import migrations
 
-data_versions = importlib.import_module("littlelemon.core.migrations.0001_data_versions")
 recommendations_stamp = importlib.import_module("littlelemon.recommendations.migrations.0002_recommendations_stamp")
+stamp_triggers = importlib.import_module("littlelemon.core.migrations._stamp_triggers")
 
 # Numbered after the last triggers made before (recommendations migration 0002's), without a gap.
 FIRST = recommendations_stamp.FIRST + len(recommendations_stamp.SPECS)
@@ -22,14 +22,6 @@ SPECS = (
 )
 
 
-def create_triggers(apps, schema_editor):
-    data_versions.install(schema_editor, SPECS, FIRST)
-
-
-def drop_triggers(apps, schema_editor):
-    data_versions.uninstall(schema_editor, SPECS, FIRST, epoch_function=False)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0005_periodicjob"),
@@ -38,4 +30,4 @@ class Migration(migrations.Migration):
         ("recommendations", "0002_recommendations_stamp"),
     ]
 
-    operations = [migrations.RunPython(create_triggers, drop_triggers)]
+    operations = [stamp_triggers.triggers_operation(SPECS, FIRST)]

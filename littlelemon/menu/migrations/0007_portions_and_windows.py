@@ -7,21 +7,13 @@ import importlib
 import django.db.models.deletion
 from django.db import migrations, models
 
-data_versions = importlib.import_module("littlelemon.core.migrations.0001_data_versions")
 combination_stamps = importlib.import_module("littlelemon.bookings.migrations.0005_combination_stamps")
+stamp_triggers = importlib.import_module("littlelemon.core.migrations._stamp_triggers")
 
 # Numbered after the last stamp migration's (bookings 0005, after core 0003), so that trigger
 # names stay unique and the numbers contiguous.
 FIRST = combination_stamps.FIRST + len(combination_stamps.SPECS)
 SPECS = (("menu_availabilitywindow", ("'menu'",), None),)
-
-
-def create_triggers(apps, schema_editor):
-    data_versions.install(schema_editor, SPECS, FIRST)
-
-
-def drop_triggers(apps, schema_editor):
-    data_versions.uninstall(schema_editor, SPECS, FIRST, epoch_function=False)
 
 
 class Migration(migrations.Migration):
@@ -62,5 +54,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('category__isnull', True), ('menuitem__isnull', False)), models.Q(('category__isnull', False), ('menuitem__isnull', True)), _connector='OR'), name='menu_window_dish_or_category'), models.CheckConstraint(condition=models.Q(('ends__gt', models.F('starts'))), name='menu_window_ends_after_start'), models.CheckConstraint(condition=models.Q(('weekday__lte', 6)), name='menu_window_weekday_range')],
             },
         ),
-        migrations.RunPython(create_triggers, drop_triggers),
+        stamp_triggers.triggers_operation(SPECS, FIRST),
     ]

@@ -64,6 +64,23 @@ def group_with_choices(*, dish=None, name="Group", min_choices=0, max_choices=1,
     return group
 
 
+def burger_with_options(**fields):
+    """The options tests' dish: a Burger (12.50) with a required "Size" (Regular +0, Large +2.25)
+    and up to three "Extras" (Cheese 1.00, Bacon 1.50, Egg 1.25, Avocado 1.75)."""
+    dish = MenuItemFactory(**{"title": "Burger", "price": Decimal("12.50"), **fields})
+    group_with_choices(
+        dish=dish, name="Size", min_choices=1, max_choices=1, choices=[("Regular", "0"), ("Large", "2.25")]
+    )
+    group_with_choices(
+        dish=dish,
+        name="Extras",
+        max_choices=3,
+        choices=[("Cheese", "1.00"), ("Bacon", "1.50"), ("Egg", "1.25"), ("Avocado", "1.75")],
+        position=1,
+    )
+    return dish
+
+
 def combo_with_slots(*, price="19.00", slots=(), title="Lunch Deal"):
     """A combo with `slots`: (name, [(dish, supplement), ...]) pairs."""
     combo = MenuItemFactory(title=title, price=Decimal(price), is_combo=True)

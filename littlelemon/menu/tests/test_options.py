@@ -17,25 +17,14 @@ from littlelemon.menu.exceptions import (
 from littlelemon.menu.models import OptionChoice
 from littlelemon.menu.options import catalog_load, selection_key, selection_price
 
-from .factories import MenuItemFactory, combo_with_slots, group_with_choices
+from .factories import MenuItemFactory, burger_with_options, combo_with_slots, group_with_choices
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def burger():
-    dish = MenuItemFactory(title="Burger", price=Decimal("12.50"))
-    group_with_choices(
-        dish=dish, name="Size", min_choices=1, max_choices=1, choices=[("Regular", "0"), ("Large", "2.25")]
-    )
-    group_with_choices(
-        dish=dish,
-        name="Extras",
-        max_choices=3,
-        choices=[("Cheese", "1.00"), ("Bacon", "1.50"), ("Egg", "1.25"), ("Avocado", "1.75")],
-        position=1,
-    )
-    return dish
+    return burger_with_options()
 
 
 def ids(dish, *names):

@@ -10,34 +10,8 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-data_versions = importlib.import_module("littlelemon.core.migrations.0001_data_versions")
-menu_stamp = importlib.import_module("littlelemon.core.migrations.0003_menu_stamp")
-
-
-def _stamp_triggers_on(tables: set[str]):
-    """(number, spec) of the version-stamp triggers (core migrations 0001 and 0003) on `tables` or
-    reading them: SQLite remakes a table to alter it, which they do not survive (or allow)."""
-    numbered = [*enumerate(data_versions.SPECS), *enumerate(menu_stamp.SPECS, start=menu_stamp.FIRST)]
-    return [
-        (number, spec)
-        for number, spec in numbered
-        if spec[0] in tables or any(table in name for name in spec[1] for table in tables)
-    ]
-
-
-def drop_stamp_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for number, spec in _stamp_triggers_on(TABLES):
-            data_versions.uninstall(schema_editor, (spec,), number, epoch_function=False)
-
-
-def create_stamp_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for number, spec in _stamp_triggers_on(TABLES):
-            data_versions.install(schema_editor, (spec,), number)
-
-
-TABLES = {"orders_order"}
+stamp_triggers = importlib.import_module("littlelemon.core.migrations._stamp_triggers")
+stamp_triggers_off, stamp_triggers_on = stamp_triggers.rebuild_guard({"orders_order"})
 
 
 class Migration(migrations.Migration):
@@ -49,7 +23,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(drop_stamp_triggers, create_stamp_triggers),
+        stamp_triggers_off,
         migrations.AddField(
             model_name="order",
             name="guest_cart",
@@ -108,5 +82,5 @@ class Migration(migrations.Migration):
                 name="order_customer_or_guest",
             ),
         ),
-        migrations.RunPython(create_stamp_triggers, drop_stamp_triggers),
+        stamp_triggers_on,
     ]

@@ -34,7 +34,7 @@ from littlelemon.orders.lifecycle import ASSIGNABLE_STATUSES, PATHS, transitions
 from littlelemon.orders.models import Order
 from littlelemon.orders.operations import EXTEND_MINUTES_MAX, EXTEND_MINUTES_MIN
 from littlelemon.orders.transitions import ESTIMATED_MINUTES_MAX, ESTIMATED_MINUTES_MIN, MAX_NOTE_LENGTH
-from littlelemon.pages.http import htmx_fragment, safe_next
+from littlelemon.pages.http import htmx_fragment, run_and_say, safe_next
 from littlelemon.restaurant import services as restaurant_services
 from littlelemon.restaurant.services import ORDERS_PAUSED_MESSAGE_MAX
 from littlelemon.web.info import restaurant_info_for
@@ -194,14 +194,7 @@ def _done(request: HttpRequest) -> HttpResponse:
 
 
 def _run(request: HttpRequest, action: Callable[[], Any], success: str | Callable[[Any], str]) -> HttpResponse:
-    """Call a service; its refusal becomes an error message, its success `success` (or
-    `success(result)`)."""
-    try:
-        result = action()
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success(result) if callable(success) else success)
+    run_and_say(request, action, success)
     return _done(request)
 
 

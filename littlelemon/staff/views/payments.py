@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from littlelemon.accounts.models import User
 from littlelemon.core.exceptions import ApplicationError
 from littlelemon.pages.forms import add_application_error
+from littlelemon.pages.http import run_and_say
 from littlelemon.payments import selectors as payment_selectors
 from littlelemon.payments import services as payment_services
 
@@ -56,10 +57,9 @@ def cash_received(request: HttpRequest, driver_id: int) -> HttpResponse:
     driver = get_object_or_404(User, pk=driver_id)
     if not driver.is_delivery_crew:
         raise Http404("No such driver.")
-    try:
-        count = payment_services.cash_hand_in(actor=request.user, driver=driver)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Received the cash of {count} order{'s' if count != 1 else ''}.")
+    run_and_say(
+        request,
+        lambda: payment_services.cash_hand_in(actor=request.user, driver=driver),
+        lambda count: f"Received the cash of {count} order{'s' if count != 1 else ''}.",
+    )
     return redirect("staff:orders_cash")

@@ -21,6 +21,7 @@ from littlelemon.accounts.models import User
 from littlelemon.accounts.permissions import can_manage_role
 from littlelemon.core.exceptions import ApplicationError
 from littlelemon.pages.forms import add_application_error
+from littlelemon.pages.http import run_and_say
 from littlelemon.web.views.privacy import export_response
 
 from ..access import manager_required
@@ -111,12 +112,11 @@ def invite(request: HttpRequest) -> HttpResponse:
 @require_POST
 def invite_resend(request: HttpRequest, user_id: int) -> HttpResponse:
     user = get_object_or_404(User, pk=user_id)
-    try:
-        invitations.staff_invite_resend(actor=request.user, user=user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"A new invitation was sent to {user.email}; the old link no longer works.")
+    run_and_say(
+        request,
+        lambda: invitations.staff_invite_resend(actor=request.user, user=user),
+        f"A new invitation was sent to {user.email}; the old link no longer works.",
+    )
     return redirect("staff:people")
 
 
@@ -125,12 +125,11 @@ def invite_resend(request: HttpRequest, user_id: int) -> HttpResponse:
 def two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
     """An admin turns off someone's two-factor log-in (a lost phone): they set it up again."""
     user = get_object_or_404(User, pk=user_id)
-    try:
-        two_factor.two_factor_disable(actor=request.user, user=user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Two-factor log-in is off for {user.get_full_name() or user.username}.")
+    run_and_say(
+        request,
+        lambda: two_factor.two_factor_disable(actor=request.user, user=user),
+        f"Two-factor log-in is off for {user.get_full_name() or user.username}.",
+    )
     return redirect("staff:people")
 
 
@@ -138,17 +137,13 @@ def two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 def policy(request: HttpRequest) -> HttpResponse:
     required = request.POST.get("two_factor_required") == "on"
-    try:
-        two_factor.staff_policy_update(actor=request.user, two_factor_required=required)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            "Two-factor log-in is now required of all staff."
-            if required
-            else "Two-factor log-in is no longer required of staff.",
-        )
+    run_and_say(
+        request,
+        lambda: two_factor.staff_policy_update(actor=request.user, two_factor_required=required),
+        "Two-factor log-in is now required of all staff."
+        if required
+        else "Two-factor log-in is no longer required of staff.",
+    )
     return redirect("staff:people")
 
 

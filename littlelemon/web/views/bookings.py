@@ -29,7 +29,7 @@ from littlelemon.bookings.models import Booking
 from littlelemon.bookings.rules import BookingRules, booking_changeable_by_customer
 from littlelemon.core.exceptions import ApplicationError
 from littlelemon.pages.forms import add_application_error, day_label, time_label, when_label
-from littlelemon.pages.http import htmx_fragment
+from littlelemon.pages.http import htmx_fragment, run_and_say
 
 from ..forms import BookingForm, BookingSearchForm
 from ..info import restaurant_info_for
@@ -172,13 +172,11 @@ def booking_change(request: HttpRequest, booking_id: int) -> HttpResponse:
 @require_POST
 def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = _own_booking(request, booking_id)
-    try:
-        booking_services.booking_cancel(booking=booking, actor=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        when = when_label(booking.start, _booking_rules(request).today)
-        messages.success(request, f"Your booking for {when} is cancelled.")
+    run_and_say(
+        request,
+        lambda: booking_services.booking_cancel(booking=booking, actor=request.user),
+        lambda _: f"Your booking for {when_label(booking.start, _booking_rules(request).today)} is cancelled.",
+    )
     return redirect("web:bookings")
 
 

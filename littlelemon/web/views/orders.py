@@ -38,7 +38,7 @@ from littlelemon.orders.enums import OrderStatus
 from littlelemon.orders.exceptions import IdempotencyKeyReused, OrderNotFound
 from littlelemon.orders.lifecycle import Actor, who_may
 from littlelemon.pages.forms import add_application_error
-from littlelemon.pages.http import htmx_fragment
+from littlelemon.pages.http import htmx_fragment, run_and_say
 from littlelemon.payments.selectors import order_payments
 
 from ..cart import cart_for, guest_cart_for_checkout
@@ -191,12 +191,11 @@ def _order_status_etag(request: HttpRequest) -> str | None:
 @require_POST
 def order_cancel(request: HttpRequest, order_id: int) -> HttpResponse:
     order = _order_or_404(request, order_id, items=False)
-    try:
-        transitions.order_status_change(order=order.pk, actor=request.user, status=OrderStatus.CANCELLED)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Order #{order.pk} is cancelled.")
+    run_and_say(
+        request,
+        lambda: transitions.order_status_change(order=order.pk, actor=request.user, status=OrderStatus.CANCELLED),
+        f"Order #{order.pk} is cancelled.",
+    )
     return redirect("web:order", order.pk)
 
 
