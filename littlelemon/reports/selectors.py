@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, FloatField, Max, Min, Q, QuerySet, Sum
 from django.db.models.expressions import Combinable
 
 from littlelemon.bookings.enums import BookingStatus
@@ -327,20 +327,19 @@ class TopDishes:
 
 
 def _dishes_days(period: ReportRange) -> dict[date, list]:
-    """The paid orders' lines by day and dish: per day, rows of [title, quantity, revenue in cents]."""
+    """The paid orders' lines by day and dish: per day, rows of [title, quantity, revenue in
+    cents] (the cents summed by the database as a float, rounded here: exact for sums of
+    two-decimal prices, and no Decimal made per row)."""
     sold, day = _sold("order__", period)
     rows = (
         OrderItem.objects.filter(**sold)
         .annotate(day=day)
         .values("day", "title")
-        .annotate(quantity=Sum("quantity"), revenue=Sum("price"))
+        .annotate(quantity=Sum("quantity"), cents=Sum(F("price") * 100, output_field=FloatField()))
+        .values_list("day", "title", "quantity", "cents")
         .order_by()
     )
-    return _by_day((row["day"], [row["title"], row["quantity"], _cents(row["revenue"])]) for row in rows)
-
-
-def _cents(amount: Decimal | None) -> int:
-    return int(_money(amount) * 100)
+    return _by_day((day, [title, quantity, round(cents)]) for day, title, quantity, cents in rows)
 
 
 def top_dishes(period: ReportRange, *, limit: int = TOP_DISHES) -> TopDishes:
