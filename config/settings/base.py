@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "littlelemon.cart",
     "littlelemon.orders",
     "littlelemon.payments",
+    "littlelemon.reports",
     "littlelemon.audit",
     "rest_framework_api_key",  # the abstract model littlelemon.apikeys builds on (its own table stays unused)
     "littlelemon.apikeys",

@@ -27,6 +27,7 @@ from littlelemon.orders.models import Order, OrderEvent, OrderItem
 from littlelemon.payments.enums import PaymentStatus as LedgerStatus
 from littlelemon.payments.enums import Provider
 from littlelemon.payments.models import Payment
+from littlelemon.reports.models import ReportDay
 from littlelemon.restaurant.selectors import restaurant_settings_get, restaurant_today, restaurant_tz
 
 HISTORY_PREFIX = "demo-guest-"
@@ -58,6 +59,8 @@ def seed_history() -> int:
             _order(rng, guest=rng.choice(guests), placed=placed, dishes=dishes, key=f"demo-history-{day}-{n}")
             made += 1
     _bookings(rng, today=today, days=days, guests=guests)
+    # Written around the services: the reports' stored days (if any were) are recomputed.
+    ReportDay.objects.all().delete()
     return made
 
 

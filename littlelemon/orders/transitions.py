@@ -189,8 +189,11 @@ def order_status_change(
     # card order paid online refunded when rejected or cancelled. Imported here: payments
     # builds on this module.
     from littlelemon.payments.services import order_status_changed
+    from littlelemon.reports.rollup import report_days_forget
 
     order_status_changed(order=order, actor=actor, previous=previous)
+    # An older order's timeline or payment changed: the reports' stored days it counts on go.
+    report_days_forget(order=order)
     return order
 
 

@@ -29,6 +29,7 @@ from littlelemon.orders.enums import PaymentStatus as OrderPaymentStatus
 from littlelemon.orders.models import Order, OrderEvent, OrderItem
 from littlelemon.orders.placement import placed_event_record
 from littlelemon.orders.transitions import order_status_change
+from littlelemon.reports.rollup import report_days_forget
 
 from . import gateway
 from .enums import CAPTURED_STATUSES, PaymentStatus, Provider, RefundStatus
@@ -318,6 +319,7 @@ def refund_create(
         PaymentStatus.REFUNDED if payment.amount_refunded >= payment.amount else PaymentStatus.PARTIALLY_REFUNDED
     )
     payment.save(update_fields=["amount_refunded", "status", "updated"])
+    report_days_forget(order=order)
     _timeline(order, f"Refund of {_money(amount, payment.currency)}: {reason}", actor=actor or automatic_actor)
     if in_person:
         _refunded_event_record(order, refund, payment)
@@ -407,6 +409,7 @@ def refund_failed(*, refund_id: int, message: str) -> Refund:
     payment.amount_refunded -= refund.amount
     payment.status = PaymentStatus.PARTIALLY_REFUNDED if payment.amount_refunded > 0 else PaymentStatus.SUCCEEDED
     payment.save(update_fields=["amount_refunded", "status", "updated"])
+    report_days_forget(order=order)
     _timeline(order, f"Refund of {_money(refund.amount, payment.currency)} failed: {refund.failure_message}")
     return refund
 

@@ -91,13 +91,13 @@ def local_iso_weekday(field: str, first: datetime, after: datetime, tz: ZoneInfo
     """The local ISO weekday (1 Monday to 7 Sunday) of `field` for rows with `first <= field < after`."""
     if _native():
         return ExtractIsoWeekDay(field, tzinfo=tz)
-    # strftime('%w') counts from Sunday = 0.
+    # strftime('%w') counts from Sunday = 0; SQLite's MOD (Django's, in Python) answers a float.
     return _by_offset(
         field,
         first,
         after,
         tz,
-        lambda seconds: Mod(_sqlite_strftime(field, "%w", seconds) + 6, 7) + 1,
+        lambda seconds: Cast(Mod(_sqlite_strftime(field, "%w", seconds) + 6, 7) + 1, output_field=IntegerField()),
         IntegerField(),
     )
 

@@ -2,8 +2,13 @@
 
 Everything is aggregated in the database: a day, an hour and a weekday are computed there in
 the restaurant's zone (local_time.py), so a day is a local day whatever the season (23 or 25
-hours across a DST change). Each report runs a fixed number of queries whatever the range:
-one query per report, two for sales (the captures and the refunds).
+hours across a DST change). Each report runs a fixed number of queries whatever the range.
+
+The settled days' figures are stored, a few rows per day (and per month for the reports that
+show no day: the daily roll-up, rollup.py): a report reads them in one query and computes only
+the other days live (`_daily`), by the same query as before over just those days (one query
+per report, two for sales: the captures and the refunds), then post-processes both alike: the
+same figures either way.
 
 Money comes from the payments ledger (issue 18's definitions): captured minus refunded, dated
 by capture and refunds by their own date, so the Sales report equals
@@ -12,12 +17,14 @@ counts, the dishes, the hours and the service times) are defined in one place, `
 """
 
 import math
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, FloatField, Max, Min, Q, QuerySet, Sum
+from django.db.models.expressions import Combinable
 
 from littlelemon.bookings.enums import BookingStatus
 from littlelemon.bookings.models import Booking
@@ -28,6 +35,7 @@ from littlelemon.payments.enums import PaymentStatus, RefundStatus
 from littlelemon.payments.models import Payment, Refund
 from littlelemon.restaurant.selectors import restaurant_today, restaurant_tz
 
+from . import rollup
 from .exceptions import InvalidReportRange
 from .local_time import SecondsBetween, local_date, local_hour, local_iso_weekday
 
@@ -83,6 +91,15 @@ def default_range(today: date | None = None) -> ReportRange:
 _SOLD = (PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED)
 
 
+def _sold(prefix: str, period: ReportRange) -> tuple[dict, Combinable]:
+    """The filter on `<prefix>payments` keeping rows of orders sold in `period` (captured in the
+    range, not refunded in full), and the local day of that capture."""
+    first, after = period.bounds()
+    captured = f"{prefix}payments__captured_at"
+    sold = {f"{captured}__gte": first, f"{captured}__lt": after, f"{prefix}payments__status__in": _SOLD}
+    return sold, local_date(captured, first, after, restaurant_tz())
+
+
 def paid_orders(period: ReportRange) -> QuerySet[Order]:
     """The orders that count as sales in `period`: those whose payment was captured in the range
     (online when Stripe took it, in person when the driver or the counter marked it collected)
@@ -91,12 +108,37 @@ def paid_orders(period: ReportRange) -> QuerySet[Order]:
     The money itself is the ledger's (`sales_report`): captured minus refunded, a refund on its
     own day; these orders give the counts, the dishes, the hours and the service times.
     """
-    first, after = period.bounds()
-    return Order.objects.filter(
-        payments__captured_at__gte=first,
-        payments__captured_at__lt=after,
-        payments__status__in=_SOLD,
-    ).annotate(revenue_date=local_date("payments__captured_at", first, after, restaurant_tz()))
+    sold, day = _sold("", period)
+    return Order.objects.filter(**sold).annotate(revenue_date=day)
+
+
+LiveByDay = Callable[["ReportRange"], dict[date, list]]
+
+
+def _daily(report: str, period: ReportRange) -> list[tuple[date, list]]:
+    """Every row of `report` for the days of `period`, as (day, row), a stored month's rows
+    under its first day: the stored months' and days' rows (rollup.py: one query) and, for the
+    days not stored, the live query's (`DAILY[report].live`, over the span from the first to the
+    last of them, kept to those days), the settled ones among them stored for the next read
+    (one INSERT)."""
+    daily = DAILY[report]
+    by_day, by_month = rollup.stored_days(report, period.start, period.end, by_month=daily.by_month)
+    covered = set(by_day) | {day for day in period.days if day.replace(day=1) in by_month}
+    missing = [day for day in period.days if day not in covered]
+    if missing:
+        computed = daily.live(ReportRange(start=missing[0], end=missing[-1]))
+        fresh = {day: computed.get(day, []) for day in missing}
+        rollup.days_store(report, fresh)
+        by_day |= fresh
+    return [(day, row) for day, rows in (by_day | by_month).items() for row in rows]
+
+
+def _by_day(rows) -> dict[date, list]:
+    """(day, row) pairs grouped by day: a live query's answer as `_daily` takes it."""
+    days: dict[date, list] = {}
+    for day, row in rows:
+        days.setdefault(day, []).append(row)
+    return days
 
 
 # --- sales -----------------------------------------------------------------------------------
@@ -191,13 +233,38 @@ def _ledger_rows(period: ReportRange) -> list[dict]:
     return rows
 
 
+def _sales_days(period: ReportRange) -> dict[date, list]:
+    """The ledger's rows (`_ledger_rows`) summed by day, fulfilment and method: per day, rows of
+    [fulfilment, method, orders, sales, tax, tips], the amounts as strings."""
+    sums: dict[tuple[date, str, str], list] = {}
+    for row in _ledger_rows(period):
+        total = sums.setdefault((row["day"], row["fulfilment"], row["method"]), [0, ZERO, ZERO, ZERO])
+        for position, name in enumerate(("orders", "sales", "tax", "tips")):
+            total[position] += row[name]
+    return _by_day(
+        (day, [fulfilment, method, orders, str(sales), str(tax), str(tips)])
+        for (day, fulfilment, method), (orders, sales, tax, tips) in sums.items()
+    )
+
+
 def sales_report(period: ReportRange) -> SalesReport:
     """Sales by day and their split by fulfilment and payment method, from the payments ledger:
     captured minus refunded (tax and tips included), a capture on its local day, a refund on its
     own (a negative there), so each day and method equals `payments.selectors.revenue`. Orders,
-    tax and tips are those of the orders captured that day and not refunded in full. Two
-    queries (`_ledger_rows`), summed up here."""
-    rows = _ledger_rows(period)
+    tax and tips are those of the orders captured that day and not refunded in full. The days
+    by fulfilment and method (`_daily` of `_sales_days`), summed up here."""
+    rows = [
+        {
+            "day": day,
+            "fulfilment": fulfilment,
+            "method": method,
+            "orders": orders,
+            "sales": Decimal(sales),
+            "tax": Decimal(tax),
+            "tips": Decimal(tips),
+        }
+        for day, (fulfilment, method, orders, sales, tax, tips) in _daily("sales", period)
+    ]
     by_day: dict[date, list[dict]] = {}
     for row in rows:
         by_day.setdefault(row["day"], []).append(row)
@@ -259,16 +326,28 @@ class TopDishes:
     by_revenue: list[DishFigures]
 
 
-def top_dishes(period: ReportRange, *, limit: int = TOP_DISHES) -> TopDishes:
-    """The best sellers among the paid orders' lines, by quantity and by revenue: one query (one
-    pass over the lines) returns every dish sold in the range, at most the menu's length, and
-    the two rankings are taken here."""
-    dishes = [
-        DishFigures(title=row["title"], quantity=row["quantity"], revenue=_money(row["revenue"]))
-        for row in OrderItem.objects.filter(order__in=paid_orders(period).values("pk"))
-        .values("title")
-        .annotate(quantity=Sum("quantity"), revenue=Sum("price"))
+def _dishes_days(period: ReportRange) -> dict[date, list]:
+    """The paid orders' lines by day and dish: per day, rows of [title, quantity, revenue in
+    cents] (the cents summed by the database as a float, rounded here: exact for sums of
+    two-decimal prices, and no Decimal made per row)."""
+    sold, day = _sold("order__", period)
+    rows = (
+        OrderItem.objects.filter(**sold)
+        .annotate(day=day)
+        .values("day", "title")
+        .annotate(quantity=Sum("quantity"), cents=Sum(F("price") * 100, output_field=FloatField()))
+        .values_list("day", "title", "quantity", "cents")
         .order_by()
+    )
+    return _by_day((day, [title, quantity, round(cents)]) for day, title, quantity, cents in rows)
+
+
+def top_dishes(period: ReportRange, *, limit: int = TOP_DISHES) -> TopDishes:
+    """The best sellers among the paid orders' lines, by quantity and by revenue: the days by
+    dish (`_daily` of `_dishes_days`) summed per dish, and the two rankings taken here."""
+    totals = rollup.rows_merged((row for _day, row in _daily("dishes", period)), keys=1)
+    dishes = [
+        DishFigures(title=title, quantity=total, revenue=Decimal(cents).scaleb(-2)) for title, total, cents in totals
     ]
     return TopDishes(
         period=period,
@@ -294,21 +373,32 @@ class HoursOfWeek:
         return sum(sum(row) for row in self.counts)
 
 
-def orders_by_hour(period: ReportRange) -> HoursOfWeek:
-    """The paid orders of the range by the local weekday and hour they were placed: one query."""
+# How long before its payment an order may have been placed, for the local hour's DST pieces.
+PLACED_BEFORE_DAYS = 31
+
+
+def _hours_days(period: ReportRange) -> dict[date, list]:
+    """The paid orders by day and the local weekday and hour they were placed: per day, rows
+    of [weekday (1 Monday), hour, orders]."""
     tz = restaurant_tz()
     first, after = period.bounds()
-    first -= timedelta(days=1)  # an order finished in the range may have been placed the day before
-    counts = [[0] * 24 for _ in range(7)]
+    first -= timedelta(days=PLACED_BEFORE_DAYS)
     rows = (
         paid_orders(period)
         .annotate(weekday=local_iso_weekday("created", first, after, tz), hour=local_hour("created", first, after, tz))
-        .values("weekday", "hour")
+        .values("revenue_date", "weekday", "hour")
         .annotate(orders=Count("id"))
         .order_by()
     )
-    for row in rows:
-        counts[row["weekday"] - 1][row["hour"]] = row["orders"]
+    return _by_day((row["revenue_date"], [row["weekday"], row["hour"], row["orders"]]) for row in rows)
+
+
+def orders_by_hour(period: ReportRange) -> HoursOfWeek:
+    """The paid orders of the range by the local weekday and hour they were placed: the days'
+    counts (`_daily` of `_hours_days`) summed."""
+    counts = [[0] * 24 for _ in range(7)]
+    for _day, (weekday, hour, orders) in _daily("hours", period):
+        counts[weekday - 1][hour] += orders
     return HoursOfWeek(period=period, counts=counts)
 
 
@@ -334,19 +424,34 @@ class ServiceTimes:
 def percentile(sorted_values: Sequence[float], fraction: float) -> float | None:
     """Linear interpolation between the closest ranks (PostgreSQL's percentile_cont, numpy's
     default): the median of 1, 2, 3, 4 is 2.5."""
-    if not sorted_values:
+    return counted_percentile([(value, 1) for value in sorted_values], fraction)
+
+
+def counted_percentile(counted: Sequence[tuple[float, int]], fraction: float) -> float | None:
+    """`percentile` of values given as (value, how many times), in increasing order of value."""
+    total = sum(count for _value, count in counted)
+    if not total:
         return None
-    position = (len(sorted_values) - 1) * fraction
+    position = (total - 1) * fraction
     low = math.floor(position)
-    high = min(low + 1, len(sorted_values) - 1)
-    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
+    high = min(low + 1, total - 1)
+
+    def value_at(rank: int) -> float:
+        for value, count in counted:
+            if rank < count:
+                return value
+            rank -= count
+        raise IndexError(rank)
+
+    low_value, high_value = value_at(low), value_at(high)
+    return low_value + (high_value - low_value) * (position - low)
 
 
-def _durations(values: list[float]) -> Durations:
-    seconds = sorted(values)
-    median, p90 = percentile(seconds, 0.5), percentile(seconds, 0.9)
+def _durations(seconds: Counter) -> Durations:
+    counted = sorted(seconds.items())
+    median, p90 = counted_percentile(counted, 0.5), counted_percentile(counted, 0.9)
     return Durations(
-        count=len(seconds),
+        count=seconds.total(),
         median=None if median is None else timedelta(seconds=round(median)),
         p90=None if p90 is None else timedelta(seconds=round(p90)),
     )
@@ -362,14 +467,16 @@ def _step_at(status: str, first: bool):
 TIMED_STEPS = (OrderStatus.ACCEPTED, OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY, OrderStatus.DELIVERED)
 
 
-def service_times(period: ReportRange) -> ServiceTimes:
-    """Preparation (accepted -> ready) and delivery (out for delivery -> delivered) times of the
-    paid orders of the range: one query over their timelines' four steps fetches each order's two
-    durations (computed by the database); the median and 90th percentile are computed here,
-    which works alike on SQLite and PostgreSQL."""
+def _times_days(period: ReportRange) -> dict[date, list]:
+    """The paid orders' preparation and delivery times, to the second, from their timelines'
+    four timed steps: per day, rows of [step, seconds, orders] ("preparation" or "delivery";
+    an order without the step's two ends, or with them the wrong way round, is left out). One
+    query; the database computes each order's durations."""
+    sold, day = _sold("order__", period)
     rows = (
-        OrderEvent.objects.filter(to_status__in=TIMED_STEPS, order__in=paid_orders(period).values("pk"))
-        .values("order_id")
+        OrderEvent.objects.filter(to_status__in=TIMED_STEPS, **sold)
+        .annotate(day=day)
+        .values("order_id", "day")
         .annotate(
             accepted_at=_step_at(OrderStatus.ACCEPTED, first=True),
             ready_at=_step_at(OrderStatus.READY, first=False),
@@ -380,16 +487,48 @@ def service_times(period: ReportRange) -> ServiceTimes:
             preparation=SecondsBetween(F("ready_at"), F("accepted_at")),
             delivery=SecondsBetween(F("delivered_at"), F("out_at")),
         )
-        .values_list("preparation", "delivery")
+        .values_list("day", "preparation", "delivery")
         .order_by()
     )
-    preparation, delivery = [], []
-    for prep, drive in rows:
-        if prep is not None and prep >= 0:
-            preparation.append(prep)
-        if drive is not None and drive >= 0:
-            delivery.append(drive)
-    return ServiceTimes(period=period, preparation=_durations(preparation), delivery=_durations(delivery))
+    counts: dict[date, Counter] = {}
+    for day, preparation, delivery in rows:
+        day_counts = counts.setdefault(day, Counter())
+        for step, seconds in (("preparation", preparation), ("delivery", delivery)):
+            if seconds is not None and seconds >= 0:
+                day_counts[step, round(seconds)] += 1
+    return {day: [[step, seconds, orders] for (step, seconds), orders in c.items()] for day, c in counts.items()}
+
+
+def service_times(period: ReportRange) -> ServiceTimes:
+    """Preparation (accepted -> ready) and delivery (out for delivery -> delivered) times of the
+    paid orders of the range: how many orders took each number of seconds (`_daily` of
+    `_times_days`); the median and 90th percentile are computed here, exactly, which works
+    alike on SQLite and PostgreSQL."""
+    seconds = {"preparation": Counter(), "delivery": Counter()}
+    for _day, (step, duration, orders) in _daily("times", period):
+        seconds[step][duration] += orders
+    return ServiceTimes(
+        period=period, preparation=_durations(seconds["preparation"]), delivery=_durations(seconds["delivery"])
+    )
+
+
+@dataclass(frozen=True)
+class Daily:
+    """A report whose settled days are stored (rollup.py): its live query by day; for a report
+    that shows no day (`by_month`), how a month's days merge into one stored row per key: the
+    first `keys` columns of a row are its key, the others counts that add up."""
+
+    live: LiveByDay
+    by_month: bool = False
+    keys: int = 0
+
+
+DAILY = {
+    "sales": Daily(_sales_days),
+    "dishes": Daily(_dishes_days, by_month=True, keys=1),
+    "hours": Daily(_hours_days, by_month=True, keys=2),
+    "times": Daily(_times_days, by_month=True, keys=2),
+}
 
 
 # --- bookings --------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from littlelemon.accounts.models import User
 from littlelemon.bookings.models import Booking
@@ -14,6 +15,7 @@ from littlelemon.orders.models import Order
 from littlelemon.payments.models import Payment
 from littlelemon.payments.selectors import revenue
 from littlelemon.reports import selectors
+from littlelemon.reports.models import ReportDay
 from littlelemon.restaurant.selectors import restaurant_today
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +24,9 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_has_weeks_of_history_for_the_reports(settings):
     settings.DEBUG = True
     settings.DEMO_HISTORY_DAYS = 7
+    # A report viewed before the history was written stored an empty day: it must not stay.
+    stale = restaurant_today() - timedelta(days=3)
+    ReportDay.objects.create(report="sales", day=stale, rows=[], made_at=timezone.now())
 
     call_command("seed_demo", "--quiet-logins")
     history = Order.objects.filter(idempotency_key__startswith="demo-history-")

@@ -40,7 +40,7 @@ def test_timelines_end_at_the_finish_and_feed_the_times_report():
 
 
 def test_the_table_compares_with_the_baseline():
-    row = {"page_ms": 120.0, "csv_ms": 100.0}
+    row = {"page_ms": 120.0, "csv_ms": 100.0, "cold_ms": 900.0}
     results = {
         "reports": {
             "scale": 10,
@@ -50,10 +50,12 @@ def test_the_table_compares_with_the_baseline():
             "runs": 5,
             "baseline_ms": 10.0,
             "reports": {"sales": row, "times": row | {"page_ms": 600.0}},
+            "build_s": 42.0,
         }
     }
 
     lines = bench_reports.table(results).splitlines()
 
-    assert lines[2].split() == ["sales", "120.0", "100.0", "12.0", "met"]
-    assert lines[3].split() == ["times", "600.0", "100.0", "60.0", "MISSED"]
+    assert lines[2].split() == ["sales", "120.0", "100.0", "12.0", "met", "900.0"]
+    assert lines[3].split() == ["times", "600.0", "100.0", "60.0", "MISSED", "900.0"]
+    assert lines[4] == "roll-up build over the year (every report, from nothing): 42.0 s"

@@ -1,5 +1,6 @@
 """The reports' figures against the hand-computed ones of tests/dataset.py, the range rules, and
-the fixed number of queries of each report whatever the range."""
+the fixed number of queries of each report whatever the range, with and without stored days
+(the roll-up's own tests are in test_rollup.py)."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -7,9 +8,11 @@ from decimal import Decimal
 import pytest
 
 from littlelemon.payments.selectors import revenue
-from littlelemon.reports import local_time, selectors
+from littlelemon.reports import local_time, rollup, selectors
 from littlelemon.reports.exceptions import InvalidReportRange
+from littlelemon.reports.models import ReportDay
 from littlelemon.reports.selectors import ReportRange
+from littlelemon.restaurant.selectors import restaurant_today
 
 from . import dataset
 from .dataset import END, PERIOD, START
@@ -190,20 +193,47 @@ class TestBookings:
         assert (report.bookings, report.covers, report.no_show_rate) == (0, 0, None)
 
 
-QUERIES = [
+# The live queries of each report: the stored days' read comes first, and a read that had to
+# compute settled days stores them in one INSERT.
+LIVE_QUERIES = [
     (selectors.sales_report, 2),
     (selectors.top_dishes, 1),
     (selectors.orders_by_hour, 1),
     (selectors.service_times, 1),
-    (selectors.bookings_report, 1),
 ]
 
 
-@pytest.mark.parametrize(("selector", "queries"), QUERIES)
+@pytest.mark.parametrize(("selector", "live"), LIVE_QUERIES)
 @pytest.mark.parametrize("period", [PERIOD, YEAR], ids=["week", "year"])
-def test_a_fixed_number_of_queries(data, django_assert_num_queries, selector, queries, period):
-    with django_assert_num_queries(queries):
+def test_a_fixed_number_of_queries_with_and_without_stored_days(
+    data, django_assert_num_queries, selector, live, period
+):
+    with django_assert_num_queries(1 + live + 1):  # nothing stored: read, live, store
         selector(period)
+    ReportDay.objects.all().delete()
+    rollup.report_days_build(since=period.start, until=period.end)
+
+    with django_assert_num_queries(1):  # every day stored
+        selector(period)
+
+
+@pytest.mark.parametrize(("selector", "live"), LIVE_QUERIES)
+@pytest.mark.parametrize("days", [7, 366])
+def test_a_range_up_to_today_reads_the_stored_days_and_computes_the_last_two(
+    data, django_assert_num_queries, selector, live, days
+):
+    today = restaurant_today()
+    period = ReportRange(start=today - timedelta(days=days - 1), end=today)
+    rollup.report_days_build(since=period.start, until=period.end)
+
+    with django_assert_num_queries(1 + live):  # today and yesterday are not settled: never stored
+        selector(period)
+
+
+@pytest.mark.parametrize("period", [PERIOD, YEAR], ids=["week", "year"])
+def test_bookings_are_one_query(data, django_assert_num_queries, period):
+    with django_assert_num_queries(1):
+        selectors.bookings_report(period)
 
 
 class TestOffsetPieces:
