@@ -20,7 +20,7 @@ from littlelemon.menu.models import MenuItem, OptionChoice
 from littlelemon.menu.tests.factories import MenuItemFactory, burger_with_options, combo_with_slots
 from littlelemon.orders.tests.factories import OrderFactory
 
-from .factories import CartLineFactory
+from .factories import CartLineFactory, choice_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -28,11 +28,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def burger():
     return burger_with_options()
-
-
-def ids(*names):
-    by_name = dict(OptionChoice.objects.values_list("name", "id"))
-    return [by_name[name] for name in names]
 
 
 def guest_lines(guest_cart) -> list[tuple]:
@@ -50,10 +45,10 @@ def account_lines(user) -> list[tuple]:
 class TestMadeOnTheFirstAdd:
     def test_the_first_add_makes_the_guest_cart_and_the_next_adds_to_it(self, burger):
         guest_cart, line = services.guest_cart_item_add(
-            guest_cart=None, menuitem_id=burger.pk, quantity=2, choices=ids("Large", "Bacon")
+            guest_cart=None, menuitem_id=burger.pk, quantity=2, choices=choice_ids("Large", "Bacon")
         )
         same, again = services.guest_cart_item_add(
-            guest_cart=guest_cart, menuitem_id=burger.pk, quantity=1, choices=ids("Bacon", "Large")
+            guest_cart=guest_cart, menuitem_id=burger.pk, quantity=1, choices=choice_ids("Bacon", "Large")
         )
 
         assert GuestCart.objects.get() == guest_cart == same
@@ -70,7 +65,10 @@ class TestMadeOnTheFirstAdd:
 
         with pytest.raises(error):
             services.guest_cart_item_add(
-                guest_cart=None, menuitem_id=dish.pk, quantity=quantity, choices=ids(*choices) if choices else None
+                guest_cart=None,
+                menuitem_id=dish.pk,
+                quantity=quantity,
+                choices=choice_ids(*choices) if choices else None,
             )
 
         assert not GuestCart.objects.exists()
@@ -103,20 +101,22 @@ class TestMerge:
         deal = combo_with_slots(price="18.00", slots=[("A main", [(burger, "0")]), ("A side", [(fries, "0.50")])])
         main, side = deal.slots.all()
         slots = [
-            {"slot": main.pk, "dish": burger.pk, "choices": ids("Large")},
+            {"slot": main.pk, "dish": burger.pk, "choices": choice_ids("Large")},
             {"slot": side.pk, "dish": fries.pk, "choices": []},
         ]
         guest_cart, _ = services.guest_cart_item_add(
-            guest_cart=None, menuitem_id=burger.pk, quantity=2, choices=ids("Regular", "Cheese")
+            guest_cart=None, menuitem_id=burger.pk, quantity=2, choices=choice_ids("Regular", "Cheese")
         )
         services.guest_cart_item_add(guest_cart=guest_cart, menuitem_id=deal.pk, quantity=1, slots=slots)
-        services.cart_item_add(owner=customer, menuitem_id=burger.pk, quantity=1, choices=ids("Cheese", "Regular"))
+        services.cart_item_add(
+            owner=customer, menuitem_id=burger.pk, quantity=1, choices=choice_ids("Cheese", "Regular")
+        )
 
         skipped = services.cart_merge(user=customer, guest_cart=guest_cart)
 
         assert skipped == []
         assert account_lines(customer) == [
-            ("Burger", 3, {"choices": ids("Regular", "Cheese")}),  # the same options: one line
+            ("Burger", 3, {"choices": choice_ids("Regular", "Cheese")}),  # the same options: one line
             ("Lunch Deal", 1, {"choices": [], "slots": slots}),
         ]
         cart = selectors.cart_get(owner=customer)
@@ -130,7 +130,9 @@ class TestMerge:
         near_full = MenuItemFactory(title="Hummus")
         for dish, quantity in ((sold_out, 1), (gone, 2), (near_full, 10)):
             services.cart_item_add(owner=guest_cart, menuitem_id=dish.pk, quantity=quantity)
-        services.cart_item_add(owner=guest_cart, menuitem_id=burger.pk, quantity=1, choices=ids("Regular", "Bacon"))
+        services.cart_item_add(
+            owner=guest_cart, menuitem_id=burger.pk, quantity=1, choices=choice_ids("Regular", "Bacon")
+        )
         CartLineFactory(user=customer, menuitem=near_full, quantity=95)
         MenuItem.objects.filter(pk=sold_out.pk).update(available=False)
         MenuItem.objects.filter(pk=gone.pk).update(archived=True)

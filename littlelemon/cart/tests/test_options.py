@@ -11,6 +11,8 @@ from littlelemon.cart.models import CartLine
 from littlelemon.menu.models import OptionChoice
 from littlelemon.menu.tests.factories import MenuItemFactory, burger_with_options, combo_with_slots, group_with_choices
 
+from .factories import choice_ids
+
 pytestmark = pytest.mark.django_db
 
 CART = "/api/v1/cart/"
@@ -22,28 +24,25 @@ def burger():
     return burger_with_options()
 
 
-def ids(*names):
-    by_name = dict(OptionChoice.objects.values_list("name", "id"))
-    return [by_name[name] for name in names]
-
-
 class TestLineIdentity:
     def test_same_dish_different_options_are_two_lines(self, customer, burger):
-        services.cart_item_add(owner=customer, menuitem_id=burger.pk, quantity=1, choices=ids("Regular", "Cheese"))
-        services.cart_item_add(owner=customer, menuitem_id=burger.pk, quantity=2, choices=ids("Large"))
+        services.cart_item_add(
+            owner=customer, menuitem_id=burger.pk, quantity=1, choices=choice_ids("Regular", "Cheese")
+        )
+        services.cart_item_add(owner=customer, menuitem_id=burger.pk, quantity=2, choices=choice_ids("Large"))
 
         lines = CartLine.objects.filter(user=customer).order_by("id")
         assert [(line.quantity, line.selection["choices"]) for line in lines] == [
-            (1, ids("Regular", "Cheese")),
-            (2, ids("Large")),
+            (1, choice_ids("Regular", "Cheese")),
+            (2, choice_ids("Large")),
         ]
 
     def test_same_options_in_another_order_add_to_the_same_line(self, customer, burger):
         first, created = services.cart_item_add(
-            owner=customer, menuitem_id=burger.pk, quantity=1, choices=ids("Bacon", "Regular", "Cheese")
+            owner=customer, menuitem_id=burger.pk, quantity=1, choices=choice_ids("Bacon", "Regular", "Cheese")
         )
         again, created_again = services.cart_item_add(
-            owner=customer, menuitem_id=burger.pk, quantity=3, choices=ids("Cheese", "Bacon", "Regular")
+            owner=customer, menuitem_id=burger.pk, quantity=3, choices=choice_ids("Cheese", "Bacon", "Regular")
         )
 
         assert (created, created_again, again.pk) == (True, False, first.pk)
@@ -62,7 +61,7 @@ class TestLineIdentity:
 class TestApi:
     def test_adding_with_choices_answers_the_line_with_its_options_and_price(self, client_as, customer, burger):
         response = client_as(customer).post(
-            ITEMS, {"menuitem": burger.pk, "quantity": 2, "choices": ids("Large", "Egg")}, format="json"
+            ITEMS, {"menuitem": burger.pk, "quantity": 2, "choices": choice_ids("Large", "Egg")}, format="json"
         )
 
         assert response.status_code == 201
@@ -72,10 +71,12 @@ class TestApi:
             {"group": "Size", "choice": "Large", "price_delta": "2.25"},
             {"group": "Extras", "choice": "Egg", "price_delta": "1.25"},
         ]
-        assert body["selection"] == {"choices": ids("Large", "Egg")}
+        assert body["selection"] == {"choices": choice_ids("Large", "Egg")}
 
     def test_the_cart_prices_lines_with_their_options_at_todays_prices(self, client_as, customer, burger):
-        services.cart_item_add(owner=customer, menuitem_id=burger.pk, quantity=2, choices=ids("Regular", "Bacon"))
+        services.cart_item_add(
+            owner=customer, menuitem_id=burger.pk, quantity=2, choices=choice_ids("Regular", "Bacon")
+        )
         OptionChoice.objects.filter(name="Bacon").update(price_delta=Decimal("1.75"))
 
         body = client_as(customer).get(CART).json()
@@ -84,7 +85,9 @@ class TestApi:
         assert body["total"] == "28.50"
 
     def test_a_line_whose_choice_ran_out_says_so(self, client_as, customer, burger):
-        services.cart_item_add(owner=customer, menuitem_id=burger.pk, quantity=1, choices=ids("Regular", "Bacon"))
+        services.cart_item_add(
+            owner=customer, menuitem_id=burger.pk, quantity=1, choices=choice_ids("Regular", "Bacon")
+        )
         OptionChoice.objects.filter(name="Bacon").update(available=False)
 
         [item] = client_as(customer).get(CART).json()["items"]
@@ -101,7 +104,7 @@ class TestApi:
             {
                 "menuitem": deal.pk,
                 "slots": [
-                    {"slot": main.pk, "dish": burger.pk, "choices": ids("Regular", "Cheese")},
+                    {"slot": main.pk, "dish": burger.pk, "choices": choice_ids("Regular", "Cheese")},
                     {"slot": side.pk, "dish": fries.pk},
                 ],
             },
@@ -128,7 +131,9 @@ class TestApi:
         group_with_choices(dish=MenuItemFactory(), name="Dressing", choices=[("Lemon", "0")])
         OptionChoice.objects.create(group=burger.option_groups.get(name="Extras"), name="Off", available=False)
 
-        response = client_as(customer).post(ITEMS, {"menuitem": burger.pk, "choices": ids(*choices)}, format="json")
+        response = client_as(customer).post(
+            ITEMS, {"menuitem": burger.pk, "choices": choice_ids(*choices)}, format="json"
+        )
 
         assert response.status_code == 400
         assert response.json()["code"] == code
