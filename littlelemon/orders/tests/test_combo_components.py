@@ -233,3 +233,22 @@ class TestWindows:
         order, created = place(customer, now=at(MONDAY, 12, 0))
 
         assert created and order.items.get().title == "Morning Deal"
+
+    def test_the_cart_says_a_component_is_not_served_now(self, client, customer, breakfast_deal):
+        self.add(customer, breakfast_deal, "pancakes")
+        client.force_login(customer)
+
+        page = client.get("/cart/").content.decode()
+
+        assert (
+            "Not served now: Pancakes in this deal, tomorrow from 07:00. Schedule the order for then, or remove it."
+            in page
+        )
+
+    def test_the_cart_has_nothing_to_say_when_the_components_are_served(self, client, customer, breakfast_deal):
+        self.add(customer, breakfast_deal, "burger")
+        client.force_login(customer)
+
+        page = client.get("/cart/").content.decode()
+
+        assert "Morning Deal" in page and "Not served now" not in page

@@ -31,8 +31,11 @@ def cart_context(request: HttpRequest, **extra) -> dict:
     """The cart's lines and the order's totals, for delivery and for pickup, as checkout charges them."""
     cart = cart_for(request)
     settings = restaurant_info_for(request).settings
-    if cart.lines:  # each line says when its dish is not served now (one query: the windows)
-        menu_items_timed([line.menuitem for line in cart.lines], windows=windows_load(), now=timezone.now())
+    if cart.lines:  # each line says when its dish, or a dish in its deal, is not served now (one query: the windows)
+        dishes = [dish for line in cart.lines for dish in (line.menuitem, *line.components)]
+        menu_items_timed(dishes, windows=windows_load(), now=timezone.now())
+        for line in cart.lines:
+            line.component_not_served = next((dish for dish in line.components if not dish.orderable_now), None)
     return {
         "cart": cart,
         "quote": order_quote(lines=cart.lines, fulfilment=Fulfilment.DELIVERY, settings=settings),
