@@ -8,11 +8,11 @@ writes) keep everything.
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from littlelemon.restaurant.selectors import restaurant_tz
 
-from .models import AvailabilityWindow, Category, MenuItem, MenuItemOptionGroup
+from .models import AvailabilityWindow, Category, MenuItem, MenuItemOptionGroup, OptionChoice, OptionGroup
 from .windows import Window, Windows, from_label, until_label
 
 ON_MENU = Q(archived=False, category__hidden=False)
@@ -103,3 +103,13 @@ def menu_item_was_ordered(*, item: MenuItem) -> bool:
     from littlelemon.orders.models import OrderItem  # orders depends on menu, not the reverse
 
     return OrderItem.objects.filter(menuitem=item).exists()
+
+
+def option_group_list() -> QuerySet[OptionGroup]:
+    """Every option group with its choices (prefetched, in their order) and `dish_count`, the
+    dishes offering it: two queries whatever the number of groups and choices (the back office)."""
+    return (
+        OptionGroup.objects.annotate(dish_count=Count("menuitem_links"))
+        .prefetch_related(Prefetch("choices", queryset=OptionChoice.objects.order_by("position", "id")))
+        .order_by("position", "name", "id")
+    )

@@ -9,9 +9,12 @@ from django import forms
 
 from littlelemon.menu import selectors as menu_selectors
 from littlelemon.menu.enums import Allergen, DietaryTag
-from littlelemon.menu.models import MAX_PRICE, Category, MenuItem
+from littlelemon.menu.models import MAX_DELTA, MAX_PRICE, AvailabilityWindow, Category, MenuItem, OptionGroup
+
+from .restaurant_forms import BaseOpeningRangeFormSet
 
 MAX_POSITION = 10_000
+MAX_PORTIONS = 10_000
 
 
 class CategoryForm(forms.Form):
@@ -67,6 +70,26 @@ class DishForm(forms.Form):
     available = forms.BooleanField(
         label="Available", required=False, initial=True, help_text="Untick when sold out: it stays on the menu."
     )
+    daily_portions = forms.IntegerField(
+        label="Portions a day",
+        required=False,
+        min_value=1,
+        max_value=MAX_PORTIONS,
+        help_text="Leave empty for no limit. At 0 left the dish shows sold out; the count starts afresh each morning.",
+        error_messages={
+            "invalid": "Enter a whole number of portions, e.g. 12.",
+            "min_value": "At least 1 portion a day (leave it empty for no limit).",
+            "max_value": f"At most {MAX_PORTIONS} portions a day.",
+        },
+    )
+    option_groups = forms.ModelMultipleChoiceField(
+        label="Option groups",
+        queryset=OptionGroup.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The questions the customer answers (shared with the other dishes offering them).",
+        error_messages={"invalid_choice": "Choose among the option groups listed."},
+    )
     position = forms.IntegerField(
         min_value=0,
         max_value=MAX_POSITION,
@@ -87,6 +110,7 @@ class DishForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = menu_selectors.category_list_all()
+        self.fields["option_groups"].queryset = OptionGroup.objects.order_by("position", "name", "id")
 
     @classmethod
     def initial_for(cls, item: MenuItem) -> dict[str, Any]:
@@ -101,6 +125,8 @@ class DishForm(forms.Form):
             "available": item.available,
             "position": item.position,
             "image": item.image,
+            "daily_portions": item.daily_portions,
+            "option_groups": [link.group_id for link in item.option_links.all()],
         }
 
     def clean_title(self) -> str:
@@ -113,9 +139,137 @@ class DishForm(forms.Form):
         data = {name: self.cleaned_data[name] for name in self.fields if name != "image"}
         data["dietary"] = sorted(data["dietary"])
         data["allergens"] = sorted(data["allergens"])
+        data["option_groups"] = list(data["option_groups"])
         image = self.cleaned_data.get("image")
         if image is False:  # "Clear" ticked
             data["image"] = ""
         elif image and "image" in self.changed_data:
             data["image"] = image
         return data
+
+
+class WindowForm(forms.Form):
+    """One time window: a weekday and a local time range, `starts` included, `ends` excluded."""
+
+    weekday = forms.TypedChoiceField(
+        choices=[("", "Choose a day"), *AvailabilityWindow.Weekday.choices],
+        coerce=int,
+        label="Day",
+        error_messages={"required": "Choose the day."},
+    )
+    starts = forms.TimeField(
+        label="From",
+        error_messages={"required": "Enter the time it starts.", "invalid": "Enter a time such as 07:00."},
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    ends = forms.TimeField(
+        label="Until",
+        error_messages={"required": "Enter the time it ends.", "invalid": "Enter a time such as 11:00."},
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="Not included; on the same day.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        starts, ends = data.get("starts"), data.get("ends")
+        if starts is not None and ends is not None and ends <= starts:
+            self.add_error("ends", "The window ends after it starts, on the same day: split one past midnight.")
+        return data
+
+
+class BaseWindowFormSet(BaseOpeningRangeFormSet):
+    def windows(self) -> list[tuple[int, Any, Any]]:
+        """The kept rows' (weekday, starts, ends); blank rows and rows ticked "Remove" are skipped."""
+        return [
+            (f.cleaned_data["weekday"], f.cleaned_data["starts"], f.cleaned_data["ends"]) for f in self.kept_forms()
+        ]
+
+
+WindowFormSet = forms.formset_factory(
+    WindowForm, formset=BaseWindowFormSet, extra=2, can_delete=True, max_num=7 * 8, validate_max=True
+)
+
+
+def window_formset(owner: MenuItem | Category | None, data=None) -> BaseWindowFormSet:
+    """The windows of a dish or a category (none for a new one), prefix `windows`."""
+    initial = (
+        [{"weekday": w.weekday, "starts": w.starts, "ends": w.ends} for w in owner.availability_windows.all()]
+        if owner is not None
+        else []
+    )
+    return WindowFormSet(data, initial=initial, prefix="windows")
+
+
+class OptionGroupForm(forms.Form):
+    name = forms.CharField(
+        max_length=OptionGroup._meta.get_field("name").max_length,
+        help_text='What the customer sees, e.g. "Size" or "Extras".',
+        error_messages={"required": "Give the group a name."},
+    )
+    min_choices = forms.IntegerField(
+        label="At least",
+        min_value=0,
+        max_value=99,
+        initial=0,
+        help_text="0: optional; 1 or more: the customer must choose.",
+        error_messages={"required": "Enter the minimum (0 for optional).", "min_value": "The minimum is 0 or more."},
+    )
+    max_choices = forms.IntegerField(
+        label="At most",
+        min_value=1,
+        max_value=99,
+        initial=1,
+        help_text="1: pick one (radio buttons).",
+        error_messages={"required": "Enter the maximum.", "min_value": "A group allows at least 1 choice."},
+    )
+    position = forms.IntegerField(
+        min_value=0, max_value=MAX_POSITION, initial=0, help_text="Lower comes first on the dish."
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        low, high = data.get("min_choices"), data.get("max_choices")
+        if low is not None and high is not None and low > high:
+            self.add_error("min_choices", f"The minimum ({low}) cannot be above the maximum ({high}).")
+        return data
+
+    def service_data(self) -> dict[str, Any]:
+        return {**self.cleaned_data, "name": self.cleaned_data["name"].strip()}
+
+
+class OptionChoiceForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(
+        max_length=OptionGroup._meta.get_field("name").max_length, error_messages={"required": "Name the choice."}
+    )
+    price_delta = forms.DecimalField(
+        label="Price difference",
+        max_digits=7,
+        decimal_places=2,
+        min_value=-MAX_DELTA,
+        max_value=MAX_DELTA,
+        initial=Decimal("0.00"),
+        error_messages={
+            "required": "Enter the price difference (0 for none).",
+            "invalid": "Enter the price difference as a number, e.g. 1.50 or -0.50.",
+            "min_value": f"A price difference is at least -{MAX_DELTA}.",
+            "max_value": f"A price difference is at most {MAX_DELTA}.",
+            "max_decimal_places": "A price difference has at most 2 decimal places.",
+            "max_whole_digits": f"A price difference is at most {MAX_DELTA}.",
+            "max_digits": f"A price difference is at most {MAX_DELTA}.",
+        },
+    )
+    available = forms.BooleanField(required=False, initial=True)
+    position = forms.IntegerField(min_value=0, max_value=MAX_POSITION, initial=0)
+
+
+class BaseOptionChoiceFormSet(forms.BaseFormSet):
+    kept_forms = BaseOpeningRangeFormSet.kept_forms
+
+    def choices(self) -> list[dict[str, Any]]:
+        return [dict(form.cleaned_data) for form in self.kept_forms()]
+
+
+OptionChoiceFormSet = forms.formset_factory(
+    OptionChoiceForm, formset=BaseOptionChoiceFormSet, extra=3, can_delete=True, max_num=100, validate_max=True
+)
