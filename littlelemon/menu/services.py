@@ -276,7 +276,8 @@ def availability_windows_replace(
                 field="ends",
                 extra={"index": index},
             )
-    owner = (menuitem or category).__class__.objects.select_for_update().get(pk=(menuitem or category).pk)
+    model, pk = (MenuItem, menuitem.pk) if menuitem is not None else (Category, category.pk)
+    owner = model.objects.select_for_update().get(pk=pk)
     owned = owner.availability_windows.all()
     before = [_window_label(w.weekday, w.starts, w.ends) for w in owned]
     owned.delete()
