@@ -70,6 +70,11 @@ class DishForm(forms.Form):
     available = forms.BooleanField(
         label="Available", required=False, initial=True, help_text="Untick when sold out: it stays on the menu."
     )
+    is_combo = forms.BooleanField(
+        label="Meal deal",
+        required=False,
+        help_text="Sold at its price; the customer fills each of its slots (a main, a side, ...) with a dish.",
+    )
     daily_portions = forms.IntegerField(
         label="Portions a day",
         required=False,
@@ -123,6 +128,7 @@ class DishForm(forms.Form):
             "allergens": item.allergens,
             "featured": item.featured,
             "available": item.available,
+            "is_combo": item.is_combo,
             "position": item.position,
             "image": item.image,
             "daily_portions": item.daily_portions,
@@ -272,4 +278,58 @@ class BaseOptionChoiceFormSet(forms.BaseFormSet):
 
 OptionChoiceFormSet = forms.formset_factory(
     OptionChoiceForm, formset=BaseOptionChoiceFormSet, extra=3, can_delete=True, max_num=100, validate_max=True
+)
+
+
+class ComboSlotForm(forms.Form):
+    name = forms.CharField(
+        max_length=80,
+        help_text="What the customer fills, e.g. “A main”, “A side”, “A drink”.",
+        error_messages={"required": "Name the slot, e.g. “A side”."},
+    )
+    position = forms.IntegerField(
+        min_value=0, max_value=MAX_POSITION, initial=0, help_text="Lower comes first in the meal deal."
+    )
+
+
+class ComboOfferForm(forms.Form):
+    """A dish a slot offers; its choices (`dishes`: (id, label)) are read once for every row."""
+
+    menuitem = forms.TypedChoiceField(
+        label="Dish",
+        coerce=int,
+        error_messages={"required": "Choose a dish.", "invalid_choice": "Choose a dish on the menu."},
+    )
+    supplement = forms.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        min_value=Decimal("0.00"),
+        max_value=MAX_DELTA,
+        initial=Decimal("0.00"),
+        error_messages={
+            "required": "Enter the supplement (0 for none).",
+            "invalid": "Enter the supplement as a number, e.g. 1.50.",
+            "min_value": "A supplement is 0 or more.",
+            "max_value": f"A supplement is at most {MAX_DELTA}.",
+            "max_decimal_places": "A supplement has at most 2 decimal places.",
+            "max_whole_digits": f"A supplement is at most {MAX_DELTA}.",
+            "max_digits": f"A supplement is at most {MAX_DELTA}.",
+        },
+    )
+    position = forms.IntegerField(min_value=0, max_value=MAX_POSITION, initial=0)
+
+    def __init__(self, *args: Any, dishes: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["menuitem"].choices = [("", "Choose a dish"), *dishes]
+
+
+class BaseComboOfferFormSet(forms.BaseFormSet):
+    kept_forms = BaseOpeningRangeFormSet.kept_forms
+
+    def offers(self) -> list[dict[str, Any]]:
+        return [dict(form.cleaned_data) for form in self.kept_forms()]
+
+
+ComboOfferFormSet = forms.formset_factory(
+    ComboOfferForm, formset=BaseComboOfferFormSet, extra=3, can_delete=True, max_num=100, validate_max=True
 )

@@ -131,7 +131,8 @@ def category_move(request: HttpRequest, category_id: int) -> HttpResponse:
 
 
 def _dish_page(request: HttpRequest, form: DishForm, windows, item=None) -> HttpResponse:
-    context = {"form": form, "item": item, "windows": windows or window_formset(item)}
+    slots = menu_selectors.combo_slot_list(combo=item) if item is not None and item.is_combo else None
+    context = {"form": form, "item": item, "windows": windows or window_formset(item), "slots": slots}
     return render(request, "staff/menu/dish_form.html", context)
 
 
