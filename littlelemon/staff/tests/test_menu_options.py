@@ -12,8 +12,11 @@ from django.urls import reverse
 from littlelemon.audit.models import AuditEntry
 from littlelemon.core.exceptions import InvalidInput
 from littlelemon.menu import services as menu_services
+from littlelemon.menu.combo_slots import combo_slot_save
 from littlelemon.menu.models import (
     AvailabilityWindow,
+    ComboSlot,
+    ComboSlotOption,
     MenuItem,
     MenuItemOptionGroup,
     OptionChoice,
@@ -655,3 +658,235 @@ class TestDishOptionGroups:
         assert refused.value.field == "price"
         with pytest.raises(InvalidInput):
             menu_item_option_groups_set(item=MenuItemFactory(price=Decimal("2.00")), groups=[kids])
+
+
+def slot_post(name="A side", position="0", offers=(), initial=0) -> dict:
+    """A slot's page as posted: `offers` (dish id, supplement; the first `initial` the slot's own
+    rows) then one blank row."""
+    data = {
+        "name": name,
+        "position": position,
+        "offers-TOTAL_FORMS": str(len(offers) + 1),
+        "offers-INITIAL_FORMS": str(initial),
+        "offers-MIN_NUM_FORMS": "0",
+        "offers-MAX_NUM_FORMS": "1000",
+        f"offers-{len(offers)}-supplement": "0.00",
+        f"offers-{len(offers)}-position": "0",
+    }
+    for index, (dish, supplement) in enumerate(offers):
+        data.update(
+            {
+                f"offers-{index}-menuitem": str(dish),
+                f"offers-{index}-supplement": supplement,
+                f"offers-{index}-position": str(index),
+            }
+        )
+    return data
+
+
+def combo_snapshot() -> list:
+    return [
+        list(ComboSlot.objects.order_by("pk").values()),
+        list(ComboSlotOption.objects.order_by("pk").values()),
+        list(MenuItem.objects.order_by("pk").values()),
+        AuditEntry.objects.count(),
+    ]
+
+
+@pytest.fixture
+def lunch_deal():
+    """A meal deal (9.50) with a slot "A side" offering Fries (+0) and Salad (+1.00), and a drink."""
+    deal = MenuItemFactory(title="Lunch deal", price=Decimal("9.50"), is_combo=True)
+    fries, salad = MenuItemFactory(title="Fries"), MenuItemFactory(title="Salad")
+    side = ComboSlot.objects.create(combo=deal, name="A side", position=0)
+    ComboSlotOption.objects.create(slot=side, menuitem=fries, supplement=Decimal("0.00"), position=0)
+    ComboSlotOption.objects.create(slot=side, menuitem=salad, supplement=Decimal("1.00"), position=1)
+    return deal, side, fries, salad
+
+
+class TestCombos:
+    @pytest.mark.parametrize("role", ROLES)
+    @pytest.mark.parametrize(
+        "path", ["/staff/menu/dishes/{deal}/slots/add/", "/staff/menu/dishes/{deal}/slots/{slot}/"]
+    )
+    def test_the_pages(self, role, path, lunch_deal):
+        deal, side, *_ = lunch_deal
+        client, _ = signed_in(role)
+
+        response = client.get(path.format(deal=deal.pk, slot=side.pk))
+
+        assert response.status_code == expected(role)
+
+    @pytest.mark.parametrize("role", ROLES)
+    def test_saving_a_slot(self, role, lunch_deal):
+        deal, side, fries, salad = lunch_deal
+        before = combo_snapshot()
+        client, _ = signed_in(role)
+
+        response = client.post(
+            reverse("staff:menu_combo_slot_edit", args=[deal.pk, side.pk]),
+            slot_post(offers=[(fries.pk, "0.50"), (salad.pk, "1.00")], initial=2),
+        )
+
+        assert response.status_code == expected(role, 302)
+        assert (combo_snapshot() == before) is (role not in MANAGERS)
+
+    @pytest.mark.parametrize("role", ROLES)
+    def test_removing_a_slot(self, role, lunch_deal):
+        deal, side, *_ = lunch_deal
+        client, _ = signed_in(role)
+
+        response = client.post(reverse("staff:menu_combo_slot_remove", args=[deal.pk, side.pk]))
+
+        assert response.status_code == expected(role, 302)
+        assert ComboSlot.objects.exists() is (role not in MANAGERS)
+
+    def test_mark_a_dish_as_a_meal_deal_and_add_a_slot(self, manager_client, manager):
+        deal = MenuItemFactory(title="Kids menu")
+        burger, juice = MenuItemFactory(title="Mini burger"), MenuItemFactory(title="Apple juice")
+        etag = menu_etag()
+
+        manager_client.post(
+            reverse("staff:menu_dish_edit", args=[deal.pk]), dish_post(deal.category, title="Kids menu", is_combo="on")
+        )
+        page = manager_client.get(reverse("staff:menu_dish_edit", args=[deal.pk])).content.decode()
+        response = manager_client.post(
+            reverse("staff:menu_combo_slot_add", args=[deal.pk]),
+            slot_post(name="A drink", offers=[(juice.pk, "0"), (burger.pk, "1.25")]),
+        )
+
+        assert "No slots yet" in page and 'id="slots"' in page
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('staff:menu_dish_edit', args=[deal.pk])}#slots"
+        slot = ComboSlot.objects.get(combo=deal)
+        assert slot.name == "A drink"
+        assert list(slot.options.values_list("menuitem__title", "supplement", "position")) == [
+            ("Apple juice", Decimal("0.00"), 0),
+            ("Mini burger", Decimal("1.25"), 1),
+        ]
+        assert AuditEntry.objects.filter(action="combo_slot.save", actor=manager, object_id=str(deal.pk)).exists()
+        assert menu_etag() != etag
+        customer_page = dish_page(deal).content.decode()
+        assert "A drink" in customer_page and "Mini burger" in customer_page
+        listed = manager_client.get(reverse("staff:menu_dish_edit", args=[deal.pk])).content.decode()
+        assert "Mini burger (+1.25)" in listed
+
+    def test_edit_a_slot(self, manager_client, lunch_deal):
+        deal, side, fries, salad = lunch_deal
+        data = slot_post(name="A side dish", offers=[(salad.pk, "1.50"), (fries.pk, "0")], initial=2)
+        data["offers-1-DELETE"] = "on"
+
+        page = manager_client.get(reverse("staff:menu_combo_slot_edit", args=[deal.pk, side.pk])).content.decode()
+        manager_client.post(reverse("staff:menu_combo_slot_edit", args=[deal.pk, side.pk]), data)
+
+        assert f'<option value="{salad.pk}" selected>Salad' in page
+        side.refresh_from_db()
+        assert side.name == "A side dish"
+        assert list(side.options.values_list("menuitem", "supplement")) == [(salad.pk, Decimal("1.50"))]
+        assert "Fries" not in dish_page(deal).content.decode()
+
+    def test_remove_a_slot(self, manager_client, lunch_deal):
+        deal, side, *_ = lunch_deal
+
+        response = manager_client.post(reverse("staff:menu_combo_slot_remove", args=[deal.pk, side.pk]))
+
+        assert response.status_code == 302
+        assert not ComboSlot.objects.exists() and not ComboSlotOption.objects.exists()
+        assert AuditEntry.objects.filter(action="combo_slot.delete").exists()
+
+    def test_a_slot_of_another_deal_is_not_found(self, manager_client, lunch_deal):
+        _, side, *_ = lunch_deal
+        other = MenuItemFactory(is_combo=True)
+
+        assert manager_client.get(reverse("staff:menu_combo_slot_edit", args=[other.pk, side.pk])).status_code == 404
+        assert manager_client.post(reverse("staff:menu_combo_slot_remove", args=[other.pk, side.pk])).status_code == 404
+        assert ComboSlot.objects.filter(pk=side.pk).exists()
+
+    @pytest.mark.parametrize(
+        ("case", "field_css", "message"),
+        [
+            ("blank name", "field--invalid", "Name the slot, e.g. “A side”."),
+            ("no dish", "form-errors", "Offer at least one dish in this slot."),
+            ("twice", "field--invalid", "Fries is offered twice in this slot."),
+            ("a deal", "field--invalid", "Choose a dish on the menu."),
+            ("archived", "field--invalid", "Choose a dish on the menu."),
+            ("negative", "field--invalid", "A supplement is 0 or more."),
+            ("too much", "field--invalid", "A supplement is at most 999.99."),
+            ("not a number", "field--invalid", "Enter the supplement as a number, e.g. 1.50."),
+        ],
+    )
+    def test_refusals_leave_the_deal_unchanged(self, manager_client, lunch_deal, case, field_css, message):
+        deal, side, fries, salad = lunch_deal
+        other_deal = MenuItemFactory(is_combo=True)
+        archived = MenuItemFactory(archived=True)
+        offers = {
+            "blank name": [(fries.pk, "0")],
+            "no dish": [],
+            "twice": [(fries.pk, "0"), (fries.pk, "1.00")],
+            "a deal": [(other_deal.pk, "0")],
+            "archived": [(archived.pk, "0")],
+            "negative": [(fries.pk, "-1.00")],
+            "too much": [(fries.pk, "1000")],
+            "not a number": [(fries.pk, "lots")],
+        }[case]
+        before = combo_snapshot()
+
+        response = manager_client.post(
+            reverse("staff:menu_combo_slot_add", args=[deal.pk]),
+            slot_post(name=" " if case == "blank name" else "Sides", offers=offers),
+        )
+
+        assert response.status_code == 200
+        assert message in text(response.content.decode(), css_class=field_css)
+        assert combo_snapshot() == before
+
+    def test_the_service_refuses_and_writes_nothing(self, lunch_deal):
+        deal, side, fries, salad = lunch_deal
+        plain, other_deal = MenuItemFactory(title="Soup"), MenuItemFactory(is_combo=True)
+        before = combo_snapshot()
+        offer = {"menuitem": fries.pk, "supplement": Decimal("0"), "position": 0}
+        data = {"name": "A side", "position": 0}
+
+        with pytest.raises(InvalidInput, match="Soup is not a meal deal"):
+            combo_slot_save(combo=plain, data=data, offers=[offer])
+        with pytest.raises(InvalidInput, match="Lunch deal is a meal deal"):
+            combo_slot_save(combo=deal, slot=side, data=data, offers=[offer, {**offer, "menuitem": deal.pk}])
+        with pytest.raises(InvalidInput) as refused:
+            combo_slot_save(combo=deal, slot=side, data=data, offers=[offer, {**offer, "supplement": Decimal("-1")}])
+        assert (refused.value.field, refused.value.extra) == ("menuitem", {"index": 1})
+        with pytest.raises(InvalidInput, match="A supplement is between"):
+            combo_slot_save(combo=deal, slot=side, data=data, offers=[{**offer, "supplement": Decimal("-1")}])
+        with pytest.raises(InvalidInput, match="another meal deal"):
+            combo_slot_save(combo=other_deal, slot=side, data=data, offers=[offer])
+        assert combo_snapshot() == before
+
+    @pytest.mark.parametrize("size", [1, 8])
+    def test_the_deal_page_query_count_does_not_grow(self, manager_client, django_assert_num_queries, size):
+        deal = MenuItemFactory(is_combo=True)
+        for n in range(size):
+            slot = ComboSlot.objects.create(combo=deal, name=f"Slot {n}", position=n)
+            for dish in MenuItemFactory.create_batch(3):
+                ComboSlotOption.objects.create(slot=slot, menuitem=dish)
+        url = reverse("staff:menu_dish_edit", args=[deal.pk])
+        manager_client.get(url)
+
+        # the dish page's ten (above), the slots and their dishes
+        with django_assert_num_queries(12):
+            response = manager_client.get(url)
+
+        assert response.content.decode().count('data-offer="') == 3 * size
+
+    @pytest.mark.parametrize("size", [1, 8])
+    def test_the_slot_page_query_count_does_not_grow(self, manager_client, django_assert_num_queries, size):
+        deal = MenuItemFactory(is_combo=True)
+        slot = ComboSlot.objects.create(combo=deal, name="A side")
+        for dish in MenuItemFactory.create_batch(size):
+            ComboSlotOption.objects.create(slot=slot, menuitem=dish)
+        url = reverse("staff:menu_combo_slot_edit", args=[deal.pk, slot.pk])
+        manager_client.get(url)
+
+        # session, user, roles, the deal, the slot with its dishes (2), the dishes offered, settings
+        with django_assert_num_queries(8):
+            response = manager_client.get(url)
+
+        assert response.content.decode().count('" selected>') == size + 3  # and the 3 blank rows' "Choose a dish"
