@@ -9,9 +9,9 @@ from django import forms
 
 from littlelemon.menu import selectors as menu_selectors
 from littlelemon.menu.enums import Allergen, DietaryTag
-from littlelemon.menu.models import MAX_DELTA, MAX_PRICE, AvailabilityWindow, Category, MenuItem, OptionGroup
+from littlelemon.menu.models import MAX_DELTA, MAX_PRICE, Category, MenuItem, OptionGroup
 
-from .restaurant_forms import BaseOpeningRangeFormSet
+from .restaurant_forms import BaseOpeningRangeFormSet, local_time_field, weekday_field
 
 MAX_POSITION = 10_000
 MAX_PORTIONS = 10_000
@@ -154,25 +154,35 @@ class DishForm(forms.Form):
         return data
 
 
+def amount_field(label: str, *, what: str, low: Decimal, example: str) -> forms.DecimalField:
+    """An amount added to a price (a choice's difference, a slot's supplement), `low` to 999.99."""
+    too_high = f"{what} is at most {MAX_DELTA}."
+    return forms.DecimalField(
+        label=label,
+        max_digits=7,
+        decimal_places=2,
+        min_value=low,
+        max_value=MAX_DELTA,
+        initial=Decimal("0.00"),
+        error_messages={
+            "required": f"Enter the {label.lower()} (0 for none).",
+            "invalid": f"Enter the {label.lower()} as a number, e.g. {example}.",
+            "min_value": f"{what} is 0 or more." if low == 0 else f"{what} is at least {low}.",
+            "max_value": too_high,
+            "max_decimal_places": f"{what} has at most 2 decimal places.",
+            "max_whole_digits": too_high,
+            "max_digits": too_high,
+        },
+    )
+
+
 class WindowForm(forms.Form):
     """One time window: a weekday and a local time range, `starts` included, `ends` excluded."""
 
-    weekday = forms.TypedChoiceField(
-        choices=[("", "Choose a day"), *AvailabilityWindow.Weekday.choices],
-        coerce=int,
-        label="Day",
-        error_messages={"required": "Choose the day."},
-    )
-    starts = forms.TimeField(
-        label="From",
-        error_messages={"required": "Enter the time it starts.", "invalid": "Enter a time such as 07:00."},
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
-    ends = forms.TimeField(
-        label="Until",
-        error_messages={"required": "Enter the time it ends.", "invalid": "Enter a time such as 11:00."},
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text="Not included; on the same day.",
+    weekday = weekday_field()
+    starts = local_time_field("From", required="Enter the time it starts.", example="07:00")
+    ends = local_time_field(
+        "Until", required="Enter the time it ends.", example="11:00", help_text="Not included; on the same day."
     )
 
     def clean(self) -> dict[str, Any]:
@@ -248,23 +258,7 @@ class OptionChoiceForm(forms.Form):
     name = forms.CharField(
         max_length=OptionGroup._meta.get_field("name").max_length, error_messages={"required": "Name the choice."}
     )
-    price_delta = forms.DecimalField(
-        label="Price difference",
-        max_digits=7,
-        decimal_places=2,
-        min_value=-MAX_DELTA,
-        max_value=MAX_DELTA,
-        initial=Decimal("0.00"),
-        error_messages={
-            "required": "Enter the price difference (0 for none).",
-            "invalid": "Enter the price difference as a number, e.g. 1.50 or -0.50.",
-            "min_value": f"A price difference is at least -{MAX_DELTA}.",
-            "max_value": f"A price difference is at most {MAX_DELTA}.",
-            "max_decimal_places": "A price difference has at most 2 decimal places.",
-            "max_whole_digits": f"A price difference is at most {MAX_DELTA}.",
-            "max_digits": f"A price difference is at most {MAX_DELTA}.",
-        },
-    )
+    price_delta = amount_field("Price difference", what="A price difference", low=-MAX_DELTA, example="1.50 or -0.50")
     available = forms.BooleanField(required=False, initial=True)
     position = forms.IntegerField(min_value=0, max_value=MAX_POSITION, initial=0)
 
@@ -300,22 +294,7 @@ class ComboOfferForm(forms.Form):
         coerce=int,
         error_messages={"required": "Choose a dish.", "invalid_choice": "Choose a dish on the menu."},
     )
-    supplement = forms.DecimalField(
-        max_digits=7,
-        decimal_places=2,
-        min_value=Decimal("0.00"),
-        max_value=MAX_DELTA,
-        initial=Decimal("0.00"),
-        error_messages={
-            "required": "Enter the supplement (0 for none).",
-            "invalid": "Enter the supplement as a number, e.g. 1.50.",
-            "min_value": "A supplement is 0 or more.",
-            "max_value": f"A supplement is at most {MAX_DELTA}.",
-            "max_decimal_places": "A supplement has at most 2 decimal places.",
-            "max_whole_digits": f"A supplement is at most {MAX_DELTA}.",
-            "max_digits": f"A supplement is at most {MAX_DELTA}.",
-        },
-    )
+    supplement = amount_field("Supplement", what="A supplement", low=Decimal("0.00"), example="1.50")
     position = forms.IntegerField(min_value=0, max_value=MAX_POSITION, initial=0)
 
     def __init__(self, *args: Any, dishes: list[tuple[int, str]], **kwargs: Any) -> None:
