@@ -41,6 +41,8 @@ def snapshot() -> list:
         list(OptionGroup.objects.order_by("pk").values()),
         list(OptionChoice.objects.order_by("pk").values()),
         list(MenuItemOptionGroup.objects.order_by("pk").values()),
+        list(ComboSlot.objects.order_by("pk").values()),
+        list(ComboSlotOption.objects.order_by("pk").values()),
         AuditEntry.objects.count(),
     ]
 
@@ -684,15 +686,6 @@ def slot_post(name="A side", position="0", offers=(), initial=0) -> dict:
     return data
 
 
-def combo_snapshot() -> list:
-    return [
-        list(ComboSlot.objects.order_by("pk").values()),
-        list(ComboSlotOption.objects.order_by("pk").values()),
-        list(MenuItem.objects.order_by("pk").values()),
-        AuditEntry.objects.count(),
-    ]
-
-
 @pytest.fixture
 def lunch_deal():
     """A meal deal (9.50) with a slot "A side" offering Fries (+0) and Salad (+1.00), and a drink."""
@@ -720,7 +713,7 @@ class TestCombos:
     @pytest.mark.parametrize("role", ROLES)
     def test_saving_a_slot(self, role, lunch_deal):
         deal, side, fries, salad = lunch_deal
-        before = combo_snapshot()
+        before = snapshot()
         client, _ = signed_in(role)
 
         response = client.post(
@@ -729,7 +722,7 @@ class TestCombos:
         )
 
         assert response.status_code == expected(role, 302)
-        assert (combo_snapshot() == before) is (role not in MANAGERS)
+        assert (snapshot() == before) is (role not in MANAGERS)
 
     @pytest.mark.parametrize("role", ROLES)
     def test_removing_a_slot(self, role, lunch_deal):
@@ -829,7 +822,7 @@ class TestCombos:
             "too much": [(fries.pk, "1000")],
             "not a number": [(fries.pk, "lots")],
         }[case]
-        before = combo_snapshot()
+        before = snapshot()
 
         response = manager_client.post(
             reverse("staff:menu_combo_slot_add", args=[deal.pk]),
@@ -838,12 +831,12 @@ class TestCombos:
 
         assert response.status_code == 200
         assert message in text(response.content.decode(), css_class=field_css)
-        assert combo_snapshot() == before
+        assert snapshot() == before
 
     def test_the_service_refuses_and_writes_nothing(self, lunch_deal):
         deal, side, fries, salad = lunch_deal
         plain, other_deal = MenuItemFactory(title="Soup"), MenuItemFactory(is_combo=True)
-        before = combo_snapshot()
+        before = snapshot()
         offer = {"menuitem": fries.pk, "supplement": Decimal("0"), "position": 0}
         data = {"name": "A side", "position": 0}
 
@@ -858,7 +851,7 @@ class TestCombos:
             combo_slot_save(combo=deal, slot=side, data=data, offers=[{**offer, "supplement": Decimal("-1")}])
         with pytest.raises(InvalidInput, match="another meal deal"):
             combo_slot_save(combo=other_deal, slot=side, data=data, offers=[offer])
-        assert combo_snapshot() == before
+        assert snapshot() == before
 
     @pytest.mark.parametrize("size", [1, 8])
     def test_the_deal_page_query_count_does_not_grow(self, manager_client, django_assert_num_queries, size):
