@@ -764,6 +764,15 @@ class TestCombos:
         listed = manager_client.get(reverse("staff:menu_dish_edit", args=[deal.pk])).content.decode()
         assert "Mini burger (+1.25)" in listed
 
+    def test_a_new_meal_deal_opens_at_its_slots(self, manager_client):
+        category = CategoryFactory()
+
+        response = manager_client.post(reverse("staff:menu_dish_add"), dish_post(category, is_combo="on"))
+
+        deal = MenuItem.objects.get()
+        assert deal.is_combo is True
+        assert response["Location"] == f"{reverse('staff:menu_dish_edit', args=[deal.pk])}#slots"
+
     def test_edit_a_slot(self, manager_client, lunch_deal):
         deal, side, fries, salad = lunch_deal
         data = slot_post(name="A side dish", offers=[(salad.pk, "1.50"), (fries.pk, "0")], initial=2)

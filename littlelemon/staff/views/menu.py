@@ -155,6 +155,9 @@ def dish_add(request: HttpRequest) -> HttpResponse:
         except (ApplicationError, ValidationError) as error:
             _add_errors(form, error, windows)
         else:
+            if item.is_combo:  # a meal deal is orderable once its slots are set: go there
+                messages.success(request, f"“{item.title}” added to the menu: now add its slots.")
+                return redirect(f"{reverse('staff:menu_dish_edit', args=[item.pk])}#slots")
             messages.success(request, f"“{item.title}” added to the menu.")
             return redirect(f"{reverse('staff:menu')}#dish-{item.pk}")
     return _dish_page(request, form, windows)
