@@ -8,11 +8,20 @@ writes) keep everything.
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from littlelemon.restaurant.selectors import restaurant_tz
 
-from .models import AvailabilityWindow, Category, MenuItem, MenuItemOptionGroup
+from .models import (
+    AvailabilityWindow,
+    Category,
+    ComboSlot,
+    ComboSlotOption,
+    MenuItem,
+    MenuItemOptionGroup,
+    OptionChoice,
+    OptionGroup,
+)
 from .windows import Window, Windows, from_label, until_label
 
 ON_MENU = Q(archived=False, category__hidden=False)
@@ -103,3 +112,31 @@ def menu_item_was_ordered(*, item: MenuItem) -> bool:
     from littlelemon.orders.models import OrderItem  # orders depends on menu, not the reverse
 
     return OrderItem.objects.filter(menuitem=item).exists()
+
+
+def option_group_list() -> QuerySet[OptionGroup]:
+    """Every option group with its choices (prefetched, in their order) and `dish_count`, the
+    dishes offering it: two queries whatever the number of groups and choices (the back office)."""
+    return (
+        OptionGroup.objects.annotate(dish_count=Count("menuitem_links"))
+        .prefetch_related(Prefetch("choices", queryset=OptionChoice.objects.order_by("position", "id")))
+        .order_by("position", "name", "id")
+    )
+
+
+def combo_slot_list(*, combo: MenuItem) -> QuerySet[ComboSlot]:
+    """A combo's slots in order, each with the dishes it offers (`options`, their dish joined, in
+    order): two queries whatever the number of slots and dishes (the back office)."""
+    offers = ComboSlotOption.objects.select_related("menuitem").order_by("position", "id")
+    return (
+        ComboSlot.objects.filter(combo=combo)
+        .prefetch_related(Prefetch("options", queryset=offers))
+        .order_by("position", "id")
+    )
+
+
+def combo_component_choices() -> list[tuple[int, str]]:
+    """The dishes a combo's slot may offer, as (id, "Title (Category)") in menu order: every dish
+    on the menu or in a hidden category, not archived, not itself a combo (one query)."""
+    rows = menu_item_list_for_editor().filter(is_combo=False).values_list("pk", "title", "category__title")
+    return [(pk, f"{title} ({category})") for pk, title, category in rows]

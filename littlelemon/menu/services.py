@@ -4,6 +4,7 @@ Each write is recorded in the audit trail with its `actor` (the signed-in user; 
 scripts such as seed_demo) inside the same transaction.
 """
 
+from datetime import time
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -13,10 +14,12 @@ from django.utils.text import slugify
 
 from littlelemon.accounts.models import User
 from littlelemon.audit.services import audit_changes, audit_record, audit_snapshot
+from littlelemon.core.exceptions import InvalidInput
 
 from .enums import DietaryTag
 from .exceptions import CategoryNotEmpty, MenuItemArchived, MenuItemWasOrdered
-from .models import PORTION_COUNTERS, Category, MenuItem
+from .models import PORTION_COUNTERS, AvailabilityWindow, Category, MenuItem
+from .option_groups import menu_item_option_groups_set
 from .photos import photo_process
 from .portions import portions_allowance_changed
 from .selectors import menu_item_was_ordered
@@ -41,19 +44,29 @@ def _apply_dietary(item: MenuItem, dietary: list[str] | None) -> None:
 
 @transaction.atomic
 def category_create(
-    *, title: str, slug: str | None = None, position: int = 0, hidden: bool = False, actor: User | None = None
+    *,
+    title: str,
+    slug: str | None = None,
+    position: int = 0,
+    hidden: bool = False,
+    windows: list[tuple[int, time, time]] | None = None,
+    actor: User | None = None,
 ) -> Category:
+    """`windows`: (weekday, starts, ends) when its dishes can be ordered (availability_windows_replace)."""
     category = Category(title=title, slug=slug or _unique_slug(Category, title), position=position, hidden=hidden)
     category.full_clean()
     category.save()
     audit_record(
         actor=actor, action="category.create", target=category, changes=audit_changes({}, audit_snapshot(category))
     )
+    if windows:
+        availability_windows_replace(category=category, windows=windows, actor=actor)
     return category
 
 
 @transaction.atomic
 def category_update(*, category: Category, data: dict[str, Any], actor: User | None = None) -> Category:
+    """`data` may hold `windows` (availability_windows_replace: every window the category keeps)."""
     before = audit_snapshot(category)
     for field in ("title", "slug", "position", "hidden"):
         if field in data:
@@ -62,6 +75,8 @@ def category_update(*, category: Category, data: dict[str, Any], actor: User | N
     category.save()
     if changes := audit_changes(before, audit_snapshot(category)):
         audit_record(actor=actor, action="category.update", target=category, changes=changes)
+    if "windows" in data:
+        availability_windows_replace(category=category, windows=data["windows"], actor=actor)
     return category
 
 
@@ -81,8 +96,12 @@ def category_delete(*, category: Category, actor: User | None = None) -> None:
 def menu_item_create(
     *, title: str, price, category: Category, dietary: list[str] | None = None, actor: User | None = None, **fields: Any
 ) -> MenuItem:
+    """`fields` may hold `windows` (availability_windows_replace) and `option_groups` (the groups
+    it offers: option_groups.menu_item_option_groups_set); raises what they raise."""
     fields.setdefault("slug", None)
     image = fields.pop("image", None)
+    windows = fields.pop("windows", None)
+    option_groups = fields.pop("option_groups", None)
     item = MenuItem(title=title, price=price, category=category, **{k: v for k, v in fields.items() if k != "slug"})
     item.slug = fields["slug"] or _unique_slug(MenuItem, title)
     _apply_dietary(item, dietary)
@@ -91,16 +110,24 @@ def menu_item_create(
     _photo_store(item, photo, old="")
     item.save()
     audit_record(actor=actor, action="menu_item.create", target=item, changes=audit_changes({}, audit_snapshot(item)))
+    if windows:
+        availability_windows_replace(menuitem=item, windows=windows, actor=actor)
+    if option_groups:
+        menu_item_option_groups_set(item=item, groups=option_groups, actor=actor)
     return item
 
 
 @transaction.atomic
 def menu_item_update(*, item: MenuItem, data: dict[str, Any], actor: User | None = None) -> MenuItem:
     """Change a dish. Price, availability and every other change are audited with before/after.
-    An uploaded `image` is checked and re-encoded (raises InvalidPhoto); "" or None removes it."""
+    An uploaded `image` is checked and re-encoded (raises InvalidPhoto); "" or None removes it.
+    `windows` replaces the dish's availability windows, `option_groups` the groups it offers
+    (each checked against the dish's price, the new one if it changes)."""
     before = audit_snapshot(item)
-    allowance = item.daily_portions
+    allowance, price = item.daily_portions, item.price
     data = dict(data)
+    windows = data.pop("windows", None)
+    option_groups = data.pop("option_groups", None)
     _apply_dietary(item, data.pop("dietary", None))
     old_image = item.image.name if item.image else ""
     photo = _photo_prepare(item, data.pop("image") or "") if "image" in data else None
@@ -116,6 +143,11 @@ def menu_item_update(*, item: MenuItem, data: dict[str, Any], actor: User | None
         item.refresh_from_db(fields=PORTION_COUNTERS)
     if changes := audit_changes(before, audit_snapshot(item)):
         audit_record(actor=actor, action="menu_item.update", target=item, changes=changes)
+    if windows is not None:
+        availability_windows_replace(menuitem=item, windows=windows, actor=actor)
+    if option_groups is not None or item.price != price:
+        groups = option_groups if option_groups is not None else list(item.option_groups.all())
+        menu_item_option_groups_set(item=item, groups=groups, actor=actor)
     return item
 
 
@@ -212,3 +244,53 @@ def category_move(*, category: Category, offset: int, actor: User | None = None)
         if each.position != position:
             category_update(category=each, data={"position": position}, actor=actor)
     return moved
+
+
+def _window_label(weekday: int, starts: time, ends: time) -> str:
+    return f"{AvailabilityWindow.Weekday(weekday).label} {starts:%H:%M}-{ends:%H:%M}"
+
+
+@transaction.atomic
+def availability_windows_replace(
+    *,
+    windows: list[tuple[int, time, time]],
+    menuitem: MenuItem | None = None,
+    category: Category | None = None,
+    actor: User | None = None,
+) -> list[AvailabilityWindow]:
+    """Set every availability window of a dish or of a category (exactly one): `windows` is each
+    (weekday, starts, ends) it keeps, local time, `starts` included, `ends` excluded; several a
+    day are allowed; an empty list serves it whenever the restaurant takes orders. Raises
+    InvalidInput (field `ends`, `extra["index"]` the window's place in `windows`) for a window
+    that does not end after it starts or a weekday outside 0..6; nothing is changed then.
+    Locks the dish's (or category's) row, replaces its windows and audits the change."""
+    if (menuitem is None) == (category is None):
+        raise InvalidInput("A window belongs to a dish or to a category (exactly one).")
+    wanted = sorted({(int(weekday), starts, ends) for weekday, starts, ends in windows})
+    for index, (weekday, starts, ends) in enumerate(windows):
+        if not 0 <= int(weekday) <= 6:
+            raise InvalidInput("Choose a day of the week.", field="weekday", extra={"index": index})
+        if ends <= starts:
+            raise InvalidInput(
+                "A window ends after it starts, on the same day: split one that runs past midnight.",
+                field="ends",
+                extra={"index": index},
+            )
+    model, pk = (MenuItem, menuitem.pk) if menuitem is not None else (Category, category.pk)
+    owner = model.objects.select_for_update().get(pk=pk)
+    owned = owner.availability_windows.all()
+    before = [_window_label(w.weekday, w.starts, w.ends) for w in owned]
+    owned.delete()
+    created = AvailabilityWindow.objects.bulk_create(
+        AvailabilityWindow(
+            menuitem=owner if menuitem else None, category=owner if category else None, weekday=d, starts=s, ends=e
+        )
+        for d, s, e in wanted
+    )
+    after = [_window_label(d, s, e) for d, s, e in wanted]
+    if before != after:
+        action = "menu_item.windows" if menuitem else "category.windows"
+        audit_record(
+            actor=actor, action=action, target=owner, changes=audit_changes({"windows": before}, {"windows": after})
+        )
+    return created

@@ -81,23 +81,31 @@ class RestaurantSettingsForm(forms.ModelForm):
         ]
 
 
-class OpeningRangeForm(forms.Form):
-    weekday = forms.TypedChoiceField(
+def weekday_field() -> forms.TypedChoiceField:
+    """A day of the week (Monday 0), for the week's rows: opening hours, a dish's time windows."""
+    return forms.TypedChoiceField(
         choices=[("", "Choose a day"), *Weekday.choices],
         coerce=int,
         label="Day",
         error_messages={"required": "Choose the day."},
     )
-    opens = forms.TimeField(
-        label="Opens",
-        error_messages={"required": "Enter the opening time.", "invalid": "Enter a time such as 11:30."},
+
+
+def local_time_field(label: str, *, required: str, example: str, help_text: str = "") -> forms.TimeField:
+    """A wall time (the restaurant's), typed as 11:30 (a time picker where the browser has one)."""
+    return forms.TimeField(
+        label=label,
+        help_text=help_text,
+        error_messages={"required": required, "invalid": f"Enter a time such as {example}."},
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
-    closes = forms.TimeField(
-        label="Closes",
-        error_messages={"required": "Enter the closing time.", "invalid": "Enter a time such as 22:00."},
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text="00:00 means midnight.",
+
+
+class OpeningRangeForm(forms.Form):
+    weekday = weekday_field()
+    opens = local_time_field("Opens", required="Enter the opening time.", example="11:30")
+    closes = local_time_field(
+        "Closes", required="Enter the closing time.", example="22:00", help_text="00:00 means midnight."
     )
 
 

@@ -2,7 +2,20 @@
 
 from django.urls import path
 
-from .views import board, deliveries, floor, home, kitchen, menu, payments, people, reports, restaurant
+from .views import (
+    board,
+    deliveries,
+    floor,
+    home,
+    kitchen,
+    menu,
+    menu_combos,
+    menu_options,
+    payments,
+    people,
+    reports,
+    restaurant,
+)
 
 app_name = "staff"
 
@@ -58,6 +71,16 @@ urlpatterns = [
     path("menu/dishes/<int:item_id>/availability/", menu.dish_availability, name="menu_dish_availability"),
     path("menu/dishes/<int:item_id>/remove/", menu.dish_remove, name="menu_dish_remove"),
     path("menu/dishes/<int:item_id>/restore/", menu.dish_restore, name="menu_dish_restore"),
+    path("menu/dishes/<int:item_id>/slots/add/", menu_combos.combo_slot_edit, name="menu_combo_slot_add"),
+    path("menu/dishes/<int:item_id>/slots/<int:slot_id>/", menu_combos.combo_slot_edit, name="menu_combo_slot_edit"),
+    path(
+        "menu/dishes/<int:item_id>/slots/<int:slot_id>/remove/",
+        menu_combos.combo_slot_remove,
+        name="menu_combo_slot_remove",
+    ),
+    path("menu/options/", menu_options.option_groups, name="menu_options"),
+    path("menu/options/add/", menu_options.option_group_edit, name="menu_option_group_add"),
+    path("menu/options/<int:group_id>/", menu_options.option_group_edit, name="menu_option_group_edit"),
     path("settings/", restaurant.settings_page, name="settings"),
     path("settings/hours/", restaurant.opening_hours, name="settings_hours"),
     path("settings/closures/", restaurant.closures, name="settings_closures"),

@@ -22,13 +22,19 @@ from littlelemon.pages.forms import add_application_error
 from littlelemon.pages.http import htmx_fragment
 
 from ..access import manager_required
-from ..menu_forms import CategoryForm, DishForm
+from ..menu_forms import CategoryForm, DishForm, window_formset
 
 
-def _add_errors(form, error: ApplicationError | ValidationError) -> None:
-    """A service's refusal (or a model's validation) next to its field, else above the form."""
+def _add_errors(form, error: ApplicationError | ValidationError, rows=None) -> None:
+    """A service's refusal (or a model's validation) next to its field, else above the form; one
+    naming a row of `rows` (a formset: `extra["index"]` among its kept rows) next to that row's field."""
     if isinstance(error, ApplicationError):
-        add_application_error(form, error)
+        index = error.extra.get("index")
+        kept = rows.kept_forms() if rows is not None and rows.is_bound else []
+        if index is not None and index < len(kept) and error.field in kept[index].fields:
+            add_application_error(kept[index], error)
+        else:
+            add_application_error(form, error)
         return
     for field, problems in error.message_dict.items():
         form.add_error(field if field in form.fields else None, problems)
@@ -59,17 +65,22 @@ def menu(request: HttpRequest) -> HttpResponse:
 @manager_required
 @require_http_methods(["GET", "POST"])
 def category_add(request: HttpRequest) -> HttpResponse:
+    """The menu page's short form (a name) or this page's, which has the time windows too."""
     form = CategoryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    windows = _windows_posted(request, None)
+    if request.method == "POST" and _all_valid(form, windows):
         try:
             position = max((c.position for c in menu_selectors.category_list_all()), default=-1) + 1
-            category = menu_services.category_create(**form.service_data(), position=position, actor=request.user)
+            category = menu_services.category_create(
+                **form.service_data(), **_windows_data(windows), position=position, actor=request.user
+            )
         except (ApplicationError, ValidationError) as error:
-            _add_errors(form, error)
+            _add_errors(form, error, windows)
         else:
             messages.success(request, f"Category “{category.title}” added at the end of the menu.")
             return redirect("staff:menu")
-    return render(request, "staff/menu/category_form.html", {"form": form, "category": None})
+    context = {"form": form, "category": None, "windows": windows or window_formset(None)}
+    return render(request, "staff/menu/category_form.html", context)
 
 
 @manager_required
@@ -77,15 +88,35 @@ def category_add(request: HttpRequest) -> HttpResponse:
 def category_edit(request: HttpRequest, category_id: int) -> HttpResponse:
     category = get_object_or_404(menu_selectors.category_list_all(), pk=category_id)
     form = CategoryForm(request.POST or None, initial={"title": category.title, "hidden": category.hidden})
-    if request.method == "POST" and form.is_valid():
+    windows = _windows_posted(request, category)
+    if request.method == "POST" and _all_valid(form, windows):
         try:
-            menu_services.category_update(category=category, data=form.service_data(), actor=request.user)
+            data = {**form.service_data(), **_windows_data(windows)}
+            menu_services.category_update(category=category, data=data, actor=request.user)
         except (ApplicationError, ValidationError) as error:
-            _add_errors(form, error)
+            _add_errors(form, error, windows)
         else:
             messages.success(request, f"Category “{category.title}” saved.")
             return redirect("staff:menu")
-    return render(request, "staff/menu/category_form.html", {"form": form, "category": category})
+    context = {"form": form, "category": category, "windows": windows or window_formset(category)}
+    return render(request, "staff/menu/category_form.html", context)
+
+
+def _windows_posted(request: HttpRequest, owner):
+    """The posted time windows of a dish or category; None when the form posted had none (the
+    menu page's short category form, the API-like posts of scripts): its windows stay as they are."""
+    if request.method == "POST" and "windows-TOTAL_FORMS" in request.POST:
+        return window_formset(owner, request.POST)
+    return None
+
+
+def _all_valid(form, windows) -> bool:
+    form_valid = form.is_valid()
+    return (windows is None or windows.is_valid()) and form_valid
+
+
+def _windows_data(windows) -> dict:
+    return {} if windows is None else {"windows": windows.windows()}
 
 
 @manager_required
@@ -99,8 +130,10 @@ def category_move(request: HttpRequest, category_id: int) -> HttpResponse:
     return redirect(f"{reverse('staff:menu')}#category-{category.pk}")
 
 
-def _dish_page(request: HttpRequest, form: DishForm, item=None) -> HttpResponse:
-    return render(request, "staff/menu/dish_form.html", {"form": form, "item": item})
+def _dish_page(request: HttpRequest, form: DishForm, windows, item=None) -> HttpResponse:
+    slots = menu_selectors.combo_slot_list(combo=item) if item is not None and item.is_combo else None
+    context = {"form": form, "item": item, "windows": windows or window_formset(item), "slots": slots}
+    return render(request, "staff/menu/dish_form.html", context)
 
 
 @manager_required
@@ -108,8 +141,9 @@ def _dish_page(request: HttpRequest, form: DishForm, item=None) -> HttpResponse:
 def dish_add(request: HttpRequest) -> HttpResponse:
     initial = {"category": request.GET.get("category")} if request.GET.get("category", "").isdigit() else {}
     form = DishForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.service_data()
+    windows = _windows_posted(request, None)
+    if request.method == "POST" and _all_valid(form, windows):
+        data = {**form.service_data(), **_windows_data(windows)}
         try:
             item = menu_services.menu_item_create(
                 title=data.pop("title"),
@@ -119,11 +153,14 @@ def dish_add(request: HttpRequest) -> HttpResponse:
                 **data,
             )
         except (ApplicationError, ValidationError) as error:
-            _add_errors(form, error)
+            _add_errors(form, error, windows)
         else:
+            if item.is_combo:  # a meal deal is orderable once its slots are set: go there
+                messages.success(request, f"“{item.title}” added to the menu: now add its slots.")
+                return redirect(f"{reverse('staff:menu_dish_edit', args=[item.pk])}#slots")
             messages.success(request, f"“{item.title}” added to the menu.")
             return redirect(f"{reverse('staff:menu')}#dish-{item.pk}")
-    return _dish_page(request, form)
+    return _dish_page(request, form, windows)
 
 
 @manager_required
@@ -131,16 +168,18 @@ def dish_add(request: HttpRequest) -> HttpResponse:
 def dish_edit(request: HttpRequest, item_id: int) -> HttpResponse:
     item = get_object_or_404(menu_selectors.menu_item_list_all(), pk=item_id)
     form = DishForm(request.POST or None, request.FILES or None, initial=DishForm.initial_for(item))
-    if request.method == "POST" and form.is_valid():
+    windows = _windows_posted(request, item)
+    if request.method == "POST" and _all_valid(form, windows):
         try:
-            menu_services.menu_item_update(item=item, data=form.service_data(), actor=request.user)
+            data = {**form.service_data(), **_windows_data(windows)}
+            menu_services.menu_item_update(item=item, data=data, actor=request.user)
         except (ApplicationError, ValidationError) as error:
             item.refresh_from_db()
-            _add_errors(form, error)
+            _add_errors(form, error, windows)
         else:
             messages.success(request, f"“{item.title}” saved.")
             return redirect(f"{reverse('staff:menu')}#dish-{item.pk}")
-    return _dish_page(request, form, item)
+    return _dish_page(request, form, windows, item)
 
 
 @manager_required
