@@ -69,6 +69,8 @@ STAFF_PAGES = {
         # The back office.
         ("back-office-menu", "/staff/menu/"),
         ("back-office-dish", "dish-edit"),
+        ("back-office-options", "/staff/menu/options/"),
+        ("back-office-meal-deal", "meal-deal-edit"),
         ("back-office-settings", "/staff/settings/"),
         ("floor", "/staff/floor/"),
         ("floor-combinations", "/staff/floor/combinations/"),
@@ -253,6 +255,10 @@ def open_the_first_detail(page, name: str) -> None:
     elif name == "back-office-dish":
         page.goto(page.url.split("/staff/")[0] + "/staff/menu/")
         page.locator(".menu-editor__dish th a").first.click()
+    elif name == "back-office-meal-deal":  # the demo's Lunch Deal, at its slots
+        page.goto(page.url.split("/staff/")[0] + "/staff/menu/")
+        page.locator(".menu-editor__dish th a", has_text="Lunch Deal").first.click()
+        page.locator("#slots").scroll_into_view_if_needed()
     else:
         page.get_by_role("link", name="Delivered…").first.click()
 

@@ -12,6 +12,7 @@ writes and `/ready` must recover within 5 s of the fault's end, with connections
 requests (CONN_MAX_AGE) as deployed.
 """
 
+import contextlib
 import shutil
 import sqlite3
 import threading
@@ -50,7 +51,9 @@ class SqliteOutage:
     def pause(self) -> None:
         self.aside.mkdir()
         for path in self.folder.glob("db.sqlite3*"):  # the database and its -wal/-shm files
-            shutil.move(path, self.aside / path.name)
+            # The last connection to close deletes -wal and -shm: one listed may be gone already.
+            with contextlib.suppress(FileNotFoundError):
+                shutil.move(path, self.aside / path.name)
         self.database.mkdir()  # opening it now fails: "unable to open database file"
 
     def resume(self) -> None:
