@@ -45,6 +45,8 @@ PAGES = [
     ("menu", "/menu/"),
     ("menu-filtered", "/menu/?search=&category=&dietary=vegan"),
     ("dish", "/menu/greek-salad/"),
+    ("dish-options", "/menu/lemon-burger/"),
+    ("meal-deal", "/menu/lunch-deal/"),
     ("login", "/account/login/"),
 ]
 # Then as the demo customer (logged in through the page), with these dishes put in the cart.
