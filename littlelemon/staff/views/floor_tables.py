@@ -34,10 +34,12 @@ def _model_help(name: str) -> str:
 class TableForm(forms.Form):
     """What the manager types; the service checks it again (and the label's uniqueness)."""
 
-    label = forms.CharField(max_length=20, help_text=_model_help("label"))
+    label = forms.CharField(max_length=booking_services.LABEL_MAX_LENGTH, help_text=_model_help("label"))
     seats = forms.IntegerField(min_value=1, max_value=MAX_SEATS, help_text=f"From 1 to {MAX_SEATS}.")
     area = forms.CharField(
-        max_length=60, required=False, help_text='e.g. "Main room", "Terrace": the floor groups tables by area.'
+        max_length=booking_services.AREA_MAX_LENGTH,
+        required=False,
+        help_text='e.g. "Main room", "Terrace": the floor groups tables by area.',
     )
     active = forms.BooleanField(required=False, initial=True, label="Takes bookings", help_text=_model_help("active"))
 
