@@ -76,6 +76,7 @@ STAFF_PAGES = {
         ("back-office-settings", "/staff/settings/"),
         ("floor", "/staff/floor/"),
         ("floor-combinations", "/staff/floor/combinations/"),
+        ("floor-tables", "/staff/floor/tables/"),
         ("people", "/staff/people/"),
         ("two-factor", "/account/two-factor/"),
         ("report-sales", "/staff/reports/sales/"),
