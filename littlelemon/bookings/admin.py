@@ -42,7 +42,11 @@ class TableAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         try:
-            saved = services.table_update(table=obj, data=data) if change else services.table_create(**data)
+            saved = (
+                services.table_update(table=obj, data=data, actor=request.user)
+                if change
+                else services.table_create(**data, actor=request.user)
+            )
         except ApplicationError as error:
             # Raised after the form validated (a race, or a rule the form cannot see): report it.
             self.message_user(request, error.message, messages.ERROR)
@@ -51,7 +55,7 @@ class TableAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         try:
-            services.table_delete(table=obj)
+            services.table_delete(table=obj, actor=request.user)
         except ApplicationError as error:
             self.message_user(request, error.message, messages.ERROR)
 

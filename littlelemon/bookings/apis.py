@@ -62,13 +62,15 @@ class TableViewSet(viewsets.ModelViewSet):
         return selectors.table_list()
 
     def perform_create(self, serializer):
-        serializer.instance = services.table_create(**serializer.validated_data)
+        serializer.instance = services.table_create(**serializer.validated_data, actor=self.request.user)
 
     def perform_update(self, serializer):
-        serializer.instance = services.table_update(table=serializer.instance, data=serializer.validated_data)
+        serializer.instance = services.table_update(
+            table=serializer.instance, data=serializer.validated_data, actor=self.request.user
+        )
 
     def perform_destroy(self, instance):
-        services.table_delete(table=instance)
+        services.table_delete(table=instance, actor=self.request.user)
 
 
 @extend_schema_view(

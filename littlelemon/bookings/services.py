@@ -116,26 +116,40 @@ def _save_table(table: Table) -> Table:
     return table
 
 
+#: What the audit trail records of a table.
+TABLE_FIELDS = ["label", "seats", "area", "active"]
+
+
 @transaction.atomic
-def table_create(*, label: str, seats: int, area: str = "", active: bool = True) -> Table:
+def table_create(*, label: str, seats: int, area: str = "", active: bool = True, actor: Any = None) -> Table:
     """Add a table to the floor plan (the API, the floor's Tables screen, the admin, the demo data).
     Raises InvalidInput (no label, a label longer than 20 characters, seats outside 1..MAX_SEATS,
-    an area name longer than 60 characters) or LabelTaken (the label is used, whatever its case)."""
+    an area name longer than 60 characters) or LabelTaken (the label is used, whatever its case).
+    Recorded in the audit trail (`table.create`; `actor` None for scripts)."""
     label = _check_label(label=label)
-    return _save_table(Table(label=label, seats=_check_table_seats(seats), area=_check_area(area), active=active))
+    table = _save_table(Table(label=label, seats=_check_table_seats(seats), area=_check_area(area), active=active))
+    audit_record(
+        actor=actor,
+        action="table.create",
+        target=table,
+        changes=audit_changes({}, audit_snapshot(table, fields=TABLE_FIELDS)),
+    )
+    return table
 
 
 @transaction.atomic
-def table_update(*, table: Table, data: dict[str, Any], now: datetime | None = None) -> Table:
+def table_update(*, table: Table, data: dict[str, Any], now: datetime | None = None, actor: Any = None) -> Table:
     """Change a table's label, seats, area or `active` (any subset, in `data`). Taking it out of
     service, or giving it fewer seats, is refused with TableInUse naming the upcoming active
     bookings that would no longer fit (on it, or on a combination with it): move or cancel them
     first. A table out of service keeps its bookings on record and takes no new ones. Raises
-    InvalidInput and LabelTaken as `table_create`, and TableInUse.
+    InvalidInput and LabelTaken as `table_create`, and TableInUse. Recorded in the audit trail
+    (`table.update`) when something changed.
 
     Locks the table row, so no booking lands on it while this decides.
     """
     table = Table.objects.select_for_update().get(pk=table.pk)
+    before = audit_snapshot(table, fields=TABLE_FIELDS)
     if "label" in data:
         table.label = _check_label(label=data["label"], exclude_pk=table.pk)
     if "area" in data:
@@ -152,14 +166,19 @@ def table_update(*, table: Table, data: dict[str, Any], now: datetime | None = N
             extra={"bookings": [booking.pk for booking in blocked]},
         )
     table.seats, table.active = seats, active
-    return _save_table(table)
+    table = _save_table(table)
+    changes = audit_changes(before, audit_snapshot(table, fields=TABLE_FIELDS))
+    if changes:
+        audit_record(actor=actor, action="table.update", target=table, changes=changes)
+    return table
 
 
 @transaction.atomic
-def table_delete(*, table: Table) -> None:
+def table_delete(*, table: Table, actor: Any = None) -> None:
     """Delete a table never booked. Raises TableInUse when it has any booking on record (on it, or
     on a combination with it: history is kept, so take it out of service instead) or belongs to a
-    combination (change the combination first). Locks the table row."""
+    combination (change the combination first). Locks the table row. Recorded in the audit trail
+    (`table.delete`)."""
     table = Table.objects.select_for_update().get(pk=table.pk)
     count = table_bookings_on_record(table=table).count()
     if count:
@@ -173,6 +192,12 @@ def table_delete(*, table: Table) -> None:
             f"Table {table.label} is part of the combination(s) {', '.join(combinations)}: "
             "take it out of them before you delete it.",
         )
+    audit_record(
+        actor=actor,
+        action="table.delete",
+        target=table,
+        changes=audit_changes(audit_snapshot(table, fields=TABLE_FIELDS), {}),
+    )
     table.delete()
 
 

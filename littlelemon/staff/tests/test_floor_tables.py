@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from conftest import user_with_role
+from conftest import api_client_for, user_with_role
+from littlelemon.audit.models import AuditEntry
 from littlelemon.bookings import services as booking_services
 from littlelemon.bookings.enums import BookingStatus
 from littlelemon.bookings.models import Booking, Table
@@ -338,3 +339,61 @@ class TestDelete:
             "Table M6 is part of the combination(s) M6+W2: take it out of them before you delete it."
         ]
         assert tables() == before
+
+
+class TestAuditTrail:
+    """Each change to the floor plan names who made it and what changed, from the screen and the API
+    alike; a refused change or an edit that changes nothing writes no entry."""
+
+    def entries(self) -> list[tuple]:
+        return list(
+            AuditEntry.objects.filter(object_type="bookings.table")
+            .order_by("id")
+            .values_list("action", "actor_name", "object_repr", "changes")
+        )
+
+    def test_adding_editing_and_deleting_on_the_screen(self, plan):
+        client = Client()
+        manager = user_with_role("manager")
+        client.force_login(manager)
+        client.post(TABLES, {"label": "T9", "seats": "2", "area": "Terrace", "active": "on"})
+        table = Table.objects.get(label="T9")
+        client.post(edit_url(table), {"label": "T9", "seats": "3", "area": "Terrace", "active": "on"})
+        client.post(edit_url(table), {"label": "T9", "seats": "3", "area": "Terrace", "active": "on"})  # no change
+        client.post(service_url(table), {"active": "false"})
+        client.post(delete_url(table))
+
+        entries = self.entries()
+        assert [(action, actor) for action, actor, _, _ in entries] == [
+            ("table.create", manager.username),
+            ("table.update", manager.username),
+            ("table.update", manager.username),
+            ("table.delete", manager.username),
+        ]
+        assert entries[0][3] == {
+            "label": {"before": None, "after": "T9"},
+            "seats": {"before": None, "after": 2},
+            "area": {"before": None, "after": "Terrace"},
+            "active": {"before": None, "after": True},
+        }
+        assert entries[1][3] == {"seats": {"before": 2, "after": 3}}
+        assert entries[2][3] == {"active": {"before": True, "after": False}}
+        assert entries[3][3]["label"] == {"before": "T9", "after": None}
+
+    def test_a_refused_change_writes_nothing(self, plan):
+        manager_client().post(service_url(plan["booked"]), {"active": "false"})
+        manager_client().post(delete_url(plan["booked"]))
+
+        assert self.entries() == []
+
+    def test_through_the_api(self, plan):
+        manager = user_with_role("manager")
+        client = api_client_for(manager)
+
+        created = client.post("/api/v1/tables/", {"label": "T7", "seats": 2}, format="json")
+        client.patch(f"/api/v1/tables/{created.json()['id']}/", {"area": "Terrace"}, format="json")
+
+        assert [(action, actor, changes) for action, actor, _, changes in self.entries()][1:] == [
+            ("table.update", manager.username, {"area": {"before": "", "after": "Terrace"}})
+        ]
+        assert self.entries()[0][:2] == ("table.create", manager.username)

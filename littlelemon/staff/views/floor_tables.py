@@ -51,7 +51,7 @@ def floor_tables(request: HttpRequest) -> HttpResponse:
     form = TableForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            table = booking_services.table_create(**form.cleaned_data)
+            table = booking_services.table_create(**form.cleaned_data, actor=request.user)
         except ApplicationError as error:
             add_application_error(form, error)
         else:
@@ -69,7 +69,7 @@ def floor_table(request: HttpRequest, table_id: int) -> HttpResponse:
     form = TableForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = booking_services.table_update(table=table, data=form.cleaned_data)
+            saved = booking_services.table_update(table=table, data=form.cleaned_data, actor=request.user)
         except ApplicationError as error:
             add_application_error(form, error)
         else:
@@ -89,7 +89,7 @@ def floor_table_service(request: HttpRequest, table_id: int) -> HttpResponse:
         messages.error(request, "Choose whether the table takes bookings.")
         return redirect("staff:floor_tables")
     try:
-        table = booking_services.table_update(table=table, data={"active": active})
+        table = booking_services.table_update(table=table, data={"active": active}, actor=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -104,7 +104,7 @@ def floor_table_delete(request: HttpRequest, table_id: int) -> HttpResponse:
     """Delete a table never booked; one with bookings on record is refused (take it out of service)."""
     table = get_object_or_404(Table, pk=table_id)
     try:
-        booking_services.table_delete(table=table)
+        booking_services.table_delete(table=table, actor=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("staff:floor_table", table_id=table.pk)
