@@ -4,7 +4,7 @@ timeline and outbox events that go with them.
 Locks: the order row first, then its payments (`select_for_update`, re-read), everywhere: the
 order's lifecycle (`orders.transitions`) locks the order before it calls in here, so the two
 never wait on each other in opposite orders. Calls to Stripe happen outside transactions
-(`card.py`, `refund_submit` after commit).
+(`card.py`, `refund_submit` after commit or from the retry job in `refund_retry.py`).
 
 | outbox type         | when                                                   | e-mail             |
 |---------------------|--------------------------------------------------------|--------------------|
@@ -17,6 +17,7 @@ from typing import Any
 
 import stripe
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from littlelemon.accounts.models import User
@@ -115,26 +116,23 @@ def payment_collect_in_person(*, order: Order, actor: User | None) -> Payment | 
 def cash_hand_in(*, actor: User, driver: User) -> int:
     """A manager received a driver's cash: every cash payment the driver collected and has not
     handed in is marked handed in now, with a line on each order's timeline. Returns how many.
-    Locks those payments (not their orders: nothing here changes an order). Raises
-    PermissionDenied (not a manager)."""
+    Locks those payments' orders (by pk), then the payments, re-read. Raises PermissionDenied
+    (not a manager)."""
     from littlelemon.core.exceptions import PermissionDenied
 
     if not (actor.is_authenticated and actor.is_manager):
         raise PermissionDenied("Only a manager receives a driver's cash.")
-    payments = list(
-        Payment.objects.select_for_update(of=("self",))
-        .select_related("order")
-        .filter(collected_by=driver, method=PaymentMethod.CASH, captured_at__isnull=False, handed_in_at__isnull=True)
-        .order_by("pk")
-    )
-    # Conditional: a payment another manager received meanwhile is not counted twice.
-    received = Payment.objects.filter(pk__in=[payment.pk for payment in payments], handed_in_at__isnull=True).update(
-        handed_in_at=timezone.now()
-    )
+    held = Q(collected_by=driver, method=PaymentMethod.CASH, captured_at__isnull=False, handed_in_at__isnull=True)
+    order_ids = set(Payment.objects.filter(held).values_list("order_id", flat=True))
+    orders = {order.pk: order for order in Order.objects.select_for_update().filter(pk__in=order_ids).order_by("pk")}
+    payments = list(Payment.objects.select_for_update().filter(held, order_id__in=order_ids).order_by("pk"))
+    now = timezone.now()
+    Payment.objects.filter(pk__in=[payment.pk for payment in payments]).update(handed_in_at=now)
     who = driver.get_full_name() or driver.username
     for payment in payments:
-        _timeline(payment.order, f"{_money(payment.amount, payment.currency)} in cash handed in by {who}.", actor=actor)
-    return received
+        money = _money(payment.amount, payment.currency)
+        _timeline(orders[payment.order_id], f"{money} in cash handed in by {who}.", actor=actor)
+    return len(payments)
 
 
 def _currency() -> str:
