@@ -69,6 +69,9 @@ def card_payment_start(*, order_id: int, customer: User, token: str) -> CardOutc
                 "amount": gateway.to_minor_units(payment.amount, payment.currency),
                 "currency": payment.currency.lower(),
                 "payment_method": card,
+                # Cards only: with the account's automatic payment methods (redirect ones
+                # included) Stripe refuses `confirm=True` without a `return_url`.
+                "payment_method_types": ["card"],
                 "confirm": True,
                 "metadata": {"order_id": str(payment.order_id), "payment_id": str(payment.pk)},
             },

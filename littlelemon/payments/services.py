@@ -4,7 +4,7 @@ timeline and outbox events that go with them.
 Locks: the order row first, then its payments (`select_for_update`, re-read), everywhere: the
 order's lifecycle (`orders.transitions`) locks the order before it calls in here, so the two
 never wait on each other in opposite orders. Calls to Stripe happen outside transactions
-(`card.py`, `refund_submit` after commit).
+(`card.py`, `refund_submit` after commit or from the retry job in `refund_retry.py`).
 
 | outbox type         | when                                                   | e-mail             |
 |---------------------|--------------------------------------------------------|--------------------|
@@ -17,6 +17,7 @@ from typing import Any
 
 import stripe
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from littlelemon.accounts.models import User
@@ -114,14 +115,24 @@ def payment_collect_in_person(*, order: Order, actor: User | None) -> Payment | 
 @transaction.atomic
 def cash_hand_in(*, actor: User, driver: User) -> int:
     """A manager received a driver's cash: every cash payment the driver collected and has not
-    handed in is marked handed in now. Returns how many. Raises PermissionDenied (not a manager)."""
+    handed in is marked handed in now, with a line on each order's timeline. Returns how many.
+    Locks those payments' orders (by pk), then the payments, re-read. Raises PermissionDenied
+    (not a manager)."""
     from littlelemon.core.exceptions import PermissionDenied
 
     if not (actor.is_authenticated and actor.is_manager):
         raise PermissionDenied("Only a manager receives a driver's cash.")
-    return Payment.objects.filter(
-        collected_by=driver, method=PaymentMethod.CASH, captured_at__isnull=False, handed_in_at__isnull=True
-    ).update(handed_in_at=timezone.now())
+    held = Q(collected_by=driver, method=PaymentMethod.CASH, captured_at__isnull=False, handed_in_at__isnull=True)
+    order_ids = set(Payment.objects.filter(held).values_list("order_id", flat=True))
+    orders = {order.pk: order for order in Order.objects.select_for_update().filter(pk__in=order_ids).order_by("pk")}
+    payments = list(Payment.objects.select_for_update().filter(held, order_id__in=order_ids).order_by("pk"))
+    now = timezone.now()
+    Payment.objects.filter(pk__in=[payment.pk for payment in payments]).update(handed_in_at=now)
+    who = driver.get_full_name() or driver.username
+    for payment in payments:
+        money = _money(payment.amount, payment.currency)
+        _timeline(orders[payment.order_id], f"{money} in cash handed in by {who}.", actor=actor)
+    return len(payments)
 
 
 def _currency() -> str:
@@ -138,10 +149,7 @@ def payment_attempt_create(*, order: Order) -> Payment:
     still pending are cancelled in the ledger: if one of them succeeds after all, its money is
     refunded (`payment_succeeded`)."""
     payments = _payments_locked(order)
-    for earlier in payments:
-        if earlier.status == PaymentStatus.PENDING:
-            earlier.status = PaymentStatus.CANCELLED
-            earlier.save(update_fields=["status", "updated"])
+    _pending_attempts_cancel(order, payments, why="a new attempt started")
     return Payment.objects.create(
         order=order,
         attempt=_next_attempt(payments),
@@ -151,6 +159,16 @@ def payment_attempt_create(*, order: Order) -> Payment:
         currency=_currency(),
         status=PaymentStatus.PENDING,
     )
+
+
+def _pending_attempts_cancel(order: Order, payments: list[Payment], *, why: str) -> None:
+    """Cancel in the ledger the attempts of `payments` (locked) still pending, each with a line on
+    the order's timeline saying `why`."""
+    for payment in payments:
+        if payment.status == PaymentStatus.PENDING:
+            payment.status = PaymentStatus.CANCELLED
+            payment.save(update_fields=["status", "updated"])
+            _timeline(order, f"Card payment attempt {payment.attempt} cancelled: {why}.")
 
 
 def _payment_for_intent(intent_id: str, payment_id: Any = None) -> Payment | None:
@@ -315,9 +333,7 @@ def refund_create(
         refunded_at=now if in_person else None,
     )
     payment.amount_refunded += amount
-    payment.status = (
-        PaymentStatus.REFUNDED if payment.amount_refunded >= payment.amount else PaymentStatus.PARTIALLY_REFUNDED
-    )
+    payment.status = _status_after_refunds(payment)
     payment.save(update_fields=["amount_refunded", "status", "updated"])
     report_days_forget(order=order)
     _timeline(order, f"Refund of {_money(amount, payment.currency)}: {reason}", actor=actor or automatic_actor)
@@ -352,9 +368,21 @@ def refund_request(
     return refund_create(order=locked, actor=actor, amount=amount, reason=reason, order_item=order_item)
 
 
+def _refused(error: stripe.StripeError) -> bool:
+    """Did Stripe answer, and say no? A 4xx is a definite refusal (an invalid request, a charge
+    already refunded, a bad key), except 409 and 429 (another request with the key under way, too
+    many requests: nothing decided). No status (a connection error, a timeout) or a 5xx: the
+    outcome is unknown, and Stripe may have made the refund."""
+    status = error.http_status
+    return status is not None and 400 <= status < 500 and status not in (409, 429)
+
+
 def refund_submit(*, refund_id: int) -> Refund:
-    """Ask Stripe for a pending refund (after the commit that created it), with an idempotency
-    key from the refund, so a retry never refunds twice; record its answer."""
+    """Ask Stripe for a pending refund (after the commit that created it, or again from the
+    periodic job `refund_retry.refunds_pending_resubmit_now`), always with the idempotency key
+    `refund-<id>`, so asking again never refunds twice; record its answer. Stripe refusing it
+    fails the refund (`refund_failed`: the amount goes back to the payment); no answer leaves it
+    pending, still counted against what is left, for the job to ask again."""
     refund = Refund.objects.select_related("payment").get(pk=refund_id)
     if refund.status != RefundStatus.PENDING or refund.provider_id:
         return refund
@@ -369,6 +397,9 @@ def refund_submit(*, refund_id: int) -> Refund:
             options={"idempotency_key": f"refund-{refund.pk}"},
         )
     except stripe.StripeError as error:
+        if not _refused(error):
+            logger.warning("refund %s: no answer from Stripe (%s); it stays pending", refund.pk, error)
+            return refund
         logger.warning("refund %s was refused by Stripe: %s", refund.pk, error)
         return refund_failed(refund_id=refund.pk, message=getattr(error, "user_message", None) or str(error))
     return refund_confirmed(refund_id=refund.pk, provider_id=answer.id, status=answer.status or "")
@@ -377,10 +408,14 @@ def refund_submit(*, refund_id: int) -> Refund:
 @transaction.atomic
 def refund_confirmed(*, refund_id: int, provider_id: str, status: str) -> Refund:
     """Stripe's word on a refund we asked for (its answer or a webhook, in any order): succeeded
-    records it and mails the customer, once."""
+    records it, with a line on the timeline, and mails the customer, once. Stripe is the truth: a
+    refund we hold as failed that Stripe says succeeded is corrected (`_refund_failed_corrected`).
+    Locks the order, then the refund (and its payment when correcting)."""
     order_id = Refund.objects.values_list("payment__order_id", flat=True).get(pk=refund_id)
     order = _order_locked(order_id)
     refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund_id)
+    if refund.status == RefundStatus.FAILED and status == "succeeded":
+        return _refund_failed_corrected(order, refund, provider_id)
     if refund.status != RefundStatus.PENDING:
         return refund
     refund.provider_id = refund.provider_id or provider_id
@@ -388,9 +423,40 @@ def refund_confirmed(*, refund_id: int, provider_id: str, status: str) -> Refund
         refund.status = RefundStatus.SUCCEEDED
         refund.refunded_at = timezone.now()
         _refunded_event_record(order, refund, refund.payment)
+        _timeline(order, f"Stripe confirmed the refund of {_money(refund.amount, refund.payment.currency)}.")
     elif status in ("failed", "canceled"):
         return refund_failed(refund_id=refund.pk, message=f"Stripe reports the refund {status}.")
     refund.save(update_fields=["provider_id", "status", "refunded_at", "updated"])
+    return refund
+
+
+def _refund_failed_corrected(order: Order, refund: Refund, provider_id: str) -> Refund:
+    """Stripe says a refund we hold as failed succeeded: it did. The refund succeeds now, its
+    amount is taken from the payment again, the customer is mailed. If the payment has no room
+    left for it (another refund took the amount meanwhile) the ledger cannot hold both: the
+    refund stays failed, logged and on the timeline for a manager to settle in Stripe's
+    dashboard. Caller holds the order's and the refund's locks."""
+    payment = Payment.objects.select_for_update().get(pk=refund.payment_id)
+    money = _money(refund.amount, payment.currency)
+    if refund.amount > payment.refundable:
+        logger.error("refund %s: Stripe says it succeeded, the ledger has %s left", refund.pk, payment.refundable)
+        _timeline(
+            order,
+            f"Stripe reports the refund of {money} succeeded, but only {_money(payment.refundable, payment.currency)} "
+            "is left on the payment: check the refunds in Stripe's dashboard.",
+        )
+        return refund
+    refund.status = RefundStatus.SUCCEEDED
+    refund.provider_id = refund.provider_id or provider_id
+    refund.refunded_at = timezone.now()
+    refund.failure_message = ""
+    refund.save(update_fields=["status", "provider_id", "refunded_at", "failure_message", "updated"])
+    payment.amount_refunded += refund.amount
+    payment.status = _status_after_refunds(payment)
+    payment.save(update_fields=["amount_refunded", "status", "updated"])
+    report_days_forget(order=order)
+    _refunded_event_record(order, refund, payment)
+    _timeline(order, f"Stripe reports the refund of {money} succeeded after all (it was held as failed): refunded.")
     return refund
 
 
@@ -407,11 +473,18 @@ def refund_failed(*, refund_id: int, message: str) -> Refund:
     refund.failure_message = message[:500]
     refund.save(update_fields=["status", "failure_message", "updated"])
     payment.amount_refunded -= refund.amount
-    payment.status = PaymentStatus.PARTIALLY_REFUNDED if payment.amount_refunded > 0 else PaymentStatus.SUCCEEDED
+    payment.status = _status_after_refunds(payment)
     payment.save(update_fields=["amount_refunded", "status", "updated"])
     report_days_forget(order=order)
     _timeline(order, f"Refund of {_money(refund.amount, payment.currency)} failed: {refund.failure_message}")
     return refund
+
+
+def _status_after_refunds(payment: Payment) -> PaymentStatus:
+    """A captured payment's status for what its refunds (pending or succeeded) hold of it."""
+    if payment.amount_refunded >= payment.amount:
+        return PaymentStatus.REFUNDED
+    return PaymentStatus.PARTIALLY_REFUNDED if payment.amount_refunded > 0 else PaymentStatus.SUCCEEDED
 
 
 def _refunded_event_record(order: Order, refund: Refund, payment: Payment) -> None:
@@ -446,6 +519,4 @@ def order_status_changed(*, order: Order, actor: User | None, previous: str) -> 
     elif order.status in (OrderStatus.REJECTED, OrderStatus.CANCELLED):
         refund_for_order_end(order=order, actor=actor)
     elif order.status == OrderStatus.EXPIRED:
-        Payment.objects.filter(order=order, status=PaymentStatus.PENDING).update(
-            status=PaymentStatus.CANCELLED, updated=timezone.now()
-        )
+        _pending_attempts_cancel(order, _payments_locked(order), why="the order expired")

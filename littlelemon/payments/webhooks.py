@@ -9,7 +9,8 @@ signature changes nothing), each event id handled once, in any order.
 
 A `succeeded` after a `failed` (a retry that worked) still places the order; a `failed` after a
 `succeeded` changes nothing; a refund's confirmation may come before Stripe's answer to our own
-call (found by the `refund_id` in its metadata).
+call (found by the `refund_id` in its metadata); a refund we hold as failed that Stripe says
+succeeded is corrected to succeeded (Stripe is the truth).
 """
 
 import logging

@@ -1,7 +1,11 @@
 """A fake of the few Stripe endpoints the card flow calls, as an HTTP client given to
 `stripe.StripeClient` (no network): tokens, PaymentIntents (created and confirmed at once;
 the card number decides: 4242... succeeds, ...0341 is declined, ...3155 needs 3-D Secure),
-refunds. It records every request (method, path, form data, idempotency key)."""
+refunds. It records every request (method, path, form data, idempotency key).
+
+Faults: `down` answers 500 to everything; `unreachable` raises a connection error before the
+request gets anywhere; `answers_lost` does the request, then raises a connection error (Stripe
+acted, the answer never came back); `refunds_refused` answers a refund with a 400."""
 
 import itertools
 import json
@@ -28,6 +32,9 @@ class FakeStripe(HTTPClient):
         self.refunds: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(1)
         self.down = False
+        self.unreachable = False
+        self.answers_lost = False
+        self.refunds_refused = ""
 
     def token_for(self, number: str) -> str:
         token = f"tok_{next(self._ids)}"
@@ -47,14 +54,18 @@ class FakeStripe(HTTPClient):
                 "version": (headers or {}).get("Stripe-Version", ""),
             }
         )
+        if self.unreachable:
+            raise stripe.APIConnectionError("Could not connect to Stripe.")
         if self.down:
             return json.dumps({"error": {"type": "api_error", "message": "down"}}), 500, {}
         if key and key in self.by_key:
             body, status = self.by_key[key]
-            return json.dumps(body), status, {}
-        body, status = self._route(method, path, data)
-        if key and method == "post":
-            self.by_key[key] = (body, status)
+        else:
+            body, status = self._route(method, path, data)
+            if key and method == "post":
+                self.by_key[key] = (body, status)
+        if self.answers_lost:
+            raise stripe.APIConnectionError("The connection was reset before Stripe's answer arrived.")
         return json.dumps(body), status, {}
 
     def _route(self, method: str, path: str, data: dict[str, str]) -> tuple[dict, int]:
@@ -65,6 +76,8 @@ class FakeStripe(HTTPClient):
             return self._intent_create(data)
         if parts[:1] == ["payment_intents"] and method == "get":
             return self.intents[parts[1]], 200
+        if parts == ["refunds"] and method == "post" and self.refunds_refused:
+            return {"error": {"type": "invalid_request_error", "message": self.refunds_refused}}, 400
         if parts == ["refunds"] and method == "post":
             refund = {
                 "id": f"re_{next(self._ids)}",
@@ -119,6 +132,3 @@ class FakeStripe(HTTPClient):
 
 def intent_event(intent: dict[str, Any], event_type: str, event_id: str) -> dict[str, Any]:
     return {"id": event_id, "object": "event", "type": event_type, "data": {"object": intent}}
-
-
-assert stripe  # the fake speaks the library's HTTPClient interface

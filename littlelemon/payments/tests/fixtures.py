@@ -134,3 +134,27 @@ def card_token(number: str) -> str:
 
     card = {"number": number, "exp_month": "12", "exp_year": "2034", "cvc": "123"}
     return gateway.stripe_client().v1.tokens.create(params={"card": card}).id
+
+
+def assert_ledger_reconciles() -> None:
+    """Every payment holds exactly its pending and succeeded refunds, never more than it took, and
+    revenue (captured − refunded, over the last and next day) is captured money less succeeded
+    refunds."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from littlelemon.payments.models import Payment
+    from littlelemon.payments.selectors import revenue
+    from littlelemon.restaurant.selectors import restaurant_tz
+
+    captured = refunded = Decimal("0")
+    for payment in Payment.objects.prefetch_related("refunds"):
+        held = sum((r.amount for r in payment.refunds.all() if r.status in ("pending", "succeeded")), Decimal("0"))
+        assert payment.amount_refunded == held <= payment.amount, payment
+        if payment.captured_at is not None:
+            captured += payment.amount
+            refunded += sum((r.amount for r in payment.refunds.all() if r.status == "succeeded"), Decimal("0"))
+    today = timezone.now().astimezone(restaurant_tz()).date()
+    assert revenue(today - timedelta(days=1), today + timedelta(days=1)).net == captured - refunded

@@ -57,6 +57,18 @@ def test_a_card_that_succeeds_places_the_order(fake_stripe, online_order, custom
     (create,) = fake_stripe.posted("/v1/payment_intents")
     assert create["data"]["amount"] == "2500"  # exactly the server's total, in cents
     assert create["data"]["confirm"] == "true"
+    # Cards only, so real Stripe confirms at once without a return_url (no redirect methods).
+    assert create["data"]["payment_method_types[0]"] == "card"
+    assert "automatic_payment_methods[enabled]" not in create["data"]
+    assert sorted(create["data"]) == [
+        "amount",
+        "confirm",
+        "currency",
+        "metadata[order_id]",
+        "metadata[payment_id]",
+        "payment_method",
+        "payment_method_types[0]",
+    ]
     assert create["idempotency_key"] == f"order-{order.pk}-payment-1"
 
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -33,6 +34,33 @@ def test_an_unpaid_order_expires_with_the_cart_intact(fake_stripe, online_order,
     assert order.status == OrderStatus.EXPIRED and order.finished_at is not None
     assert CartLine.objects.filter(user=customer).count() == 1
     assert unpaid_orders_expire_now(now=timezone.now() + timedelta(minutes=31)) == []  # idempotent
+
+
+def test_expiry_cancels_the_pending_attempt_with_a_line_on_the_timeline(fake_stripe, online_order, customer):
+    order = online_order()
+    with transaction.atomic():
+        services.payment_attempt_create(order=Order.objects.select_for_update().get(pk=order.pk))
+    unpaid_orders_expire_now(now=timezone.now() + timedelta(days=1))
+    assert Payment.objects.get().status == "cancelled"
+    assert list(order.events.filter(kind="payment").values_list("to_status", "note")) == [
+        ("expired", "Card payment attempt 1 cancelled: the order expired.")
+    ]
+    unpaid_orders_expire_now(now=timezone.now() + timedelta(days=2))
+    assert order.events.filter(kind="payment").count() == 1
+
+
+def test_a_new_attempt_cancels_the_pending_one_with_a_line_on_the_timeline(fake_stripe, online_order, customer):
+    """The customer left 3-D Secure unfinished and tries another card."""
+    from .fakes import NEEDS_3DS
+
+    order = online_order()
+    card.card_payment_start(order_id=order.pk, customer=customer, token=fake_stripe.token_for(NEEDS_3DS))
+    card.card_payment_start(order_id=order.pk, customer=customer, token=fake_stripe.token_for(SUCCEEDS))
+    assert list(Payment.objects.values_list("attempt", "status")) == [(1, "cancelled"), (2, "succeeded")]
+    assert list(order.events.filter(kind="payment").values_list("note", flat=True)) == [
+        "Card payment attempt 1 cancelled: a new attempt started.",
+        "$25.00 paid by card online (Stripe).",
+    ]
 
 
 def test_a_payment_that_succeeds_after_expiry_is_refunded(

@@ -142,8 +142,15 @@ def test_cash_is_collected_on_delivery_refunded_in_cash_and_handed_in(crew_user,
 
     with pytest.raises(PermissionDenied):
         services.cash_hand_in(actor=crew_user, driver=crew_user)
+    assert not order.events.filter(note__contains="handed in").exists()
     assert services.cash_hand_in(actor=manager, driver=crew_user) == 1
     assert cash_to_hand_in() == []
+    # The hand-in is a line on the order's timeline, by the manager who received it; once.
+    who = crew_user.get_full_name() or crew_user.username
+    line = order.events.get(note__contains="handed in")
+    assert (line.kind, line.actor, line.note) == ("payment", manager, f"${order.total} in cash handed in by {who}.")
+    assert services.cash_hand_in(actor=manager, driver=crew_user) == 0
+    assert order.events.filter(note__contains="handed in").count() == 1
 
 
 def test_pickup_paid_at_the_counter(kitchen_user):

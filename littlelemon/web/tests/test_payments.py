@@ -12,7 +12,7 @@ from littlelemon.orders.models import Order
 from littlelemon.payments.models import Payment
 from littlelemon.payments.tests.fakes import DECLINED, NEEDS_3DS, SUCCEEDS
 
-from .htmltext import text
+from .htmltext import text, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +115,40 @@ def test_no_one_else_pays_or_returns_for_the_order(client, shopper, fake_stripe,
     assert not Payment.objects.exists()
     client.logout()
     assert client.get(reverse("web:order_pay", args=[order.pk]))["Location"].startswith("/account/login/")
+
+
+def test_the_order_page_shows_the_refunds_after_a_partial_refund(
+    client, shopper, fake_stripe, manager, django_capture_on_commit_callbacks
+):
+    from decimal import Decimal
+
+    from django.utils import dateformat, timezone
+
+    from littlelemon.payments import services
+
+    checkout(client, "online")
+    order = Order.objects.get()
+    client.post(reverse("web:order_pay", args=[order.pk]), {"token": fake_stripe.token_for(SUCCEEDS)})
+    with django_capture_on_commit_callbacks(execute=True):
+        done = services.refund_request(order=order.pk, actor=manager, amount=Decimal("5.00"), reason="Cold fries")
+    fake_stripe.unreachable = True  # no answer: this one is on its way
+    with django_capture_on_commit_callbacks(execute=True):
+        services.refund_request(order=order.pk, actor=manager, amount=Decimal("2.00"), reason="No napkins")
+    fake_stripe.unreachable = False
+    fake_stripe.refunds_refused = "Charge disputed."  # refused: not money the customer gets
+    with django_capture_on_commit_callbacks(execute=True):
+        services.refund_request(order=order.pk, actor=manager, amount=Decimal("1.00"), reason="Refused one")
+
+    html = client.get(reverse("web:order", args=[order.pk])).content.decode()
+
+    done.refresh_from_db()
+    paid_on = dateformat.format(timezone.localtime(Payment.objects.get().captured_at), "j F")
+    refunded_on = dateformat.format(timezone.localtime(done.refunded_at), "j F")
+    assert texts(html, css_class="order-payment") == [
+        f"Paid ${order.total} by card online on {paid_on} · partly refunded"
+    ]
+    assert texts(html, css_class="order-refund") == [
+        f"Refund $5.00 on {refunded_on}: Cold fries",
+        "Refund $2.00 (on its way to your card): No napkins",
+    ]
+    assert "Refused one" not in html
