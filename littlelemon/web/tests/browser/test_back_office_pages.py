@@ -3,10 +3,10 @@ on the customer pages: nothing scrolls sideways and every text passes WCAG AA co
 (test_contrast.assert_readable). The Staff screen (as an admin: the two-factor policy and the
 manager-role buttons show), an invitation, a customer's data, the invitation's set-password link
 (its refusal and a broken link), two-factor set-up (a wrong code, then on, then the code step of
-the next log-in), table combinations, a booking, the cash to hand in, a rejection's reason, option
-groups, a meal deal's edit page and its slots, categories, a new dish, an archiving, the kitchen's
-stations; and the bookings floor at 360 px (its other test is at tablet size), where the timeline
-and the tables scroll inside their frames."""
+the next log-in), the tables and table combinations, a booking, the cash to hand in, a
+rejection's reason, option groups, a meal deal's edit page and its slots, categories, a new dish,
+an archiving, the kitchen's stations; and the bookings floor at 360 px (its other test is at
+tablet size), where the timeline and the tables scroll inside their frames."""
 
 import time
 from base64 import b32decode
@@ -58,6 +58,7 @@ def back_office(transactional_db):
 
     window, wall = TableFactory(label="W1", seats=2, area="Window"), TableFactory(label="W2", seats=4, area="Window")
     combination = booking_services.combination_create(actor=ada, name="W1+W2", tables=[window, wall])
+    TableFactory(label="T9", seats=6, area="Terrace", active=False)  # out of service: its row is greyed
     tomorrow = timezone.now().astimezone(restaurant_tz()).date() + timedelta(days=1)
     booking = BookingFactory(
         customer=None,
@@ -102,6 +103,8 @@ def staff_pages(data: dict) -> list[str]:
         f"/staff/people/customers/{data['customer'].pk}/",
         "/staff/floor/",  # today's (nothing booked) and the booking's day, the list of bookings under the timeline
         f"/staff/floor/?date={data['booking'].start.astimezone(restaurant_tz()).date()}",
+        "/staff/floor/tables/",
+        f"/staff/floor/tables/{data['booking'].table_id}/",
         "/staff/floor/combinations/",
         f"/staff/floor/combinations/{data['combination'].pk}/",
         f"/staff/floor/bookings/{data['booking'].pk}/",
