@@ -6,7 +6,7 @@ from datetime import time
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from conftest import user_with_role
 from littlelemon.audit.models import AuditEntry
@@ -78,9 +78,14 @@ class TestWhoMay:
             if role == "anonymous":
                 assert response["Location"].startswith(reverse("web:login"))
 
+    # Each action on a booking in the state and at the time (the clock is at 18:50) that let a
+    # manager take it: seat and cancel tonight's 19:00, complete the party seated at 18:00,
+    # mark a no-show the 18:30 party past its 15 minutes' grace.
     ACTIONS = {
         "seat": lambda ctx: (status_url(ctx["booking"]), {"status": "seated"}),
         "cancel": lambda ctx: (status_url(ctx["booking"]), {"status": "cancelled"}),
+        "complete": lambda ctx: (status_url(ctx["seated"]), {"status": "completed"}),
+        "no-show": lambda ctx: (status_url(ctx["late"]), {"status": "no_show"}),
         "move": lambda ctx: (booking_url(ctx["booking"]), {"table": ctx["free"].pk}),
         "phone booking": lambda ctx: (
             NEW,
@@ -92,7 +97,12 @@ class TestWhoMay:
     @pytest.mark.parametrize("role", ROLES)
     @pytest.mark.parametrize("action", ACTIONS)
     def test_the_actions(self, role, action, dinner):
-        ctx = {"booking": BookingFactory(start=EVENING, table=TableFactory(label="A1")), "free": TableFactory()}
+        ctx = {
+            "booking": BookingFactory(start=EVENING, table=TableFactory(label="A1")),
+            "seated": BookingFactory(start=local(TODAY, 18), table=TableFactory(), status=BookingStatus.SEATED),
+            "late": BookingFactory(start=local(TODAY, 18, 30), table=TableFactory()),
+            "free": TableFactory(),
+        }
         path, data = self.ACTIONS[action](ctx)
         before = state()
 
@@ -100,7 +110,11 @@ class TestWhoMay:
 
         assert response.status_code == expected(role, 302)
         if role in MANAGERS:
-            assert state() != before
+            changed = state() - before
+            assert changed
+            if "status" in data:  # one booking, the one acted on, now has the status asked for
+                acted_on = resolve(path).kwargs["booking_id"]
+                assert [(pk, status) for pk, status, *_ in changed] == [(acted_on, data["status"])]
         else:
             assert state() == before
             assert not OutboxEvent.objects.exists()

@@ -109,19 +109,67 @@ def csv_rows(content: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.decode())))
 
 
+# Each report's heading on its page and the first line of its CSV download.
+TITLES = {
+    "sales": "Sales",
+    "dishes": "Top dishes",
+    "hours": "Orders by hour of the week",
+    "times": "Preparation and delivery times",
+    "bookings": "Bookings",
+}
+
+
+def assert_refused(role: str, response) -> None:
+    """The refusal every staff screen gives: log in first, else the 403 page (no report in it)."""
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("web:login"))
+    else:
+        assert response.status_code == 403
+        assert text(response.content, tag="h1") == "You can't open this page"
+        assert "report" not in response.content.decode().lower()
+
+
 class TestWhoMay:
+    def test_every_routed_report_is_in_the_matrix(self):
+        assert sorted(SLUGS) == sorted(TITLES)
+
     @pytest.mark.parametrize("role", ROLES)
-    @pytest.mark.parametrize("url", [reverse("staff:reports"), page_url("bookings"), csv_url("sales")])
-    def test_the_reports(self, role, url):
-        client = signed_in(role)
+    def test_the_index(self, role):
+        response = signed_in(role).get(reverse("staff:reports"), WEEK)
 
-        response = client.get(url, WEEK)
+        if role not in MANAGERS:
+            assert_refused(role, response)
+            return
+        assert response.status_code == 200
+        assert text(response.content, tag="h2").startswith("Sales ")  # the index shows the sales report
+        assert response.context["page"].slug == "sales"
 
-        if role == "anonymous":
-            assert response.status_code == 302
-            assert response["Location"].startswith(reverse("web:login"))
-        else:
-            assert response.status_code == (200 if role in MANAGERS else 403)
+    @pytest.mark.parametrize("role", ROLES)
+    @pytest.mark.parametrize("slug", SLUGS)
+    def test_each_report_page(self, role, slug):
+        response = signed_in(role).get(page_url(slug), WEEK)
+
+        if role not in MANAGERS:
+            assert_refused(role, response)
+            return
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/html; charset=utf-8"
+        assert text(response.content, tag="h2") == f"{TITLES[slug]} Mon 2 Mar 2026 – Sun 8 Mar 2026"
+        assert f'href="{csv_url(slug)}?start=2026-03-02&amp;end=2026-03-08"' in response.content.decode()
+
+    @pytest.mark.parametrize("role", ROLES)
+    @pytest.mark.parametrize("slug", SLUGS)
+    def test_each_report_csv(self, role, slug):
+        response = signed_in(role).get(csv_url(slug), WEEK)
+
+        if role not in MANAGERS:
+            assert_refused(role, response)
+            assert "Content-Disposition" not in response
+            return
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert csv_rows(response.content)[:3] == [[TITLES[slug]], ["From", "2026-03-02"], ["To", "2026-03-08"]]
 
     @pytest.mark.parametrize("role", ROLES[1:])
     def test_the_screen_is_in_the_managers_nav(self, role):
