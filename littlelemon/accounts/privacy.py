@@ -4,8 +4,8 @@ The customer does both from their account page or the API (`/api/v1/auth/users/m
 `/api/v1/auth/users/me/delete/`); a manager does them for a customer who asks (the Staff screen).
 
 Deleting keeps what the restaurant's books need and removes who the person was: the account stays
-as an anonymous, inactive row ("deleted-<id>", no e-mail, name or phone, no usable password, no
-roles) so its orders keep their lines, totals and timeline; the orders lose their delivery
+as an anonymous, inactive row ("deleted-<id>", no e-mail, name, phone or food preferences, no
+usable password, no roles) so its orders keep their lines, totals and timeline; the orders lose their delivery
 address ("[removed]"), notes and proof of delivery (the name at the door, the photo); the bookings lose their
 phone and notes, and those still to come are cancelled (their table is free again). An order
 still under way is refused: it must be finished (delivered, collected, cancelled) first.
@@ -65,6 +65,8 @@ def customer_data_export(*, user: User, now: datetime | None = None) -> dict[str
             "first_name": user.first_name,
             "last_name": user.last_name,
             "phone": user.phone,
+            "dietary_requirements": sorted(user.food_preferences[0]),
+            "allergens_avoided": sorted(user.food_preferences[1]),
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
         },
@@ -153,6 +155,7 @@ def account_delete(*, actor: User, user: User, password: str | None = None, now:
         before = {"username": user.username}
         user.username = f"deleted-{user.pk}"
         user.email = user.first_name = user.last_name = user.phone = ""
+        user.dietary_requirements = user.allergens_avoided = None  # what they eat: theirs alone
         user.is_active = False
         user.set_unusable_password()
         user.save()

@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
@@ -84,6 +85,13 @@ class UserSerializer(serializers.ModelSerializer):
 
     def validate_email(self, value: str) -> str:
         return _validate_unique_email(value, exclude_pk=self.instance.pk if self.instance else None)
+
+    def update(self, instance, validated_data):
+        # The food preferences are written by their service, as the account page writes them.
+        preferences = {name: validated_data.pop(name) for name in services.FOOD_PREFERENCES if name in validated_data}
+        with transaction.atomic():
+            services.user_food_preferences_set(user=instance, **preferences)
+            return super().update(instance, validated_data)
 
 
 class RoleMemberSerializer(serializers.ModelSerializer):

@@ -1,5 +1,8 @@
-"""Sign-up and role management. Each function checks its rules itself, so every caller (API,
-web pages, staff pages, shell) is held to the same rules; role changes go to the audit trail."""
+"""Sign-up, food preferences and role management. Each function checks its rules itself, so
+every caller (API, web pages, staff pages, shell) is held to the same rules; role changes go to
+the audit trail."""
+
+from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -8,6 +11,7 @@ from django.db import IntegrityError, transaction
 
 from littlelemon.audit.services import audit_record
 from littlelemon.core.exceptions import InvalidInput, PermissionDenied
+from littlelemon.menu.enums import Allergen, DietaryTag
 
 from .enums import Role
 from .exceptions import EmailTaken, NotInRole, UsernameTaken
@@ -66,6 +70,46 @@ def user_sign_up(*, username: str, email: str, password: str) -> User:
         if email_taken(email=email):
             raise EmailTaken(field="email") from None
         raise
+
+
+# What each food preference holds, and how an unknown code in it is named.
+FOOD_PREFERENCES = {"dietary_requirements": (DietaryTag, "dietary tag"), "allergens_avoided": (Allergen, "allergen")}
+
+
+def _food_codes_checked(codes: Iterable[str], *, field: str) -> list[str]:
+    """`codes` as stored: sorted, each once. Raises InvalidInput (field `field`) for a code of the
+    wrong kind or that the menu does not know, naming it and the known ones."""
+    choices, kind = FOOD_PREFERENCES[field]
+    if isinstance(codes, str | bytes) or not isinstance(codes, Iterable):
+        raise InvalidInput(f"A list of {kind} codes is required.", field=field)
+    codes = list(codes)
+    for code in codes:
+        if not isinstance(code, str) or code not in choices.values:
+            known = ", ".join(choices.values)
+            raise InvalidInput(f"Unknown {kind} {str(code)[:40]!r}: choose from {known}.", field=field)
+    return sorted(set(codes))
+
+
+def user_food_preferences_set(
+    *, user: User, dietary_requirements: Iterable[str] | None = None, allergens_avoided: Iterable[str] | None = None
+) -> User:
+    """Set the user's food preferences, which recommendations respect: the dietary tags
+    (menu.DietaryTag values) every recommended dish must carry and the allergens (menu.Allergen
+    codes) none may contain. None leaves that list as it is; an empty list clears it. Stored
+    sorted, each code once. The API's profile (`PATCH /auth/users/me/`) and the account page both
+    call this.
+
+    Raises InvalidInput (field `dietary_requirements` or `allergens_avoided`: not a list, or a
+    code the menu does not know); nothing is saved then. Writes only these two columns; no lock
+    (the whole list is replaced: the last write wins).
+    """
+    given = {"dietary_requirements": dietary_requirements, "allergens_avoided": allergens_avoided}
+    checked = {field: _food_codes_checked(codes, field=field) for field, codes in given.items() if codes is not None}
+    for field, codes in checked.items():
+        setattr(user, field, codes)
+    if checked:
+        user.save(update_fields=list(checked))
+    return user
 
 
 def role_manage_check(actor: User, role: Role, user: User | None = None) -> Group:

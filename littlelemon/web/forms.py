@@ -17,6 +17,7 @@ from littlelemon.bookings.models import Booking
 from littlelemon.bookings.rules import BookingRules
 from littlelemon.cart.enums import MAX_QUANTITY
 from littlelemon.core.models import MAX_ID
+from littlelemon.menu.enums import Allergen, DietaryTag
 from littlelemon.orders.enums import Fulfilment, PaymentMethod
 from littlelemon.orders.placement import MAX_TIP, online_payments_enabled
 from littlelemon.orders.selectors import OrderTimes
@@ -75,6 +76,39 @@ class LoginForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update(autocapitalize="none", spellcheck="false")
+
+
+class FoodCodesField(forms.MultipleChoiceField):
+    """A checkbox for each of the menu's codes. Which codes may be saved is
+    `user_food_preferences_set`'s to say, as for the API: its refusal is shown on the field."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def valid_value(self, value) -> bool:
+        return True
+
+
+class FoodPreferencesForm(forms.Form):
+    """The account page's food preferences; the names are the service's (and the API's)."""
+
+    dietary_requirements = FoodCodesField(
+        label="Recommend only dishes that are",
+        choices=DietaryTag.choices,
+        required=False,
+        help_text="Tick none to be offered any dish.",
+    )
+    allergens_avoided = FoodCodesField(
+        label="Allergens to avoid",
+        choices=Allergen.choices,
+        required=False,
+        help_text="No recommended dish contains one you tick. Always check a dish's allergens before you order.",
+    )
+
+    @classmethod
+    def for_user(cls, user: User, data=None) -> "FoodPreferencesForm":
+        """The form for `user`, showing what they saved (none: nothing ticked)."""
+        dietary, allergens = user.food_preferences
+        return cls(data, initial={"dietary_requirements": sorted(dietary), "allergens_avoided": sorted(allergens)})
 
 
 # --- cart ----------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.django_db
 def history(customer):
     """A customer with a finished order (2 lines), a booking past and one to come, a cart line."""
     customer.phone = "+1 312 555 0100"
+    customer.dietary_requirements, customer.allergens_avoided = ["vegetarian"], ["milk", "peanuts"]
     customer.save()
     order = OrderFactory(customer=customer, status="delivered", items=2, notes="Ring twice", guest_phone="555 0199")
     OrderEvent.objects.create(order=order, kind="status", to_status="delivered", at=NOW - timedelta(days=3))
@@ -62,6 +63,10 @@ class TestExport:
         assert data["account"]["username"] == customer.username
         assert data["account"]["email"] == customer.email
         assert data["account"]["phone"] == "+1 312 555 0100"
+        assert (data["account"]["dietary_requirements"], data["account"]["allergens_avoided"]) == (
+            ["vegetarian"],
+            ["milk", "peanuts"],
+        )
         (order,) = data["orders"]
         assert order["id"] == history["order"].pk
         assert order["delivery_address"] == "1 Lemon Street, Chicago" and order["notes"] == "Ring twice"
@@ -109,6 +114,7 @@ class TestDelete:
         user = User.objects.get(pk=customer.pk)
         assert user.username == f"deleted-{customer.pk}"
         assert (user.email, user.first_name, user.last_name, user.phone) == ("", "", "", "")
+        assert (user.dietary_requirements, user.allergens_avoided) == (None, None)
         assert not user.is_active and not user.has_usable_password()
         order = Order.objects.get(pk=history["order"].pk)
         assert order.customer_id == customer.pk and order.total == history["order"].total

@@ -35,6 +35,8 @@ PASSWORD = "a-long-lemon-pass-phrase-42"
 MENU = "/api/v1/menu-items/"
 CART = "/api/v1/cart/"
 ME = "/api/v1/auth/users/me/"
+RECOMMENDATIONS = "/api/v1/recommendations/"
+CART_TOKEN = "X-Cart-Token"
 MANAGERS = "/api/v1/groups/manager/users/"
 KITCHEN = "/api/v1/groups/kitchen/users/"  # managers may list it, customers may not
 NGINX_THROTTLED = {"detail": "Request was throttled. Try again shortly.", "code": "throttled"}
@@ -274,6 +276,26 @@ def test_a_session_cookie_web_page_is_each_users_own(site, two_customers):
     assert ann_html not in pages["anonymous"].body and bob_html not in pages["anonymous"].body
     assert again.body.count(ann_html) == pages["ann"].body.count(ann_html)
     assert {pages["ann"].headers["X-Cache-Status"], pages["bob"].headers["X-Cache-Status"]} == {"BYPASS"}
+
+
+def test_a_guest_carts_recommendations_are_its_own_never_nginxs_public_copy(site):
+    """`/recommendations/` is public without a cart, the guest cart's own with `X-Cart-Token`:
+    nginx treats the token as a credential (never answered from, nor stored in, its cache)."""
+    client = site.client()
+    public = [client.get(RECOMMENDATIONS) for _ in range(2)]  # the second one nginx's, if fresh
+    popular = [dish["id"] for dish in public[0].json()["results"]]
+    assert popular, public[0].body
+    token = client.post("/api/v1/cart/guest/").json()["token"]
+    added = client.post("/api/v1/cart/items/", {"menuitem": popular[0], "quantity": 1}, headers={CART_TOKEN: token})
+    assert added.status == 201, added.body
+
+    guest = client.get(RECOMMENDATIONS, headers={CART_TOKEN: token})
+    public_again = client.get(RECOMMENDATIONS)
+
+    assert guest.status == 200 and guest.headers["X-Cache-Status"] == "BYPASS"
+    assert popular[0] not in [dish["id"] for dish in guest.json()["results"]]
+    assert "X-Cart-Token" in guest.headers["Vary"]
+    assert popular[0] in [dish["id"] for dish in public_again.json()["results"]]  # nothing of the cart's
 
 
 def test_a_role_change_is_seen_at_once_by_the_same_token_through_nginx(site):

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from littlelemon.cart.services import guest_cart_create
 from littlelemon.cart.tests.factories import CartLineFactory
 from littlelemon.menu.models import AvailabilityWindow, MenuItem
 from littlelemon.menu.tests.factories import MenuItemFactory
@@ -218,6 +219,108 @@ class TestVisitorRecommendations:
         # the menu's time windows
         with django_assert_num_queries(7):
             assert client.get(RECOMMENDATIONS).status_code == 200
+
+
+class TestGuestCart:
+    """A guest sending their cart's `X-Cart-Token` (as on the cart API) has its dishes left out."""
+
+    @pytest.fixture
+    def guest_cart(self):
+        return guest_cart_create()
+
+    def put(self, guest_cart, dish) -> None:
+        CartLineFactory(user=None, guest_cart=guest_cart, menuitem=dish)
+
+    def test_popular_now_leaves_out_the_guest_carts_dishes(self, client_as, menu, guest_cart):
+        self.put(guest_cart, menu["water"])
+
+        response = client_as(None).get(RECOMMENDATIONS, HTTP_X_CART_TOKEN=guest_cart.token)
+
+        assert response.status_code == 200
+        assert response.json()["kind"] == "popular"
+        assert titles(response) == ["Burger", "Fries", "Shake", "Salad"]
+        assert response["Cache-Control"] == "private, no-cache"  # this cart's, not everyone's
+        # Without the token: everyone's answer, water first.
+        assert titles(client_as(None).get(RECOMMENDATIONS))[0] == "Water"
+
+    def test_pairs_well_with_leaves_out_the_guest_carts_dishes(self, client_as, menu, guest_cart):
+        self.put(guest_cart, menu["fries"])
+
+        response = client_as(None).get(pairs_url(menu["burger"]), HTTP_X_CART_TOKEN=guest_cart.token)
+
+        assert titles(response) == ["Water", "Shake", "Salad"]
+        assert response["Cache-Control"] == "private, no-cache"
+
+    @pytest.mark.parametrize("path", [RECOMMENDATIONS, "pairs"])
+    def test_adding_a_dish_changes_the_answer_and_its_etag(self, client_as, menu, guest_cart, path):
+        client = client_as(None)
+        url = pairs_url(menu["burger"]) if path == "pairs" else path
+        self.put(guest_cart, menu["salad"])
+        first = client.get(url, HTTP_X_CART_TOKEN=guest_cart.token)
+        assert "Fries" in titles(first)
+        unchanged = client.get(url, HTTP_X_CART_TOKEN=guest_cart.token, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert unchanged.status_code == 304
+
+        self.put(guest_cart, menu["fries"])
+        after = client.get(url, HTTP_X_CART_TOKEN=guest_cart.token, HTTP_IF_NONE_MATCH=first["ETag"])
+
+        assert after.status_code == 200
+        assert "Fries" not in titles(after) and "Salad" not in titles(after)
+        assert after["ETag"] != first["ETag"]
+        # ...and neither is the public answer's.
+        assert client.get(url)["ETag"] not in {first["ETag"], after["ETag"]}
+
+    @pytest.mark.parametrize("token", ["no-such-cart", "x" * 200])
+    def test_a_token_naming_no_cart_is_the_cart_apis_404(self, client_as, menu, token):
+        client = client_as(None)
+
+        answers = [
+            client.get(url, HTTP_X_CART_TOKEN=token)
+            for url in (RECOMMENDATIONS, pairs_url(menu["burger"]), "/api/v1/cart/")
+        ]
+
+        assert [answer.status_code for answer in answers] == [404] * 3
+        assert {answer.json()["code"] for answer in answers} == {"cart_not_found"}
+
+    def test_an_empty_header_is_no_token(self, client_as, menu):
+        response = client_as(None).get(RECOMMENDATIONS, HTTP_X_CART_TOKEN="")
+
+        assert response.status_code == 200
+        assert response["Cache-Control"].startswith("public")
+
+    def test_signed_in_the_token_is_ignored_as_on_the_cart_api(self, client_as, customer, menu, guest_cart):
+        self.put(guest_cart, menu["water"])
+        CartLineFactory(user=customer, menuitem=menu["burger"])
+
+        response = client_as(customer).get(RECOMMENDATIONS, HTTP_X_CART_TOKEN=guest_cart.token)
+
+        assert titles(response) == ["Water", "Fries", "Shake", "Salad"]
+
+    @pytest.mark.parametrize("path", [RECOMMENDATIONS, "pairs"])
+    def test_every_answer_varies_on_the_cart_token(self, client_as, customer, menu, guest_cart, path):
+        url = pairs_url(menu["burger"]) if path == "pairs" else path
+        anonymous = client_as(None).get(url)
+        not_modified = client_as(None).get(url, HTTP_IF_NONE_MATCH=anonymous["ETag"])
+        guest = client_as(None).get(url, HTTP_X_CART_TOKEN=guest_cart.token)
+        signed_in = client_as(customer).get(url)
+
+        for response in (anonymous, not_modified, guest, signed_in):
+            assert "X-Cart-Token" in response["Vary"], response.status_code
+
+    @pytest.mark.parametrize("size", [1, 12])
+    def test_a_fixed_number_of_queries_whatever_the_cart(
+        self, client_as, menu, guest_cart, size, django_assert_num_queries
+    ):
+        for dish in MenuItemFactory.create_batch(size):
+            self.put(guest_cart, dish)
+        client = client_as(None)
+
+        # the guest cart, its dishes, the stamps, popularity now, the candidate dishes, the windows
+        with django_assert_num_queries(6):
+            assert client.get(RECOMMENDATIONS, HTTP_X_CART_TOKEN=guest_cart.token).status_code == 200
+        # the dish, then as above with its pairs
+        with django_assert_num_queries(8):
+            assert client.get(pairs_url(menu["burger"]), HTTP_X_CART_TOKEN=guest_cart.token).status_code == 200
 
 
 def test_complete_your_meal_goes_with_the_whole_cart(menu):

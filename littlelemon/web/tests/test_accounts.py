@@ -10,7 +10,7 @@ from django.urls import reverse
 from littlelemon.accounts.models import User
 from littlelemon.accounts.tests.factories import PASSWORD, UserFactory
 
-from .htmltext import text, texts
+from .htmltext import elements, text, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +231,131 @@ class TestPasswords:
 
         assert text(response.content, tag="h1") == "Check your email"
         assert mail.outbox == []
+
+
+ACCOUNT = reverse("web:account")
+
+
+def ticked(response, name: str) -> list[str]:
+    """The values of the `name` checkboxes the page shows ticked."""
+    return [
+        attributes["value"]
+        for tag, attributes in elements(response.content)
+        if tag == "input" and attributes.get("name") == name and "checked" in attributes
+    ]
+
+
+class TestFoodPreferences:
+    """The account page's food preferences form (`user_food_preferences_set`, as the API's)."""
+
+    def test_the_page_shows_every_choice_and_what_was_saved(self, client, customer):
+        customer.allergens_avoided = ["milk", "sesame"]
+        customer.save()
+        client.force_login(customer)
+
+        response = client.get(ACCOUNT)
+
+        assert texts(response.content, tag="legend") == ["Recommend only dishes that are", "Allergens to avoid"]
+        boxes = [a for tag, a in elements(response.content) if tag == "input" and a.get("type") == "checkbox"]
+        assert len(boxes) == 5 + 14
+        assert ticked(response, "allergens_avoided") == ["milk", "sesame"]
+        assert ticked(response, "dietary_requirements") == []
+        assert 'name="csrfmiddlewaretoken"' in response.content.decode()
+
+    def test_saving_stores_them_and_says_so(self, client, customer):
+        client.force_login(customer)
+
+        response = client.post(
+            ACCOUNT,
+            {"dietary_requirements": ["vegan", "vegetarian", "vegan"], "allergens_avoided": ["peanuts", "milk"]},
+            follow=True,
+        )
+
+        assert response.redirect_chain == [(ACCOUNT, 302)]
+        assert text(response.content, css_class="message--success") == (
+            "Your food preferences are saved: recommendations follow them."
+        )
+        customer.refresh_from_db()
+        assert customer.dietary_requirements == ["vegan", "vegetarian"]
+        assert customer.allergens_avoided == ["milk", "peanuts"]
+        assert ticked(response, "dietary_requirements") == ["vegetarian", "vegan"]  # in the menu's order
+
+    def test_unticking_everything_clears_them(self, client, customer):
+        customer.dietary_requirements, customer.allergens_avoided = ["vegan"], ["milk"]
+        customer.save()
+        client.force_login(customer)
+
+        client.post(ACCOUNT, {})
+
+        customer.refresh_from_db()
+        assert customer.food_preferences == (frozenset(), frozenset())
+
+    @pytest.mark.parametrize(
+        ("data", "field", "message"),
+        [
+            (
+                {"dietary_requirements": ["vegan", "carnivore"], "allergens_avoided": ["milk"]},
+                "dietary_requirements",
+                "Unknown dietary tag 'carnivore': choose from vegetarian, vegan, gluten-free, dairy-free, nut-free.",
+            ),
+            (
+                {"dietary_requirements": ["vegan"], "allergens_avoided": ["milk", "gluten-ish"]},
+                "allergens_avoided",
+                "Unknown allergen 'gluten-ish': choose from celery, gluten, crustaceans, eggs, fish, lupin, milk, "
+                "molluscs, mustard, tree-nuts, peanuts, sesame, soybeans, sulphites.",
+            ),
+        ],
+    )
+    def test_an_unknown_code_is_refused_and_nothing_changes(self, client, customer, data, field, message):
+        customer.dietary_requirements, customer.allergens_avoided = ["vegetarian"], ["eggs"]
+        customer.save()
+        client.force_login(customer)
+
+        response = client.post(ACCOUNT, data)
+
+        assert response.status_code == 400
+        assert field_errors(response, field) == [message]
+        assert "message--success" not in response.content.decode()
+        customer.refresh_from_db()
+        assert customer.food_preferences == (frozenset({"vegetarian"}), frozenset({"eggs"}))
+        # What was ticked is shown again, the unknown code aside.
+        assert ticked(response, "dietary_requirements") == [c for c in data["dietary_requirements"] if c != "carnivore"]
+
+    def test_a_visitor_is_sent_to_log_in_and_nothing_changes(self, client, customer):
+        response = client.post(ACCOUNT, {"allergens_avoided": ["milk"]})
+
+        assert response.status_code == 302 and response.url == "/account/login/?next=/account/"
+        customer.refresh_from_db()
+        assert customer.allergens_avoided is None
+
+    def test_only_the_signed_in_users_own_are_changed(self, client, customer, other_customer):
+        client.force_login(customer)
+
+        # A user's id in the form (or the query) is not read: the page only ever writes its user's.
+        client.post(f"{ACCOUNT}?user={other_customer.pk}", {"user": other_customer.pk, "allergens_avoided": ["fish"]})
+
+        customer.refresh_from_db()
+        other_customer.refresh_from_db()
+        assert customer.allergens_avoided == ["fish"]
+        assert other_customer.allergens_avoided is None
+
+    def test_a_post_without_the_csrf_token_is_refused(self, customer):
+        from django.test import Client
+
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(customer)
+
+        response = client.post(ACCOUNT, {"allergens_avoided": ["milk"]})
+
+        assert response.status_code == 403
+        customer.refresh_from_db()
+        assert customer.allergens_avoided is None
+
+    def test_saving_runs_a_fixed_number_of_queries(self, client, customer, django_assert_num_queries):
+        client.force_login(customer)
+
+        # the session, the user, the update of their two columns (the message travels in a cookie)
+        with django_assert_num_queries(3) as captured:
+            client.post(ACCOUNT, {"dietary_requirements": ["vegan"], "allergens_avoided": ["milk", "eggs"]})
+
+        assert 'UPDATE "accounts_user" SET "dietary_requirements"' in captured.captured_queries[2]["sql"]

@@ -118,3 +118,48 @@ class TestCart:
 
     def test_an_empty_cart_recommends_nothing(self, client, dishes):
         assert 'aria-labelledby="meal"' not in client.get(reverse("web:cart")).content.decode()
+
+
+class TestFoodPreferencesSavedOnTheAccountPage:
+    """Saved through the account page's form, they reach every place that recommends."""
+
+    @pytest.fixture
+    def milky(self, dishes):
+        """Water now holds milk (a latte, say): the most popular dish, and the burger's second best."""
+        dishes["Water"].allergens = ["milk"]
+        dishes["Water"].save()
+        return dishes
+
+    def avoid_milk(self, client):
+        response = client.post(reverse("web:account"), {"allergens_avoided": ["milk"]})
+        assert response.status_code == 302
+
+    def test_popular_now_on_the_home_page(self, client, customer, milky):
+        client.force_login(customer)
+        assert titles_in(client.get("/").content, "popular")[0] == "Water"
+
+        self.avoid_milk(client)
+
+        assert titles_in(client.get("/").content, "popular") == ["Burger", "Fries", "Salad"]
+
+    def test_your_usuals_on_the_home_page(self, client, customer, milky):
+        order_of(customer, [milky["Water"], milky["Salad"]])
+        client.force_login(customer)
+        assert titles_in(client.get("/").content, "usuals")[:2] == ["Water", "Salad"]
+
+        self.avoid_milk(client)
+
+        usuals = titles_in(client.get("/").content, "usuals")
+        assert usuals[0] == "Salad" and "Water" not in usuals
+
+    def test_pairs_well_with_and_complete_your_meal(self, client, customer, milky):
+        CartLineFactory(user=customer, menuitem=milky["Fries"])
+        client.force_login(customer)
+        dish_page = reverse("web:dish", args=[milky["Burger"].slug])
+        assert "Water" in titles_in(client.get(dish_page).content, "pairs")
+        assert "Water" in titles_in(client.get(reverse("web:cart")).content, "meal")
+
+        self.avoid_milk(client)
+
+        assert titles_in(client.get(dish_page).content, "pairs") == ["Salad"]  # fries: in the cart
+        assert titles_in(client.get(reverse("web:cart")).content, "meal") == ["Burger", "Salad"]

@@ -1,4 +1,4 @@
-"""Sign up, log in and out, the account page, password change and reset.
+"""Sign up, log in and out, the account page (and its food preferences), password change and reset.
 
 Signing up or logging in keeps the visitor's cart: it is folded into the account's
 (`merge_guest_cart`), whatever page they came from (checkout brings them back there).
@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from littlelemon.accounts import services as account_services
 from littlelemon.accounts import two_factor
@@ -23,7 +23,7 @@ from littlelemon.pages.http import safe_next
 from littlelemon.staff.access import staff_home_url
 
 from ..cart import cart_for, merge_guest_cart
-from ..forms import LoginForm, SignUpForm
+from ..forms import FoodPreferencesForm, LoginForm, SignUpForm
 from ..info import restaurant_info_for
 from .two_factor import login_pending_start
 
@@ -100,9 +100,20 @@ class LogoutView(auth_views.LogoutView):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/account/account.html")
+    """The signed-in user's details and links; POST saves their food preferences (only their own:
+    the form names no user) and comes back here with a message, or shows what was refused."""
+    form = FoodPreferencesForm.for_user(request.user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_services.user_food_preferences_set(user=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(request, "Your food preferences are saved: recommendations follow them.")
+            return redirect("web:account")
+    return render(request, "web/account/account.html", {"preferences": form}, status=400 if form.errors else 200)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

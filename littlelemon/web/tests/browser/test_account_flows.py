@@ -1,4 +1,5 @@
-"""A visitor signs up, logs out, logs in, changes and resets the password, in Chromium."""
+"""A visitor signs up, logs out, logs in, changes and resets the password, and a customer saves
+food preferences on a phone, in Chromium."""
 
 import re
 
@@ -6,6 +7,10 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from littlelemon.accounts.models import User
+from littlelemon.menu.models import MenuItem
+
+from .journeys import always_open
+from .test_phone import horizontal_overflow
 
 FIRST_PASSWORD = "lemons are sunshine"
 SECOND_PASSWORD = "olive trees grow slowly"
@@ -104,3 +109,35 @@ def test_htmx_posts_carry_the_csrf_token_and_plain_scripted_posts_are_refused(pa
     page.evaluate("htmx.ajax('POST', '/account/logout/', {target: '#main', swap: 'none'})")
     page.reload()
     expect(nav(page).get_by_role("link", name="Log in")).to_be_visible()
+
+
+def test_food_preferences_on_a_phone_leave_out_what_they_exclude(phone: Page, demo):
+    """Ticked and saved on the account page at 360 px (a plain form), then followed by the home
+    page's recommendations."""
+    always_open()
+    phone.goto("/account/login/")
+    log_in(phone, "customer", "lemon-customer")
+    nav(phone).get_by_role("link", name=re.compile("^Your account")).tap()
+    expect(phone.get_by_role("heading", level=2, name="Food preferences")).to_be_visible()
+    assert horizontal_overflow(phone) == 0, "/account/ scrolls sideways on a 360 px screen"
+
+    phone.get_by_role("checkbox", name="Vegetarian").tap()
+    phone.get_by_role("checkbox", name="Milk").tap()
+    phone.get_by_role("button", name="Save food preferences").tap()
+
+    expect(phone.get_by_role("status").first).to_have_text(
+        "Your food preferences are saved: recommendations follow them."
+    )
+    expect(phone.get_by_role("checkbox", name="Vegetarian")).to_be_checked()
+    expect(phone.get_by_role("checkbox", name="Milk")).to_be_checked()
+    expect(phone.get_by_role("checkbox", name="Vegan")).not_to_be_checked()
+    assert horizontal_overflow(phone) == 0
+    customer = User.objects.get(username="customer")
+    assert customer.food_preferences == (frozenset({"vegetarian"}), frozenset({"milk"}))
+
+    phone.goto("/")
+    titles = phone.locator("section.recommended .dish-card__title").all_inner_texts()
+    assert titles, "the home page recommends nothing"
+    recommended = MenuItem.objects.filter(title__in=titles)
+    assert len(recommended) == len(titles)
+    assert all(dish.vegetarian and "milk" not in dish.allergens for dish in recommended), titles

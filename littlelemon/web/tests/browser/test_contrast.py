@@ -114,3 +114,10 @@ def test_every_page_meets_wcag_aa_contrast(request, viewport, demo):
     for path in signed_in_pages:
         page.goto(path)
         assert_readable(page, path)
+
+    # The account page's food preferences, one ticked (its highlight) and saved (the message).
+    page.goto("/account/")
+    page.get_by_role("checkbox", name="Milk").check()
+    page.get_by_role("button", name="Save food preferences").click()
+    expect(page.get_by_role("status").first).to_have_text(re.compile("Your food preferences are saved"))
+    assert_readable(page, "/account/ with food preferences saved")
