@@ -448,7 +448,7 @@ REST_FRAMEWORK = {
         # Failed log-ins of one account from addresses it never logged in from (accounts/ratelimit.py).
         "login_username": rate("THROTTLE_LOGIN_USERNAME_RATE", "10/hour"),
         "signup": rate("THROTTLE_SIGNUP_RATE", "5/min"),
-        "guest": rate("THROTTLE_GUEST_RATE", "5/min"),  # guest carts made, guest-order claims asked for
+        "guest": rate("THROTTLE_GUEST_RATE", "5/min"),  # guest carts made, guest orders placed, claims asked for
         "order": rate("THROTTLE_ORDER_RATE", "10/min"),
         "api_key": rate("THROTTLE_API_KEY_RATE", "600/min"),  # per API key, whatever its address
     },

@@ -145,15 +145,16 @@ def _wait_text(seconds: int) -> str:
     return f"{seconds} seconds" if seconds < 120 else f"{math.ceil(seconds / 60)} minutes"
 
 
-def too_many_response(request: HttpRequest, wait: float, what: str) -> HttpResponse:
-    """429 with Retry-After: JSON under /api/ (DRF's throttled shape), the site's page otherwise."""
+def too_many_response(request: HttpRequest, wait: float, what: str, *, template: str = "429.html") -> HttpResponse:
+    """429 with Retry-After: JSON under /api/ (DRF's throttled shape), the site's page otherwise
+    (or `template`, given `message`: the fragment an htmx request swaps in)."""
     seconds = max(1, math.ceil(wait))
     if is_api_request(request):
         detail = f"Request was throttled. Expected available in {seconds} seconds."
         response = JsonResponse({"detail": detail, "code": "throttled"}, status=429)
     else:
         message = f"Too many {what}. Please try again in {_wait_text(seconds)}."
-        response = render(request, "429.html", {"message": message}, status=429)
+        response = render(request, template, {"message": message}, status=429)
     response["Retry-After"] = str(seconds)
     return response
 

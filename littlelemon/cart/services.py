@@ -367,8 +367,8 @@ def cart_reorder(*, user: User, order: Any, now=None) -> ReorderResult:
 
 
 def guest_cart_create() -> GuestCart:
-    """A new, empty guest cart with a fresh random token. The API throttles making them
-    (THROTTLE_GUEST_RATE); the web pages make one on a visitor's first add, as they make a session."""
+    """A new, empty guest cart with a fresh random token. The API and the web pages (which make
+    one on a visitor's first add) both limit making them per address (THROTTLE_GUEST_RATE)."""
     return GuestCart.objects.create()
 
 

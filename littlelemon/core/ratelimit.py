@@ -76,7 +76,8 @@ class SignupRateThrottle(PerAddressRateThrottle):
 
 
 class GuestRateThrottle(PerAddressRateThrottle):
-    """Guest carts made and guest-order claims asked for, per address (THROTTLE_GUEST_RATE),
-    the way sign-ups are limited: each is a way in without an account."""
+    """Guest carts made (the API's, a web visitor's first add), guest orders placed (API and web)
+    and guest-order claims asked for, per address (THROTTLE_GUEST_RATE), the way sign-ups are
+    limited: each is a way in without an account. One budget for all of them."""
 
     scope = "guest"

@@ -12,6 +12,7 @@ from littlelemon.cart.apis import CART_TOKEN, cart_owner_for
 from littlelemon.cart.serializers import ReorderSerializer
 from littlelemon.cart.services import cart_reorder
 from littlelemon.core.exceptions import InvalidInput
+from littlelemon.core.ratelimit import GuestRateThrottle
 from littlelemon.observability.metrics import order_placement_timer
 
 from . import placement, selectors, transitions
@@ -91,6 +92,8 @@ class OrderListApi(ConditionalGetMixin, generics.ListAPIView):
         throttles = super().get_throttles()
         if self.request.method == "POST":  # placing orders has its own, stricter rate
             throttles.append(ScopedRateThrottle())
+            if not self.request.user.is_authenticated:  # and a guest's counts like sign-up, as on the web
+                throttles.append(GuestRateThrottle())
         return throttles
 
     @extend_schema(
@@ -108,7 +111,9 @@ class OrderListApi(ConditionalGetMixin, generics.ListAPIView):
             "A guest (not signed in) sends their cart's `X-Cart-Token` and `guest_name`, `guest_email` and "
             "`guest_phone` (each missing or malformed one a 400 naming it); the Idempotency-Key is then unique "
             "per guest cart. The answer's `Order-Tracking-URL` header is the order's public tracking page "
-            "(also e-mailed to the guest): keep it, it is the guest's only way back to the order."
+            "(also e-mailed to the guest): keep it, it is the guest's only way back to the order. A guest's "
+            "placements also count against the per-address guest limit (THROTTLE_GUEST_RATE), with the guest "
+            "carts and claim links the address asks for, on the API and the web pages alike."
         ),
     )
     def post(self, request):

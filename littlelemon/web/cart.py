@@ -4,7 +4,9 @@ cart services, so the pages apply the cart API's rules (1..99 of an available di
 lines, a dish's options and a combo's slots) with its messages.
 
 A visitor's guest cart is made on their first add (`guest_cart_item_add`), not when they only
-browse: reading a cart that does not exist costs no query and writes nothing. A guest checkout
+browse: reading a cart that does not exist costs no query and writes nothing. Making one counts
+against the address's guest limit (THROTTLE_GUEST_RATE, as the API's `POST /cart/guest/` does):
+the views ask `makes_guest_cart` first, and past the limit answer 429 and add nothing. A guest checkout
 places the order from it (repeated "Place order"s of one visit share it, so the form's
 idempotency key holds); signing in or up folds it into the account's cart (`merge_guest_cart`)
 and the session forgets it. An old guest cart is deleted by `cart.housekeeping`, and a session
@@ -52,6 +54,11 @@ class WebCart:
     @property
     def guest_cart(self) -> GuestCart | None:
         return self.owner if isinstance(self.owner, GuestCart) else None
+
+    @property
+    def makes_guest_cart(self) -> bool:
+        """Whether an add would make a guest cart: a visitor who has none (yet, or any more)."""
+        return self.user is None and self.owner is None
 
     @cached_property
     def lines(self) -> list[CartLine]:

@@ -89,3 +89,20 @@ def combo_with_slots(*, price="19.00", slots=(), title="Lunch Deal"):
         for index, (dish, supplement) in enumerate(offers):
             ComboSlotOption.objects.create(slot=slot, menuitem=dish, supplement=Decimal(supplement), position=index)
     return combo
+
+
+def menu_at_options_size(*, rich: bool, dishes: int = 3) -> list[MenuItem]:
+    """The menu of the "same queries at two sizes of options" tests: `dishes` + 1 items either way.
+    Plain: none has an option group. Rich: each dish offers five shared and unshared groups of
+    eight choices, and the last item is a combo whose three slots offer those dishes."""
+    items = [MenuItemFactory() for _ in range(dishes)]
+    if not rich:
+        return [*items, MenuItemFactory()]
+    shared = group_with_choices(name="Shared", max_choices=3, choices=[(f"Shared {n}", "0.50") for n in range(8)])
+    for dish in items:
+        MenuItemOptionGroup.objects.create(menuitem=dish, group=shared, position=0)
+        for position in range(1, 5):
+            choices = [(f"Choice {position}.{n}", "1.25") for n in range(8)]
+            group_with_choices(dish=dish, max_choices=2, choices=choices, position=position)
+    slots = [(f"Slot {n}", [(dish, "1.00") for dish in items]) for n in range(3)]
+    return [*items, combo_with_slots(slots=slots)]

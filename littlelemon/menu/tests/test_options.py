@@ -4,6 +4,7 @@ a selection (each broken rule an InvalidInput naming the group or slot)."""
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from littlelemon.menu.exceptions import (
     ComboDishNotOffered,
@@ -17,7 +18,13 @@ from littlelemon.menu.exceptions import (
 from littlelemon.menu.models import OptionChoice
 from littlelemon.menu.options import catalog_load, selection_key, selection_price
 
-from .factories import MenuItemFactory, burger_with_options, combo_with_slots, group_with_choices
+from .factories import (
+    MenuItemFactory,
+    burger_with_options,
+    combo_with_slots,
+    group_with_choices,
+    menu_at_options_size,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -239,6 +246,20 @@ class TestDetailApi:
         results = api_client.get("/api/v1/menu-items/?page_size=100").json()["results"]
 
         assert {item["title"]: item["has_options"] for item in results} == {"Burger": True, "Plain": False}
+
+    @pytest.mark.parametrize("rich", [False, True])
+    def test_the_list_is_the_same_queries_without_options_and_with_many(
+        self, api_client, django_assert_num_queries, freeze, rich
+    ):
+        items = menu_at_options_size(rich=rich)
+        freeze(timezone.now())  # the ETag holds the day and the last window edge passed
+
+        with django_assert_num_queries(4):  # the time windows, the menu stamp, COUNT(*), one joined SELECT
+            response = api_client.get("/api/v1/menu-items/?page_size=100")
+
+        results = response.json()["results"]
+        assert [item["id"] for item in results] == [item.pk for item in items]
+        assert [(item["has_options"], item["is_combo"]) for item in results] == [(rich, False)] * 3 + [(rich, rich)]
 
     @pytest.mark.parametrize("size", [1, 8])
     def test_a_dish_is_a_fixed_number_of_queries_whatever_its_options(

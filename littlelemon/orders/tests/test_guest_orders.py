@@ -116,6 +116,32 @@ class TestPlaceAsGuest:
         assert [answer.status_code for answer in answers] == [201, 201]
         assert sorted(Order.objects.values_list("guest_cart_id", flat=True)) == sorted(cart.pk for cart in carts)
 
+    def test_placing_counts_against_the_guest_limit_and_past_it_places_nothing(self, api_client, throttle_rates):
+        throttle_rates(guest="2/min")
+        first, second = guest_cart_with(("10.00", 1)), guest_cart_with(("8.00", 3))
+        assert api_client.post("/api/v1/cart/guest/").status_code == 201  # one budget: carts made, orders placed
+
+        placed = api_client.post(ORDERS, PICKUP, HTTP_X_CART_TOKEN=first.token)
+        refused = api_client.post(ORDERS, PICKUP, HTTP_X_CART_TOKEN=second.token)
+
+        assert placed.status_code == 201
+        assert refused.status_code == 429 and refused.json()["code"] == "throttled"
+        assert list(Order.objects.values_list("guest_cart_id", flat=True)) == [first.pk]
+        assert CartLine.objects.get(guest_cart=second).quantity == 3
+        assert api_client.post("/api/v1/cart/guest/").status_code == 429
+
+    def test_a_signed_in_customer_is_not_held_by_the_guest_limit(self, api_client, client_as, throttle_rates):
+        throttle_rates(guest="1/min")
+        assert [api_client.post("/api/v1/cart/guest/").status_code for _ in range(2)] == [201, 429]
+        customer = UserFactory()
+        dish = MenuItemFactory(price=Decimal("9.00"))
+        CartLine.objects.create(user=customer, menuitem=dish, quantity=2, price_when_added=dish.price)
+
+        response = client_as(customer).post(ORDERS, {"fulfilment": "pickup"})
+
+        assert response.status_code == 201, response.json()
+        assert Order.objects.get().customer == customer
+
     def test_the_database_wants_a_customer_or_a_guest_name_and_email(self):
         from django.db import IntegrityError
 

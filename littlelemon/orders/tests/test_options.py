@@ -1,4 +1,5 @@
-"""Placing a cart whose lines have options: unit prices with the options (Decimal, half up), the
+"""Placing a cart whose lines have options: unit prices with the options (Decimal sums, never
+rounded) and the tax on them (rounded half up, also on exactly half a cent), the
 items' snapshot of the options' names and prices, a choice gone since refused with nothing
 written, the API's orders showing them, and placement in a fixed number of queries whatever the
 number of options."""
@@ -69,10 +70,36 @@ def test_items_keep_the_options_and_their_price_rounded_half_up(customer, burger
         },
         {"slot": "A side", "dish": "Fries", "supplement": "0.40", "options": []},
     ]
-    # 66.20 subtotal; 10.25 % is 6.7855 -> 6.79 (half up)
+    # 66.20 subtotal; 10.25 % is 6.7855 -> 6.79 (past half a cent: the next test has an exact half)
     assert (order.subtotal, order.tax, order.total) == (Decimal("66.20"), Decimal("6.79"), Decimal("72.99"))
     placed = OutboxEvent.objects.get(type="order.placed").payload
     assert placed["items"][0]["options"] == burger_item.options
+
+
+@pytest.mark.parametrize(
+    ("quantity", "fulfilment", "expected"),
+    [
+        (2, "pickup", ("32.50", "0.00", "1.63", "34.13")),  # 5 % of 32.50 is 1.625
+        (1, "delivery", ("16.25", "4.25", "1.03", "21.53")),  # 5 % of 16.25 + 4.25 is 1.025
+    ],
+)
+def test_the_tax_on_a_line_with_options_rounds_half_a_cent_up(customer, burger, quantity, fulfilment, expected):
+    """Unit prices and line totals are sums and whole multiples of two-place amounts (the dish,
+    its choices' differences, a combo's supplements): they never need rounding. The tax, a
+    percent of them (up to three places), does: here it lands on exactly half a cent after an
+    even cent, where half up and banker's rounding (ROUND_HALF_EVEN: 1.62, 1.02) differ."""
+    restaurant_settings_update(
+        data={"tax_rate": Decimal("5"), "delivery_fee": Decimal("4.25"), "minimum_order": Decimal("0")}
+    )
+    cart_services.cart_item_add(owner=customer, menuitem_id=burger.pk, quantity=quantity, choices=ids("Large", "Bacon"))
+    where = {"delivery_address": "1 Lemon St"} if fulfilment == "delivery" else {}
+
+    order, _ = placement.order_place(customer=customer, fulfilment=fulfilment, **where)
+
+    item = order.items.get()
+    assert (item.unit_price, item.price) == (Decimal("16.25"), Decimal("16.25") * quantity)  # 12.50 + 2.25 + 1.50
+    assert (order.subtotal + order.delivery_fee) * Decimal("0.05") % Decimal("0.01") == Decimal("0.005")
+    assert (order.subtotal, order.delivery_fee, order.tax, order.total) == tuple(map(Decimal, expected))
 
 
 def test_a_choice_that_ran_out_since_refuses_the_order_and_writes_nothing(client_as, customer, burger):

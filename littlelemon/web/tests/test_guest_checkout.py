@@ -8,6 +8,7 @@ import uuid
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -254,6 +255,104 @@ class TestClaim:
 
         assert statuses == [302, 302, 429]
         assert len(mail.outbox) == 2
+
+
+THROTTLED = re.compile(r"Too many (?P<what>[a-z ]+) from your address\. Please try again in \d+ seconds\.")
+
+
+def throttled_message(response) -> str:
+    """The 429's message (the page's, or the htmx fragment's), after checking its Retry-After."""
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) >= 1
+    return THROTTLED.search(response.content.decode()).group("what")
+
+
+def another_visitor():
+    """A new browser from the same address (its own session, no cart yet)."""
+    return Client()
+
+
+class TestGuestLimit:
+    """Making a visitor's guest cart and placing a guest order count against the address's guest
+    limit (THROTTLE_GUEST_RATE), one budget with the API's guest carts and claim links."""
+
+    @pytest.mark.parametrize("how", ["form", "htmx", "dish page"])
+    def test_a_first_add_past_the_limit_is_a_429_and_makes_no_cart(self, menu, throttle_rates, how):
+        throttle_rates(guest="2/min")
+        for _ in range(2):
+            assert another_visitor().post(reverse("web:cart_add"), {"menuitem": menu["hummus"].pk}).status_code == 302
+        visitor = another_visitor()
+
+        if how == "dish page":
+            response = visitor.post(reverse("web:dish_add", args=[menu["moussaka"].slug]), {"quantity": "1"})
+        else:
+            headers = {"HX-Request": "true"} if how == "htmx" else {}
+            response = visitor.post(reverse("web:cart_add"), {"menuitem": menu["moussaka"].pk}, headers=headers)
+
+        assert throttled_message(response) == "new carts"
+        assert ("<html" in response.content.decode()) == (how != "htmx")  # htmx swaps in the message alone
+        assert GuestCart.objects.count() == 2
+        assert not CartLine.objects.filter(menuitem=menu["moussaka"]).exists()
+        assert GUEST_CART_KEY not in visitor.session
+
+    def test_a_visitor_with_a_cart_adds_on_past_the_limit(self, visitor, menu, throttle_rates):
+        throttle_rates(guest="2/min")
+        another_visitor().post(reverse("web:cart_add"), {"menuitem": menu["hummus"].pk})
+        assert another_visitor().post(reverse("web:cart_add"), {"menuitem": menu["hummus"].pk}).status_code == 429
+
+        response = visitor.post(reverse("web:cart_add"), {"menuitem": menu["moussaka"].pk})
+
+        assert response.status_code == 302
+        assert guest_lines(visitor) == [(menu["hummus"].pk, 2), (menu["moussaka"].pk, 1)]
+
+    def test_placing_a_guest_order_counts_and_past_the_limit_places_nothing(self, visitor, menu, throttle_rates):
+        throttle_rates(guest="2/min")  # the visitor's cart was the first
+
+        placed = visitor.post(reverse("web:checkout"), guest_form())
+        visitor.post(reverse("web:cart_add"), {"menuitem": menu["moussaka"].pk})
+        refused = visitor.post(reverse("web:checkout"), guest_form(notes="Again"))
+
+        assert placed.status_code == 302
+        assert throttled_message(refused) == "guest orders"
+        assert [item.title for order in Order.objects.all() for item in order.items.all()] == ["Hummus"]
+        assert guest_lines(visitor) == [(menu["moussaka"].pk, 1)]  # the cart is kept
+        assert visitor.session["checkout_draft"]["notes"] == "Again"  # and what was typed
+        assert OutboxEvent.objects.filter(type="order.placed").count() == 1
+
+    def test_bad_details_do_not_count(self, visitor, throttle_rates):
+        throttle_rates(guest="2/min")
+
+        for _ in range(3):
+            assert visitor.post(reverse("web:checkout"), guest_form(guest_email="nope")).status_code == 200
+        placed = visitor.post(reverse("web:checkout"), guest_form())
+
+        assert placed.status_code == 302 and Order.objects.count() == 1
+
+    def test_guest_carts_made_through_the_api_share_the_budget(self, menu, api_client, throttle_rates):
+        throttle_rates(guest="2/min")
+        assert [api_client.post("/api/v1/cart/guest/").status_code for _ in range(2)] == [201, 201]
+
+        response = another_visitor().post(reverse("web:cart_add"), {"menuitem": menu["hummus"].pk})
+
+        assert throttled_message(response) == "new carts"
+        assert GuestCart.objects.count() == 2
+
+    def test_a_signed_in_customer_is_not_held_by_the_guest_limit(self, client, menu, throttle_rates):
+        throttle_rates(guest="1/min")
+        another_visitor().post(reverse("web:cart_add"), {"menuitem": menu["hummus"].pk})
+        assert another_visitor().post(reverse("web:cart_add"), {"menuitem": menu["hummus"].pk}).status_code == 429
+        customer = UserFactory()
+        client.force_login(customer)
+
+        added = client.post(reverse("web:cart_add"), {"menuitem": menu["moussaka"].pk, "quantity": 2})
+        placed = client.post(reverse("web:checkout"), {**guest_form(), "delivery_address": ""})
+
+        assert added.status_code == 302
+        assert placed.status_code == 302, placed.content.decode()
+        order = Order.objects.get()
+        assert order.customer == customer
+        assert [(item.title, item.quantity) for item in order.items.all()] == [("Moussaka", 2)]
+        assert GuestCart.objects.count() == 1
 
 
 def someone(role: str):

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from littlelemon.menu.tests.factories import CategoryFactory, MenuItemFactory
+from littlelemon.menu.tests.factories import CategoryFactory, MenuItemFactory, menu_at_options_size
 from littlelemon.recommendations.models import ItemPopularity
 from littlelemon.restaurant.selectors import restaurant_today
 from littlelemon.restaurant.services import restaurant_settings_update
@@ -172,6 +172,22 @@ def test_the_dish_page_and_the_menu_fragment_run_fixed_queries(client, hours, dj
         assert client.get(reverse("web:dish", args=[slug])).status_code == 200
     with django_assert_num_queries(3):  # settings (currency), the dishes, the time windows
         assert client.get(reverse("web:menu"), headers={"HX-Request": "true"}).status_code == 200
+
+
+@pytest.mark.parametrize("rich", [False, True])
+def test_the_menu_runs_the_same_queries_without_options_and_with_many(client, hours, django_assert_num_queries, rich):
+    """Dishes with several option groups of many choices and a combo cost the menu no query more
+    than dishes without any: the cards only say "Choose options" (or "Build your meal")."""
+    menu_at_options_size(rich=rich)
+
+    with django_assert_num_queries(6):  # settings, hours, closures, categories, the dishes, the time windows
+        page = client.get(reverse("web:menu")).content.decode()
+    with django_assert_num_queries(3):  # settings (currency), the dishes, the time windows
+        fragment = client.get(reverse("web:menu"), headers={"HX-Request": "true"}).content.decode()
+
+    for html in (page, fragment):
+        assert len(texts(html, css_class="dish-card__title")) == 4
+        assert (html.count(">Choose options</a>"), html.count(">Build your meal</a>")) == ((3, 1) if rich else (0, 0))
 
 
 # Signed in: the session, the user, the cart's quantity (the header's cart link) and the user's

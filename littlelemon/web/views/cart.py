@@ -3,7 +3,9 @@ charge (`order_quote`, the computation `order_place` itself uses).
 
 Without JavaScript every form posts and the page reloads (a redirect after each change). With
 htmx, "Add to cart" answers a short confirmation and the header's cart link (swapped out of band),
-and a quantity change or removal answers the cart's contents, swapped in place.
+and a quantity change or removal answers the cart's contents, swapped in place. A visitor's first
+add makes their guest cart, within the address's guest limit (`guest_limit_wait`): past it, a 429
+(the site's page, or for htmx a message swapped where the confirmation goes) and nothing added.
 """
 
 from contextlib import suppress
@@ -14,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from littlelemon.accounts.ratelimit import too_many_response
 from littlelemon.core.exceptions import ApplicationError
 from littlelemon.menu.selectors import menu_items_timed, windows_load
 from littlelemon.orders.enums import Fulfilment
@@ -24,6 +27,7 @@ from littlelemon.recommendations import selectors as recommendations
 from ..cart import cart_for
 from ..forms import CartAddForm, CartLineForm
 from ..info import restaurant_info_for
+from .guest import guest_limit_wait
 from .pages import RECOMMENDED
 
 
@@ -60,11 +64,26 @@ def _first_error(form) -> str:
     return next(iter(form.errors.values()))[0]
 
 
+def guest_cart_throttled(request: HttpRequest) -> HttpResponse | None:
+    """Before an add: None when it may go on; a 429 when it would make a guest cart past the
+    address's guest limit (the fragment for htmx, else the site's page)."""
+    if not cart_for(request).makes_guest_cart:
+        return None
+    wait = guest_limit_wait(request)
+    if wait is None:
+        return None
+    template = "web/partials/cart_add_throttled.html" if htmx_fragment(request) else "429.html"
+    return too_many_response(request, wait, "new carts from your address", template=template)
+
+
 @require_POST
 def cart_add(request: HttpRequest) -> HttpResponse:
     form = CartAddForm(request.POST)
     added, problem = None, ""
     if form.is_valid():
+        throttled = guest_cart_throttled(request)
+        if throttled is not None:
+            return throttled
         try:
             item, in_cart = cart_for(request).add(
                 menuitem_id=form.cleaned_data["menuitem"], quantity=form.cleaned_data["quantity"]

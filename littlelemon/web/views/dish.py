@@ -29,6 +29,7 @@ from littlelemon.recommendations import selectors as recommendations
 
 from ..cart import cart_for
 from ..forms import CartAddForm
+from .cart import guest_cart_throttled
 from .pages import RECOMMENDED, _timed
 
 
@@ -166,6 +167,9 @@ def dish_add(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         errors = {"quantity": "Enter a whole number from 1 to 99."}
         return _page(request, item, catalog, chosen=chosen, errors=errors, status=400)
+    throttled = guest_cart_throttled(request)  # a visitor's first add makes their guest cart
+    if throttled is not None:
+        return throttled
     try:
         added, in_cart = cart_for(request).add(
             menuitem_id=item.pk,

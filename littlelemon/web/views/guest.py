@@ -1,5 +1,6 @@
 """Guests' pages: an order's public tracking page (the link on the confirmation page and in the
-order's e-mails), and claiming guest orders into an account.
+order's e-mails), claiming guest orders into an account, and the limit on ways in without an
+account (`guest_limit_wait`).
 
 The tracking page is the customer's order page, read-only, for whoever holds the link (its token
 is the order's id signed under its own salt: `orders.guests`). It follows the order by polling
@@ -49,6 +50,18 @@ def _tracked_context(request: HttpRequest, order, token: str) -> dict:
     }
 
 
+def guest_limit_wait(request: HttpRequest) -> float | None:
+    """The API's guest limit (scope `guest`, THROTTLE_GUEST_RATE, per client address, like
+    sign-up) on the pages: None when `request` may go on (and is then counted), else how many
+    seconds to wait. One budget for the guest carts an address makes (a visitor's first add, the
+    API's `POST /cart/guest/`), the guest orders it places (web checkout and API) and the claim
+    links it asks for."""
+    throttle = GuestRateThrottle()
+    if throttle.rate is None or throttle.allow_request(request, None):
+        return None
+    return throttle.wait() or 1
+
+
 @require_GET
 def order_tracked(request: HttpRequest, token: str) -> HttpResponse:
     order = _tracked_or_404(token)
@@ -73,9 +86,9 @@ def order_tracked_status(request: HttpRequest, token: str) -> HttpResponse:
 def claim_request(request: HttpRequest) -> HttpResponse:
     form = ClaimRequestForm(request.POST or None, initial={"email": request.user.email})
     if request.method == "POST":
-        throttle = GuestRateThrottle()
-        if throttle.rate is not None and not throttle.allow_request(request, None):
-            return too_many_response(request, throttle.wait() or 1, "claim links from your address")
+        wait = guest_limit_wait(request)
+        if wait is not None:
+            return too_many_response(request, wait, "claim links from your address")
         if form.is_valid():
             email = form.cleaned_data["email"]
             link = request.build_absolute_uri(

@@ -3,7 +3,9 @@
 Checkout offers a visitor to log in or sign up (their cart comes along, and so do they, back
 to checkout) or to order as a guest with their name, e-mail and phone: the order is placed from
 their guest cart (web/cart.py) and the guest lands on the order's tracking page
-(web/views/guest.py). "Place order" calls `order_place` with an
+(web/views/guest.py); a guest's "Place order" counts against the address's guest limit
+(`guest_limit_wait`, THROTTLE_GUEST_RATE, as on the API), past which it is a 429 and places
+nothing. "Place order" calls `order_place` with an
 idempotency key rendered into the form, so a double submission makes one order. A refusal is
 shown next to the field it concerns and what was chosen is kept, also across a trip to remove a
 sold-out dish (a draft in the session).
@@ -28,6 +30,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from littlelemon.accounts.ratelimit import too_many_response
 from littlelemon.cart.services import ReorderResult, cart_reorder
 from littlelemon.core.conditional import etag_for, etag_version, not_modified, set_cache_headers
 from littlelemon.core.exceptions import ApplicationError
@@ -45,6 +48,7 @@ from ..cart import cart_for
 from ..forms import ASAP, LATER, CheckoutForm, GuestCheckoutForm, QuoteForm
 from ..info import restaurant_info_for
 from ..tracking import tracking_for
+from .guest import guest_limit_wait
 
 DRAFT_KEY = "checkout_draft"
 DRAFT_FIELDS = ("fulfilment", "delivery_address", "when", "scheduled_for", "tip", "payment_method", "notes")
@@ -74,6 +78,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = form_class(request.POST, **form_options)
         if form.is_valid():
+            wait = guest_limit_wait(request) if guest else None
+            if wait is not None:  # what was typed is kept for the next visit of checkout
+                _keep_draft(request)
+                return too_many_response(request, wait, "guest orders from your address")
             try:
                 with order_placement_timer(channel="web"):
                     order, created = _place(request, form)
@@ -89,7 +97,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 if created:
                     messages.success(request, f"Thank you! Your order #{order.pk} is placed.")
                 return redirect(_order_url(request, order.pk, guest=guest))
-        request.session[DRAFT_KEY] = {name: request.POST.get(name, "") for name in DRAFT_FIELDS}
+        _keep_draft(request)
     else:
         initial = {
             "delivery_address": "" if guest else order_selectors.order_last_delivery_address(user=request.user),
@@ -108,6 +116,11 @@ def checkout(request: HttpRequest) -> HttpResponse:
         **_summary_context(request, **choices),
     }
     return render(request, "web/checkout.html", context)
+
+
+def _keep_draft(request: HttpRequest) -> None:
+    """What the refused form chose, shown again on the next visit of checkout."""
+    request.session[DRAFT_KEY] = {name: request.POST.get(name, "") for name in DRAFT_FIELDS}
 
 
 def _place(request: HttpRequest, form) -> tuple:
