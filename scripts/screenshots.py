@@ -45,6 +45,8 @@ PAGES = [
     ("menu", "/menu/"),
     ("menu-filtered", "/menu/?search=&category=&dietary=vegan"),
     ("dish", "/menu/greek-salad/"),
+    ("dish-options", "/menu/lemon-burger/"),
+    ("meal-deal", "/menu/lunch-deal/"),
     ("login", "/account/login/"),
 ]
 # Then as the demo customer (logged in through the page), with these dishes put in the cart.
@@ -74,6 +76,7 @@ STAFF_PAGES = {
         ("back-office-settings", "/staff/settings/"),
         ("floor", "/staff/floor/"),
         ("floor-combinations", "/staff/floor/combinations/"),
+        ("floor-tables", "/staff/floor/tables/"),
         ("people", "/staff/people/"),
         ("two-factor", "/account/two-factor/"),
         ("report-sales", "/staff/reports/sales/"),

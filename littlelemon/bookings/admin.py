@@ -23,7 +23,7 @@ class TableForm(forms.ModelForm):
             blocked = table_bookings_blocking(table=saved, seats=data["seats"], active=data["active"])
             if blocked:
                 raise forms.ValidationError(
-                    f"Upcoming bookings would lose this table (#{', #'.join(map(str, blocked))}): "
+                    f"Upcoming bookings would lose this table (#{', #'.join(str(booking.pk) for booking in blocked)}): "
                     "move or cancel them first."
                 )
         return data

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from littlelemon.accounts.permissions import is_integration, is_manager_for
@@ -175,19 +175,51 @@ def table_list() -> QuerySet[Table]:
     return Table.objects.order_by("label", "id")
 
 
-def table_bookings_blocking(*, table: Table, seats: int, active: bool, now: datetime | None = None) -> list[int]:
-    """Ids of the upcoming active bookings on `table` that would lose it if it had `seats` seats
-    and `active` (all of them when it is taken out of service)."""
+def _bookings_holding(table: Any) -> QuerySet[Booking]:
+    """Bookings on `table` (a Table, or an OuterRef to one) or on a combination with it."""
+    return Booking.objects.filter(Q(table=table) | Q(combination__tables=table))
+
+
+def table_bookings_on_record(*, table: Table) -> QuerySet[Booking]:
+    """Every booking that ever held `table`, whatever its status: such a table is kept, never deleted."""
+    return _bookings_holding(table).distinct()
+
+
+def table_list_by_area() -> QuerySet[Table]:
+    """The floor plan as the Tables screen lists it: by area, then label, each table with `booked`
+    (a booking on record: it can be taken out of service, never deleted). One query."""
+    return Table.objects.annotate(booked=Exists(_bookings_holding(OuterRef("pk")))).order_by("area", "label", "id")
+
+
+def table_bookings_blocking(*, table: Table, seats: int, active: bool, now: datetime | None = None) -> list[Booking]:
+    """The upcoming active bookings (at most 20, by start, customer joined) that would lose
+    `table` if it had `seats` seats and `active`: out of service, every one holding it (on it, or
+    on a combination with it); with fewer seats, those on it for a larger party and those on a
+    combination with it whose tables together would no longer seat theirs."""
     if active and seats >= table.seats:
         return []
-    upcoming = Booking.objects.filter(table=table, status__in=ACTIVE_STATUSES, end__gt=now or timezone.now())
-    if active:
-        upcoming = upcoming.filter(party_size__gt=seats, combination__isnull=True)
-    else:  # out of service: also the bookings holding it as part of a combination
-        upcoming = Booking.objects.filter(
-            Q(table=table) | Q(combination__tables=table), status__in=ACTIVE_STATUSES, end__gt=now or timezone.now()
-        ).distinct()
-    return list(upcoming.order_by("start", "id").values_list("pk", flat=True)[:20])
+    upcoming = (
+        _bookings_holding(table)
+        .filter(status__in=ACTIVE_STATUSES, end__gt=now or timezone.now())
+        .distinct()
+        .select_related("customer")
+        .order_by("start", "id")
+    )
+    if not active:
+        return list(upcoming[:20])
+    # A party the table's new seats still hold fits any combination with it too.
+    larger = list(upcoming.filter(party_size__gt=seats))
+    combined = {booking.combination_id for booking in larger if booking.combination_id is not None}
+    seats_together = {}
+    if combined:
+        together = TableCombination.objects.filter(pk__in=combined).annotate(seats=Sum("tables__seats"))
+        seats_together = dict(together.values_list("pk", "seats"))
+    fewer = table.seats - seats
+    return [
+        booking
+        for booking in larger
+        if booking.combination_id is None or booking.party_size > seats_together[booking.combination_id] - fewer
+    ][:20]
 
 
 def booking_list_visible_to(*, user: Any) -> QuerySet[Booking]:

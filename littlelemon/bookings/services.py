@@ -16,7 +16,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from littlelemon.accounts.permissions import is_integration, is_manager_for
@@ -54,6 +53,7 @@ from .selectors import (
     customer_booking_overlapping,
     free_combinations,
     table_bookings_blocking,
+    table_bookings_on_record,
 )
 
 # The name of the database guard against double booking: the PostgreSQL exclusion constraint,
@@ -70,13 +70,40 @@ UPDATABLE_FIELDS = ["start", "end", "party_size", "table", "combination", "notes
 # --- tables ------------------------------------------------------------------------------
 
 
+LABEL_MAX_LENGTH = Table._meta.get_field("label").max_length
+AREA_MAX_LENGTH = Table._meta.get_field("area").max_length
+
+
 def _check_label(*, label: str, exclude_pk: int | None = None) -> str:
     label = label.strip()
     if not label:
         raise InvalidInput("A table needs a label.", field="label")
-    if Table.objects.filter(label__iexact=label).exclude(pk=exclude_pk).exists():
-        raise LabelTaken(f"Another table is labelled '{label}'.", field="label")
+    if len(label) > LABEL_MAX_LENGTH:
+        raise InvalidInput(f"A table's label is at most {LABEL_MAX_LENGTH} characters.", field="label")
+    taken = Table.objects.filter(label__iexact=label).exclude(pk=exclude_pk).first()
+    if taken is not None:
+        raise LabelTaken(f"Another table is labelled '{taken.label}' (labels ignore case).", field="label")
     return label
+
+
+def _check_table_seats(seats: Any) -> int:
+    if isinstance(seats, bool) or not isinstance(seats, int) or not 1 <= seats <= MAX_SEATS:
+        raise InvalidInput(f"A table seats from 1 to {MAX_SEATS}.", field="seats")
+    return seats
+
+
+def _check_area(area: str) -> str:
+    area = area.strip()
+    if len(area) > AREA_MAX_LENGTH:
+        raise InvalidInput(f"An area's name is at most {AREA_MAX_LENGTH} characters.", field="area")
+    return area
+
+
+def _bookings_named(bookings: list[Booking]) -> str:
+    """ "#12 Ana Lima, 6 at 19:00 on 2026-06-01; #14 ...": which bookings stand in the way."""
+    return "; ".join(
+        f"#{booking.pk} {booking.name}, {booking.party_size} at {_hhmm_on_date(booking.start)}" for booking in bookings
+    )
 
 
 def _save_table(table: Table) -> Table:
@@ -85,22 +112,26 @@ def _save_table(table: Table) -> Table:
         with transaction.atomic():
             table.save()
     except IntegrityError:
-        raise LabelTaken(f"Another table is labelled '{table.label}'.", field="label") from None
+        raise LabelTaken(f"Another table is labelled '{table.label}' (labels ignore case).", field="label") from None
     return table
 
 
 @transaction.atomic
 def table_create(*, label: str, seats: int, area: str = "", active: bool = True) -> Table:
-    """Raises InvalidInput / LabelTaken (label empty or used, case-insensitively) or a
-    ValidationError (seats outside 1..50)."""
+    """Add a table to the floor plan (the API, the floor's Tables screen, the admin, the demo data).
+    Raises InvalidInput (no label, a label longer than 20 characters, seats outside 1..MAX_SEATS,
+    an area name longer than 60 characters) or LabelTaken (the label is used, whatever its case)."""
     label = _check_label(label=label)
-    return _save_table(Table(label=label, seats=seats, area=area.strip(), active=active))
+    return _save_table(Table(label=label, seats=_check_table_seats(seats), area=_check_area(area), active=active))
 
 
 @transaction.atomic
 def table_update(*, table: Table, data: dict[str, Any], now: datetime | None = None) -> Table:
-    """Change a table. Taking it out of service, or giving it fewer seats, is refused with
-    TableInUse while upcoming active bookings would no longer fit: move or cancel them first.
+    """Change a table's label, seats, area or `active` (any subset, in `data`). Taking it out of
+    service, or giving it fewer seats, is refused with TableInUse naming the upcoming active
+    bookings that would no longer fit (on it, or on a combination with it): move or cancel them
+    first. A table out of service keeps its bookings on record and takes no new ones. Raises
+    InvalidInput and LabelTaken as `table_create`, and TableInUse.
 
     Locks the table row, so no booking lands on it while this decides.
     """
@@ -108,17 +139,17 @@ def table_update(*, table: Table, data: dict[str, Any], now: datetime | None = N
     if "label" in data:
         table.label = _check_label(label=data["label"], exclude_pk=table.pk)
     if "area" in data:
-        table.area = data["area"].strip()
-    seats = data.get("seats", table.seats)
+        table.area = _check_area(data["area"])
+    seats = _check_table_seats(data.get("seats", table.seats))
     active = data.get("active", table.active)
     blocked = table_bookings_blocking(table=table, seats=seats, active=active, now=now)
     if blocked:
         change = "take it out of service" if not active else f"reduce it to {seats} seats"
         raise TableInUse(
-            f"Table {table.label} has upcoming booking(s) that would lose their table "
-            f"(#{', #'.join(map(str, blocked))}); move or cancel them before you {change}.",
+            f"Table {table.label} has upcoming booking(s) that would lose their table: {_bookings_named(blocked)}. "
+            f"Move or cancel them before you {change}.",
             field="active" if not active else "seats",
-            extra={"bookings": blocked},
+            extra={"bookings": [booking.pk for booking in blocked]},
         )
     table.seats, table.active = seats, active
     return _save_table(table)
@@ -126,12 +157,21 @@ def table_update(*, table: Table, data: dict[str, Any], now: datetime | None = N
 
 @transaction.atomic
 def table_delete(*, table: Table) -> None:
-    """Raises TableInUse when the table has any booking on record (history is kept): deactivate it instead."""
+    """Delete a table never booked. Raises TableInUse when it has any booking on record (on it, or
+    on a combination with it: history is kept, so take it out of service instead) or belongs to a
+    combination (change the combination first). Locks the table row."""
     table = Table.objects.select_for_update().get(pk=table.pk)
-    count = Booking.objects.filter(Q(table=table) | Q(combination__tables=table)).distinct().count()
+    count = table_bookings_on_record(table=table).count()
     if count:
         raise TableInUse(
-            f"Table {table.label} has {count} booking(s) on record; set active=false to take it out of service.",
+            f"Table {table.label} has {count} booking(s) on record and is kept for their history: "
+            "take it out of service instead (active: false).",
+        )
+    combinations = list(table.combinations.order_by("name").values_list("name", flat=True))
+    if combinations:
+        raise TableInUse(
+            f"Table {table.label} is part of the combination(s) {', '.join(combinations)}: "
+            "take it out of them before you delete it.",
         )
     table.delete()
 

@@ -6,6 +6,7 @@ from .views import (
     board,
     deliveries,
     floor,
+    floor_tables,
     home,
     kitchen,
     menu,
@@ -50,6 +51,11 @@ urlpatterns = [
     path("floor/bookings/<int:booking_id>/status/", floor.floor_booking_status, name="floor_booking_status"),
     path("floor/combinations/", floor.floor_combinations, name="floor_combinations"),
     path("floor/combinations/<int:combination_id>/", floor.floor_combination, name="floor_combination"),
+    # The floor plan (views/floor_tables.py).
+    path("floor/tables/", floor_tables.floor_tables, name="floor_tables"),
+    path("floor/tables/<int:table_id>/", floor_tables.floor_table, name="floor_table"),
+    path("floor/tables/<int:table_id>/service/", floor_tables.floor_table_service, name="floor_table_service"),
+    path("floor/tables/<int:table_id>/delete/", floor_tables.floor_table_delete, name="floor_table_delete"),
     path("deliveries/", deliveries.deliveries, name="deliveries"),
     # The delivery-crew app (staff/views/deliveries.py).
     path("deliveries/list/", deliveries.delivery_list, name="delivery_list"),

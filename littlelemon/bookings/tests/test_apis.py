@@ -588,6 +588,29 @@ class TestTables:
         )
         assert Table.objects.get().active
 
+    def test_fewer_seats_than_an_upcoming_party_is_a_409_naming_the_booking(self, client_as, manager, now):
+        booking = BookingFactory(party_size=4, customer=None, guest_name="Ana Lima", table=TableFactory(label="M4"))
+
+        response = client_as(manager).patch(f"/api/v1/tables/{booking.table_id}/", {"seats": 3, "area": "Patio"})
+
+        body = response.json()
+        assert (response.status_code, body["code"], body["bookings"]) == (409, "table_in_use", [booking.pk])
+        assert body["fields"] == {
+            "seats": [
+                f"Table M4 has upcoming booking(s) that would lose their table: #{booking.pk} Ana Lima, 4 at 19:00 "
+                "on 2026-06-02. Move or cancel them before you reduce it to 3 seats."
+            ]
+        }
+        assert Table.objects.values_list("seats", "area").get() == (4, "Main room")
+
+    def test_an_area_name_too_long_is_a_400(self, client_as, manager):
+        table = TableFactory(area="Main room")
+
+        response = client_as(manager).patch(f"/api/v1/tables/{table.pk}/", {"area": "x" * 61})
+
+        assert (response.status_code, list(response.json()["fields"])) == (400, ["area"])
+        assert Table.objects.get().area == "Main room"
+
     def test_a_table_with_history_is_not_deleted(self, client_as, manager):
         booking = BookingFactory(status=BookingStatus.COMPLETED)
 

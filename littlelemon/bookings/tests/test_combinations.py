@@ -13,7 +13,7 @@ from littlelemon.audit.models import AuditEntry
 from littlelemon.bookings import services
 from littlelemon.bookings.enums import BookingStatus
 from littlelemon.bookings.exceptions import LabelTaken, TableInUse, TableUnavailable
-from littlelemon.bookings.models import Booking, BookingTable, TableCombination
+from littlelemon.bookings.models import Booking, BookingTable, Table, TableCombination
 from littlelemon.bookings.selectors import availability_for
 from littlelemon.bookings.services import OCCUPANCY_NO_OVERLAP
 from littlelemon.core.exceptions import InvalidInput, PermissionDenied
@@ -140,6 +140,22 @@ class TestCombinationRules:
                 actor=floor["manager"], combination=floor["combination"], name="A+S",
                 tables=[floor["a"], floor["small"]], active=True,
             )  # fmt: skip
+        assert sorted(floor["combination"].tables.values_list("label", flat=True)) == ["A", "B"]
+
+    def test_a_member_keeps_the_seats_an_upcoming_combination_booking_needs(self, floor):
+        booking = book(floor, 7)  # on A+B: 8 seats together
+
+        with pytest.raises(TableInUse, match=f"#{booking.pk} Guest, 7 at 19:00") as raised:
+            services.table_update(table=floor["b"], data={"seats": 2})
+        assert raised.value.extra == {"bookings": [booking.pk]}
+        services.table_update(table=floor["b"], data={"seats": 3})  # 7 together: the party still fits
+
+        assert Table.objects.get(pk=floor["b"].pk).seats == 3
+
+    def test_a_member_of_a_combination_is_not_deleted(self, floor):
+        with pytest.raises(TableInUse, match="Table B is part of the combination\\(s\\) A\\+B"):
+            services.table_delete(table=floor["b"])
+
         assert sorted(floor["combination"].tables.values_list("label", flat=True)) == ["A", "B"]
 
     def test_changes_are_audited(self, floor):

@@ -5,7 +5,6 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from littlelemon.bookings import services
 from littlelemon.bookings.enums import TRANSITIONS, BookingStatus
@@ -528,15 +527,41 @@ class TestTables:
     def test_labels_are_unique_whatever_the_case(self):
         services.table_create(label="T1", seats=4)
 
-        with pytest.raises(LabelTaken):
+        with pytest.raises(LabelTaken, match=re.escape("Another table is labelled 'T1' (labels ignore case).")):
             services.table_create(label=" t1 ", seats=2)
         assert Table.objects.count() == 1
 
-    def test_seats_are_between_1_and_50(self):
-        for seats in (0, 51):
-            with pytest.raises(ValidationError):
-                services.table_create(label=f"S{seats}", seats=seats)
+    @pytest.mark.parametrize(
+        ("data", "field", "message"),
+        [
+            ({"label": "  ", "seats": 2}, "label", "A table needs a label."),
+            ({"label": "X" * 21, "seats": 2}, "label", "A table's label is at most 20 characters."),
+            ({"label": "S0", "seats": 0}, "seats", "A table seats from 1 to 50."),
+            ({"label": "S51", "seats": 51}, "seats", "A table seats from 1 to 50."),
+            ({"label": "S", "seats": True}, "seats", "A table seats from 1 to 50."),
+            ({"label": "A", "seats": 2, "area": "x" * 61}, "area", "An area's name is at most 60 characters."),
+        ],
+    )
+    def test_refusals_name_their_field_and_write_nothing(self, data, field, message):
+        with pytest.raises(InvalidInput) as raised:
+            services.table_create(**data)
+
+        assert (raised.value.field, raised.value.message) == (field, message)
         assert Table.objects.count() == 0
+
+    def test_an_update_is_checked_as_a_creation(self):
+        table = TableFactory(label="T1", seats=4, area="Main room")
+        TableFactory(label="T2")
+
+        for data in ({"label": "t2"}, {"seats": 51}, {"area": "x" * 61}, {"label": ""}):
+            with pytest.raises(InvalidInput):
+                services.table_update(table=table, data=data)
+        table.refresh_from_db()
+        assert (table.label, table.seats, table.area) == ("T1", 4, "Main room")
+
+        services.table_update(table=table, data={"label": " t1 ", "area": " Terrace "})  # its own label, recased
+        table.refresh_from_db()
+        assert (table.label, table.area) == ("t1", "Terrace")
 
     def test_a_table_with_upcoming_bookings_stays_in_service(self, now):
         table = TableFactory(seats=6)
@@ -558,12 +583,30 @@ class TestTables:
         table.refresh_from_db()
         assert (table.active, table.seats, table.area) == (False, 5, "Terrace")
 
+    def test_fewer_seats_are_refused_naming_the_bookings_that_would_not_fit(self, now):
+        table = TableFactory(label="M6", seats=6)
+        six = BookingFactory(table=table, party_size=6, customer=None, guest_name="Ana Lima")
+        five = BookingFactory(table=table, party_size=5, start=six.start + timedelta(days=1))
+        BookingFactory(table=table, party_size=4, start=six.start + timedelta(days=2))  # fits 4 seats
+
+        with pytest.raises(TableInUse) as raised:
+            services.table_update(table=table, data={"seats": 4, "label": "M4"})
+
+        assert raised.value.message == (
+            f"Table M4 has upcoming booking(s) that would lose their table: #{six.pk} Ana Lima, 6 at 19:00 on "
+            f"2026-06-02; #{five.pk} {five.name}, 5 at 19:00 on 2026-06-03. Move or cancel them before you reduce "
+            "it to 4 seats."
+        )
+        assert (raised.value.field, raised.value.extra) == ("seats", {"bookings": [six.pk, five.pk]})
+        table.refresh_from_db()
+        assert (table.label, table.seats) == ("M6", 6)
+
     def test_a_table_with_history_is_kept(self):
         table = TableFactory()
         BookingFactory(table=table, status=BookingStatus.COMPLETED)
         unused = TableFactory()
 
-        with pytest.raises(TableInUse, match="set active=false"):
+        with pytest.raises(TableInUse, match="1 booking\\(s\\) on record and is kept for their history"):
             services.table_delete(table=table)
         services.table_delete(table=unused)
 

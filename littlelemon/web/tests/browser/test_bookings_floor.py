@@ -88,3 +88,31 @@ def test_a_refused_move_shows_next_to_the_table(page: Page, floor):
     expect(page.locator(".field--invalid")).to_contain_text("Table M6 is taken at 19:00")
     floor["ana"].refresh_from_db()
     assert floor["ana"].table == floor["main"]
+
+
+def test_a_table_added_on_the_tables_screen_shows_on_the_timeline(page: Page, floor):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    staff_log_in(page, "mario", PASSWORD, lands_on="/staff/orders/")
+    page.goto("/staff/floor/")
+    page.get_by_role("link", name="Tables", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tables")
+    assert_readable(page, "/staff/floor/tables/")
+
+    add = page.locator("section", has=page.get_by_role("heading", name="Add a table"))
+    add.get_by_label("Label").fill("m4")  # taken, whatever the case
+    add.get_by_label("Seats").fill("4")
+    add.get_by_role("button", name="Add table").click()
+    expect(page.locator(".field--invalid")).to_contain_text("Another table is labelled 'M4' (labels ignore case).")
+
+    add = page.locator("section", has=page.get_by_role("heading", name="Add a table"))
+    add.get_by_label("Label").fill("P1")
+    add.get_by_label("Seats").fill("8")
+    add.get_by_label("Area").fill("Patio")
+    add.get_by_role("button", name="Add table").click()
+    expect(page.locator(".message--success")).to_contain_text("Table P1 added: 8 seats.")
+    patio = page.locator("section", has=page.get_by_role("heading", name="Patio"))
+    expect(patio.locator("tbody tr")).to_have_text(["P1 8 Takes bookings Edit Out of service"], use_inner_text=True)
+
+    page.get_by_role("link", name="← The floor").click()
+    expect(page.locator(".timeline__area")).to_have_text(["Main room", "Patio", "Window"])
+    expect(page.locator(".timeline__label", has_text="P1")).to_have_text("P1 8 seats")
