@@ -51,6 +51,10 @@ class MenuItem(TimeStampedModel):
     nut_free = models.BooleanField(default=False)
     allergens = models.JSONField(default=list, blank=True, help_text='Allergen codes, e.g. ["milk", "gluten"].')
     image = models.ImageField(upload_to="menu/", blank=True)
+    # The same photo at the cards' size (menu.photos), written with `image`; empty for a photo
+    # stored before there was one (the cards then show `image`). Nullable without a database
+    # default, so SQLite adds it in place (the stamp triggers).
+    image_card = models.ImageField(upload_to="menu/", blank=True, null=True, editable=False)
     position = models.PositiveIntegerField(default=0, help_text="Lower comes first within its category.")
     # Daily portions (menu.portions): `daily_portions` None is unlimited. The day's count is
     # `portions_left` for the local date `portions_date`; on another date the dish has its full

@@ -7,7 +7,6 @@ scripts such as seed_demo) inside the same transaction.
 from datetime import time
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.text import slugify
@@ -20,7 +19,7 @@ from .enums import DietaryTag
 from .exceptions import CategoryNotEmpty, MenuItemArchived, MenuItemWasOrdered
 from .models import PORTION_COUNTERS, AvailabilityWindow, Category, MenuItem
 from .option_groups import menu_item_option_groups_set
-from .photos import photo_process
+from .photos import Photo, photo_process
 from .portions import portions_allowance_changed
 from .selectors import menu_item_was_ordered
 
@@ -107,7 +106,7 @@ def menu_item_create(
     _apply_dietary(item, dietary)
     photo = _photo_prepare(item, image)
     item.full_clean()
-    _photo_store(item, photo, old="")
+    _photo_store(item, photo, old=())
     item.save()
     audit_record(actor=actor, action="menu_item.create", target=item, changes=audit_changes({}, audit_snapshot(item)))
     if windows:
@@ -120,7 +119,8 @@ def menu_item_create(
 @transaction.atomic
 def menu_item_update(*, item: MenuItem, data: dict[str, Any], actor: User | None = None) -> MenuItem:
     """Change a dish. Price, availability and every other change are audited with before/after.
-    An uploaded `image` is checked and re-encoded (raises InvalidPhoto); "" or None removes it.
+    An uploaded `image` is checked and re-encoded in both sizes (raises InvalidPhoto); "" or None
+    removes it. The files it replaces (both sizes) are deleted once the transaction commits.
     `windows` replaces the dish's availability windows, `option_groups` the groups it offers
     (each checked against the dish's price, the new one if it changes)."""
     before = audit_snapshot(item)
@@ -129,7 +129,7 @@ def menu_item_update(*, item: MenuItem, data: dict[str, Any], actor: User | None
     windows = data.pop("windows", None)
     option_groups = data.pop("option_groups", None)
     _apply_dietary(item, data.pop("dietary", None))
-    old_image = item.image.name if item.image else ""
+    old_image = menu_item_photo_files(item)
     photo = _photo_prepare(item, data.pop("image") or "") if "image" in data else None
     for field, value in data.items():
         setattr(item, field, value)
@@ -151,23 +151,41 @@ def menu_item_update(*, item: MenuItem, data: dict[str, Any], actor: User | None
     return item
 
 
-def _photo_prepare(item: MenuItem, image: Any) -> ContentFile | None:
+def menu_item_photo_files(item: MenuItem) -> tuple[str, ...]:
+    """The names of the dish's photo files in storage: the full one and, for a photo stored
+    since there is one, the card one. No query, no storage call."""
+    return tuple(file.name for file in (item.image, item.image_card) if file)
+
+
+def photo_files_delete_on_commit(names: tuple[str, ...]) -> None:
+    """Delete these dish photo files from the storage once the transaction commits (a rolled back
+    change keeps them)."""
+    storage = MenuItem._meta.get_field("image").storage
+    for name in names:
+        transaction.on_commit(lambda name=name: storage.delete(name))
+
+
+def _photo_prepare(item: MenuItem, image: Any) -> Photo | None:
     """Check and re-encode an uploaded photo (menu.photos; raises InvalidPhoto) before anything
-    is written; "" removes the dish's photo. Returns the file to store, if any."""
+    is written; "" removes the dish's photo. Returns the files to store, if any."""
     if isinstance(image, UploadedFile):
         return photo_process(image, slug=item.slug or slugify(item.title))
     if image == "":
-        item.image = ""
+        item.image = item.image_card = ""
     return None
 
 
-def _photo_store(item: MenuItem, photo: ContentFile | None, *, old: str) -> None:
-    """Write the new photo through the field's storage (the default storage: disk or S3) once
-    the dish is valid, and delete the file it replaces after the transaction commits."""
+def _photo_store(item: MenuItem, photo: Photo | None, *, old: tuple[str, ...]) -> None:
+    """Write the new photo's two files through the fields' storage (the default storage: disk or
+    S3) once the dish is valid, and delete the files they replace after the transaction commits."""
     if photo is not None:
-        item.image.save(photo.name, photo, save=False)
-    if old and old != (item.image.name or ""):
-        _delete_file_on_commit(item, old)
+        item.image.save(photo.full.name, photo.full, save=False)
+        try:
+            item.image_card.save(photo.card.name, photo.card, save=False)
+        except Exception:
+            item.image.storage.delete(item.image.name)  # not half a photo
+            raise
+    photo_files_delete_on_commit(tuple(name for name in old if name not in menu_item_photo_files(item)))
 
 
 @transaction.atomic
@@ -177,15 +195,9 @@ def menu_item_delete(*, item: MenuItem, actor: User | None = None) -> None:
     if menu_item_was_ordered(item=item):
         raise MenuItemWasOrdered(f"{item.title} was ordered before: archive it instead (past orders keep their lines).")
     audit_record(actor=actor, action="menu_item.delete", target=item, changes=audit_changes(audit_snapshot(item), {}))
-    image = item.image.name if item.image else ""
+    photos = menu_item_photo_files(item)
     item.delete()
-    _delete_file_on_commit(item, image)
-
-
-def _delete_file_on_commit(item: MenuItem, name: str) -> None:
-    if name:
-        storage = item.image.storage
-        transaction.on_commit(lambda: storage.delete(name))
+    photo_files_delete_on_commit(photos)
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ import boto3
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from PIL import Image
 
@@ -115,9 +116,9 @@ def fetch(url: str) -> tuple[int, str, bytes]:
         return response.status, response.headers["Content-Type"], response.read()
 
 
-def png(color: str) -> bytes:
+def png(color: str, size: tuple[int, int] = (64, 48)) -> bytes:
     buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), color).save(buffer, format="PNG")
+    Image.new("RGB", size, color).save(buffer, format="PNG")
     return buffer.getvalue()
 
 
@@ -127,7 +128,7 @@ def test_a_dish_photo_uploaded_through_the_api_is_stored_and_served_by_s3(
     settings.STORAGES = storages_for(s3_endpoint)
     assert settings.STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
     CategoryFactory(slug="mezze", title="Mezze")
-    photo = png("#f4ce14")
+    photo = png("#f4ce14", size=(1600, 1200))
     upload = io.BytesIO(photo)
     upload.name = "hummus.png"
 
@@ -150,6 +151,17 @@ def test_a_dish_photo_uploaded_through_the_api_is_stored_and_served_by_s3(
     read = client_as(None).get(f"/api/v1/menu-items/{item.pk}/")
     assert read.json()["image"] == url
     assert fetch(url) == (200, "image/jpeg", stored)
+    # The cards' size beside it (menu/photos.py), a smaller JPEG, served by S3 as the cards link it
+    # (the card's partial alone: the prod static storage here has no manifest for whole pages).
+    card_key = f"media/{item.image_card.name}"
+    assert card_key == key.removesuffix(".jpg") + "-card.jpg"
+    card = s3.get_object(Bucket=BUCKET, Key=card_key)["Body"].read()
+    assert card.startswith(b"\xff\xd8") and len(card) < len(stored)
+    listed = s3.list_objects_v2(Bucket=BUCKET, Prefix="media/menu/")["Contents"]
+    assert sorted(entry["Key"] for entry in listed) == sorted([key, card_key])
+    card_url = f"{s3_endpoint}/{BUCKET}/{card_key}"
+    assert f'srcset="{card_url} 1x, {url} 2x"' in render_to_string("web/partials/dish_card_image.html", {"item": item})
+    assert fetch(card_url) == (200, "image/jpeg", card)
 
 
 def test_a_second_photo_with_the_same_name_does_not_overwrite_the_first(s3, s3_endpoint, settings, client_as, manager):

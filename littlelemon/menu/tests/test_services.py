@@ -5,7 +5,9 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from PIL import Image
 
 from littlelemon.cart import services as cart_services
@@ -141,16 +143,30 @@ class TestPhotos:
     def test_each_format_becomes_a_jpeg(self, fmt):
         photo = photo_process(image_file(fmt, mode="P" if fmt == "GIF" else "RGB"), slug="soup")
 
-        with Image.open(BytesIO(photo.read())) as stored:
-            assert (stored.format, stored.size, stored.mode) == ("JPEG", (300, 200), "RGB")
-        assert photo.name.startswith("soup-") and photo.name.endswith(".jpg")
+        for file in photo:  # smaller than either size: both keep it
+            with Image.open(BytesIO(file.read())) as stored:
+                assert (stored.format, stored.size, stored.mode) == ("JPEG", (300, 200), "RGB")
+        assert photo.full.name.startswith("soup-") and photo.full.name.endswith(".jpg")
+        assert photo.card.name == photo.full.name.removesuffix(".jpg") + "-card.jpg"
+
+    def test_the_full_and_the_card_sizes_progressive_without_metadata(self):
+        photo = photo_process(image_file("JPEG", size=(3000, 2000), exif_orientation=6), slug="soup")
+
+        stored = {}
+        for size, file in photo._asdict().items():
+            with Image.open(BytesIO(file.read())) as image:
+                stored[size] = (image.format, image.size, image.info.get("progressive"), dict(image.getexif()))
+        # Turned upright (the camera's orientation 6), then fitted in 1200 and 600 px.
+        assert stored == {"full": ("JPEG", (800, 1200), 1, {}), "card": ("JPEG", (400, 600), 1, {})}
+        assert photo.card.size < photo.full.size
 
     def test_exif_orientation_is_applied_and_metadata_dropped(self):
         photo = photo_process(image_file("JPEG", size=(300, 200), exif_orientation=6), slug="soup")
 
-        with Image.open(BytesIO(photo.read())) as stored:
-            assert stored.size == (200, 300)
-            assert not stored.getexif()
+        for file in photo:
+            with Image.open(BytesIO(file.read())) as stored:
+                assert stored.size == (200, 300)
+                assert not stored.getexif()
 
     def test_other_formats_are_refused(self):
         with pytest.raises(InvalidPhoto, match="JPEG, PNG, WebP or GIF"):
@@ -178,3 +194,35 @@ class TestPhotos:
             )
         dish.refresh_from_db()
         assert (dish.price, dish.image.name) == (Decimal("5.00"), "")
+
+    def test_a_photo_replaced_in_the_django_admin_drops_the_card_size_and_both_old_files(
+        self, admin_user, django_capture_on_commit_callbacks
+    ):
+        dish = services.menu_item_update(item=MenuItemFactory(), data={"image": image_file("PNG", size=(1600, 1200))})
+        old = (dish.image.name, dish.image_card.name)
+        admin = Client()
+        admin.force_login(admin_user)
+        form = {
+            "title": dish.title,
+            "slug": dish.slug,
+            "category": dish.category_id,
+            "price": str(dish.price),
+            "position": dish.position,
+            "available": "on",
+            "image": image_file("PNG", name="from-the-admin"),
+            **{
+                f"{prefix}-{field}": value
+                for prefix in ("availability_windows", "option_links", "slots")
+                for field, value in (("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0))
+            },  # fmt: skip
+        }
+
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin.post(f"/admin/menu/menuitem/{dish.pk}/change/", form)
+
+        assert response.status_code == 302, response.content
+        dish.refresh_from_db()
+        # Stored as the admin stores it (one size): the cards show it, not the old card size.
+        assert dish.image.name.startswith("menu/from-the-admin") and dish.image_card.name == ""
+        assert default_storage.exists(dish.image.name)
+        assert not any(default_storage.exists(name) for name in old)

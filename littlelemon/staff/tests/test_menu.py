@@ -16,6 +16,7 @@ from conftest import user_with_role
 from littlelemon.audit.models import AuditEntry
 from littlelemon.cart.models import CartLine
 from littlelemon.kitchen.tests.factories import CategoryFactory, MenuItemFactory, order_with
+from littlelemon.menu import services
 from littlelemon.menu.models import Category, MenuItem
 from littlelemon.orders.models import OrderItem
 from littlelemon.web.tests.htmltext import text
@@ -353,9 +354,12 @@ class TestPhotos:
         assert response.status_code == 302
         dish.refresh_from_db()
         assert dish.image.name.startswith("menu/lemon-tart-") and dish.image.name.endswith(".jpg")
-        stored = media.open_image(dish.image.name)
-        assert (stored.format, stored.size) == ("JPEG", (1200, 800))
-        assert dish.image.url in Client().get(reverse("web:menu")).content.decode()
+        assert dish.image_card.name == dish.image.name.removesuffix(".jpg") + "-card.jpg"
+        full, card = media.open_image(dish.image.name), media.open_image(dish.image_card.name)
+        assert (full.format, full.size, card.format, card.size) == ("JPEG", (1200, 800), "JPEG", (600, 400))
+        assert f'srcset="{dish.image_card.url} 1x, {dish.image.url} 2x"' in Client().get(reverse("web:menu")).text
+        # The editor's list shows the card size as its thumbnail.
+        assert f'class="menu-editor__thumb" src="{dish.image_card.url}"' in manager_client.get(MENU).text
 
     def test_a_transparent_png_is_flattened(self, manager_client, media):
         dish = MenuItemFactory()
@@ -398,24 +402,63 @@ class TestPhotos:
         assert snapshot() == before
         assert media.photos() == photos
 
-    def test_replacing_and_clearing_delete_the_old_file(
+    def test_replacing_and_clearing_delete_the_old_files(
         self, manager_client, media, django_capture_on_commit_callbacks
     ):
         dish = MenuItemFactory()
         url = reverse("staff:menu_dish_edit", args=[dish.pk])
+
+        def files() -> tuple[str, str]:
+            stored = MenuItem.objects.get()
+            return stored.image.name, stored.image_card.name
+
         with django_capture_on_commit_callbacks(execute=True):
             manager_client.post(url, {**dish_post(dish.category), "image": SimpleUploadedFile("a.png", png_bytes())})
-        first = MenuItem.objects.get().image.name
+        first = files()
         with django_capture_on_commit_callbacks(execute=True):
             manager_client.post(url, {**dish_post(dish.category), "image": SimpleUploadedFile("b.png", png_bytes())})
-        second = MenuItem.objects.get().image.name
+        second = files()
 
-        assert first != second
-        assert not media.exists(first) and media.exists(second)
+        assert set(first).isdisjoint(second)
+        assert [media.exists(name) for name in first + second] == [False, False, True, True]
         with django_capture_on_commit_callbacks(execute=True):
             manager_client.post(url, {**dish_post(dish.category), "image-clear": "on"})
-        assert MenuItem.objects.get().image.name == ""
-        assert not media.exists(second)
+        assert files() == ("", "")
+        assert not any(media.exists(name) for name in second)
+
+    def test_deleting_a_dish_deletes_both_files(self, manager_client, media, django_capture_on_commit_callbacks):
+        dish = MenuItemFactory()
+        url = reverse("staff:menu_dish_edit", args=[dish.pk])
+        with django_capture_on_commit_callbacks(execute=True):
+            manager_client.post(url, {**dish_post(dish.category), "image": SimpleUploadedFile("a.png", png_bytes())})
+        dish.refresh_from_db()
+        names = (dish.image.name, dish.image_card.name)
+        assert all(media.exists(name) for name in names)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            services.menu_item_remove(item=dish)
+
+        assert not MenuItem.objects.exists()
+        assert not any(media.exists(name) for name in names)
+
+    def test_a_photo_stored_before_the_card_size_is_replaced_cleanly(
+        self, manager_client, media, django_capture_on_commit_callbacks
+    ):
+        default_storage.save("menu/old-0a1b2c3d.jpg", BytesIO(png_bytes((40, 30))))
+        dish = MenuItemFactory()
+        MenuItem.objects.filter(pk=dish.pk).update(image="menu/old-0a1b2c3d.jpg", image_card=None)
+        url = reverse("staff:menu_dish_edit", args=[dish.pk])
+        assert 'class="menu-editor__thumb" src="/media/menu/old-0a1b2c3d.jpg"' in manager_client.get(MENU).text
+
+        with django_capture_on_commit_callbacks(execute=True):
+            response = manager_client.post(
+                url, {**dish_post(dish.category), "image": SimpleUploadedFile("a.png", png_bytes())}
+            )
+
+        assert response.status_code == 302
+        dish.refresh_from_db()
+        assert not media.exists("menu/old-0a1b2c3d.jpg")
+        assert media.exists(dish.image.name) and media.exists(dish.image_card.name)
 
     def test_the_api_upload_goes_through_the_same_checks(self, client_as, manager, media):
         dish = MenuItemFactory()
@@ -429,8 +472,11 @@ class TestPhotos:
 
         assert response.status_code == 200
         dish.refresh_from_db()
-        stored = media.open_image(dish.image.name)
-        assert (stored.format, stored.size) == ("JPEG", (1200, 300))
+        full, card = media.open_image(dish.image.name), media.open_image(dish.image_card.name)
+        assert (full.format, full.size, card.format, card.size) == ("JPEG", (1200, 300), "JPEG", (600, 150))
+        # The API keeps `image` as it was: the full size (the cards' size is the site's affair).
+        assert response.json()["image"].endswith(f"/media/{dish.image.name}")
+        assert "image_card" not in response.json()
 
 
 class TestSoldOut:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.storage import default_storage
 from PIL import Image
 from playwright.sync_api import Page, expect
 
@@ -33,6 +34,15 @@ def restaurant(transactional_db):
 def png(path) -> str:
     Image.new("RGB", (1600, 1200), (230, 180, 40)).save(path, format="PNG")
     return str(path)
+
+
+def serve_media(route) -> None:
+    name = route.request.url.split("/media/", 1)[1]
+    if not default_storage.exists(name):
+        route.fulfill(status=404)
+        return
+    with default_storage.open(name) as file:
+        route.fulfill(status=200, content_type="image/jpeg", body=file.read())
 
 
 def test_upload_a_photo_mark_sold_out_and_the_customer_sees_it(page: Page, new_page, restaurant, tmp_path):
@@ -62,10 +72,34 @@ def test_upload_a_photo_mark_sold_out_and_the_customer_sees_it(page: Page, new_p
     assert MenuItem.objects.get(pk=restaurant.pk).available is False
 
     customer = new_page()
+    # The photos live in the test settings' in-memory storage, which the server's /media/ cannot
+    # read: the browser is answered from that storage.
+    customer.route("**/media/**", serve_media)
     customer.goto("/menu/")
     card = customer.locator(".dish-card", has_text="Moussaka")
     expect(card).to_have_class(re.compile(r"dish-card--sold-out"))
-    expect(card.locator("img.dish-card__image")).to_have_attribute("src", re.compile(r"/media/menu/moussaka-.*\.jpg$"))
+    image = card.locator("img.dish-card__image")
+    restaurant.refresh_from_db()
+    expect(image).to_have_attribute("src", f"/media/{restaurant.image_card.name}")  # the card size
+    expect(image).to_have_attribute(
+        "srcset", f"/media/{restaurant.image_card.name} 1x, /media/{restaurant.image.name} 2x"
+    )
+    # A 1x screen loads the card size (1600 x 1200 uploaded: 600 x 450), shown in the card's 4:3.
+    image.scroll_into_view_if_needed()
+    customer.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    shown = image.evaluate("img => [img.currentSrc, img.naturalWidth, img.naturalHeight, img.width / img.height]")
+    assert shown[0].endswith(f"/media/{restaurant.image_card.name}") and shown[1:3] == [600, 450]
+    assert shown[3] == pytest.approx(4 / 3, abs=0.01)
+    # A 2x screen loads the full size instead.
+    sharp = new_page(device_scale_factor=2)
+    sharp.route("**/media/**", serve_media)
+    sharp.goto("/menu/")
+    image = sharp.locator(".dish-card", has_text="Moussaka").locator("img.dish-card__image")
+    image.scroll_into_view_if_needed()
+    sharp.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    shown = image.evaluate("img => [img.currentSrc, img.naturalWidth]")
+    # (1200 px at the density `2x` declares: 600 CSS px, as the card size at 1x.)
+    assert shown[0].endswith(f"/media/{restaurant.image.name}") and shown[1] == 600
 
 
 def test_without_javascript_sold_out_still_works(new_page, restaurant):
