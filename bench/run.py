@@ -318,8 +318,19 @@ class Target:
     counters: dict[str, int] | None = None  # the Lua counters summed over all its wrk runs
     address_header: str = "X-Forwarded-For"
 
-    def drive(self, seconds: int, options: "Options", log: Path | None) -> dict:
-        result = run_wrk(self.base_url, self.request, seconds, options.threads, options.connections, log, self.offset)
+    def drive(self, seconds: int, options: "Options", log: Path | None, *, warmup: bool = False) -> dict:
+        """One wrk run. A warm-up may complete no request (the first answers of a cold server on a
+        busy machine can take longer than a QUICK second); a measured round must complete some."""
+        result = run_wrk(
+            self.base_url,
+            self.request,
+            seconds,
+            options.threads,
+            options.connections,
+            log,
+            self.offset,
+            allow_empty=warmup,
+        )
         counters = result["counters"]
         self.offset += counters.get("max_span") or result["raw"]["requests"] + options.connections
         self.counters = self.counters or {}
@@ -329,7 +340,7 @@ class Target:
                 if name.startswith("max_")
                 else (self.counters.get(name, 0) + value)
             )
-        if self.rate_counter:  # e.g. placements per second, not requests per second
+        if self.rate_counter and counters:  # e.g. placements per second, not requests per second
             result["rps"] = round(counters[self.rate_counter] / (result["raw"]["duration_us"] / 1e6), 1)
         return result
 
@@ -533,7 +544,7 @@ def run(options: Options) -> tuple[dict, dict, list[str]]:
         )
         for target in targets:
             if options.warmup:
-                target.drive(options.warmup, options, None)
+                target.drive(options.warmup, options, None, warmup=True)
         for number in range(rounds):
             # Start each round at a different target, so none is always measured first or last.
             for target in targets[number % len(targets) :] + targets[: number % len(targets)]:
