@@ -126,6 +126,7 @@ def staff_pages(data: dict) -> list[str]:
 
 
 def assert_fits_and_readable(page: Page, label: str) -> None:
+    page.wait_for_load_state("load")  # every stylesheet applied
     assert horizontal_overflow(page) == 0, f"{label} scrolls sideways at {page.viewport_size['width']} px"
     assert_readable(page, label)
 
