@@ -235,6 +235,30 @@ def test_ready_and_writes_are_503_while_nothing_can_be_written_and_recover_when_
     assert len(written) >= 7
 
 
+def test_a_connection_a_read_opened_while_the_sqlite_file_was_read_only_is_not_kept(tmp_path):
+    """A read succeeds on a read-only file, so no error closes its connection; kept for
+    CONN_MAX_AGE it would refuse the worker's next write after the file is writable again.
+    One worker, so the read and the writes after it meet the same connection. SQLite only
+    (its own file on either leg): a PostgreSQL connection is not opened read-only."""
+    fault = SqliteReadOnly(tmp_path, ("", "-wal", "-shm"))
+    env = environment(tmp_path, fault.database_url, THROTTLE_ANON_RATE="off", CONN_MAX_AGE="60")
+    manage(env, "migrate", "--noinput")
+    manage(env, "seed_demo", "--force", "--quiet-logins")
+    token = access_token(env, "manager")
+
+    with gunicorn(env, tmp_path, workers=1) as server:
+        with fault.injected():
+            menu_down = server.get("/api/v1/menu-items/")
+        written = server.post("/api/v1/closures/", {"date": "2031-02-01"}, token=token)
+        ready = server.get("/ready")
+        listed = server.get("/api/v1/closures/?page_size=100").json()["results"]
+
+    assert (menu_down.status, menu_down.json()["count"] > 0) == (200, True)
+    assert (written.status, written.json()["date"]) == (201, "2031-02-01")
+    assert (ready.status, ready.json()["status"]) == (200, "ok")
+    assert [item["date"] for item in listed if item["date"] >= "2031"] == ["2031-02-01"]
+
+
 def test_sqlite_serialises_concurrent_writes_from_several_workers_instead_of_failing(tmp_path):
     database = tmp_path / "db.sqlite3"
     env = environment(
