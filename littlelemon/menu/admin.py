@@ -15,7 +15,7 @@ from .models import (
 )
 from .portions import portions_allowance_changed
 from .selectors import category_list_all
-from .services import photo_files_delete_on_commit
+from .services import menu_item_photo_stored_as_sent
 
 
 class AvailabilityWindowInline(admin.TabularInline):
@@ -127,15 +127,10 @@ class MenuItemAdmin(admin.ModelAdmin):
     )
 
     def save_model(self, request, obj, form, change):
-        replaced: tuple[str, ...] = ()
         if change and "image" in form.changed_data:
-            # The admin stores an upload as sent, in one size: the card size of the photo it
-            # replaces must not stay (the cards show the new full file), and both old files go.
             old = form.initial.get("image")
-            replaced = tuple(name for name in (old.name if old else "", obj.image_card.name) if name)
-            obj.image_card = ""
+            menu_item_photo_stored_as_sent(item=obj, replaced=old.name if old else "")
         super().save_model(request, obj, form, change)
-        photo_files_delete_on_commit(replaced)
         if change and "daily_portions" in form.changed_data:
             portions_allowance_changed(
                 item_id=obj.pk, before=form.initial.get("daily_portions"), after=obj.daily_portions

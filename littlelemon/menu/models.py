@@ -98,6 +98,12 @@ class MenuItem(TimeStampedModel):
         return self.title
 
     @property
+    def photo_for_cards(self) -> models.fields.files.FieldFile:
+        """The photo file the cards and thumbnails show: the card size, or the full one for a
+        photo stored before there was a card size (empty when the dish has no photo)."""
+        return self.image_card or self.image
+
+    @property
     def dietary(self) -> list[str]:
         return [tag.value for tag in DietaryTag if getattr(self, tag.field_name)]
 

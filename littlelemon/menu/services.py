@@ -165,6 +165,17 @@ def photo_files_delete_on_commit(names: tuple[str, ...]) -> None:
         transaction.on_commit(lambda name=name: storage.delete(name))
 
 
+def menu_item_photo_stored_as_sent(*, item: MenuItem, replaced: str) -> None:
+    """The Django admin stores an upload as sent, in one size, in `item.image`: the card size of
+    the photo it replaces (`replaced`, the old full file's name) must not stay, since the cards
+    would show it, and both of that photo's files are deleted once the change commits. Called
+    inside the transaction that saves the change (the admin's change view is one)."""
+    photo_files_delete_on_commit(
+        tuple(name for name in (replaced, item.image_card.name if item.image_card else "") if name)
+    )
+    item.image_card = ""
+
+
 def _photo_prepare(item: MenuItem, image: Any) -> Photo | None:
     """Check and re-encode an uploaded photo (menu.photos; raises InvalidPhoto) before anything
     is written; "" removes the dish's photo. Returns the files to store, if any."""

@@ -106,3 +106,23 @@ def menu_at_options_size(*, rich: bool, dishes: int = 3) -> list[MenuItem]:
             group_with_choices(dish=dish, max_choices=2, choices=choices, position=position)
     slots = [(f"Slot {n}", [(dish, "1.00") for dish in items]) for n in range(3)]
     return [*items, combo_with_slots(slots=slots)]
+
+
+def admin_dish_form(dish: MenuItem, **changes) -> dict:
+    """The Django admin's change form for `dish` as posted unchanged, with `changes` on top; the
+    dish page's inlines (time windows, option groups, combo slots) empty."""
+    form = {
+        "title": dish.title,
+        "slug": dish.slug,
+        "category": dish.category_id,
+        "description": dish.description,
+        "price": str(dish.price),
+        "position": dish.position,
+        "available": "on",
+        **{
+            f"{prefix}-{field}": value
+            for prefix in ("availability_windows", "option_links", "slots")
+            for field, value in (("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0))
+        },
+    }
+    return form | changes

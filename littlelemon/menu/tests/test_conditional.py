@@ -20,7 +20,7 @@ from littlelemon.menu import services
 from littlelemon.menu.apis import MenuItemViewSet
 from littlelemon.menu.models import Category, MenuItem
 
-from .factories import CategoryFactory, MenuItemFactory
+from .factories import CategoryFactory, MenuItemFactory, admin_dish_form
 
 ITEMS = "/api/v1/menu-items/"
 CATEGORIES = "/api/v1/categories/"
@@ -207,21 +207,7 @@ class TestEveryWriteChangesTheEtag:
         before = etags(api_client, ITEMS, f"{ITEMS}{dish.pk}/")
         admin = Client()
         admin.force_login(admin_user)
-        form = {
-            "title": dish.title,
-            "slug": dish.slug,
-            "category": dish.category_id,
-            "description": dish.description,
-            "price": "21.00",
-            "position": dish.position,
-            "available": "on",
-            # the dish page's inlines (time windows, option groups, combo slots): none
-            **{
-                f"{prefix}-{field}": value
-                for prefix in ("availability_windows", "option_links", "slots")
-                for field, value in (("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0))
-            },  # fmt: skip
-        }
+        form = admin_dish_form(dish, price="21.00")
 
         response = admin.post(f"/admin/menu/menuitem/{dish.pk}/change/", form)
 

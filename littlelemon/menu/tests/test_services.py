@@ -21,7 +21,7 @@ from littlelemon.menu.photos import photo_process
 from littlelemon.orders import placement
 from littlelemon.orders.exceptions import ItemUnavailable as OrderItemUnavailable
 
-from .factories import CategoryFactory, MenuItemFactory
+from .factories import CategoryFactory, MenuItemFactory, admin_dish_form
 
 pytestmark = pytest.mark.django_db
 
@@ -202,20 +202,7 @@ class TestPhotos:
         old = (dish.image.name, dish.image_card.name)
         admin = Client()
         admin.force_login(admin_user)
-        form = {
-            "title": dish.title,
-            "slug": dish.slug,
-            "category": dish.category_id,
-            "price": str(dish.price),
-            "position": dish.position,
-            "available": "on",
-            "image": image_file("PNG", name="from-the-admin"),
-            **{
-                f"{prefix}-{field}": value
-                for prefix in ("availability_windows", "option_links", "slots")
-                for field, value in (("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0))
-            },  # fmt: skip
-        }
+        form = admin_dish_form(dish, image=image_file("PNG", name="from-the-admin"))
 
         with django_capture_on_commit_callbacks(execute=True):
             response = admin.post(f"/admin/menu/menuitem/{dish.pk}/change/", form)
