@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
+from littlelemon.api.serializers import ErrorSerializer
 from littlelemon.apikeys.scopes import write_only
 from littlelemon.orders import selectors as order_selectors
 
@@ -17,11 +18,12 @@ class OrderRefundApi(generics.GenericAPIView):
 
     @extend_schema(
         request=RefundCreateSerializer,
-        responses={201: RefundSerializer},
+        responses={201: RefundSerializer, 409: ErrorSerializer},
         description=(
             "Managers: refund a line (`order_item`) or an `amount` of an order's payment, with a `reason`; "
-            "never more than what is left (400 `refund_too_large`). A card paid online is refunded through "
-            "Stripe (`status` pending until Stripe confirms), money paid in person at once."
+            "never more than what is left (400 `refund_too_large`); 409 `nothing_to_refund` while the order "
+            "has no payment taken. A card paid online is refunded through Stripe (`status` pending until "
+            "Stripe confirms), money paid in person at once."
         ),
     )
     def post(self, request, pk: int):
