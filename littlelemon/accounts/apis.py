@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
+from littlelemon.api.serializers import ErrorSerializer
 from littlelemon.core.ratelimit import LoginRateThrottle, SignupRateThrottle
 
 from . import privacy, selectors, services, two_factor
@@ -138,7 +139,7 @@ class MyAccountDeleteApi(generics.GenericAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = AccountDeleteSerializer
 
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None, 409: ErrorSerializer})
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
