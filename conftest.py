@@ -158,6 +158,7 @@ def asgi_server_factory(transactional_db, tmp_path):
     yield make
     for server in servers:
         server.stop()
+        print(f"{server.log.name} (shown when the test failed):\n{server.log.read_text(errors='replace')}")
 
 
 @pytest.fixture

@@ -18,17 +18,23 @@
   those calls open are closed when the test ends. The tests that a worker runs afterwards, and
   the processes they start, see a plain synchronous thread and a clean environment; the
   server's code and settings never see the variable.
+* Actions and assertions wait up to ACTION_TIMEOUT_MS (Playwright's `expect` would give up after
+  5 s, half what its actions get; under a loaded CI run, with the other worker's servers and
+  browser on the same cores, that is too short for a live update to go round).
+* On a failure, pytest shows what each page asked the server (its requests and responses, with
+  times since the page opened; static files left out), and what an `asgi_server` logged.
 * Chromium must exist: `make test` installs Debian's package when /usr/bin/chromium is missing.
   Without it these tests fail (they are never skipped).
 """
 
 import asyncio
 import os
+import time
 
 import pytest
 from django.core.management import call_command
 from django.db import connections
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -46,6 +52,7 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'"
 )
+ACTION_TIMEOUT_MS = 10_000
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
 
@@ -92,6 +99,19 @@ def _serve_with_csp(route: Route, *, csp: str = CSP) -> None:
     route.fulfill(response=response, headers={**response.headers, "content-security-policy": csp})
 
 
+def _log_network(context, lines: list[str]) -> None:
+    """Append each request, response and failure of `context` (static files left out) to `lines`."""
+    opened = time.monotonic()
+
+    def note(request, what) -> None:
+        if "/static/" not in request.url:
+            lines.append(f"{time.monotonic() - opened:8.3f} {request.method} {request.url} {what}")
+
+    context.on("request", lambda request: note(request, "sent"))
+    context.on("response", lambda response: note(response.request, response.status))
+    context.on("requestfailed", lambda request: note(request, f"failed: {request.failure}"))
+
+
 def csp_with(origins: list[str]) -> str:
     """The strict policy, plus `origins` as script, connect and frame sources (Stripe.js: the
     card step's page adds exactly these for STRIPE_JS_URL's origin)."""
@@ -117,11 +137,13 @@ def new_page(browser, live_server):
     """`new_page(viewport=..., java_script_enabled=...)`: a page in a fresh context on the live server
     (or on another server: `new_page(base_url=asgi_server.url)`); `csp_sources=[origin]` allows one
     more origin's scripts and connections (Stripe.js on the card step)."""
-    contexts, problems = [], []
+    contexts, problems, network = [], [], []
+    expect.set_options(timeout=ACTION_TIMEOUT_MS)
 
     def make(csp_sources: list[str] | None = None, **options) -> Page:
         context = browser.new_context(**{"base_url": live_server.url, "viewport": DESKTOP, **options})
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        _log_network(context, network)
         csp = csp_with(csp_sources) if csp_sources else CSP
         context.route("**/*", lambda route: _serve_with_csp(route, csp=csp))
         page = context.new_page()
@@ -136,6 +158,7 @@ def new_page(browser, live_server):
     yield make
     for context in contexts:
         context.close()
+    print("\n".join(["What the pages asked (seconds since their browser context opened):", *network]))
     assert problems == [], "the pages broke their Content-Security-Policy or threw"
 
 

@@ -13,6 +13,7 @@ from littlelemon.orders.tests.factories import OrderFactory
 from littlelemon.orders.transitions import order_status_change
 
 STREAM = re.compile(r"/live/stream/")
+TRACKING = re.compile(r"/orders/\d+/status/")
 
 
 def signed_in_page(new_page, server, user) -> Page:
@@ -65,3 +66,32 @@ def test_the_staff_header_says_offline_while_the_server_is_down(new_page, asgi_s
     asgi_server.start()
     expect(indicator).to_have_text("Live", timeout=20_000)
     expect(indicator).to_have_attribute("data-state", "live")
+
+
+def test_a_change_streamed_while_the_fragment_was_being_fetched_is_not_lost(new_page, asgi_server, customer, manager):
+    """The tracking fragment is swapped whole (outerHTML), and htmx drops a request queued on an
+    element that left the page: a message that comes while the fragment's request is out, whose
+    answer (read before the message's change) then replaces it, must still be shown (live.js)."""
+    order = OrderFactory(customer=customer)
+    page = signed_in_page(new_page, asgi_server, customer)
+    with page.expect_response(STREAM), page.expect_response(TRACKING):  # fetched as the stream opens
+        page.goto(f"/orders/{order.pk}/")
+    status = page.locator(".tracking__status")
+    page.evaluate("window.messages = 0; document.addEventListener('htmx:sseMessage', () => window.messages++)")
+    held = []
+    # The next fetch waits, unanswered; those after it go through.
+    page.route(TRACKING, lambda route: route.fallback() if held else held.append(route))
+
+    order_status_change(order=order.pk, actor=manager, status=OrderStatus.ACCEPTED, estimated_minutes=20)
+    page.wait_for_function("() => window.messages === 1")
+    for _ in range(200):  # the route's handler runs while Playwright waits
+        if held:
+            break
+        page.wait_for_timeout(25)
+    answer = held[0].fetch()  # what the server says now: accepted
+    assert "Accepted" in answer.text()
+    order_status_change(order=order.pk, actor=manager, status=OrderStatus.PREPARING)
+    page.wait_for_function("() => window.messages === 2")  # its fetch is queued behind the one held
+    held[0].fulfill(response=answer)  # the older answer replaces the fragment
+
+    expect(status).to_have_text("Preparing")
