@@ -8,9 +8,7 @@
      start; and after any break: the server restarted, the network dropped, htmx's SSE extension
      made a new EventSource, which carries no Last-Event-ID);
    - the server said `event: refresh` (the events since the page's last one were purged, or the
-     stream fell behind);
-   - a message came while a fragment's request was out, and that request's answer (read before
-     the message's change) replaced the fragment whole: htmx dropped the fetch it had queued.
+     stream fell behind).
    Fragments are always fetched whole and swapped in place, so a refresh never duplicates anything.
 
    The indicator [data-live-status] (the staff header) says "Live", or "Offline" (data-state=
@@ -105,59 +103,15 @@
   document.addEventListener("htmx:sendError", failed);
   document.addEventListener("htmx:responseError", failed);
 
-  // A stream message for a fragment whose request is still in flight: htmx queues the fetch it
-  // triggers, and drops it if the answer in flight (read before the message's change) replaces the
-  // fragment whole (hx-swap="outerHTML": a queued request dies with its element). Then ask again.
-  // (htmx says `afterRequest` of a removed element on its parent: the xhr tells whose it was.)
-  var requests = new WeakMap(); // xhr -> the live fragment it was sent for
-  var inFlight = new WeakMap(); // live fragment -> what triggered its request out
-  var missed = new WeakSet(); // fragments a stream message named while their request was out
-  var refreshAfterSettle = false;
-
-  document.addEventListener("htmx:beforeSend", function (event) {
-    var detail = event.detail || {};
-    if (isLive(detail.elt) && detail.xhr) {
-      var trigger = detail.requestConfig && detail.requestConfig.triggeringEvent;
-      requests.set(detail.xhr, detail.elt);
-      inFlight.set(detail.elt, (trigger && trigger.detail) || trigger || true);
-    }
-  });
-
-  // Sent after the message's own trigger: its request (if it was sent, not queued) is out already.
-  document.addEventListener("htmx:sseMessage", function (event) {
-    var out = inFlight.get(event.target);
-    if (out !== undefined && out !== event.detail) {
-      missed.add(event.target);
-    }
-  });
-
   document.addEventListener("htmx:afterRequest", function (event) {
     var detail = event.detail || {};
-    var sentFor = detail.xhr && requests.get(detail.xhr);
-    if (sentFor) {
-      requests.delete(detail.xhr);
-      inFlight.delete(sentFor);
-      if (missed.has(sentFor)) {
-        missed.delete(sentFor);
-        // Replaced: once its successor is set up (htmx does that as the swap settles).
-        refreshAfterSettle = refreshAfterSettle || !document.body.contains(sentFor);
-      }
-    }
-    var elt = detail.elt;
-    if (!isLive(elt) || !detail.successful) {
+    if (!isLive(detail.elt) || !detail.successful) {
       return;
     }
     var mode = document.querySelector("[data-live]");
     if (mode && mode.getAttribute("data-live") === "poll" && broken) {
       broken = false;
       online();
-    }
-  });
-
-  document.addEventListener("htmx:afterSettle", function () {
-    if (refreshAfterSettle) {
-      refreshAfterSettle = false;
-      refresh();
     }
   });
 

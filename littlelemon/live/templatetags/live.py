@@ -6,6 +6,11 @@
   `orders` changed (stream), or every LIVE_POLL_SECONDS (poll, with If-None-Match, so a fragment
   that did not change is a 304); in both modes also on `live:refresh` (the stream reconnected
   or its events were purged: everything is fetched whole).
+  `swap_whole=True` for an element the answer replaces (hx-swap="outerHTML"): htmx drops a request
+  queued on an element that has left the page, so with the stream a message that comes while the
+  element's request is out would be lost when that request's answer (read before the message's
+  change) replaced it. There a new trigger replaces the request in flight instead (hx-sync). Not
+  when polling (the next poll comes anyway; on a slow network a replaced poll might never finish).
 """
 
 from django import template
@@ -28,7 +33,9 @@ def live_connect() -> str:
 
 
 @register.simple_tag
-def live_trigger(topic: str) -> str:
+def live_trigger(topic: str, swap_whole: bool = False) -> str:
     if live_streaming():
+        if swap_whole:
+            return format_html('hx-trigger="sse:{}, live:refresh from:body" hx-sync="this:replace"', topic)
         return format_html('hx-trigger="sse:{}, live:refresh from:body"', topic)
     return format_html('hx-trigger="every {}s, live:refresh from:body"', settings.LIVE_POLL_SECONDS)

@@ -56,6 +56,8 @@ ACTION_TIMEOUT_MS = 10_000
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
 
+expect.set_options(timeout=ACTION_TIMEOUT_MS)
+
 
 @pytest.fixture(scope="session")
 def chromium() -> tuple[Browser, asyncio.AbstractEventLoop]:
@@ -138,7 +140,6 @@ def new_page(browser, live_server):
     (or on another server: `new_page(base_url=asgi_server.url)`); `csp_sources=[origin]` allows one
     more origin's scripts and connections (Stripe.js on the card step)."""
     contexts, problems, network = [], [], []
-    expect.set_options(timeout=ACTION_TIMEOUT_MS)
 
     def make(csp_sources: list[str] | None = None, **options) -> Page:
         context = browser.new_context(**{"base_url": live_server.url, "viewport": DESKTOP, **options})
