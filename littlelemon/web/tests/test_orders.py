@@ -52,6 +52,7 @@ class TestOrderPage:
         assert f'hx-get="/orders/{order.pk}/status/?since=' in html
         assert 'hx-trigger="sse:orders, live:refresh from:body"' in html  # LIVE_MODE=stream
         assert 'hx-sync="this:replace"' in html  # swapped whole: a new message replaces the fetch out
+        assert 'hx-swap="outerHTML settle:0ms"' in html  # ... and the new element listens at once
         assert f'sse-connect="{reverse("live:stream")}"' in html
         assert len(texts(html, css_class="summary__dish")) == 2
         assert "Leave it with the &lt;b&gt;porter&lt;/b&gt;" in html
@@ -64,7 +65,7 @@ class TestOrderPage:
         html = client.get(reverse("web:order", args=[order.pk])).content.decode()
 
         assert 'hx-trigger="every 3s, live:refresh from:body"' in html
-        assert "hx-sync" not in html
+        assert "hx-sync" not in html and 'hx-swap="outerHTML settle:0ms"' in html
         assert "sse-connect" not in html and 'data-live="poll"' in html
         assert "/static/live/live.js" in html
 
